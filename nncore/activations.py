@@ -1,0 +1,132 @@
+"""Activation functions A = φ(Z), each with its derivative directly below it.
+
+`backward(dA, Z, A)` returns dZ = dA ⊙ φ'(Z). It receives both Z and A so that each
+derivative can be written in whichever is cheaper (tanh' = 1 − A², relu' = [Z > 0]).
+`derivative(Z, A)` returns φ'(Z) itself, for the trace and the activation plots.
+"""
+
+import numpy as np
+
+LEAKY_SLOPE = 0.01
+
+
+class Linear:
+    """φ(z) = z."""
+
+    name = "linear"
+
+    def forward(self, Z):
+        return Z
+
+    def backward(self, dA, Z, A):
+        return dA
+
+    def derivative(self, Z, A):
+        return np.ones_like(Z)
+
+
+class Sigmoid:
+    """φ(z) = 1 / (1 + e^−z), written as ½·tanh(z/2) + ½, which never overflows."""
+
+    name = "sigmoid"
+
+    def forward(self, Z):
+        return 0.5 * np.tanh(0.5 * Z) + 0.5
+
+    def backward(self, dA, Z, A):
+        return dA * A * (1.0 - A)  # φ' = φ(1 − φ)
+
+    def derivative(self, Z, A):
+        return A * (1.0 - A)
+
+
+class Tanh:
+    """φ(z) = tanh z."""
+
+    name = "tanh"
+
+    def forward(self, Z):
+        return np.tanh(Z)
+
+    def backward(self, dA, Z, A):
+        return dA * (1.0 - A * A)  # φ' = 1 − φ²
+
+    def derivative(self, Z, A):
+        return 1.0 - A * A
+
+
+class ReLU:
+    """φ(z) = max(z, 0)."""
+
+    name = "relu"
+
+    def forward(self, Z):
+        return np.maximum(Z, 0.0)
+
+    def backward(self, dA, Z, A):
+        return dA * (Z > 0)  # φ' = [z > 0]
+
+    def derivative(self, Z, A):
+        return (Z > 0).astype(Z.dtype)
+
+
+class LeakyReLU:
+    """φ(z) = z for z > 0, 0.01·z otherwise."""
+
+    name = "leaky_relu"
+
+    def forward(self, Z):
+        return np.where(Z > 0, Z, LEAKY_SLOPE * Z)
+
+    def backward(self, dA, Z, A):
+        return dA * np.where(Z > 0, 1.0, LEAKY_SLOPE)
+
+    def derivative(self, Z, A):
+        return np.where(Z > 0, 1.0, LEAKY_SLOPE).astype(Z.dtype)
+
+
+class Softmax:
+    """φ(z)ᵢ = e^zᵢ / Σⱼ e^zⱼ over each row, shifted by the row maximum for stability.
+
+    Softmax is only offered as an output paired with cross-entropy, whose combined gradient
+    is ŷ − y, so its Jacobian never has to be formed.
+    """
+
+    name = "softmax"
+
+    def forward(self, Z):
+        E = np.exp(Z - Z.max(axis=1, keepdims=True))  # (N, k)
+        return E / E.sum(axis=1, keepdims=True)
+
+    def backward(self, dA, Z, A):
+        # dZ = A ⊙ (dA − Σⱼ dAⱼ·Aⱼ), the Jacobian-vector product of softmax.
+        return A * (dA - (dA * A).sum(axis=1, keepdims=True))
+
+    def derivative(self, Z, A):
+        return A * (1.0 - A)  # the diagonal of the Jacobian
+
+
+class Step:
+    """φ(z) = 1 if z ≥ 0 else 0, the perceptron's threshold unit.
+
+    Its derivative is 0 almost everywhere, so it only serves as an output paired with the
+    perceptron loss, whose gradient with respect to z is given directly.
+    """
+
+    name = "step"
+
+    def forward(self, Z):
+        return (Z >= 0).astype(Z.dtype)
+
+    def backward(self, dA, Z, A):
+        return np.zeros_like(dA)
+
+    def derivative(self, Z, A):
+        return np.zeros_like(Z)
+
+
+ACTIVATIONS = {
+    cls.name: cls() for cls in (Linear, Sigmoid, Tanh, ReLU, LeakyReLU, Softmax, Step)
+}
+HIDDEN_ACTIVATIONS = ("linear", "sigmoid", "tanh", "relu", "leaky_relu")
+OUTPUT_ACTIVATIONS = ("linear", "sigmoid", "tanh", "softmax", "step")

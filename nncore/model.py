@@ -1,0 +1,255 @@
+"""The multilayer perceptron: a stack of Dense layers, a loss, and backpropagation.
+
+All parameters live in one flat vector `theta` and all gradients in one flat vector `grad`;
+`params` and `grads` are lists of views into them, [W1, b1, W2, b2, ...]. An optimizer can
+therefore update the whole network in a handful of NumPy calls, and a step costs the same
+number of calls whatever the depth. The weights come first in `theta`, so the L1/L2 terms
+(weights only, never biases) act on one contiguous slice.
+
+Backpropagation, for L layers and a loss ℒ:
+
+    δ[L] = ∂ℒ/∂Z[L]                       (ŷ − y)/N for sigmoid+BCE and softmax+CE
+    δ[l] = (δ[l+1]·W[l+1]ᵀ) ⊙ φ'(Z[l])
+    dW[l] = A[l−1]ᵀ·δ[l] + l2·W[l] + l1·sign(W[l]),   db[l] = Σₙ δ[l]
+"""
+
+import numpy as np
+
+from . import validation as check
+from .activations import ACTIVATIONS, HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
+from .initializers import INITIALIZERS
+from .layers import Dense
+from .losses import LOSSES, allowed_pairings
+
+DTYPES = {"float64": np.float64, "float32": np.float32}
+
+
+def check_pairing(output_activation, loss, n_out):
+    """Raise ValueError unless the output activation, loss and output size work together."""
+    if output_activation not in LOSSES[loss].outputs:
+        raise ValueError(
+            f"loss={loss!r} cannot be used with output_activation={output_activation!r}; "
+            f"allowed pairings: {allowed_pairings()}")
+    if output_activation == "softmax" and n_out < 2:
+        raise ValueError(f"output_activation='softmax' needs at least 2 outputs; got {n_out}")
+    if output_activation == "step" and n_out != 1:
+        raise ValueError(f"output_activation='step' needs exactly 1 output; got {n_out}")
+
+
+def per_layer(field, value, n_hidden, convert):
+    """Broadcast a per-hidden-layer option given as one value or a sequence of n_hidden."""
+    if isinstance(value, (list, tuple)):
+        if len(value) != n_hidden:
+            raise ValueError(f"{field} has {len(value)} entries; expected one per hidden layer "
+                             f"({n_hidden})")
+        return [convert(f"{field}[{i}]", v) for i, v in enumerate(value)]
+    return [convert(field, value)] * n_hidden
+
+
+class MLP:
+    """A multilayer perceptron trained by backpropagation.
+
+    sizes              layer widths from inputs to outputs, e.g. [2, 8, 8, 1]
+    activation         hidden activation: linear, sigmoid, tanh, relu, leaky_relu
+    output_activation  linear, sigmoid, tanh, softmax, step (must pair with the loss)
+    loss               sse, mse, bce, cross_entropy, perceptron
+    init               uniform, normal, xavier, he, playground, zeros
+    bias               whether layers have a bias b
+    l2, l1             regularization strengths, on weights only
+    dropout            drop probability p for hidden layers (one value, or one per layer)
+    batch_norm         normalise hidden pre-activations (one bool, or one per layer)
+    seed               seeds the initial weights and the dropout masks
+    dtype              np.float64 (default) or np.float32
+    """
+
+    def __init__(self, sizes, activation="tanh", output_activation="sigmoid", loss="bce",
+                 init="xavier", bias=True, l2=0.0, l1=0.0, dropout=0.0, batch_norm=False,
+                 seed=0, dtype=np.float64):
+        if not isinstance(sizes, (list, tuple)) or len(sizes) < 2:
+            raise ValueError(f"sizes={sizes!r} must be a list of at least 2 layer widths, "
+                             "inputs first and outputs last, e.g. [2, 4, 1]")
+        self.sizes = [check.integer(f"sizes[{i}]", n, 1) for i, n in enumerate(sizes)]
+        self.activation = check.choice("activation", activation, HIDDEN_ACTIVATIONS)
+        self.output_activation = check.choice("output_activation", output_activation,
+                                              OUTPUT_ACTIVATIONS)
+        self.loss_name = check.choice("loss", loss, tuple(LOSSES))
+        check_pairing(output_activation, loss, self.sizes[-1])
+        self.init = check.choice("init", init, tuple(INITIALIZERS))
+        self.bias = check.boolean("bias", bias)
+        self.l2 = check.real("l2", l2, 0.0)
+        self.l1 = check.real("l1", l1, 0.0)
+        self.seed = check.integer("seed", seed, 0, 2**63 - 1)
+        if np.dtype(dtype) not in (np.float64, np.float32):
+            raise ValueError(f"dtype={dtype!r} is not allowed; choose np.float64 or np.float32")
+        self.dtype = np.dtype(dtype).type
+        n_hidden = len(self.sizes) - 2
+        dropout = per_layer("dropout", dropout, n_hidden,
+                            lambda f, v: check.real(f, v, 0.0, 0.95))
+        batch_norm = per_layer("batch_norm", batch_norm, n_hidden, check.boolean)
+
+        self.loss = LOSSES[loss]
+        hidden, output = ACTIVATIONS[activation], ACTIVATIONS[output_activation]
+        self.layers = [
+            Dense(n_in, n_out, hidden if l < n_hidden else output, bias,
+                  dropout[l] if l < n_hidden else 0.0,
+                  batch_norm[l] if l < n_hidden else False, self.dtype)
+            for l, (n_in, n_out) in enumerate(zip(self.sizes[:-1], self.sizes[1:]))
+        ]
+        self._allocate()
+        init_seq, dropout_seq = np.random.SeedSequence(self.seed).spawn(2)
+        self.dropout_rng = np.random.default_rng(dropout_seq)
+        self.reinitialize(np.random.default_rng(init_seq))
+
+    # -- storage ---------------------------------------------------------------------------
+    def _allocate(self):
+        """Lay every parameter out in `theta` (weights first) and point the layers at views."""
+        n_weights = sum(layer.n_in * layer.n_out for layer in self.layers)
+        n_total = n_weights + sum(
+            layer.n_out * (layer.has_bias + 2 * (layer.bn is not None)) for layer in self.layers)
+        self.n_weights = n_weights
+        self.theta = np.zeros(n_total, self.dtype)
+        self.grad = np.zeros(n_total, self.dtype)
+        self._layout = []  # (layer index, attribute, offset, shape), in params order
+        w_off, o_off = 0, n_weights
+        for l, layer in enumerate(self.layers):
+            self._layout.append((l, "W", w_off, (layer.n_in, layer.n_out)))
+            w_off += layer.n_in * layer.n_out
+            for name, present in (("b", layer.has_bias), ("gamma", layer.bn is not None),
+                                  ("beta", layer.bn is not None)):
+                if present:
+                    self._layout.append((l, name, o_off, (layer.n_out,)))
+                    o_off += layer.n_out
+        self._bn_layers = [layer for layer in self.layers if layer.bn is not None]
+        self.params = self._views(self.theta)
+        self.grads = self._views(self.grad)
+        for (l, name, _, _), P, G in zip(self._layout, self.params, self.grads):
+            owner = self.layers[l].bn if name in ("gamma", "beta") else self.layers[l]
+            setattr(owner, name, P)
+            setattr(owner, "d" + name, G)
+
+    def _views(self, flat):
+        return [flat[off:off + int(np.prod(shape))].reshape(shape)
+                for _, _, off, shape in self._layout]
+
+    def reinitialize(self, rng):
+        """Draw fresh weights from `rng`: layer by layer, W then b."""
+        fill = INITIALIZERS[self.init].fill
+        for layer in self.layers:
+            fill(layer.W, layer.b, rng)
+            if layer.bn is not None:
+                layer.bn.gamma[...] = 1.0
+                layer.bn.beta[...] = 0.0
+                layer.bn.running_mean[...] = 0.0
+                layer.bn.running_var[...] = 1.0
+
+    @property
+    def param_names(self):
+        """Names aligned with params, e.g. ['W1', 'b1', 'W2', 'b2']."""
+        return [f"{name}{l + 1}" for l, name, _, _ in self._layout]
+
+    # -- forward and backward --------------------------------------------------------------
+    def forward(self, X, train=False):
+        """ŷ = A[L] for inputs X (N, n_in); evaluation mode unless train=True."""
+        X = self._check_inputs(X)
+        return self._forward(X, train)
+
+    def _forward(self, X, train=False, masks=None):
+        A = X
+        if not train:
+            for layer in self.layers:
+                _, A = layer.infer(A)
+            return A
+        for l, layer in enumerate(self.layers):
+            mask = None
+            if layer.dropout > 0.0:
+                mask = masks[l] if masks is not None else self._dropout_mask(A.shape[0], layer)
+            A = layer.forward(A, mask)
+        return A
+
+    def infer(self, X, dtype=None):
+        """(Z̃, A) of every layer for inputs X in evaluation mode; nothing is cached or checked."""
+        out, A = [], X
+        for layer in self.layers:
+            Z, A = layer.infer(A, dtype)
+            out.append((Z, A))
+        return out
+
+    def _dropout_mask(self, N, layer):
+        keep = 1.0 - layer.dropout
+        U = self.dropout_rng.random((N, layer.n_out), dtype=self.dtype)  # (N, n_out)
+        return (U < keep) * self.dtype(1.0 / keep)
+
+    def loss_and_grads(self, X, Y, dropout_masks=None):
+        """(ℒ, grads) on the batch (X, Y), in training mode; grads align with params.
+
+        Y is (N, n_out): one-hot rows for cross_entropy. dropout_masks, one (N, n) array or
+        None per layer, fixes dropout (for gradient checks); by default masks are drawn.
+        """
+        X = self._check_inputs(X)
+        Y = self._check_targets(Y, X.shape[0])
+        loss = self._backprop(X, Y, dropout_masks)
+        return loss, self._views(self.grad.copy())
+
+    def _backprop(self, X, Y, masks=None, commit=True):
+        """ℒ on the batch; fills self.grad. The training hot path: no checks, no copies.
+
+        commit=False leaves batch-norm running statistics for `_commit()` to update.
+        """
+        A = self._forward(X, True, masks)
+        out = self.layers[-1]
+        loss, dZ = self.loss.value_and_dZ(out.Zt, A, Y, out.activation)
+        dA = out.backward_dZ(dZ, len(self.layers) > 1)
+        for l in range(len(self.layers) - 2, -1, -1):
+            dA = self.layers[l].backward(dA, l > 0)
+        if commit:
+            self._commit()
+        return loss + self._regularize()
+
+    def _commit(self):
+        for layer in self._bn_layers:
+            layer.bn.commit()
+
+    def _regularize(self):
+        """Add l2·W + l1·sign(W) to the weight gradients; return the penalty."""
+        if not (self.l2 or self.l1):
+            return 0.0
+        W, dW = self.theta[:self.n_weights], self.grad[:self.n_weights]
+        if self.l2:
+            dW += self.l2 * W
+        if self.l1:
+            dW += self.l1 * np.sign(W)
+        return self.penalty()
+
+    def penalty(self):
+        """(l2/2)·ΣW² + l1·Σ|W|, the regularization part of the training loss."""
+        W = self.theta[:self.n_weights]
+        value = 0.0
+        if self.l2:
+            value += 0.5 * self.l2 * float(np.dot(W, W))
+        if self.l1:
+            value += self.l1 * float(np.abs(W).sum())
+        return value
+
+    # -- checks ----------------------------------------------------------------------------
+    def _check_inputs(self, X):
+        X = check.array("X", X, 2)
+        if X.shape[1] != self.sizes[0]:
+            raise ValueError(f"X has {X.shape[1]} columns; this network takes "
+                             f"{self.sizes[0]} inputs (X must be (N, {self.sizes[0]}))")
+        if X.shape[0] == 0:
+            raise ValueError("X has no rows; give at least one sample")
+        return X.astype(self.dtype, copy=False)
+
+    def _check_targets(self, Y, N):
+        Y = check.array("Y", Y, 2)
+        if Y.shape != (N, self.sizes[-1]):
+            raise ValueError(f"Y has shape {Y.shape}; expected ({N}, {self.sizes[-1]}): one row "
+                             f"per sample of X and one column per output"
+                             + (" (one-hot rows for cross_entropy)"
+                                if self.loss_name == "cross_entropy" else ""))
+        return Y.astype(self.dtype, copy=False)
+
+    def __repr__(self):
+        return (f"MLP({self.sizes}, activation={self.activation!r}, "
+                f"output_activation={self.output_activation!r}, loss={self.loss_name!r}, "
+                f"init={self.init!r}, bias={self.bias}, seed={self.seed})")

@@ -1,0 +1,171 @@
+"""Optimizers with torch.optim's update formulas and defaults.
+
+`step(params, grads)` updates each array of `params` in place. State (momentum buffers,
+moment estimates, the step count t) is kept per position in the list, so a change of
+learning rate or any other hyperparameter mid-run (`opt.set(learning_rate=0.1)`) keeps it.
+Pass the same list layout every step.
+"""
+
+import math
+
+import numpy as np
+
+from . import validation as check
+
+
+class Optimizer:
+    name = ""
+    buffers = ()  # names of the per-parameter state arrays, zero at the start
+    defaults = {}  # hyperparameter -> default, besides the learning rate
+
+    def __init__(self, learning_rate, **hyperparameters):
+        self.t = 0
+        self.state = {}  # buffer name -> list of arrays, one per parameter
+        self.set(learning_rate=learning_rate, **{**self.defaults, **hyperparameters})
+
+    def set(self, **changes):
+        """Change hyperparameters in place; the state (buffers, t) is kept."""
+        merged = {**self.hyperparameters(), "learning_rate": getattr(self, "learning_rate", 1.0),
+                  **changes}
+        for name in changes:
+            if name != "learning_rate" and name not in self.defaults:
+                raise ValueError(f"{name!r} is not a hyperparameter of {self.name}; allowed: "
+                                 f"learning_rate, {', '.join(self.defaults)}")
+        checked = self._check(**merged)
+        for name, value in checked.items():
+            setattr(self, name, value)
+
+    def _check(self, learning_rate, **hyperparameters):
+        return {"learning_rate": check.real("learning_rate", learning_rate, 0.0, lo_open=True)}
+
+    def hyperparameters(self):
+        return {name: getattr(self, name, default) for name, default in self.defaults.items()}
+
+    def step(self, params, grads):
+        if len(params) != len(grads):
+            raise ValueError(f"params has {len(params)} arrays but grads has {len(grads)}; "
+                             "they must align")
+        if not self.state:
+            self.state = {name: [np.zeros_like(p) for p in params] for name in self.buffers}
+        self.t += 1
+        for i, (p, g) in enumerate(zip(params, grads)):
+            self._update(p, g, *(self.state[name][i] for name in self.buffers))
+
+    def state_dict(self):
+        """Everything needed to continue bit-identically; arrays are returned as they are."""
+        return {"name": self.name, "learning_rate": self.learning_rate, "t": self.t,
+                "hyperparameters": self.hyperparameters(), "state": self.state}
+
+    def load_state_dict(self, sd):
+        self.set(learning_rate=sd["learning_rate"], **sd["hyperparameters"])
+        self.t = int(sd["t"])
+        self.state = {name: [np.array(a) for a in arrays] for name, arrays in sd["state"].items()}
+
+
+class SGD(Optimizer):
+    """Stochastic gradient descent, with optional (Nesterov) momentum μ.
+
+        b ← μ·b + g   (b starts at 0, so b = g on the first step, as in torch)
+        g ← g + μ·b   with nesterov, else g ← b
+        θ ← θ − η·g
+    """
+
+    name = "sgd"
+    buffers = ("momentum_buffer",)
+    defaults = {"momentum": 0.0, "nesterov": False}
+
+    def __init__(self, learning_rate=1e-3, momentum=0.0, nesterov=False):
+        super().__init__(learning_rate, momentum=momentum, nesterov=nesterov)
+
+    def _check(self, learning_rate, momentum, nesterov):
+        checked = {**super()._check(learning_rate),
+                   "momentum": check.real("momentum", momentum, 0.0, 0.999),
+                   "nesterov": check.boolean("nesterov", nesterov)}
+        if checked["nesterov"] and checked["momentum"] == 0.0:
+            raise ValueError("nesterov=True needs momentum > 0; got momentum=0.0")
+        return checked
+
+    def _update(self, p, g, b):
+        if self.momentum:
+            b *= self.momentum
+            b += g
+            g = g + self.momentum * b if self.nesterov else b
+        p -= self.learning_rate * g
+
+
+class Adam(Optimizer):
+    """Adam (Kingma & Ba), bias-corrected.
+
+        m ← β₁·m + (1 − β₁)·g
+        v ← β₂·v + (1 − β₂)·g²
+        θ ← θ − η/(1 − β₁ᵗ) · m / (√v / √(1 − β₂ᵗ) + ε)
+    """
+
+    name = "adam"
+    buffers = ("exp_avg", "exp_avg_sq")
+
+    defaults = {"beta1": 0.9, "beta2": 0.999, "eps": 1e-8}
+
+    def __init__(self, learning_rate=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
+        super().__init__(learning_rate, beta1=beta1, beta2=beta2, eps=eps)
+
+    def _check(self, learning_rate, beta1, beta2, eps):
+        return {**super()._check(learning_rate),
+                "beta1": check.real("beta1", beta1, 0.0, 0.9999),
+                "beta2": check.real("beta2", beta2, 0.0, 0.99999),
+                "eps": check.real("eps", eps, 0.0, 1.0, lo_open=True)}
+
+    def _update(self, p, g, m, v):
+        m *= self.beta1
+        m += (1.0 - self.beta1) * g
+        v *= self.beta2
+        v += (1.0 - self.beta2) * (g * g)
+        step_size = self.learning_rate / (1.0 - self.beta1 ** self.t)
+        denom = np.sqrt(v) * (1.0 / math.sqrt(1.0 - self.beta2 ** self.t))
+        denom += self.eps
+        p -= step_size * (m / denom)
+
+
+class RMSProp(Optimizer):
+    """RMSProp (Hinton), as torch.optim.RMSprop.
+
+        v ← α·v + (1 − α)·g²
+        s = √(v − ḡ²) with centered (ḡ ← α·ḡ + (1 − α)·g), else s = √v
+        b ← μ·b + g/(s + ε);  θ ← θ − η·b      (with momentum μ > 0)
+        θ ← θ − η·g/(s + ε)                     (without)
+    """
+
+    name = "rmsprop"
+    buffers = ("square_avg", "grad_avg", "momentum_buffer")
+    defaults = {"alpha": 0.99, "eps": 1e-8, "momentum": 0.0, "centered": False}
+
+    def __init__(self, learning_rate=1e-2, alpha=0.99, eps=1e-8, momentum=0.0, centered=False):
+        super().__init__(learning_rate, alpha=alpha, eps=eps, momentum=momentum,
+                         centered=centered)
+
+    def _check(self, learning_rate, alpha, eps, momentum, centered):
+        return {**super()._check(learning_rate),
+                "alpha": check.real("alpha", alpha, 0.0, 0.9999),
+                "eps": check.real("eps", eps, 0.0, 1.0, lo_open=True),
+                "momentum": check.real("momentum", momentum, 0.0, 0.999),
+                "centered": check.boolean("centered", centered)}
+
+    def _update(self, p, g, v, gbar, b):
+        v *= self.alpha
+        v += (1.0 - self.alpha) * (g * g)
+        if self.centered:
+            gbar *= self.alpha
+            gbar += (1.0 - self.alpha) * g
+            s = np.sqrt(v - gbar * gbar)
+        else:
+            s = np.sqrt(v)
+        s += self.eps
+        if self.momentum:
+            b *= self.momentum
+            b += g / s
+            p -= self.learning_rate * b
+        else:
+            p -= self.learning_rate * (g / s)
+
+
+OPTIMIZERS = {cls.name: cls for cls in (SGD, Adam, RMSProp)}

@@ -1,0 +1,167 @@
+"""Probes: what the views draw, each computed in one vectorised pass over the network.
+
+- `PlaneProbe`: every neuron's activation over a D×D grid of the input plane, and the output
+  over a (usually finer) grid, in one float32 pass (float32 is ~6× faster than float64 here
+  and the maps are quantised to 8 bits anyway).
+- `metrics`: train/test loss and accuracy (or RMSE and R²) in float64.
+- `gradient_norms`, `dead_fractions`, `weight_histograms`: per-layer diagnostics.
+- `trace`: the forward and backward pass of one sample, every intermediate kept.
+
+Grids are row-major from the top-left: row r holds x₂ = hi − (r + ½)·h, column c holds
+x₁ = lo + (c + ½)·h with h = (hi − lo)/D, so a (D, D) reshape is an image.
+"""
+
+import math
+
+import numpy as np
+
+from . import features as feats
+from . import targets
+from .layers import BN_EPS
+
+DEAD_THRESHOLD = 1e-3  # a unit is dead when φ'(z) ≤ this × max φ' on every training point
+MAX_DERIVATIVE = {"linear": 1.0, "sigmoid": 0.25, "tanh": 1.0, "relu": 1.0,
+                  "leaky_relu": 1.0}
+
+
+def grid(extent, D):
+    """(D², 2) pixel-centre points of the square extent, top row first."""
+    lo, hi = extent
+    h = (hi - lo) / D
+    centres = lo + (np.arange(D) + 0.5) * h  # (D,)
+    x1, x2 = np.meshgrid(centres, centres[::-1])  # (D, D) each
+    return np.column_stack([x1.ravel(), x2.ravel()])
+
+
+class PlaneProbe:
+    """Responses over the input plane for a fixed feature set, extent and densities."""
+
+    def __init__(self, features, extent, neuron_density=32, output_density=100,
+                 dtype=np.float32):
+        self.features, self.extent = tuple(features), tuple(extent)
+        self.neuron_density, self.output_density = neuron_density, output_density
+        self.dtype = dtype
+        self.n_output_points = output_density ** 2
+        points = np.concatenate([grid(extent, output_density), grid(extent, neuron_density)])
+        self.inputs = feats.apply(self.features, points, dtype)  # (Do² + Dn², n_features)
+        # The feature tiles never change; they are the input layer's "neurons".
+        self.feature_maps = self.inputs[self.n_output_points:]  # (Dn², n_features)
+
+    def run(self, net):
+        """(output (Do², n_out), [per hidden layer (Dn², n_l)]) in float32, one pass."""
+        layers = net.infer(self.inputs, self.dtype)
+        cut = self.n_output_points
+        return layers[-1][1][:cut], [A[cut:] for _, A in layers[:-1]] + [layers[-1][1][cut:]]
+
+
+def quantize(A, lo, hi):
+    """uint8 codes of A on [lo, hi]: 0 ↦ lo, 255 ↦ hi, values outside clipped."""
+    scaled = (A - lo) * (255.0 / (hi - lo))
+    return np.clip(np.rint(scaled), 0, 255).astype(np.uint8)
+
+
+def activation_range(activation, A):
+    """The symmetric range [−s, s] a layer's maps are quantised on.
+
+    Bounded activations use their natural range (s = 1), so colours mean the same in every
+    frame; unbounded ones use the layer's largest |a|, at least 1.
+    """
+    if activation in ("tanh", "sigmoid", "step", "softmax"):
+        return 1.0
+    return max(1.0, float(np.abs(A).max()) if A.size else 1.0)
+
+
+# -- metrics -----------------------------------------------------------------------------------
+def metrics(trainer):
+    """Loss on train and test data, and accuracy (classification) or RMSE and R² (regression).
+
+    Losses are the data loss without the regularization penalty, which is reported apart.
+    """
+    net, data = trainer.net, trainer.data
+    out = {"penalty": net.penalty()}
+    for part, X, Y, idx in (("train", trainer.X_train, trainer.Y_train, data.train),
+                            ("test", trainer.X_test, trainer.Y_test, data.test)):
+        if len(X) == 0:
+            continue
+        Z, A = net.infer(X)[-1]
+        out[f"{part}_loss"] = net.loss.value(Z, A, Y)
+        if data.task == "classification":
+            predicted = targets.predict(A, net.output_activation)
+            out[f"{part}_accuracy"] = float(np.mean(predicted == data.y[idx]))
+        else:
+            residual = A[:, 0] - Y[:, 0]
+            out[f"{part}_rmse"] = math.sqrt(float(np.mean(residual ** 2)))
+            spread = float(np.sum((Y[:, 0] - Y[:, 0].mean()) ** 2))
+            out[f"{part}_r2"] = 1.0 - float(np.sum(residual ** 2)) / spread if spread else 0.0
+    return out
+
+
+def gradient_norms(net):
+    """‖∇‖₂ of each layer's parameters (W, b, γ, β) from the last computed gradient."""
+    norms = np.zeros(len(net.layers))
+    for (l, _, _, _), g in zip(net._layout, net.grads):
+        norms[l] += float(np.vdot(g, g))
+    return np.sqrt(norms)
+
+
+def dead_fractions(net, X):
+    """Per hidden layer, the fraction of units whose φ'(z) is ≈ 0 on every row of X."""
+    fractions = []
+    for layer, (Z, A) in zip(net.layers[:-1], net.infer(X)[:-1]):
+        peak = layer.activation.derivative(Z, A).max(axis=0)  # (n,)
+        limit = DEAD_THRESHOLD * MAX_DERIVATIVE[layer.activation.name]
+        fractions.append(float(np.mean(peak <= limit)))
+    return np.array(fractions)
+
+
+def weight_histograms(net, bins=20):
+    """(edges (bins+1,), counts (L, bins)) of each layer's weights on one shared range."""
+    m = max(float(np.abs(layer.W).max()) for layer in net.layers) or 1.0
+    edges = np.linspace(-m, m, bins + 1)
+    counts = np.stack([np.histogram(layer.W, edges)[0] for layer in net.layers])
+    return edges, counts
+
+
+# -- one sample ----------------------------------------------------------------------------------
+def trace(net, x, Y):
+    """Forward and backward pass of one sample x (n_in,) with target row Y (n_out,).
+
+    Evaluation mode (no dropout; batch norm uses its running statistics, an affine map).
+    Returns plain float64 arrays, layer by layer:
+      a_prev, z (= A[l−1]·W + b), zt (after batch norm), a (= φ(zt)),
+      dzt (∂ℒ/∂z̃), delta (δ = ∂ℒ/∂z), dW (= a_prevᵀ·δ + l2·W + l1·sign W), db (= δ), da_prev,
+    and the loss (data loss plus penalty), ŷ and y. These are the numbers of one SGD step
+    on this sample: W ← W − η·dW.
+    """
+    A = np.asarray(x, np.float64).reshape(1, -1)
+    Y = np.asarray(Y, np.float64).reshape(1, -1)
+    fwd = []
+    for layer in net.layers:
+        W = layer.W.astype(np.float64)
+        z = A @ W + (layer.b if layer.b is not None else 0.0)  # (1, n_out)
+        zt = z
+        if layer.bn is not None:
+            zt = layer.bn.infer(z, np.float64)
+        a = layer.activation.forward(zt)
+        fwd.append({"a_prev": A, "z": z, "zt": zt, "a": a})
+        A = a
+    out = net.layers[-1]
+    loss, dzt = net.loss.value_and_dZ(fwd[-1]["zt"], A, Y, out.activation)
+    layers = []
+    for l in range(len(net.layers) - 1, -1, -1):
+        layer, f = net.layers[l], fwd[l]
+        if l < len(net.layers) - 1:
+            dzt = layer.activation.backward(da, f["zt"], f["a"])
+        delta = dzt
+        if layer.bn is not None:
+            delta = dzt * (layer.bn.gamma / np.sqrt(layer.bn.running_var + BN_EPS))
+        dW = f["a_prev"].T @ delta  # (n_in, n_out)
+        if net.l2:
+            dW = dW + net.l2 * layer.W
+        if net.l1:
+            dW = dW + net.l1 * np.sign(layer.W)
+        da = delta @ layer.W.T  # (1, n_in)
+        layers.append({**{k: v[0] for k, v in f.items()}, "dzt": dzt[0], "delta": delta[0],
+                       "dW": dW, "db": delta[0].copy(), "da_prev": da[0]})
+    layers.reverse()
+    return {"layers": layers, "loss": loss + net.penalty(), "y_hat": A[0], "y": Y[0]}

@@ -1,0 +1,55 @@
+"""How labels become the output layer's targets, and how outputs become predictions.
+
+    classification, 2 classes, one output:  y ∈ {0, 1}; with a tanh output y ∈ {−1, +1}
+    classification with softmax or k > 2:   one-hot rows (off value −1 for tanh)
+    regression:                             the target itself, one output
+"""
+
+import numpy as np
+
+
+def n_outputs(task, n_classes, output_activation):
+    if task == "regression":
+        return 1
+    return n_classes if (output_activation == "softmax" or n_classes > 2) else 1
+
+
+def _off_value(output_activation):
+    return -1.0 if output_activation == "tanh" else 0.0
+
+
+def threshold(output_activation):
+    """The output value that separates class 0 from class 1 for a single output."""
+    return 0.0 if output_activation == "tanh" else 0.5
+
+
+def encode(y, task, n_classes, output_activation, dtype=np.float64):
+    """Targets Y (N, n_out) for labels y (N,)."""
+    if task == "regression":
+        return y.astype(dtype).reshape(-1, 1)
+    n_out = n_outputs(task, n_classes, output_activation)
+    off = _off_value(output_activation)
+    if n_out == 1:
+        return np.where(y == 1, 1.0, off).astype(dtype).reshape(-1, 1)
+    Y = np.full((len(y), n_out), off, dtype)
+    Y[np.arange(len(y)), y] = 1.0
+    return Y
+
+
+def predict(A, output_activation):
+    """Class indices (N,) from outputs A (N, n_out)."""
+    if A.shape[1] > 1:
+        return A.argmax(axis=1)
+    return (A[:, 0] >= threshold(output_activation)).astype(np.int64)
+
+
+def check_task(task, n_classes, output_activation, loss):
+    """Raise ValueError if the output/loss cannot learn this kind of data."""
+    if task == "regression":
+        if loss not in ("mse", "sse") or output_activation not in ("linear", "tanh", "sigmoid"):
+            raise ValueError(f"loss={loss!r} with output_activation={output_activation!r} cannot "
+                             "fit a regression dataset; use loss 'mse' or 'sse' with output "
+                             "'linear' (or 'tanh')")
+    elif output_activation == "step" and n_classes != 2:
+        raise ValueError(f"output_activation='step' (the perceptron) separates 2 classes; "
+                         f"this dataset has {n_classes}")

@@ -1,0 +1,319 @@
+"""The Trainer: a network, its optimizer, its data, and mini-batch training with epochs.
+
+    trainer = Trainer(dataset="spiral", hidden_layers=(8, 8), learning_rate=0.03)
+    report = trainer.step(1000)        # up to 1000 mini-batch updates
+    trainer.set(learning_rate=0.01)    # live: weights and optimizer state kept
+    trainer.set(activation="relu")     # rebuilds the network (and says so)
+
+Each epoch visits the training set once in a fresh seeded order; batch k of the epoch is a
+slice of that shuffled copy, so a step costs no indexing. A step whose loss or gradient is
+NaN or infinite is not applied: the weights stay at the last finite state, and the report
+and `trainer.diverged` say what happened.
+"""
+
+import math
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import datasets, features, targets
+from . import validation as check
+from .config import CUSTOM, DATA_FIELDS, LIVE, Config
+from .model import DTYPES, MLP
+from .optimizers import OPTIMIZERS
+
+MAX_STEPS_PER_CALL = 10_000_000
+
+
+@dataclass
+class Data:
+    X: np.ndarray  # (N, d) raw inputs
+    y: np.ndarray  # (N,) int64 classes or float64 regression targets
+    train: np.ndarray  # indices of the training points
+    test: np.ndarray  # indices of the test points
+    task: str  # "classification" or "regression"
+    n_classes: int  # 0 for regression
+    extent: tuple  # (lo, hi) of the square input plane shown for 2-D data
+
+    @property
+    def is_plane(self):
+        return self.X.shape[1] == 2
+
+
+@dataclass
+class StepReport:
+    steps: int  # updates applied
+    losses: np.ndarray  # (steps,) mini-batch loss of each update, before it
+    diverged: dict | None  # what went wrong, when a step was refused
+
+
+@dataclass
+class SetReport:
+    changed: dict  # field -> new value, for the fields that changed
+    rebuilt: bool  # the network was rebuilt (weights re-initialised)
+    data_changed: bool  # the data was remade
+
+
+def data_from_arrays(X, y, train_ratio, seed, extent=None):
+    """Data for user-given points: classes when y is whole numbers, else regression."""
+    X = check.array("X", X, 2)
+    y = check.array("y", y, 1)
+    if X.shape[0] != y.shape[0]:
+        raise ValueError(f"X has {X.shape[0]} rows but y has {y.shape[0]} labels; they must match")
+    if X.shape[0] < 2:
+        raise ValueError(f"data has {X.shape[0]} point; at least 2 are needed")
+    if y.dtype.kind in "biu" or np.all(y == np.round(y)):
+        y = y.astype(np.int64)
+        if y.min() < 0 or y.max() >= datasets.MAX_CLASSES:
+            raise ValueError(f"class labels must be 0..{datasets.MAX_CLASSES - 1}; got "
+                             f"{int(y.min())}..{int(y.max())}")
+        task, k = "classification", max(2, int(y.max()) + 1)
+    else:
+        task, k = "regression", 0
+    train, test = datasets.split(len(y), train_ratio, seed)
+    if extent is None:
+        extent = _extent_of(X)
+    return Data(X.astype(np.float64), y, train, test, task, k, tuple(extent))
+
+
+def _extent_of(X):
+    """A square around 2-D points with a 10% margin, at least (−1, 1)."""
+    if X.shape[1] != 2:
+        return (-6.0, 6.0)
+    m = float(np.abs(X).max()) * 1.1
+    return (-max(m, 1.0), max(m, 1.0))
+
+
+class Trainer:
+    """Trains an MLP on a dataset. Arguments: a Config and/or its fields as keywords.
+
+    data=(X, y) trains on your own points (the config's dataset becomes "custom").
+    """
+
+    def __init__(self, config=None, data=None, **changes):
+        config = config or Config()
+        if data is not None:
+            changes.setdefault("dataset", CUSTOM)
+        self.config = config.replace(**changes) if changes else config
+        if data is not None:
+            X, y = data
+            self.data = data_from_arrays(X, y, self.config.train_ratio, self.config.data_seed)
+        elif self.config.dataset == CUSTOM:
+            raise ValueError("dataset='custom' needs your points: Trainer(data=(X, y))")
+        else:
+            self.data = self._make_data(self.config)
+        self._build()
+
+    # -- construction ----------------------------------------------------------------------
+    @staticmethod
+    def _make_data(cfg):
+        spec = datasets.DATASETS[cfg.dataset]
+        X, y = datasets.make(cfg.dataset, cfg.n_samples, cfg.noise, cfg.data_seed,
+                             cfg.n_classes if spec.variable_classes else None)
+        train, test = datasets.split(len(y), cfg.train_ratio, cfg.data_seed)
+        k = int(y.max()) + 1 if spec.task == "classification" else 0
+        return Data(X, y, train, test, spec.task, k, spec.extent)
+
+    def _build(self):
+        """A fresh network and optimizer for the current config and data; step 0."""
+        cfg, data = self.config, self.data
+        targets.check_task(data.task, data.n_classes, cfg.output_activation, cfg.loss)
+        dtype = DTYPES[cfg.dtype]
+        self.inputs = self._inputs(data.X)
+        Y = targets.encode(data.y, data.task, data.n_classes, cfg.output_activation, dtype)
+        self.X_train, self.Y_train = self.inputs[data.train], Y[data.train]
+        self.X_test, self.Y_test = self.inputs[data.test], Y[data.test]
+        sizes = [self.inputs.shape[1], *cfg.hidden_layers,
+                 targets.n_outputs(data.task, data.n_classes, cfg.output_activation)]
+        self.net = MLP(sizes, cfg.activation, cfg.output_activation, cfg.loss, cfg.init,
+                       cfg.bias, cfg.l2, cfg.l1, cfg.dropout, cfg.batch_norm, cfg.seed, dtype)
+        self.optimizer = OPTIMIZERS[cfg.optimizer](**cfg.optimizer_kwargs())
+        self.shuffle_rng = np.random.default_rng(np.random.SeedSequence(cfg.seed).spawn(3)[2])
+        self.step_count = 0
+        self.epoch = 0
+        self.diverged = None
+        self._start_epoch()
+
+    def _inputs(self, X):
+        """The network's input matrix: the selected features of 2-D data, else X itself."""
+        dtype = DTYPES[self.config.dtype]
+        if self.data.is_plane:
+            return features.apply(self.config.features, X, dtype)
+        return X.astype(dtype)
+
+    @property
+    def input_names(self):
+        if self.data.is_plane:
+            return list(self.config.features)
+        return [f"x{i + 1}" for i in range(self.data.X.shape[1])]
+
+    def _start_epoch(self):
+        n = len(self.X_train)
+        if self.config.batch_size >= n:
+            self.perm = None  # full batch: order does not matter, keep the data as it is
+            self._Xs, self._Ys = self.X_train, self.Y_train
+        else:
+            self.perm = self.shuffle_rng.permutation(n)
+            self._Xs, self._Ys = self.X_train[self.perm], self.Y_train[self.perm]
+        self.position = 0
+
+    # -- training --------------------------------------------------------------------------
+    @property
+    def n_train(self):
+        return len(self.X_train)
+
+    @property
+    def steps_per_epoch(self):
+        return math.ceil(self.n_train / self.config.batch_size)
+
+    @property
+    def epoch_progress(self):
+        """Epochs done, with the fraction of the current one: 3.25 is a quarter into the 4th."""
+        return self.epoch + self.position / self.n_train
+
+    def step(self, n=1, max_seconds=None):
+        """Run up to n mini-batch updates; stop early after max_seconds or on divergence."""
+        n = check.integer("n", n, 0, MAX_STEPS_PER_CALL)
+        if max_seconds is not None:
+            max_seconds = check.real("max_seconds", max_seconds, 0.0)
+        net, opt = self.net, self.optimizer
+        theta, grad = [net.theta], [net.grad]
+        losses = np.empty(n)
+        deadline = None if max_seconds is None else time.perf_counter() + max_seconds
+        done = 0
+        while done < n:
+            bs, pos = self.config.batch_size, self.position
+            loss = net._backprop(self._Xs[pos:pos + bs], self._Ys[pos:pos + bs], commit=False)
+            g2 = float(np.dot(net.grad, net.grad))  # ‖∇‖², also catches a NaN in any gradient
+            if not (math.isfinite(loss) and math.isfinite(g2)):
+                self.diverged = self._divergence(loss, g2)
+                break
+            net._commit()
+            opt.step(theta, grad)
+            losses[done] = loss
+            done += 1
+            self.step_count += 1
+            self.position = pos + bs
+            if self.position >= self.n_train:
+                self.epoch += 1
+                self._start_epoch()
+            if deadline is not None and time.perf_counter() >= deadline:
+                break
+        return StepReport(done, losses[:done], self.diverged)
+
+    def step_epoch(self):
+        """Run the updates left in the current epoch."""
+        left = self.n_train - self.position
+        return self.step(math.ceil(left / self.config.batch_size))
+
+    def _divergence(self, loss, g2):
+        what = "loss" if not math.isfinite(loss) else "gradient"
+        return {
+            "step": self.step_count + 1,
+            "loss": loss,
+            "what": what,
+            "message": (f"step {self.step_count + 1} gave a {what} of "
+                        f"{loss if what == 'loss' else math.sqrt(g2)}; training stopped and "
+                        f"the weights are those of step {self.step_count}, the last finite "
+                        f"state. The learning rate ({self.config.learning_rate:g}) is probably "
+                        "too high: lower it (or reset) and carry on."),
+        }
+
+    # -- changes ---------------------------------------------------------------------------
+    def set(self, **changes):
+        """Apply config changes; live ones keep the weights, others rebuild the network."""
+        new = self.config.replace(**changes)
+        old = self.config
+        changed = {k: getattr(new, k) for k in changes if getattr(new, k) != getattr(old, k)}
+        if not changed:
+            return SetReport({}, rebuilt=False, data_changed=False)
+        if new.dataset == CUSTOM and old.dataset != CUSTOM:
+            raise ValueError("dataset='custom' is set by loading your own points "
+                             "(CSV or drawn), not chosen directly")
+        data_changed = bool(changed.keys() & DATA_FIELDS)
+        if changed.keys() <= LIVE:
+            self.config = new
+            self._apply_live(old, changed)
+            return SetReport(changed, rebuilt=False, data_changed=False)
+        if data_changed:
+            data = (self._resplit(new) if new.dataset == CUSTOM else self._make_data(new))
+        else:
+            data = self.data
+        self._rebuild(new, data)
+        return SetReport(changed, rebuilt=True, data_changed=data_changed)
+
+    def _rebuild(self, config, data):
+        """Rebuild with a new config and data; on a bad combination, keep the old state."""
+        old_config, old_data = self.config, self.data
+        self.config, self.data = config, data
+        try:
+            self._build()
+        except ValueError:
+            self.config, self.data = old_config, old_data
+            raise
+
+    def _resplit(self, cfg):
+        train, test = datasets.split(len(self.data.y), cfg.train_ratio, cfg.data_seed)
+        d = self.data
+        return Data(d.X, d.y, train, test, d.task, d.n_classes, d.extent)
+
+    def _apply_live(self, old, changed):
+        cfg, net = self.config, self.net
+        if "optimizer" in changed:
+            self.optimizer = OPTIMIZERS[cfg.optimizer](**cfg.optimizer_kwargs())
+        else:
+            self.optimizer.set(**cfg.optimizer_kwargs())
+        net.l1, net.l2 = cfg.l1, cfg.l2
+        for layer in net.layers[:-1]:
+            layer.dropout = cfg.dropout
+        if "batch_size" in changed and self.perm is None and cfg.batch_size < self.n_train:
+            self._start_epoch()  # leaving full-batch mode: the epoch needs an order
+        self.diverged = None
+
+    def reset(self):
+        """Start again from step 0 with the same config: the same initial weights."""
+        self._build()
+
+    def replace_data(self, X, y, train=None):
+        """Train on new points, keeping the network when the input width allows.
+
+        The config's dataset becomes "custom"; `train` (bool per point) overrides the seeded
+        split, for example to put drawn points in the training set. Returns True when the
+        network had to be rebuilt (the input width or the classes changed).
+        """
+        data = data_from_arrays(X, y, self.config.train_ratio, self.config.data_seed,
+                                self.data.extent if np.asarray(X).shape[-1:] == (2,) else None)
+        if train is not None:
+            train = np.asarray(train, dtype=bool)
+            data.train, data.test = np.flatnonzero(train), np.flatnonzero(~train)
+            if len(data.train) == 0:
+                raise ValueError("no point is in the training set; keep at least one")
+        compatible = (data.X.shape[1] == self.data.X.shape[1] and data.task == self.data.task
+                      and targets.n_outputs(data.task, data.n_classes, self.config.output_activation)
+                      == self.net.sizes[-1])
+        config = self.config.replace(dataset=CUSTOM)
+        if not compatible:
+            self._rebuild(config, data)
+            return True
+        targets.check_task(data.task, data.n_classes, config.output_activation, config.loss)
+        self.config, self.data = config, data
+        dtype = DTYPES[config.dtype]
+        self.inputs = self._inputs(data.X)
+        Y = targets.encode(data.y, data.task, data.n_classes, config.output_activation, dtype)
+        self.X_train, self.Y_train = self.inputs[data.train], Y[data.train]
+        self.X_test, self.Y_test = self.inputs[data.test], Y[data.test]
+        self._start_epoch()
+        return False
+
+    # -- state -----------------------------------------------------------------------------
+    def to_dict(self):
+        from .state import trainer_to_dict
+
+        return trainer_to_dict(self)
+
+    @classmethod
+    def from_dict(cls, d):
+        from .state import trainer_from_dict
+
+        return trainer_from_dict(cls, d)

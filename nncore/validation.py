@@ -1,0 +1,60 @@
+"""Argument checks whose errors name the argument, the value, and what is allowed."""
+
+import math
+import numbers
+
+import numpy as np
+
+
+def choice(field, value, choices):
+    if not isinstance(value, str) or value not in choices:
+        raise ValueError(f"{field}={value!r} is not allowed; choose one of: {', '.join(choices)}")
+    return value
+
+
+def integer(field, value, lo, hi=None):
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise ValueError(f"{field}={value!r} must be a whole number{_range(lo, hi)}")
+    if value < lo or (hi is not None and value > hi):
+        raise ValueError(f"{field}={value!r} is out of range; allowed{_range(lo, hi)}")
+    return int(value)
+
+
+def real(field, value, lo, hi=None, lo_open=False):
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise ValueError(f"{field}={value!r} must be a number{_range(lo, hi, lo_open)}")
+    value = float(value)
+    if not math.isfinite(value):
+        raise ValueError(f"{field}={value!r} must be finite{_range(lo, hi, lo_open)}")
+    if value < lo or (lo_open and value == lo) or (hi is not None and value > hi):
+        raise ValueError(f"{field}={value!r} is out of range; allowed{_range(lo, hi, lo_open)}")
+    return value
+
+
+def boolean(field, value):
+    if not isinstance(value, (bool, np.bool_)):
+        raise ValueError(f"{field}={value!r} must be true or false")
+    return bool(value)
+
+
+def array(field, value, ndim, dtype=None, finite=True):
+    """A NumPy array of `ndim` dimensions (of `dtype` when given), with finite values."""
+    try:
+        A = np.asarray(value, dtype=dtype)
+    except (TypeError, ValueError) as e:
+        raise ValueError(f"{field} must be a {ndim}-D array of numbers: {e}") from None
+    if A.ndim != ndim:
+        raise ValueError(f"{field} must be {ndim}-D; got shape {A.shape}")
+    if A.dtype.kind not in "biuf":
+        raise ValueError(f"{field} must hold numbers; got dtype {A.dtype}")
+    if finite and A.dtype.kind == "f" and not np.isfinite(A).all():
+        bad = np.argwhere(~np.isfinite(A))[0]
+        raise ValueError(f"{field} holds a non-finite value {A[tuple(bad)]!r} at index "
+                         f"{tuple(int(i) for i in bad)}; every value must be a finite number")
+    return A
+
+
+def _range(lo, hi, lo_open=False):
+    if hi is None:
+        return f" {'>' if lo_open else '>='} {lo}"
+    return f" from {lo} ({'exclusive' if lo_open else 'inclusive'}) to {hi}"

@@ -1,0 +1,157 @@
+"""Every analytic gradient against central finite differences in float64.
+
+rel = ‖g_analytic − g_numeric‖ / (‖g_analytic‖ + ‖g_numeric‖) must be below 1e-6, with
+g_numeric[i] = (ℒ(θ + εeᵢ) − ℒ(θ − εeᵢ)) / 2ε and ε = 1e-5.
+"""
+
+import numpy as np
+import pytest
+
+from nncore import MLP, probes
+from nncore.activations import HIDDEN_ACTIVATIONS
+from nncore.losses import LOSSES
+
+EPS = 1e-5
+PAIRINGS = [(out, loss) for loss, spec in LOSSES.items() for out in spec.outputs]
+REGULARIZATION = {"none": (0.0, 0.0), "l1": (0.03, 0.0), "l2": (0.0, 0.05), "l1+l2": (0.02, 0.04)}
+N = 6
+
+
+def make_targets(loss, out, n_out, rng, n=N):
+    if loss == "cross_entropy":
+        return np.eye(n_out)[rng.integers(0, n_out, n)]
+    if loss in ("bce", "perceptron"):
+        return rng.integers(0, 2, (n, n_out)).astype(np.float64)
+    lo = -1.0 if out in ("tanh", "linear") else 0.0
+    return rng.uniform(lo, 1.0, (n, n_out))
+
+
+def numeric_gradient(net, X, Y, masks=None):
+    theta = net.theta
+    g = np.empty_like(theta)
+    for i in range(theta.size):
+        keep = theta[i]
+        theta[i] = keep + EPS
+        up = net.loss_and_grads(X, Y, masks)[0]
+        theta[i] = keep - EPS
+        down = net.loss_and_grads(X, Y, masks)[0]
+        theta[i] = keep
+        g[i] = (up - down) / (2 * EPS)
+    return g
+
+
+def relative_error(a, b):
+    return np.linalg.norm(a - b) / max(np.linalg.norm(a) + np.linalg.norm(b), 1e-300)
+
+
+def assert_away_from_kinks(net, X):
+    """Finite differences across a kink of relu, |w| or step would be wrong; refuse such data."""
+    A = X
+    for layer in net.layers:
+        Z, A = layer.infer(A)
+        if layer.activation.name in ("relu", "leaky_relu", "step"):
+            assert np.abs(Z).min() > 1e-3, "pre-activation too close to the kink: change seed"
+    if net.l1:
+        assert np.abs(net.theta[:net.n_weights]).min() > 1e-3
+
+
+def check(net, X, Y, masks=None):
+    assert_away_from_kinks(net, X)
+    _, grads = net.loss_and_grads(X, Y, masks)
+    analytic = np.concatenate([g.ravel() for g in grads])
+    # grads come in params order; the flat buffer is laid out weights-first, so map by views.
+    flat = np.empty_like(net.theta)
+    for view_of_theta, g in zip(net._views(flat), grads):
+        view_of_theta[...] = g
+    numeric = numeric_gradient(net, X, Y, masks)
+    assert analytic.size == numeric.size
+    err = relative_error(flat, numeric)
+    assert err < 1e-6, f"relative error {err:.2e}"
+    return err
+
+
+@pytest.mark.parametrize("reg", REGULARIZATION)
+@pytest.mark.parametrize("bias", [True, False], ids=["bias", "nobias"])
+@pytest.mark.parametrize("out,loss", PAIRINGS, ids=[f"{o}+{l}" for o, l in PAIRINGS])
+@pytest.mark.parametrize("activation", HIDDEN_ACTIVATIONS)
+def test_gradient_matches_finite_differences(activation, out, loss, bias, reg):
+    n_out = 3 if out == "softmax" else (1 if out == "step" else 2)
+    l1, l2 = REGULARIZATION[reg]
+    for seed in range(20):  # the first seed whose points are clear of every kink
+        rng = np.random.default_rng(seed)
+        net = MLP([3, 4, 3, n_out], activation=activation, output_activation=out, loss=loss,
+                  init="normal", bias=bias, l1=l1, l2=l2, seed=seed)
+        X = rng.normal(0.0, 1.0, (N, 3))
+        Y = make_targets(loss, out, n_out, rng)
+        try:
+            assert_away_from_kinks(net, X)
+        except AssertionError:
+            continue
+        check(net, X, Y)
+        return
+    pytest.fail("no seed gave data clear of the kinks")
+
+
+@pytest.mark.parametrize("activation", ["tanh", "relu", "sigmoid"])
+@pytest.mark.parametrize("out,loss", [("sigmoid", "bce"), ("softmax", "cross_entropy"),
+                                      ("linear", "mse")])
+def test_batch_norm_gradient(activation, out, loss):
+    n_out = 3 if out == "softmax" else 1
+    rng = np.random.default_rng(1)
+    net = MLP([3, 5, 4, n_out], activation=activation, output_activation=out, loss=loss,
+              batch_norm=True, init="normal", l2=0.01, seed=3)
+    # γ, β away from their 1, 0 start so that their gradients are exercised in general position
+    for layer in net.layers[:-1]:
+        layer.bn.gamma[...] = rng.uniform(0.5, 1.5, layer.n_out)
+        layer.bn.beta[...] = rng.uniform(-0.5, 0.5, layer.n_out)
+    X = rng.normal(0.0, 1.0, (8, 3))
+    Y = make_targets(loss, out, n_out, rng, n=8)
+    check(net, X, Y)
+
+
+@pytest.mark.parametrize("activation", ["tanh", "relu"])
+def test_dropout_gradient_with_fixed_mask(activation):
+    rng = np.random.default_rng(2)
+    net = MLP([3, 6, 5, 1], activation=activation, output_activation="sigmoid", loss="bce",
+              dropout=[0.5, 0.3], init="normal", bias=True, seed=4)
+    for layer in net.layers:
+        layer.b[...] = 0.3  # keeps every relu pre-activation clear of its kink at 0
+    X = rng.normal(0.0, 1.0, (N, 3))
+    Y = rng.integers(0, 2, (N, 1)).astype(np.float64)
+    masks = [(rng.random((N, 6)) >= 0.5) / 0.5, (rng.random((N, 5)) >= 0.3) / 0.7, None]
+    assert (masks[0] == 0).any(), "the mask must drop something for the check to mean anything"
+    check(net, X, Y, masks)
+    # And the mask really is applied: a different mask gives a different loss.
+    other = [np.where(m > 0, 0.0, 2.0) if m is not None else None for m in masks]
+    assert net.loss_and_grads(X, Y, masks)[0] != net.loss_and_grads(X, Y, other)[0]
+
+
+def test_dropout_is_inactive_in_evaluation():
+    net = MLP([2, 8, 1], dropout=0.5, seed=0)
+    X = np.random.default_rng(0).normal(size=(5, 2))
+    np.testing.assert_array_equal(net.forward(X), net.forward(X))
+    assert not np.array_equal(net.forward(X, train=True), net.forward(X, train=True))
+
+
+@pytest.mark.parametrize("activation,out,loss,bn", [
+    ("tanh", "sigmoid", "bce", False), ("relu", "softmax", "cross_entropy", False),
+    ("sigmoid", "linear", "sse", False), ("leaky_relu", "tanh", "mse", False)])
+def test_trace_equals_the_gradient_of_a_one_sample_batch(activation, out, loss, bn):
+    """The step-through's numbers are the engine's numbers: dW of the trace = loss_and_grads."""
+    n_out = 3 if out == "softmax" else 1
+    rng = np.random.default_rng(5)
+    net = MLP([2, 5, 4, n_out], activation=activation, output_activation=out, loss=loss,
+              l2=0.01, l1=0.002, init="normal", seed=7)
+    x = rng.normal(size=2)
+    Y = np.eye(3)[[1]] if out == "softmax" else np.array([[0.7 if loss != "bce" else 1.0]])
+    t = probes.trace(net, x, Y[0])
+    loss_value, grads = net.loss_and_grads(x[None, :], Y)
+    assert t["loss"] == pytest.approx(loss_value, rel=1e-12)
+    names = net.param_names
+    for l, layer in enumerate(t["layers"]):
+        np.testing.assert_allclose(layer["dW"], grads[names.index(f"W{l + 1}")], rtol=1e-12,
+                                   atol=1e-15)
+        np.testing.assert_allclose(layer["db"], grads[names.index(f"b{l + 1}")], rtol=1e-12,
+                                   atol=1e-15)
+    np.testing.assert_allclose(t["y_hat"], net.forward(x[None, :])[0], rtol=1e-12)
+
