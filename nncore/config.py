@@ -89,11 +89,18 @@ class Config:
         put("l1", check.real("l1", self.l1, 0.0, 10.0))
         put("l2", check.real("l2", self.l2, 0.0, 10.0))
         put("dropout", check.real("dropout", self.dropout, 0.0, 0.95))
-        # The optimizer checks its own hyperparameters, with the same messages.
+        put("learning_rate", check.real("learning_rate", self.learning_rate, 0.0, lo_open=True))
+        put("momentum", check.real("momentum", self.momentum, 0.0, 0.999))
+        put("nesterov", check.boolean("nesterov", self.nesterov))
+        put("beta1", check.real("beta1", self.beta1, 0.0, 0.9999))
+        put("beta2", check.real("beta2", self.beta2, 0.0, 0.99999))
+        put("alpha", check.real("alpha", self.alpha, 0.0, 0.9999))
+        put("eps", check.real("eps", self.eps, 0.0, 1.0, lo_open=True))
+        if self.nesterov and self.momentum == 0.0:
+            raise check.ArgumentError("nesterov", True, "nesterov only with momentum > 0",
+                                      "nesterov=True needs momentum > 0; got momentum=0.0")
+        # The optimizer checks its own hyperparameters too, with the same messages.
         OPTIMIZERS[self.optimizer](**self.optimizer_kwargs())
-        for name in ("learning_rate", "momentum", "beta1", "beta2", "alpha", "eps"):
-            put(name, float(getattr(self, name)))
-        put("nesterov", bool(self.nesterov))
         if self.batch_norm and self.batch_size < 2 and self.hidden_layers:
             raise ValueError("batch_size=1 cannot be used with batch_norm=True: a batch of one "
                              "has no variance to normalise by; use batch_size >= 2")
@@ -101,7 +108,7 @@ class Config:
     def optimizer_kwargs(self):
         """The arguments of this config's optimizer, e.g. SGD(learning_rate, momentum, ...)."""
         names = ("learning_rate", *OPTIMIZERS[self.optimizer].defaults)
-        return {name: getattr(self, name) for name in names}
+        return {name: getattr(self, name) for name in names if hasattr(self, name)}
 
     def replace(self, **changes):
         unknown = [k for k in changes if k not in FIELDS]
@@ -118,6 +125,19 @@ class Config:
 
 
 FIELDS = tuple(f.name for f in fields(Config))
+_dataclass_init = Config.__init__
+
+
+def _init(self, *args, **kwargs):
+    unknown = [k for k in kwargs if k not in FIELDS]
+    if unknown:
+        raise check.ArgumentError(unknown[0], kwargs[unknown[0]], ", ".join(FIELDS),
+                                  f"{unknown[0]!r} is not a config field; allowed: "
+                                  f"{', '.join(FIELDS)}")
+    _dataclass_init(self, *args, **kwargs)
+
+
+Config.__init__ = _init
 LIVE = frozenset({"optimizer", "learning_rate", "batch_size", "momentum", "nesterov", "beta1",
                   "beta2", "alpha", "eps", "l1", "l2", "dropout"})
 DATA_FIELDS = frozenset({"dataset", "n_samples", "noise", "n_classes", "train_ratio",

@@ -193,6 +193,7 @@ def split(n, train_ratio, seed=0):
     """(train, test) index arrays: a seeded shuffle of range(n), cut at round(ratio·n)."""
     n = check.integer("n", n, 1)
     ratio = check.real("train_ratio", train_ratio, 0.0, 1.0, lo_open=True)
+    seed = check.integer("seed", seed, 0, 2**63 - 1)
     perm = np.random.default_rng(seed).permutation(n)
     n_train = min(n, max(1, round(ratio * n)))
     return np.sort(perm[:n_train]), np.sort(perm[n_train:])
@@ -207,7 +208,7 @@ def from_csv(path_or_text, max_rows=CSV_MAX_ROWS, max_columns=CSV_MAX_COLUMNS):
     lines starting with '#' are skipped. `path_or_text` is CSV text (it contains a newline or
     a comma) or a path to a file.
     """
-    text = _read_text(path_or_text)
+    text = _read_text(path_or_text).lstrip("\ufeff")  # a byte-order mark, as Excel writes
     rows = []
     for lineno, line in enumerate(text.splitlines(), start=1):
         stripped = line.strip()
@@ -260,8 +261,8 @@ def from_csv(path_or_text, max_rows=CSV_MAX_ROWS, max_columns=CSV_MAX_COLUMNS):
 
 def _read_text(path_or_text):
     if isinstance(path_or_text, os.PathLike) or (
-            isinstance(path_or_text, str) and "\n" not in path_or_text
-            and "," not in path_or_text):
+            isinstance(path_or_text, str) and path_or_text.strip()
+            and "\n" not in path_or_text and "," not in path_or_text):
         path = Path(path_or_text)
         if not path.is_file():
             raise ValueError(f"path_or_text={str(path_or_text)!r} is neither CSV text nor a "
@@ -332,7 +333,7 @@ def load_mnist(path, split="train"):
         pairs = [(_read_idx(path, MNIST_FILES[p][0], 3), _read_idx(path, MNIST_FILES[p][1], 1))
                  for p in parts]
     for images, labels in pairs:
-        if images.ndim != 3 or images.shape[0] != labels.shape[0]:
+        if images.ndim != 3 or images.shape[1:] != (28, 28) or images.shape[0] != labels.shape[0]:
             raise ValueError(f"MNIST images {images.shape} and labels {labels.shape} do not "
                              "match: expected (N, 28, 28) images and N labels")
     X = np.concatenate([im.reshape(len(im), -1) for im, _ in pairs]) / 255.0
@@ -347,7 +348,10 @@ def _read_idx(folder, stem, ndim):
             break
     else:
         raise ValueError(f"{stem}[.gz] is missing from {str(folder)!r}. {MNIST_HELP}")
-    raw = (gzip.decompress if file.suffix == ".gz" else bytes)(file.read_bytes())
+    try:
+        raw = (gzip.decompress if file.suffix == ".gz" else bytes)(file.read_bytes())
+    except (OSError, EOFError) as e:
+        raise ValueError(f"{str(file)!r} could not be read: {e}. {MNIST_HELP}") from None
     if len(raw) < 4 + 4 * ndim or raw[:4] != bytes([0, 0, 8, ndim]):
         raise ValueError(f"{str(file)!r} is not an IDX file of {ndim}-D unsigned bytes "
                          f"(its header is {raw[:4].hex() or 'empty'})")

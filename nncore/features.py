@@ -28,7 +28,7 @@ def check_features(features):
         raise ValueError(f"features=[] selects no input; choose at least one of: "
                          f"{', '.join(FEATURES)}")
     for f in features:
-        if f not in FEATURES:
+        if not isinstance(f, str) or f not in FEATURES:
             raise ValueError(f"features contains {f!r}; allowed: {', '.join(FEATURES)}")
     if len(set(features)) != len(features):
         raise ValueError(f"features={list(features)!r} names a feature twice")

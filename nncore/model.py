@@ -27,13 +27,17 @@ DTYPES = {"float64": np.float64, "float32": np.float32}
 def check_pairing(output_activation, loss, n_out):
     """Raise ValueError unless the output activation, loss and output size work together."""
     if output_activation not in LOSSES[loss].outputs:
-        raise ValueError(
+        raise check.ArgumentError(
+            "loss", loss, allowed_pairings(),
             f"loss={loss!r} cannot be used with output_activation={output_activation!r}; "
             f"allowed pairings: {allowed_pairings()}")
     if output_activation == "softmax" and n_out < 2:
-        raise ValueError(f"output_activation='softmax' needs at least 2 outputs; got {n_out}")
+        raise check.ArgumentError("output_activation", output_activation, "2 or more outputs",
+                                  f"output_activation='softmax' needs at least 2 outputs; "
+                                  f"got {n_out}")
     if output_activation == "step" and n_out != 1:
-        raise ValueError(f"output_activation='step' needs exactly 1 output; got {n_out}")
+        raise check.ArgumentError("output_activation", output_activation, "exactly 1 output",
+                                  f"output_activation='step' needs exactly 1 output; got {n_out}")
 
 
 def per_layer(field, value, n_hidden, convert):
@@ -79,8 +83,14 @@ class MLP:
         self.l2 = check.real("l2", l2, 0.0)
         self.l1 = check.real("l1", l1, 0.0)
         self.seed = check.integer("seed", seed, 0, 2**63 - 1)
-        if np.dtype(dtype) not in (np.float64, np.float32):
-            raise ValueError(f"dtype={dtype!r} is not allowed; choose np.float64 or np.float32")
+        try:
+            ok = np.dtype(dtype) in (np.float64, np.float32)
+        except TypeError:
+            ok = False
+        if not ok:
+            raise check.ArgumentError("dtype", dtype, "np.float64 or np.float32",
+                                      f"dtype={dtype!r} is not allowed; choose np.float64 or "
+                                      "np.float32")
         self.dtype = np.dtype(dtype).type
         n_hidden = len(self.sizes) - 2
         dropout = per_layer("dropout", dropout, n_hidden,

@@ -72,10 +72,12 @@ def activation_range(activation, A):
 
 
 # -- metrics -----------------------------------------------------------------------------------
-def metrics(trainer):
+def metrics(trainer, dead=None):
     """Loss on train and test data, and accuracy (classification) or RMSE and R² (regression).
 
     Losses are the data loss without the regularization penalty, which is reported apart.
+    With a list for `dead`, the same pass over the training set fills it with each hidden
+    layer's dead fraction (see `dead_fractions`).
     """
     net, data = trainer.net, trainer.data
     out = {"penalty": net.penalty()}
@@ -83,7 +85,10 @@ def metrics(trainer):
                             ("test", trainer.X_test, trainer.Y_test, data.test)):
         if len(X) == 0:
             continue
-        Z, A = net.infer(X)[-1]
+        layers = net.infer(X)
+        if part == "train" and dead is not None:
+            dead[:] = _dead(net, layers)
+        Z, A = layers[-1]
         out[f"{part}_loss"] = net.loss.value(Z, A, Y)
         if data.task == "classification":
             predicted = targets.predict(A, net.output_activation)
@@ -105,13 +110,51 @@ def gradient_norms(net):
 
 
 def dead_fractions(net, X):
-    """Per hidden layer, the fraction of units whose φ'(z) is ≈ 0 on every row of X."""
+    """Per hidden layer, the fraction of units whose φ'(z) is ≈ 0 on every row of X.
+
+    For relu that is a unit with z ≤ 0 on every input (a dead ReLU); for sigmoid and tanh a
+    unit saturated on every input. Such a unit passes no gradient back and stops learning.
+    """
+    return np.array(_dead(net, net.infer(X)))
+
+
+def _dead(net, layers):
     fractions = []
-    for layer, (Z, A) in zip(net.layers[:-1], net.infer(X)[:-1]):
+    for layer, (Z, A) in zip(net.layers[:-1], layers[:-1]):
+        if len(Z) == 0:
+            fractions.append(0.0)
+            continue
         peak = layer.activation.derivative(Z, A).max(axis=0)  # (n,)
         limit = DEAD_THRESHOLD * MAX_DERIVATIVE[layer.activation.name]
         fractions.append(float(np.mean(peak <= limit)))
-    return np.array(fractions)
+    return fractions
+
+
+def confusion_matrix(trainer, part="test"):
+    """(k, k) counts: row = true class, column = predicted class, on the train or test set."""
+    X, idx = ((trainer.X_test, trainer.data.test) if part == "test"
+              else (trainer.X_train, trainer.data.train))
+    k = trainer.data.n_classes
+    counts = np.zeros((k, k), np.int64)
+    if len(X):
+        predicted = targets.predict(trainer.net.infer(X)[-1][1], trainer.net.output_activation)
+        np.add.at(counts, (trainer.data.y[idx], predicted), 1)
+    return counts
+
+
+def output_range(output_activation, task, A):
+    """(lo, hi) on which the output map is quantised, centred on the decision threshold.
+
+    The colour midpoint then sits on the decision boundary; bounded outputs use their full
+    range, unbounded ones the largest distance from the threshold (at least 1).
+    """
+    if output_activation in ("sigmoid", "step"):
+        return 0.0, 1.0
+    if output_activation == "tanh":
+        return -1.0, 1.0
+    t = targets.threshold(output_activation) if task == "classification" else 0.0
+    s = max(1.0, float(np.abs(A - t).max()) if A.size else 1.0)
+    return t - s, t + s
 
 
 def weight_histograms(net, bins=20):

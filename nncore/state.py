@@ -50,12 +50,15 @@ def _rng_to_json(rng):
             "has_uint32": state["has_uint32"], "uinteger": str(state["uinteger"])}
 
 
-def _rng_from_json(d):
+def _rng_from_json(d, field):
     rng = np.random.default_rng()
-    rng.bit_generator.state = {
-        "bit_generator": d["bit_generator"],
-        "state": {k: int(v) for k, v in d["state"].items()},
-        "has_uint32": int(d["has_uint32"]), "uinteger": int(d["uinteger"])}
+    try:
+        rng.bit_generator.state = {
+            "bit_generator": d["bit_generator"],
+            "state": {k: int(v) for k, v in d["state"].items()},
+            "has_uint32": int(d["has_uint32"]), "uinteger": int(d["uinteger"])}
+    except (KeyError, TypeError, ValueError, AttributeError) as e:
+        raise ValueError(f"{field} is not a PCG64 generator state: {e}") from None
     return rng
 
 
@@ -74,6 +77,7 @@ def trainer_to_dict(tr):
                       "state": {name: [array_to_json(a) for a in arrays]
                                 for name, arrays in tr.optimizer.state.items()}},
         "rng": {"shuffle": _rng_to_json(tr.shuffle_rng), "dropout": _rng_to_json(net.dropout_rng)},
+        "diverged": tr.diverged,
         "progress": {"step": tr.step_count, "epoch": tr.epoch, "position": tr.position,
                      "perm": None if tr.perm is None else array_to_json(tr.perm)},
     }
@@ -93,6 +97,13 @@ def trainer_from_dict(cls, d):
                     array_from_json(dd["train"], "data.train"),
                     array_from_json(dd["test"], "data.test"), dd["task"], int(dd["n_classes"]),
                     tuple(float(v) for v in dd["extent"]))
+        n = len(data.y)
+        if data.X.ndim != 2 or data.X.shape[0] != n or not np.isfinite(data.X).all():
+            raise ValueError(f"data.X must be ({n}, d) finite numbers; got {data.X.shape}")
+        for name, idx in (("data.train", data.train), ("data.test", data.test)):
+            if idx.ndim != 1 or idx.dtype.kind not in "iu" or (idx.size and (
+                    idx.min() < 0 or idx.max() >= n)):
+                raise ValueError(f"{name} must list point indices from 0 to {n - 1}")
         tr = cls.__new__(cls)
         tr.config, tr.data = config, data
         tr._build()
@@ -106,10 +117,18 @@ def trainer_from_dict(cls, d):
             layer.bn.running_var[...] = array_from_json(rv, "batch_norm")
         opt = d["optimizer"]
         tr.optimizer.t = int(opt["t"])
-        tr.optimizer.state = {name: [array_from_json(a, f"optimizer.{name}") for a in arrays]
-                              for name, arrays in opt["state"].items()}
-        tr.shuffle_rng = _rng_from_json(d["rng"]["shuffle"])
-        tr.net.dropout_rng = _rng_from_json(d["rng"]["dropout"])
+        state = {name: [array_from_json(a, f"optimizer.{name}") for a in arrays]
+                 for name, arrays in opt["state"].items()}
+        for name, arrays in state.items():
+            if name not in tr.optimizer.buffers or [a.shape for a in arrays] != [
+                    tr.net.theta.shape]:
+                raise ValueError(f"optimizer.{name} does not fit this network's optimizer "
+                                 f"({tr.optimizer.name}: {', '.join(tr.optimizer.buffers)} "
+                                 f"of {tr.net.theta.size} values)")
+        tr.optimizer.state = state
+        tr.shuffle_rng = _rng_from_json(d["rng"]["shuffle"], "rng.shuffle")
+        tr.net.dropout_rng = _rng_from_json(d["rng"]["dropout"], "rng.dropout")
+        tr.diverged = d.get("diverged")
         p = d["progress"]
         tr.step_count, tr.epoch = int(p["step"]), int(p["epoch"])
         if p["perm"] is not None:
@@ -121,5 +140,5 @@ def trainer_from_dict(cls, d):
         if not 0 <= tr.position < max(tr.n_train, 1):
             raise ValueError(f"progress.position={tr.position} is outside the training set")
         return tr
-    except (KeyError, TypeError) as e:
+    except (KeyError, TypeError, IndexError, AttributeError) as e:
         raise ValueError(f"state is missing or has a malformed field: {e}") from None

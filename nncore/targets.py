@@ -7,6 +7,8 @@
 
 import numpy as np
 
+from .validation import ArgumentError
+
 
 def n_outputs(task, n_classes, output_activation):
     if task == "regression":
@@ -46,10 +48,16 @@ def predict(A, output_activation):
 def check_task(task, n_classes, output_activation, loss):
     """Raise ValueError if the output/loss cannot learn this kind of data."""
     if task == "regression":
-        if loss not in ("mse", "sse") or output_activation not in ("linear", "tanh", "sigmoid"):
-            raise ValueError(f"loss={loss!r} with output_activation={output_activation!r} cannot "
-                             "fit a regression dataset; use loss 'mse' or 'sse' with output "
-                             "'linear' (or 'tanh')")
+        if loss not in ("mse", "sse"):
+            raise ArgumentError("loss", loss, "mse or sse for regression data",
+                                f"loss={loss!r} cannot fit a regression dataset; use loss "
+                                "'mse' or 'sse' with output 'linear' (or 'tanh')")
+        if output_activation not in ("linear", "tanh", "sigmoid"):
+            raise ArgumentError("output_activation", output_activation,
+                                "linear, tanh or sigmoid for regression data",
+                                f"output_activation={output_activation!r} cannot fit a "
+                                "regression dataset; use 'linear' (or 'tanh')")
     elif output_activation == "step" and n_classes != 2:
-        raise ValueError(f"output_activation='step' (the perceptron) separates 2 classes; "
-                         f"this dataset has {n_classes}")
+        raise ArgumentError("output_activation", output_activation, "2 classes for a step output",
+                            f"output_activation='step' (the perceptron) separates 2 classes; "
+                            f"this dataset has {n_classes}")

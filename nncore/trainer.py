@@ -55,23 +55,39 @@ class SetReport:
     data_changed: bool  # the data was remade
 
 
-def data_from_arrays(X, y, train_ratio, seed, extent=None):
-    """Data for user-given points: classes when y is whole numbers, else regression."""
-    X = check.array("X", X, 2)
+def data_from_arrays(X, y, train_ratio, seed, extent=None, task=None, n_classes=2):
+    """Data for user-given points.
+
+    Without `task`, whole-number labels make classes and other numbers regression targets,
+    and at least 2 points are needed. With `task` given ("classification" or "regression"),
+    any number of points is accepted, none included (for drawing on an empty plane).
+    """
+    X = check.array("X", np.asarray(X, np.float64).reshape(-1, np.shape(X)[-1]) if np.size(X)
+                    == 0 else X, 2)
     y = check.array("y", y, 1)
     if X.shape[0] != y.shape[0]:
         raise ValueError(f"X has {X.shape[0]} rows but y has {y.shape[0]} labels; they must match")
-    if X.shape[0] < 2:
-        raise ValueError(f"data has {X.shape[0]} point; at least 2 are needed")
-    if y.dtype.kind in "biu" or np.all(y == np.round(y)):
+    if task is None:
+        if X.shape[0] < 2:
+            raise ValueError(f"data has {X.shape[0]} point; at least 2 are needed")
+        task = ("classification" if y.dtype.kind in "biu" or np.all(y == np.round(y))
+                else "regression")
+    check.choice("task", task, ("classification", "regression"))
+    if task == "classification":
+        if y.size and not np.all(y == np.round(y)):
+            raise ValueError("class labels must be whole numbers 0, 1, 2, ...")
         y = y.astype(np.int64)
-        if y.min() < 0 or y.max() >= datasets.MAX_CLASSES:
+        if y.size and (y.min() < 0 or y.max() >= datasets.MAX_CLASSES):
             raise ValueError(f"class labels must be 0..{datasets.MAX_CLASSES - 1}; got "
                              f"{int(y.min())}..{int(y.max())}")
-        task, k = "classification", max(2, int(y.max()) + 1)
+        k = max(2, n_classes, int(y.max()) + 1 if y.size else 0)
     else:
-        task, k = "regression", 0
-    train, test = datasets.split(len(y), train_ratio, seed)
+        k = 0
+        y = y.astype(np.float64)
+    if len(y):
+        train, test = datasets.split(len(y), train_ratio, seed)
+    else:
+        train = test = np.zeros(0, np.int64)
     if extent is None:
         extent = _extent_of(X)
     return Data(X.astype(np.float64), y, train, test, task, k, tuple(extent))
@@ -79,7 +95,7 @@ def data_from_arrays(X, y, train_ratio, seed, extent=None):
 
 def _extent_of(X):
     """A square around 2-D points with a 10% margin, at least (−1, 1)."""
-    if X.shape[1] != 2:
+    if X.shape[1] != 2 or X.size == 0:
         return (-6.0, 6.0)
     m = float(np.abs(X).max()) * 1.1
     return (-max(m, 1.0), max(m, 1.0))
@@ -121,9 +137,9 @@ class Trainer:
         targets.check_task(data.task, data.n_classes, cfg.output_activation, cfg.loss)
         dtype = DTYPES[cfg.dtype]
         self.inputs = self._inputs(data.X)
-        Y = targets.encode(data.y, data.task, data.n_classes, cfg.output_activation, dtype)
-        self.X_train, self.Y_train = self.inputs[data.train], Y[data.train]
-        self.X_test, self.Y_test = self.inputs[data.test], Y[data.test]
+        self.Y = targets.encode(data.y, data.task, data.n_classes, cfg.output_activation, dtype)
+        self.X_train, self.Y_train = self.inputs[data.train], self.Y[data.train]
+        self.X_test, self.Y_test = self.inputs[data.test], self.Y[data.test]
         sizes = [self.inputs.shape[1], *cfg.hidden_layers,
                  targets.n_outputs(data.task, data.n_classes, cfg.output_activation)]
         self.net = MLP(sizes, cfg.activation, cfg.output_activation, cfg.loss, cfg.init,
@@ -175,12 +191,21 @@ class Trainer:
     def step(self, n=1, max_seconds=None):
         """Run up to n mini-batch updates; stop early after max_seconds or on divergence."""
         n = check.integer("n", n, 0, MAX_STEPS_PER_CALL)
+        if self.n_train == 0:
+            raise check.ArgumentError("data", 0, "at least one training point",
+                                      "the training set is empty: add points before training")
         if max_seconds is not None:
             max_seconds = check.real("max_seconds", max_seconds, 0.0)
         net, opt = self.net, self.optimizer
         theta, grad = [net.theta], [net.grad]
         losses = np.empty(n)
         deadline = None if max_seconds is None else time.perf_counter() + max_seconds
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            done = self._run(n, deadline, net, opt, theta, grad, losses)
+        return StepReport(done, losses[:done], self.diverged)
+
+    def _run(self, n, deadline, net, opt, theta, grad, losses):
+        """The training loop proper; overflow is caught by the finiteness test, not warned."""
         done = 0
         while done < n:
             bs, pos = self.config.batch_size, self.position
@@ -200,7 +225,7 @@ class Trainer:
                 self._start_epoch()
             if deadline is not None and time.perf_counter() >= deadline:
                 break
-        return StepReport(done, losses[:done], self.diverged)
+        return done
 
     def step_epoch(self):
         """Run the updates left in the current epoch."""
@@ -275,20 +300,24 @@ class Trainer:
         """Start again from step 0 with the same config: the same initial weights."""
         self._build()
 
-    def replace_data(self, X, y, train=None):
+    def replace_data(self, X, y, train=None, keep_task=False):
         """Train on new points, keeping the network when the input width allows.
 
-        The config's dataset becomes "custom"; `train` (bool per point) overrides the seeded
-        split, for example to put drawn points in the training set. Returns True when the
+        The config's dataset becomes "custom". `train` (bool per point) overrides the seeded
+        split, for example to put drawn points in the training set. keep_task=True keeps the
+        current task and classes (and allows an empty set, to draw on). Returns True when the
         network had to be rebuilt (the input width or the classes changed).
         """
+        X = np.asarray(X, np.float64)
+        plane = X.ndim == 2 and X.shape[1] == 2
         data = data_from_arrays(X, y, self.config.train_ratio, self.config.data_seed,
-                                self.data.extent if np.asarray(X).shape[-1:] == (2,) else None)
+                                self.data.extent if plane else None,
+                                self.data.task if keep_task else None, self.data.n_classes)
         if train is not None:
             train = np.asarray(train, dtype=bool)
+            if train.shape != data.y.shape:
+                raise ValueError(f"train has {train.size} flags for {data.y.size} points")
             data.train, data.test = np.flatnonzero(train), np.flatnonzero(~train)
-            if len(data.train) == 0:
-                raise ValueError("no point is in the training set; keep at least one")
         compatible = (data.X.shape[1] == self.data.X.shape[1] and data.task == self.data.task
                       and targets.n_outputs(data.task, data.n_classes, self.config.output_activation)
                       == self.net.sizes[-1])
@@ -300,11 +329,80 @@ class Trainer:
         self.config, self.data = config, data
         dtype = DTYPES[config.dtype]
         self.inputs = self._inputs(data.X)
-        Y = targets.encode(data.y, data.task, data.n_classes, config.output_activation, dtype)
-        self.X_train, self.Y_train = self.inputs[data.train], Y[data.train]
-        self.X_test, self.Y_test = self.inputs[data.test], Y[data.test]
+        self.Y = targets.encode(data.y, data.task, data.n_classes, config.output_activation, dtype)
+        self.X_train, self.Y_train = self.inputs[data.train], self.Y[data.train]
+        self.X_test, self.Y_test = self.inputs[data.test], self.Y[data.test]
         self._start_epoch()
         return False
+
+    # -- editing -----------------------------------------------------------------------------
+    def _split_flags(self):
+        flags = np.zeros(len(self.data.y), bool)
+        flags[self.data.train] = True
+        return flags
+
+    def add_point(self, x, label, train=True):
+        """Add one point (drawn on the plane); the network is kept. Returns its index."""
+        d = self.data
+        x = check.array("x", x, 1)
+        if x.shape != (d.X.shape[1],):
+            raise ValueError(f"x has {x.size} coordinates; this data has {d.X.shape[1]}")
+        if d.task == "classification":
+            label = check.integer("label", label if not float(label).is_integer() else
+                                  int(label), 0, d.n_classes - 1)
+        else:
+            label = check.real("label", label, -1000.0, 1000.0)
+        self.replace_data(np.vstack([d.X, x]), np.append(d.y, label),
+                          np.append(self._split_flags(), bool(train)), keep_task=True)
+        return len(self.data.y) - 1
+
+    def remove_near(self, x, radius):
+        """Remove the point nearest to x within `radius`; its index, or None if none is."""
+        d = self.data
+        if len(d.y) == 0:
+            return None
+        distance = np.hypot(*(d.X[:, :2] - np.asarray(x, np.float64)[:2]).T)  # (N,)
+        i = int(distance.argmin())
+        if distance[i] > radius:
+            return None
+        keep = np.arange(len(d.y)) != i
+        self.replace_data(d.X[keep], d.y[keep], self._split_flags()[keep], keep_task=True)
+        return i
+
+    def clear_points(self):
+        """Remove every point; the network and the task are kept, training waits for points."""
+        d = self.data
+        self.replace_data(np.zeros((0, d.X.shape[1])), np.zeros(0, d.y.dtype),
+                          np.zeros(0, bool), keep_task=True)
+
+    def sample(self, index):
+        """(network input, target row) of point `index`, for a trace."""
+        n = len(self.data.y)
+        if not 0 <= index < n:
+            raise check.ArgumentError("index", index, f"0 to {n - 1}",
+                                      f"index={index} is not a point; allowed 0 to {n - 1}")
+        return self.inputs[index], self.Y[index]
+
+    def set_weight(self, layer, source, target, value):
+        """W[layer][source, target] = value, with layers counted from 1."""
+        W = self._layer(layer).W
+        check.integer("source", source, 0, W.shape[0] - 1)
+        check.integer("target", target, 0, W.shape[1] - 1)
+        W[source, target] = check.real("value", value, -1e6, 1e6)
+
+    def set_bias(self, layer, neuron, value):
+        """b[layer][neuron] = value (β, the shift, in a batch-norm layer)."""
+        L = self._layer(layer)
+        b = L.b if L.b is not None else (L.bn.beta if L.bn is not None else None)
+        if b is None:
+            raise check.ArgumentError("layer", layer, "a layer with biases",
+                                      f"layer {layer} has no bias (bias=False)")
+        check.integer("neuron", neuron, 0, b.shape[0] - 1)
+        b[neuron] = check.real("value", value, -1e6, 1e6)
+
+    def _layer(self, layer):
+        n = len(self.net.layers)
+        return self.net.layers[check.integer("layer", layer, 1, n) - 1]
 
     # -- state -----------------------------------------------------------------------------
     def to_dict(self):

@@ -6,34 +6,49 @@ import numbers
 import numpy as np
 
 
+class ArgumentError(ValueError):
+    """A ValueError that also carries its parts, so a server can answer with them."""
+
+    def __init__(self, field, value, allowed, message):
+        super().__init__(message)
+        self.field, self.value, self.allowed = field, value, allowed
+
+
 def choice(field, value, choices):
     if not isinstance(value, str) or value not in choices:
-        raise ValueError(f"{field}={value!r} is not allowed; choose one of: {', '.join(choices)}")
+        allowed = f"one of: {', '.join(choices)}"
+        raise ArgumentError(field, value, allowed,
+                            f"{field}={value!r} is not allowed; choose {allowed}")
     return value
 
 
 def integer(field, value, lo, hi=None):
+    allowed = f"a whole number{_range(lo, hi)}"
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise ValueError(f"{field}={value!r} must be a whole number{_range(lo, hi)}")
+        raise ArgumentError(field, value, allowed, f"{field}={value!r} must be {allowed}")
     if value < lo or (hi is not None and value > hi):
-        raise ValueError(f"{field}={value!r} is out of range; allowed{_range(lo, hi)}")
+        raise ArgumentError(field, value, allowed,
+                            f"{field}={value!r} is out of range; allowed{_range(lo, hi)}")
     return int(value)
 
 
 def real(field, value, lo, hi=None, lo_open=False):
+    allowed = f"a number{_range(lo, hi, lo_open)}"
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise ValueError(f"{field}={value!r} must be a number{_range(lo, hi, lo_open)}")
+        raise ArgumentError(field, value, allowed, f"{field}={value!r} must be {allowed}")
     value = float(value)
     if not math.isfinite(value):
-        raise ValueError(f"{field}={value!r} must be finite{_range(lo, hi, lo_open)}")
+        raise ArgumentError(field, value, allowed,
+                            f"{field}={value!r} must be finite{_range(lo, hi, lo_open)}")
     if value < lo or (lo_open and value == lo) or (hi is not None and value > hi):
-        raise ValueError(f"{field}={value!r} is out of range; allowed{_range(lo, hi, lo_open)}")
+        raise ArgumentError(field, value, allowed,
+                            f"{field}={value!r} is out of range; allowed{_range(lo, hi, lo_open)}")
     return value
 
 
 def boolean(field, value):
     if not isinstance(value, (bool, np.bool_)):
-        raise ValueError(f"{field}={value!r} must be true or false")
+        raise ArgumentError(field, value, "true or false", f"{field}={value!r} must be true or false")
     return bool(value)
 
 
