@@ -1,0 +1,146 @@
+"""Binary messages: a length-prefixed JSON header, then raw little-endian arrays.
+
+    bytes 0..3     header length H, uint32 little-endian
+    bytes 4..4+H   the header, UTF-8 JSON, padded with spaces so that 4 + H is a multiple of 8
+    then           the body: each array at header.arrays[i].offset from the body's start,
+                   every offset a multiple of 8
+
+The browser reads every array as a typed-array view on the message's ArrayBuffer, without a
+copy (Float64Array needs 8-byte alignment, hence 8 rather than 4). Three kinds travel this
+way: `frame` (every frame), `network` (after a rebuild) and `data` (after the data changes).
+The builders only gather what nncore computes and lay it out.
+"""
+
+import json
+import math
+import struct
+
+import numpy as np
+
+from nncore import probes
+
+ALIGN = 8
+DTYPES = {np.dtype(name): name for name in ("float32", "float64", "uint8", "uint16", "int32")}
+TILE_BYTES_BUDGET = 48 * 1024  # neuron tiles shrink below the requested density to fit this
+
+
+def pack(header, arrays):
+    """One binary message from a JSON-able header and {name: ndarray}."""
+    entries, chunks, offset = [], [], 0
+    for name, A in arrays.items():
+        A = np.ascontiguousarray(A)
+        dtype = DTYPES[A.dtype]  # a KeyError here is a bug: this dtype cannot travel
+        if A.dtype.byteorder == ">":
+            A = A.astype(A.dtype.newbyteorder("<"))
+        entries.append({"name": name, "dtype": dtype, "shape": list(A.shape), "offset": offset})
+        raw = A.tobytes()
+        pad = -len(raw) % ALIGN
+        chunks.append(raw + b"\0" * pad)
+        offset += len(raw) + pad
+    text = json.dumps({**header, "arrays": entries}, separators=(",", ":"),
+                      allow_nan=False).encode("utf-8")
+    text += b" " * (-(4 + len(text)) % ALIGN)
+    return struct.pack("<I", len(text)) + text + b"".join(chunks)
+
+
+def unpack(message):
+    """(header, {name: ndarray}) from a binary message: the decoder, as the browser runs it."""
+    (n,) = struct.unpack_from("<I", message, 0)
+    header = json.loads(message[4:4 + n])
+    body = 4 + n
+    arrays = {}
+    for e in header.pop("arrays"):
+        dtype = np.dtype(e["dtype"]).newbyteorder("<")
+        count = math.prod(e["shape"])
+        arrays[e["name"]] = np.frombuffer(message, dtype, count, body + e["offset"]).reshape(
+            e["shape"])
+    return header, arrays
+
+
+def tile_density(requested, n_hidden_neurons):
+    """The neuron-tile density: as requested, or less, so the tiles fit TILE_BYTES_BUDGET."""
+    if n_hidden_neurons == 0:
+        return requested
+    return max(4, min(requested, math.isqrt(TILE_BYTES_BUDGET // n_hidden_neurons)))
+
+
+def network_message(session):
+    """The network's shape and the (fixed) input-feature tiles; sent after each rebuild."""
+    tr, net = session.trainer, session.trainer.net
+    header = {
+        "type": "network", "version": session.network_version,
+        "sizes": net.sizes, "param_names": net.param_names,
+        "activation": net.activation, "output_activation": net.output_activation,
+        "loss": net.loss_name, "task": tr.data.task, "n_classes": tr.data.n_classes,
+        "input_names": tr.input_names, "plane": session.probe is not None,
+        "extent": list(tr.data.extent), "config": tr.config.to_dict(),
+        "batch_norm": [layer.bn is not None for layer in net.layers],
+    }
+    arrays = {}
+    if session.probe is not None:
+        maps = session.probe.feature_maps  # (Dn², n_features)
+        ranges = [probes.activation_range("linear", maps[:, j]) for j in range(maps.shape[1])]
+        header["neuron_density"] = session.probe.neuron_density
+        header["feature_ranges"] = [[-s, s] for s in ranges]
+        arrays["features"] = np.stack([probes.quantize(maps[:, j], -s, s)
+                                       for j, s in enumerate(ranges)]).reshape(
+            len(ranges), session.probe.neuron_density, session.probe.neuron_density)
+    return pack(header, arrays)
+
+
+def data_message(session):
+    """The points, their labels and the train/test split; sent after the data changes."""
+    tr = session.trainer
+    data = tr.data
+    is_train = np.zeros(len(data.y), np.uint8)
+    is_train[data.train] = 1
+    header = {"type": "data", "version": session.data_version, "dataset": tr.config.dataset,
+              "task": data.task, "n_classes": data.n_classes, "extent": list(data.extent),
+              "count": len(data.y), "n_inputs": data.X.shape[1],
+              "input_names": tr.input_names}
+    arrays = {"y": data.y.astype(np.float32), "train": is_train}
+    if data.is_plane or len(data.y) <= 16:  # larger non-plane sets stay on the server
+        arrays["X"] = data.X.astype(np.float32)
+    return pack(header, arrays)
+
+
+def frame_message(session, header):
+    """One frame: weights, neuron tiles, the output map, diagnostics, the selected trace."""
+    tr, net = session.trainer, session.trainer.net
+    arrays = {}
+    for name, P in zip(net.param_names, net.params):
+        arrays[name] = P.astype(np.float32)
+    arrays["grad_norms"] = probes.gradient_norms(net).astype(np.float32)
+    arrays["dead"] = np.asarray(header.pop("_dead"), np.float32)
+    confusion = header.pop("_confusion")
+    edges, counts = probes.weight_histograms(net)
+    arrays["histograms"] = np.minimum(counts, 65535).astype(np.uint16)
+    header["histogram_range"] = [float(edges[0]), float(edges[-1])]
+    if session.probe is not None:
+        output, layers = session.probe.run(net)
+        D = session.probe.neuron_density
+        ranges = []
+        for l, (layer, A) in enumerate(zip(net.layers[:-1], layers[:-1]), start=1):
+            s = probes.activation_range(layer.activation.name, A)
+            ranges.append([-s, s])
+            arrays[f"tiles{l}"] = probes.quantize(A.T, -s, s).reshape(A.shape[1], D, D)
+        header["tile_ranges"] = ranges
+        Do = session.probe.output_density
+        if output.shape[1] == 1:
+            lo, hi = probes.output_range(net.output_activation, tr.data.task, output)
+            header["output_range"] = [lo, hi]
+            arrays["output"] = probes.quantize(output[:, 0], lo, hi).reshape(Do, Do)
+        else:
+            arrays["output_class"] = output.argmax(axis=1).astype(np.uint8).reshape(Do, Do)
+            arrays["output_confidence"] = probes.quantize(output.max(axis=1), 0.0, 1.0).reshape(
+                Do, Do)
+    if confusion is not None:
+        arrays["confusion"] = confusion.astype(np.int32)
+    if session.selected is not None:
+        t = probes.trace(net, *tr.sample(session.selected))
+        header["trace"] = {"index": session.selected, "loss": t["loss"],
+                           "y_hat": t["y_hat"].tolist(), "y": t["y"].tolist()}
+        for l, layer in enumerate(t["layers"], start=1):
+            for key in ("z", "a", "delta", "dW"):
+                arrays[f"trace_{key}{l}"] = np.asarray(layer[key], np.float64)
+    return pack(header, arrays)

@@ -1,0 +1,24 @@
+"""Every limit the server enforces; all of them are sent in `hello` and listed in the docs."""
+
+LIMITS = {
+    "max_message_bytes": 16 * 1024,  # any command but load_csv and import
+    "max_upload_bytes": 1024 * 1024,  # load_csv and import
+    "max_frame_bytes_target": 64 * 1024,  # neuron tiles shrink to stay under this
+    "messages_per_second": 50,  # sustained; see settings for the burst
+    "max_hidden_layers": 8,
+    "max_neurons_per_layer": 32,
+    "max_samples": 2000,  # generated points
+    "max_points": 2000,  # drawn or loaded points
+    "max_csv_rows": 2000,
+    "max_csv_columns": 65,
+    "max_steps_per_command": 100_000,
+    "max_steps_per_second": 1_000_000,
+    "fps": [1, 60],
+    "neuron_density": [8, 64],
+    "output_density": [16, 200],
+    "max_history_points": 2000,
+    "max_replay_log": 10_000,
+    "resume_seconds": 60,
+}
+# Messages above this are closed by the websocket layer itself (1009), before any parsing.
+TRANSPORT_MAX_BYTES = 4 * 1024 * 1024

@@ -1,0 +1,34 @@
+"""The app factory: create_app(settings) gives a fresh, self-contained FastAPI app."""
+
+import asyncio
+from contextlib import asynccontextmanager
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from . import api, pages, ws
+from .manager import SessionManager
+from .paths import STATIC_DIR
+from .settings import Settings
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    manager = SessionManager(settings)
+
+    @asynccontextmanager
+    async def lifespan(app):
+        reaper = asyncio.create_task(manager.reap_forever())
+        try:
+            yield
+        finally:
+            reaper.cancel()
+            manager.close_all()
+
+    app = FastAPI(title="nnplay", version="0.1.0", lifespan=lifespan)
+    app.state.settings = settings
+    app.state.manager = manager
+    app.include_router(pages.router)
+    app.include_router(api.router)
+    app.include_router(ws.router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    return app

@@ -1,0 +1,519 @@
+"""A training session: one Trainer, its pacing, and the commands that change it.
+
+The session is an actor with no I/O: text commands go in through `handle`, replies and events
+come out of `outbox`, training advances through `work`, and `frame` snapshots it. The
+websocket connection (ws.py) drives it; nothing here assumes it shares memory with the web
+process, so sessions could later live in worker processes.
+
+States:  PAUSED ⇄ RUNNING → DIVERGED → (set / reset / import / preset) → PAUSED
+         any live state → DETACHED (socket lost) → back on resume, or CLOSED after the timeout
+"""
+
+import enum
+import math
+import secrets
+import time
+from collections import deque
+
+import numpy as np
+
+from nncore import Config, Trainer, datasets, probes
+from nncore.config import CUSTOM
+from nncore.trainer import MAX_STEPS_PER_CALL
+
+from . import frames, protocol, schema
+from .limits import LIMITS
+from .presets import PRESETS
+
+OUTBOX_LIMIT = 256  # queued replies; a client that never reads is cut off beyond this
+HISTORY_LIMIT = LIMITS["max_history_points"]
+LOSS_POINTS_PER_FRAME = 32
+
+
+class State(enum.Enum):
+    PAUSED = "paused"
+    RUNNING = "running"
+    DIVERGED = "diverged"
+    DETACHED = "detached"
+    CLOSED = "closed"
+
+
+class IllegalState(Exception):
+    pass
+
+
+class History:
+    """Chart points at most `limit` long: when full, every other old point is dropped."""
+
+    def __init__(self, limit=HISTORY_LIMIT):
+        self.limit, self.points = limit, []
+
+    def add(self, point):
+        if self.points and self.points[-1]["step"] == point["step"]:
+            self.points[-1] = point
+            return
+        self.points.append(point)
+        if len(self.points) > self.limit:
+            self.points = self.points[:-1:2] + self.points[-1:]
+
+
+class Session:
+    def __init__(self, settings, config=None):
+        self.id = secrets.token_hex(8)
+        self.token = secrets.token_urlsafe(24)
+        self.settings = settings
+        self.state = State.PAUSED
+        self.detached_state = None  # what to return to on resume
+        self.detached_at = None
+        self.outbox = deque()
+        self.speed = None  # steps per second; None = as fast as possible
+        self.fps = 30
+        self.neuron_density, self.output_density = 32, 100
+        self.selected = None
+        self.command_seq = 0  # commands applied so far; frames carry it
+        self.network_version = self.data_version = 0
+        self.pending_steps = 0  # steps owed to `step` commands
+        self.pending_step_id = None
+        self.rate_tokens = float(settings.message_burst)
+        self.rate_time = time.monotonic()
+        self.frames_built = self.frames_skipped = 0
+        self.log = []  # (step, command) of every applied change, for replay and export
+        self._set_trainer(Trainer(config or Config()))
+
+    # -- the trainer and what derives from it -----------------------------------------------
+    def _set_trainer(self, trainer, data_changed=True):
+        """Adopt a (new or rebuilt) trainer: reset pacing, probes and the chart history."""
+        self.trainer = trainer
+        self.network_version += 1
+        if data_changed:
+            self.data_version += 1
+        if self.selected is not None and self.selected >= len(trainer.data.y):
+            self.selected = None
+        self._refresh_probe()
+        self.history = History()
+        self.step_losses, self.loss_steps = [], []
+        self.tokens = 0.0
+        self.last_tick = time.monotonic()
+        self.frame_time, self.frame_step = 0.0, trainer.step_count
+        self.steps_per_second = 0.0
+        self.dirty = True
+        self.urgent = True
+        self.pending_steps = 0
+        self._push_network(data=data_changed)
+
+    def _refresh_probe(self):
+        tr = self.trainer
+        if tr.data.is_plane:
+            n_hidden = sum(tr.net.sizes[1:-1])
+            self.probe = probes.PlaneProbe(tr.config.features, tr.data.extent,
+                                           frames.tile_density(self.neuron_density, n_hidden),
+                                           self.output_density)
+        else:
+            self.probe = None
+
+    def _push_network(self, data=False):
+        if data:
+            self.push(frames.data_message(self))
+        self.push(frames.network_message(self))
+
+    def _rebuilt(self, data_changed):
+        self.network_version += 1
+        if data_changed:
+            self.data_version += 1
+        if self.selected is not None and self.selected >= len(self.trainer.data.y):
+            self.selected = None
+        self._refresh_probe()
+        self.history = History()
+        self.step_losses, self.loss_steps = [], []
+        self.frame_step = self.trainer.step_count
+        self.pending_steps = 0
+        self._push_network(data=data_changed)
+
+    # -- the outbox -------------------------------------------------------------------------
+    def push(self, message):
+        if len(self.outbox) >= OUTBOX_LIMIT:
+            raise OverflowError("the client is not reading its replies")
+        self.outbox.append(message)
+
+    def hello(self, resumed=False, resume_error=None):
+        tr = self.trainer
+        return {"type": "hello", "session": self.id, "resume_token": self.token,
+                "resumed": resumed, "resume_error": resume_error,
+                "schema_version": schema.VERSION, "protocol_version": 1, "limits": self.limits(),
+                "state": self.state.value, "step": tr.step_count, "epoch": tr.epoch,
+                "config": tr.config.to_dict(), "speed": self.speed or "max", "fps": self.fps,
+                "selected": self.selected, "history": self.history.points,
+                "presets": sorted(PRESETS)}
+
+    def limits(self):
+        return {**LIMITS, "max_sessions": self.settings.max_sessions,
+                "resume_seconds": self.settings.resume_seconds,
+                "messages_per_second": self.settings.messages_per_second,
+                "message_burst": self.settings.message_burst}
+
+    # -- commands -----------------------------------------------------------------------------
+    def handle(self, text):
+        """Parse, check and apply one text message; its reply goes to the outbox."""
+        try:
+            self._charge_rate()
+            command = protocol.parse(text)
+        except protocol.ProtocolError as e:
+            self.push(e.reply)
+            return
+        kind = command.type
+        try:
+            result = getattr(self, "_cmd_" + kind)(command) or {}
+        except protocol.ProtocolError as e:
+            e.reply.update(command=kind, id=command.id)
+            self.push(e.reply)
+            return
+        except IllegalState as e:
+            self.push(protocol.error_reply("illegal_state", str(e), "type", kind,
+                                           f"a command legal in state {self.state.value}",
+                                           kind, command.id))
+            return
+        except (schema.FieldError, ValueError) as e:
+            self.push(protocol.error_reply(
+                "invalid_value", str(e), getattr(e, "field", None), getattr(e, "value", None),
+                getattr(e, "allowed", None), kind, command.id))
+            return
+        self.command_seq += 1
+        self.dirty = self.urgent = True
+        if kind not in ("export", "fps", "speed", "density", "select_sample"):
+            self._log(command)
+        if "reply" in result:  # a command with a reply of its own (export)
+            self.push(result["reply"] | {"id": command.id})
+            return
+        self.push({"type": "applied", "id": command.id, "command": kind,
+                   "seq": self.command_seq, "state": self.state.value,
+                   "step": self.trainer.step_count, **result})
+
+    def _charge_rate(self):
+        now = time.monotonic()
+        s = self.settings
+        self.rate_tokens = min(float(s.message_burst),
+                               self.rate_tokens + (now - self.rate_time) * s.messages_per_second)
+        self.rate_time = now
+        if self.rate_tokens < 1.0:
+            raise protocol.ProtocolError(
+                "rate_limited", f"more than {s.messages_per_second:g} messages per second "
+                f"(burst {s.message_burst}); this one was dropped, the session is unchanged",
+                "message", None, f"at most {s.messages_per_second:g} messages per second")
+        self.rate_tokens -= 1.0
+
+    def _log(self, command):
+        if len(self.log) < LIMITS["max_replay_log"]:
+            self.log.append([self.trainer.step_count, command.model_dump(exclude={"id"})])
+
+    def _cmd_play(self, c):
+        if self.state is State.DIVERGED:
+            raise IllegalState(
+                f"training diverged at step {self.trainer.diverged['step']}; lower the learning "
+                "rate (set) or reset before playing")
+        if self.trainer.n_train == 0:
+            raise ValueError("the training set is empty: draw or load points first")
+        self.state, self.pending_steps = State.RUNNING, 0
+        self.last_tick, self.tokens = time.monotonic(), 0.0
+        return {}
+
+    def _cmd_pause(self, c):
+        if self.state is State.RUNNING:
+            self.state = State.PAUSED
+        self.pending_steps = 0
+        return {}
+
+    def _cmd_step(self, c):
+        if self.state is State.RUNNING:
+            raise IllegalState("step needs a paused session; it is running (pause first)")
+        if self.state is State.DIVERGED:
+            raise IllegalState("training diverged; lower the learning rate (set) or reset first")
+        tr = self.trainer
+        if tr.n_train == 0:
+            raise ValueError("the training set is empty: draw or load points first")
+        n = math.ceil((tr.n_train - tr.position) / tr.config.batch_size) if c.epoch else c.n
+        self.pending_steps, self.pending_step_id = n, c.id
+        return {"pending": n}
+
+    def _cmd_reset(self, c):
+        self.trainer.reset()
+        self._after_rebuild(data_changed=False)
+        return {"rebuilt": True}
+
+    def _cmd_set(self, c):
+        changes = schema.validate_changes(c.config)
+        if self.trainer.config.dataset == CUSTOM and changes.get("dataset") is None:
+            changes.pop("dataset", None)
+        report = self.trainer.set(**changes)
+        if report.rebuilt:
+            self._after_rebuild(report.data_changed)
+        elif self.state is State.DIVERGED:
+            self.state = State.PAUSED
+        return {"changed": _jsonable(report.changed), "rebuilt": report.rebuilt}
+
+    def _after_rebuild(self, data_changed):
+        if self.state in (State.DIVERGED,):
+            self.state = State.PAUSED
+        self._rebuilt(data_changed)
+
+    def _cmd_speed(self, c):
+        self.speed = None if c.steps_per_second == "max" else float(c.steps_per_second)
+        self.tokens = 0.0
+        return {"speed": c.steps_per_second}
+
+    def _cmd_fps(self, c):
+        self.fps = c.fps
+        return {"fps": c.fps}
+
+    def _cmd_density(self, c):
+        self.neuron_density, self.output_density = c.neuron, c.output
+        self._refresh_probe()
+        self.network_version += 1
+        self._push_network()
+        return {"neuron_density": self.probe.neuron_density if self.probe else None,
+                "output_density": c.output}
+
+    def _cmd_select_sample(self, c):
+        if c.index is not None:
+            self.trainer.sample(c.index)  # checks the index
+        self.selected = c.index
+        return {"selected": c.index}
+
+    def _cmd_set_weight(self, c):
+        self.trainer.set_weight(c.layer, c.source, c.target, c.value)
+        return {}
+
+    def _cmd_set_bias(self, c):
+        self.trainer.set_bias(c.layer, c.neuron, c.value)
+        return {}
+
+    def _edit_points(self, edit):
+        tr = self.trainer
+        rebuilt = edit()
+        if rebuilt:
+            self._after_rebuild(True)
+        else:
+            self.data_version += 1
+            self.push(frames.data_message(self))
+        if self.selected is not None and self.selected >= len(tr.data.y):
+            self.selected = None
+        if tr.n_train == 0 and self.state is State.RUNNING:
+            self.state = State.PAUSED
+        return {"count": len(tr.data.y), "rebuilt": bool(rebuilt)}
+
+    def _cmd_add_point(self, c):
+        tr = self.trainer
+        if not tr.data.is_plane:
+            raise ValueError("points can be drawn only on 2-D data; this dataset has "
+                             f"{tr.data.X.shape[1]} inputs")
+        if len(tr.data.y) >= LIMITS["max_points"]:
+            raise protocol.ProtocolError("limit", f"the dataset already has {len(tr.data.y)} "
+                                         "points, the most allowed", "x", c.x,
+                                         f"at most {LIMITS['max_points']} points")
+        return self._edit_points(lambda: tr.add_point(c.x, c.label, c.split == "train")
+                                 and False)
+
+    def _cmd_remove_point(self, c):
+        tr = self.trainer
+        removed = []
+        result = self._edit_points(lambda: removed.append(tr.remove_near(c.x, c.radius)))
+        if removed[0] is None:
+            raise ValueError(f"no point lies within {c.radius:g} of {c.x}")
+        return result | {"removed": removed[0]}
+
+    def _cmd_clear_points(self, c):
+        return self._edit_points(lambda: self.trainer.clear_points())
+
+    def _cmd_load_csv(self, c):
+        X, y = datasets.from_csv(c.text, LIMITS["max_csv_rows"], LIMITS["max_csv_columns"])
+        rebuilt = self.trainer.replace_data(X, y)
+        self._after_rebuild(True) if rebuilt else self._edit_points(lambda: False)
+        return {"count": len(y), "inputs": X.shape[1], "rebuilt": True,
+                "task": self.trainer.data.task}
+
+    def _cmd_regenerate_data(self, c):
+        if self.trainer.config.dataset == CUSTOM:
+            raise ValueError("regenerate_data applies to generated datasets; this session "
+                             "trains on your own points (choose a dataset first)")
+        return self._cmd_set(protocol.Set(type="set", config={
+            "data_seed": (self.trainer.config.data_seed + 1) % 2**31}))
+
+    def _cmd_preset(self, c):
+        preset = PRESETS.get(c.name)
+        if preset is None:
+            raise protocol.ProtocolError("invalid_value", f"{c.name!r} is not a preset",
+                                         "name", c.name, "one of: " + ", ".join(PRESETS))
+        self.state = State.PAUSED
+        self._set_trainer(Trainer(Config(**preset["config"])))
+        self.speed = preset.get("speed")
+        return {"rebuilt": True, "preset": c.name}
+
+    def _cmd_export(self, c):
+        return {"reply": {"type": "state", "state": self.export()}}
+
+    def export(self):
+        return {"format": "nnplay.session/1", "trainer": self.trainer.to_dict(),
+                "speed": self.speed or "max", "fps": self.fps, "selected": self.selected,
+                "history": self.history.points, "log": self.log}
+
+    def _cmd_import(self, c):
+        state = c.state
+        if state.get("format") != "nnplay.session/1" or not isinstance(state.get("trainer"),
+                                                                        dict):
+            raise protocol.ProtocolError("invalid_value", "state must be an export of nnplay "
+                                         "(format 'nnplay.session/1')", "state.format",
+                                         state.get("format"), "'nnplay.session/1'")
+        cfg = state["trainer"].get("config")
+        if isinstance(cfg, dict):  # the schema's limits apply to imports too
+            schema.validate_changes({k: v for k, v in cfg.items()})
+        try:
+            trainer = Trainer.from_dict(state["trainer"])
+        except ValueError:
+            raise
+        except Exception as e:  # a hostile state must not reach past this point
+            raise ValueError(f"state could not be loaded: {type(e).__name__}: {e}") from None
+        if len(trainer.data.y) > LIMITS["max_points"]:
+            raise ValueError(f"state holds {len(trainer.data.y)} points; at most "
+                             f"{LIMITS['max_points']} are allowed")
+        self.state = State.PAUSED
+        self._set_trainer(trainer)
+        history = state.get("history")
+        if isinstance(history, list):
+            self.history.points = [p for p in history[:HISTORY_LIMIT] if isinstance(p, dict)]
+        log = state.get("log")
+        self.log = list(log[:LIMITS["max_replay_log"]]) if isinstance(log, list) else []
+        return {"rebuilt": True, "step": trainer.step_count}
+
+    # -- training ---------------------------------------------------------------------------
+    @property
+    def busy(self):
+        """Whether `work` has training to do."""
+        return self.state is State.RUNNING or self.pending_steps > 0
+
+    def work(self, budget):
+        """Train for at most `budget` seconds, at the target speed; returns steps done."""
+        tr = self.trainer
+        now = time.monotonic()
+        if self.pending_steps > 0:
+            n = self.pending_steps
+        elif self.speed is None:
+            n = MAX_STEPS_PER_CALL
+        else:
+            self.tokens = min(self.tokens + (now - self.last_tick) * self.speed,
+                              max(1.0, self.speed * 0.25))
+            n = int(self.tokens)
+        self.last_tick = now
+        if n == 0:
+            return 0
+        report = tr.step(n, max_seconds=budget)
+        if report.steps:
+            self.step_losses.append(report.losses)
+            self.loss_steps.append(tr.step_count)
+            self.dirty = True
+        if self.speed is not None and not self.pending_steps:
+            self.tokens -= report.steps
+        if self.pending_steps:
+            self.pending_steps -= report.steps
+            if self.pending_steps == 0 or report.diverged:
+                self.pending_steps = 0
+                self.urgent = True
+                self.push({"type": "stepped", "id": self.pending_step_id,
+                           "step": tr.step_count, "epoch": tr.epoch})
+        if report.diverged:
+            self.state = State.DIVERGED
+            self.urgent = True
+            self.push({"type": "diverged", **_jsonable(report.diverged)})
+        return report.steps
+
+    def seconds_until_work(self):
+        """How long until `work` could do something (0 when it can now; None: never)."""
+        if self.pending_steps > 0 or (self.state is State.RUNNING and self.speed is None):
+            return 0.0
+        if self.state is State.RUNNING:
+            return max(0.0, (1.0 - self.tokens) / self.speed)
+        return None
+
+    # -- frames -----------------------------------------------------------------------------
+    def frame_wait(self, now):
+        """Seconds until a frame is due (0: now; None: nothing to show)."""
+        if not self.dirty:
+            return None
+        interval = 1.0 / self.fps
+        if self.urgent:  # a command's effect is shown sooner, but at most at twice the rate
+            interval = min(interval, 1.0 / 60)
+        return max(0.0, self.frame_time + interval - now)
+
+    def frame(self):
+        """Build the next frame (binary)."""
+        tr = self.trainer
+        now = time.monotonic()
+        elapsed = now - self.frame_time
+        if 0 < elapsed < 5:
+            rate = (tr.step_count - self.frame_step) / elapsed
+            self.steps_per_second = rate if self.busy else 0.0
+            if self.busy:  # frames that fell due while the client was still receiving
+                self.frames_skipped += max(0, int(elapsed * self.fps) - 1)
+        metrics, dead, confusion = probes.evaluate(tr)
+        if self.step_losses:
+            steps, values = probes.thin(np.concatenate(self.step_losses), LOSS_POINTS_PER_FRAME)
+            first = self.loss_steps[-1] - sum(map(len, self.step_losses)) + 1
+            losses = {"steps": (steps + first).tolist(), "values": values.tolist()}
+        else:
+            losses = {"steps": [], "values": []}
+        point = {"step": tr.step_count, "epoch": round(tr.epoch_progress, 4),
+                 **{k: v for k, v in metrics.items() if k != "penalty"}}
+        self.history.add(point)
+        header = {"type": "frame", "seq": self.frames_built, "step": tr.step_count,
+                  "epoch": tr.epoch, "epoch_progress": tr.epoch_progress,
+                  "state": self.state.value, "command_seq": self.command_seq,
+                  "steps_per_second": self.steps_per_second,
+                  "network_version": self.network_version, "data_version": self.data_version,
+                  "metrics": _jsonable(metrics), "losses": _jsonable(losses),
+                  "output_density": self.output_density,
+                  "diverged": _jsonable(tr.diverged), "_dead": dead, "_confusion": confusion}
+        message = frames.frame_message(self, header)
+        self.frames_built += 1
+        self.step_losses, self.loss_steps = [], []
+        # Keep the cadence: a frame built a little late does not push the next one back.
+        due = self.frame_time + 1.0 / self.fps
+        self.frame_time = due if 0.0 <= now - due < 1.0 / self.fps else now
+        self.frame_step = tr.step_count
+        self.dirty = self.busy
+        self.urgent = False
+        return message
+
+    # -- lifetime ---------------------------------------------------------------------------
+    def detach(self):
+        if self.state in (State.CLOSED, State.DETACHED):
+            return
+        self.detached_state = self.state
+        self.state = State.DETACHED
+        self.detached_at = time.monotonic()
+        self.outbox.clear()
+
+    def attach(self):
+        if self.state is not State.DETACHED:
+            raise IllegalState(f"expected a detached session to resume, but it is "
+                               f"{self.state.value}")
+        self.state = self.detached_state
+        self.detached_at = None
+        self.last_tick, self.tokens = time.monotonic(), 0.0
+        self.dirty = self.urgent = True
+        self.frame_time = 0.0
+        self._push_network(data=True)
+
+    def close(self):
+        self.state = State.CLOSED
+        self.outbox.clear()
+
+
+def _jsonable(value):
+    """Make numbers JSON-safe: non-finite floats become strings ('nan', 'inf')."""
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, (float, np.floating)):
+        return float(value) if math.isfinite(value) else str(float(value))
+    if isinstance(value, np.integer):
+        return int(value)
+    return value

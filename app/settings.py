@@ -1,0 +1,40 @@
+"""Server settings: a small frozen dataclass read from CLI flags and NNPLAY_* variables."""
+
+import os
+from dataclasses import dataclass, field, fields, replace
+
+
+@dataclass(frozen=True)
+class Settings:
+    host: str = "127.0.0.1"  # interface to bind
+    port: int = 8000  # first port to try (0: the system picks)
+    open_browser: bool = True  # open the page in the default browser on start
+    log_level: str = "info"  # uvicorn's log level
+    max_sessions: int = 32  # concurrent sessions; the next one is refused
+    resume_seconds: float = 60.0  # how long a dropped session waits for its client
+    allowed_origins: tuple = field(default_factory=tuple)  # extra websocket origins allowed
+    messages_per_second: float = 50.0  # sustained command rate per session
+    message_burst: int = 200  # commands allowed in a burst above that rate
+
+    @classmethod
+    def from_env(cls, environ=None, **overrides):
+        """Settings from NNPLAY_<FIELD> variables (e.g. NNPLAY_MAX_SESSIONS=8), then overrides."""
+        environ = os.environ if environ is None else environ
+        values = {}
+        for f in fields(cls):
+            raw = environ.get(f"NNPLAY_{f.name.upper()}")
+            if raw is None:
+                continue
+            default = getattr(cls(), f.name)
+            try:
+                if isinstance(default, bool):
+                    if raw.lower() not in ("1", "0", "true", "false", "yes", "no"):
+                        raise ValueError("expected 1/0, true/false or yes/no")
+                    values[f.name] = raw.lower() in ("1", "true", "yes")
+                elif isinstance(default, tuple):
+                    values[f.name] = tuple(v.strip() for v in raw.split(",") if v.strip())
+                else:
+                    values[f.name] = type(default)(raw)
+            except ValueError as e:
+                raise ValueError(f"NNPLAY_{f.name.upper()}={raw!r} is not valid: {e}") from None
+        return replace(cls(), **{**values, **overrides})
