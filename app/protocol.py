@@ -7,6 +7,7 @@ becomes one `error` reply naming the field, the value and what is allowed.
 
 import json
 import math
+import re
 from typing import Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
@@ -187,13 +188,28 @@ def _reject_constant(name):
     raise ValueError(f"{name} is not valid JSON")
 
 
+_SNIFF_TYPE = re.compile(r'"type"\s*:\s*"([a-z_]{1,32})"')
+_SNIFF_ID = re.compile(r'"id"\s*:\s*(?:"([^"\\]{0,64})"|(-?\d{1,16})\b)')
+
+
+def _sniff(text):
+    """(type, id) read from the start of a message too large to parse, when they are there."""
+    head = text[:512]
+    kind, mid = _SNIFF_TYPE.search(head), _SNIFF_ID.search(head)
+    return (kind.group(1) if kind else None,
+            None if mid is None else (mid.group(1) if mid.group(1) is not None
+                                      else int(mid.group(2))))
+
+
 def parse(text):
     """A command model from a JSON text message, or ProtocolError."""
     size = len(text.encode("utf-8"))
     if size > LIMITS["max_upload_bytes"]:
+        kind, mid = _sniff(text)
         raise ProtocolError("too_large", f"message of {size} bytes exceeds the upload limit of "
                             f"{LIMITS['max_upload_bytes']} bytes", "message", size,
-                            f"at most {LIMITS['max_upload_bytes']} bytes")
+                            f"at most {LIMITS['max_upload_bytes']} bytes",
+                            kind if kind in COMMAND_TYPES else None, mid)
     try:
         data = json.loads(text, parse_constant=_reject_constant)
     except (ValueError, RecursionError) as e:

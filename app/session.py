@@ -94,7 +94,8 @@ class Session:
         self.step_losses, self.loss_steps = [], []
         self.tokens = 0.0
         self.last_tick = time.monotonic()
-        self.frame_time, self.frame_step = 0.0, trainer.step_count
+        self.next_due = 0.0  # when the next frame falls due (at 1/fps cadence)
+        self.built_time, self.built_step = 0.0, trainer.step_count
         self.steps_per_second = 0.0
         self.dirty = True
         self.urgent = True
@@ -125,7 +126,7 @@ class Session:
         self._refresh_probe()
         self.history = History()
         self.step_losses, self.loss_steps = [], []
-        self.frame_step = self.trainer.step_count
+        self.built_step = self.trainer.step_count
         self.pending_steps = 0
         self._push_network(data=data_changed)
 
@@ -437,21 +438,27 @@ class Session:
         """Seconds until a frame is due (0: now; None: nothing to show)."""
         if not self.dirty:
             return None
+        due = self.next_due
+        if self.urgent:  # a command's effect is shown sooner, at up to 60 frames a second
+            due = min(due, self.built_time + 1.0 / 60)
+        return max(0.0, due - now)
+
+    def skip(self, now):
+        """A frame fell due while the previous one was still going out: skip it (and count)."""
         interval = 1.0 / self.fps
-        if self.urgent:  # a command's effect is shown sooner, but at most at twice the rate
-            interval = min(interval, 1.0 / 60)
-        return max(0.0, self.frame_time + interval - now)
+        if self.next_due <= now:
+            missed = int((now - self.next_due) / interval) + 1
+            self.frames_skipped += missed
+            self.next_due += missed * interval
 
     def frame(self):
         """Build the next frame (binary)."""
         tr = self.trainer
         now = time.monotonic()
-        elapsed = now - self.frame_time
-        if 0 < elapsed < 5:
-            rate = (tr.step_count - self.frame_step) / elapsed
+        elapsed = now - self.built_time
+        if elapsed > 0:
+            rate = (tr.step_count - self.built_step) / elapsed
             self.steps_per_second = rate if self.busy else 0.0
-            if self.busy:  # frames that fell due while the client was still receiving
-                self.frames_skipped += max(0, int(elapsed * self.fps) - 1)
         metrics, dead, confusion = probes.evaluate(tr)
         if self.step_losses:
             steps, values = probes.thin(np.concatenate(self.step_losses), LOSS_POINTS_PER_FRAME)
@@ -474,9 +481,10 @@ class Session:
         self.frames_built += 1
         self.step_losses, self.loss_steps = [], []
         # Keep the cadence: a frame built a little late does not push the next one back.
-        due = self.frame_time + 1.0 / self.fps
-        self.frame_time = due if 0.0 <= now - due < 1.0 / self.fps else now
-        self.frame_step = tr.step_count
+        interval = 1.0 / self.fps
+        self.next_due = (self.next_due + interval if 0.0 <= now - self.next_due < interval
+                         else now + interval)
+        self.built_time, self.built_step = now, tr.step_count
         self.dirty = self.busy
         self.urgent = False
         return message
@@ -498,7 +506,7 @@ class Session:
         self.detached_at = None
         self.last_tick, self.tokens = time.monotonic(), 0.0
         self.dirty = self.urgent = True
-        self.frame_time = 0.0
+        self.next_due = 0.0
         self._push_network(data=True)
 
     def close(self):

@@ -134,7 +134,9 @@ class Connection:
                 s.work(budget)
             now = time.monotonic()
             frame_wait = s.frame_wait(now)
-            if frame_wait == 0.0 and not self.frame_in_flight:
+            if frame_wait == 0.0 and self.frame_in_flight:
+                s.skip(now)
+            elif frame_wait == 0.0:
                 self.frame = s.frame()
                 self.frame_in_flight = True
                 self.wake_sender.set()
