@@ -7,6 +7,8 @@
 import argparse
 import errno
 import ipaddress
+import logging
+import os
 import socket
 import sys
 import threading
@@ -93,14 +95,28 @@ def is_loopback(host):
         return False
 
 
+def single_threaded_blas():
+    """One BLAS thread: a session's matrices are small, and an idle BLAS pool spins on the
+    other core after every large product, which halved training speed in bench/server.py.
+    Must run before NumPy is imported; an explicit setting in the environment wins."""
+    for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(name, "1")
+
+
 def main(argv=None):
     args = parser().parse_args(argv)
+    single_threaded_blas()
     import uvicorn
 
     from .limits import TRANSPORT_MAX_BYTES
     from .main import create_app
     from .settings import Settings
 
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("nnplay: %(levelname)s %(message)s"))
+    app_log = logging.getLogger("nnplay")
+    app_log.addHandler(handler)
+    app_log.setLevel("DEBUG" if args.log_level == "trace" else args.log_level.upper())
     settings = Settings.from_env(host=args.host, port=args.port,
                                  open_browser=not args.no_browser, log_level=args.log_level,
                                  max_sessions=args.max_sessions,
@@ -116,7 +132,8 @@ def main(argv=None):
               "on the network can open the page and train on this server")
     print(f"nnplay: serving on {url}  (Ctrl+C stops)", flush=True)
     config = uvicorn.Config(create_app(settings), log_level=args.log_level,
-                            ws_per_message_deflate=False, ws_max_size=TRANSPORT_MAX_BYTES,
+                            ws="websockets-sansio", ws_per_message_deflate=False,
+                            ws_max_size=TRANSPORT_MAX_BYTES,
                             timeout_graceful_shutdown=2)
     server = uvicorn.Server(config)
     if settings.open_browser:

@@ -6,6 +6,7 @@ from fastapi import Depends
 from starlette.requests import HTTPConnection
 
 from .manager import SessionManager
+from .scheduler import Scheduler
 from .settings import Settings
 
 
@@ -17,5 +18,10 @@ def get_manager(conn: HTTPConnection) -> SessionManager:
     return conn.app.state.manager
 
 
+def get_scheduler(conn: HTTPConnection) -> Scheduler:
+    return conn.app.state.scheduler
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 ManagerDep = Annotated[SessionManager, Depends(get_manager)]
+SchedulerDep = Annotated[Scheduler, Depends(get_scheduler)]

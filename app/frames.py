@@ -14,6 +14,7 @@ The builders only gather what nncore computes and lay it out.
 import json
 import math
 import struct
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -22,6 +23,7 @@ from nncore import probes
 ALIGN = 8
 DTYPES = {np.dtype(name): name for name in ("float32", "float64", "uint8", "uint16", "int32")}
 TILE_BYTES_BUDGET = 48 * 1024  # neuron tiles shrink below the requested density to fit this
+LOSS_POINTS_PER_FRAME = 32
 
 
 def pack(header, arrays):
@@ -104,30 +106,57 @@ def data_message(session):
     return pack(header, arrays)
 
 
-def frame_message(session, header):
-    """One frame: weights, neuron tiles, the output map, diagnostics, the selected trace."""
-    tr, net = session.trainer, session.trainer.net
-    arrays = {}
-    for name, P in zip(net.param_names, net.params):
-        arrays[name] = P.astype(np.float32)
+@dataclass
+class FrameJob:
+    """Everything one frame shows, captured between two training slices."""
+    net: object  # a copy of the network (MLP.copy)
+    data: object  # the trainer's Data (never changed in place)
+    inputs: np.ndarray  # every point's network input
+    Y: np.ndarray  # every point's target row
+    probe: object  # the session's PlaneProbe, or None for data that is not 2-D
+    sample: tuple | None  # (index, input, target) of the selected point
+    losses: np.ndarray  # the mini-batch losses since the last frame
+    first_loss_step: int  # the step of losses[0]
+    header: dict
+
+
+def render(job):
+    """(frame bytes, chart point): weights, neuron tiles, the output map, diagnostics, trace.
+
+    Pure computation on the job's own copies, so it may run in a worker thread.
+    """
+    with np.errstate(all="ignore"):  # a diverging network overflows; frames show it as is
+        return _render(job)
+
+
+def _render(job):
+    net, header = job.net, dict(job.header)
+    metrics, dead, confusion = probes.evaluate(job)
+    if len(job.losses):
+        steps, values = probes.thin(job.losses, LOSS_POINTS_PER_FRAME)
+        losses = {"steps": (steps + job.first_loss_step).tolist(), "values": values.tolist()}
+    else:
+        losses = {"steps": [], "values": []}
+    header["metrics"] = _finite(metrics)
+    header["losses"] = _finite(losses)
+    arrays = {name: _weights(P) for name, P in zip(net.param_names, net.params)}
     arrays["grad_norms"] = probes.gradient_norms(net).astype(np.float32)
-    arrays["dead"] = np.asarray(header.pop("_dead"), np.float32)
-    confusion = header.pop("_confusion")
+    arrays["dead"] = dead.astype(np.float32)
     edges, counts = probes.weight_histograms(net)
     arrays["histograms"] = np.minimum(counts, 65535).astype(np.uint16)
     header["histogram_range"] = [float(edges[0]), float(edges[-1])]
-    if session.probe is not None:
-        output, layers = session.probe.run(net)
-        D = session.probe.neuron_density
+    if job.probe is not None:
+        output, layers = job.probe.run(net)
+        D = job.probe.neuron_density
         ranges = []
         for l, (layer, A) in enumerate(zip(net.layers[:-1], layers[:-1]), start=1):
             s = probes.activation_range(layer.activation.name, A)
             ranges.append([-s, s])
             arrays[f"tiles{l}"] = probes.quantize(A.T, -s, s).reshape(A.shape[1], D, D)
         header["tile_ranges"] = ranges
-        Do = session.probe.output_density
+        Do = job.probe.output_density
         if output.shape[1] == 1:
-            lo, hi = probes.output_range(net.output_activation, tr.data.task, output)
+            lo, hi = probes.output_range(net.output_activation, job.data.task, output)
             header["output_range"] = [lo, hi]
             arrays["output"] = probes.quantize(output[:, 0], lo, hi).reshape(Do, Do)
         else:
@@ -136,11 +165,32 @@ def frame_message(session, header):
                 Do, Do)
     if confusion is not None:
         arrays["confusion"] = confusion.astype(np.int32)
-    if session.selected is not None:
-        t = probes.trace(net, *tr.sample(session.selected))
-        header["trace"] = {"index": session.selected, "loss": t["loss"],
-                           "y_hat": t["y_hat"].tolist(), "y": t["y"].tolist()}
+    if job.sample is not None:
+        index, x, Y = job.sample
+        t = probes.trace(net, x, Y)
+        header["trace"] = {"index": index, "loss": t["loss"], "y_hat": t["y_hat"].tolist(),
+                           "y": t["y"].tolist()}
         for l, layer in enumerate(t["layers"], start=1):
             for key in ("z", "a", "delta", "dW"):
                 arrays[f"trace_{key}{l}"] = np.asarray(layer[key], np.float64)
-    return pack(header, arrays)
+    point = {"step": header["step"], "epoch": round(header["epoch_progress"], 4),
+             **{k: v for k, v in metrics.items() if k != "penalty" and math.isfinite(v)}}
+    return pack(_finite(header), arrays), point
+
+
+def _weights(P):
+    """float32 for the page, unless a value would overflow it (a diverging network's last
+    finite weights can): then float64, so nothing shown is rounded to infinity."""
+    P32 = P.astype(np.float32)
+    return P32 if np.isfinite(P32).all() or not np.isfinite(P).all() else P
+
+
+def _finite(value):
+    """JSON-safe numbers: a non-finite float becomes a string ('nan', 'inf')."""
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_finite(v) for v in value]
+    if isinstance(value, (float, np.floating)):
+        return float(value) if math.isfinite(value) else str(float(value))
+    return value

@@ -8,12 +8,14 @@ from fastapi.staticfiles import StaticFiles
 from . import api, pages, ws
 from .manager import SessionManager
 from .paths import STATIC_DIR
+from .scheduler import Scheduler
 from .settings import Settings
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     manager = SessionManager(settings)
+    scheduler = Scheduler()
 
     @asynccontextmanager
     async def lifespan(app):
@@ -22,11 +24,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             yield
         finally:
             reaper.cancel()
+            scheduler.stop()
             manager.close_all()
 
     app = FastAPI(title="nnplay", version="0.1.0", lifespan=lifespan)
     app.state.settings = settings
     app.state.manager = manager
+    app.state.scheduler = scheduler
     app.include_router(pages.router)
     app.include_router(api.router)
     app.include_router(ws.router)

@@ -47,9 +47,6 @@ class SessionManager:
                 del self.sessions[token]
                 log.info("session %s expired", s.id)
 
-    def busy_count(self):
-        return sum(1 for s in self.sessions.values() if s.busy and s.state is not State.DETACHED)
-
     async def reap_forever(self, interval=1.0):
         while True:
             await asyncio.sleep(interval)

@@ -219,7 +219,9 @@ def parse(text):
         raise ProtocolError("bad_message", "message must be a JSON object with a type", "message",
                             data, "a JSON object like {\"type\": \"play\"}")
     kind, mid = data.get("type"), data.get("id")
-    mid = mid if isinstance(mid, (int, str)) and not isinstance(mid, bool) else None
+    valid_id = (isinstance(mid, int) and not isinstance(mid, bool) and abs(mid) <= 2**53) or (
+        isinstance(mid, str) and len(mid) <= 64)
+    mid = mid if valid_id else None  # an id that is not an id is not echoed
     if kind not in COMMAND_TYPES:
         raise ProtocolError("unknown_type", f"type={shown(kind)!r} is not a command; allowed: "
                             + ", ".join(COMMAND_TYPES), "type", kind,
@@ -259,6 +261,5 @@ def _allowed(err):
         return f"one of: {ctx['expected']}"
     bounds = [f"{op} {ctx[k]}" for k, op in (("ge", ">="), ("gt", ">"), ("le", "<="),
                                              ("lt", "<")) if k in ctx]
-    if "max_length" in ctx or "min_length" in ctx:
-        bounds.append(f"length {ctx.get('min_length', 0)} to {ctx.get('max_length', '∞')}")
+
     return err["msg"] + (" (" + ", ".join(bounds) + ")" if bounds else "")

@@ -10,6 +10,7 @@ States:  PAUSED ⇄ RUNNING → DIVERGED → (set / reset / import / preset) →
 """
 
 import enum
+import json
 import math
 import secrets
 import time
@@ -27,7 +28,7 @@ from .presets import PRESETS
 
 OUTBOX_LIMIT = 256  # queued replies; a client that never reads is cut off beyond this
 HISTORY_LIMIT = LIMITS["max_history_points"]
-LOSS_POINTS_PER_FRAME = 32
+LOG_BYTES = 4 * 1024 * 1024  # the replay log's size limit (CSV uploads dominate it)
 
 
 class State(enum.Enum):
@@ -78,6 +79,7 @@ class Session:
         self.rate_time = time.monotonic()
         self.frames_built = self.frames_skipped = 0
         self.log = []  # (step, command) of every applied change, for replay and export
+        self.log_bytes, self.log_truncated = 0, False
         self._set_trainer(Trainer(config or Config()))
 
     # -- the trainer and what derives from it -----------------------------------------------
@@ -180,7 +182,7 @@ class Session:
             return
         self.command_seq += 1
         self.dirty = self.urgent = True
-        if kind not in ("export", "fps", "speed", "density", "select_sample"):
+        if kind not in ("export", "import", "fps", "speed", "density", "select_sample"):
             self._log(command)
         if "reply" in result:  # a command with a reply of its own (export)
             self.push(result["reply"] | {"id": command.id})
@@ -203,8 +205,14 @@ class Session:
         self.rate_tokens -= 1.0
 
     def _log(self, command):
-        if len(self.log) < LIMITS["max_replay_log"]:
-            self.log.append([self.trainer.step_count, command.model_dump(exclude={"id"})])
+        """Record an applied change at its step, for replay; bounded in entries and bytes."""
+        entry = command.model_dump(exclude={"id"})
+        size = len(entry.get("text", "")) + 100
+        if len(self.log) < LIMITS["max_replay_log"] and self.log_bytes + size <= LOG_BYTES:
+            self.log.append([self.trainer.step_count, entry])
+            self.log_bytes += size
+        else:
+            self.log_truncated = True
 
     def _cmd_play(self, c):
         if self.state is State.DIVERGED:
@@ -212,7 +220,7 @@ class Session:
                 f"training diverged at step {self.trainer.diverged['step']}; lower the learning "
                 "rate (set) or reset before playing")
         if self.trainer.n_train == 0:
-            raise ValueError("the training set is empty: draw or load points first")
+            raise IllegalState("the training set is empty: draw or load points first")
         self.state, self.pending_steps = State.RUNNING, 0
         self.last_tick, self.tokens = time.monotonic(), 0.0
         return {}
@@ -230,7 +238,7 @@ class Session:
             raise IllegalState("training diverged; lower the learning rate (set) or reset first")
         tr = self.trainer
         if tr.n_train == 0:
-            raise ValueError("the training set is empty: draw or load points first")
+            raise IllegalState("the training set is empty: draw or load points first")
         n = math.ceil((tr.n_train - tr.position) / tr.config.batch_size) if c.epoch else c.n
         self.pending_steps, self.pending_step_id = n, c.id
         return {"pending": n}
@@ -315,17 +323,17 @@ class Session:
 
     def _cmd_remove_point(self, c):
         tr = self.trainer
+        if tr.nearest(c.x, c.radius) is None:
+            raise ValueError(f"no point lies within {c.radius:g} of {c.x}")
         removed = []
         result = self._edit_points(lambda: removed.append(tr.remove_near(c.x, c.radius)))
-        if removed[0] is None:
-            raise ValueError(f"no point lies within {c.radius:g} of {c.x}")
         return result | {"removed": removed[0]}
 
     def _cmd_clear_points(self, c):
         return self._edit_points(lambda: self.trainer.clear_points())
 
     def _cmd_load_csv(self, c):
-        X, y = datasets.from_csv(c.text, LIMITS["max_csv_rows"], LIMITS["max_csv_columns"])
+        X, y = datasets.parse_csv(c.text, LIMITS["max_csv_rows"], LIMITS["max_csv_columns"])
         rebuilt = self.trainer.replace_data(X, y)
         self._after_rebuild(True) if rebuilt else self._edit_points(lambda: False)
         return {"count": len(y), "inputs": X.shape[1], "rebuilt": True,
@@ -354,7 +362,8 @@ class Session:
     def export(self):
         return {"format": "nnplay.session/1", "trainer": self.trainer.to_dict(),
                 "speed": self.speed or "max", "fps": self.fps, "selected": self.selected,
-                "history": self.history.points, "log": self.log}
+                "history": self.history.points, "log": self.log,
+                "log_truncated": self.log_truncated}
 
     def _cmd_import(self, c):
         state = c.state
@@ -364,8 +373,10 @@ class Session:
                                          "(format 'nnplay.session/1')", "state.format",
                                          state.get("format"), "'nnplay.session/1'")
         cfg = state["trainer"].get("config")
-        if isinstance(cfg, dict):  # the schema's limits apply to imports too
-            schema.validate_changes({k: v for k, v in cfg.items()})
+        if isinstance(cfg, dict):  # the schema's limits apply to imports too (custom data
+            # is the one dataset a session may hold without choosing it)
+            schema.validate_changes({k: v for k, v in cfg.items()
+                                     if not (k == "dataset" and v == CUSTOM)})
         try:
             trainer = Trainer.from_dict(state["trainer"])
         except ValueError:
@@ -377,11 +388,8 @@ class Session:
                              f"{LIMITS['max_points']} are allowed")
         self.state = State.PAUSED
         self._set_trainer(trainer)
-        history = state.get("history")
-        if isinstance(history, list):
-            self.history.points = [p for p in history[:HISTORY_LIMIT] if isinstance(p, dict)]
-        log = state.get("log")
-        self.log = list(log[:LIMITS["max_replay_log"]]) if isinstance(log, list) else []
+        self.history.points = _valid_history(state.get("history"))
+        self.log = _valid_log(state.get("log"))
         return {"rebuilt": True, "step": trainer.step_count}
 
     # -- training ---------------------------------------------------------------------------
@@ -430,7 +438,8 @@ class Session:
         if self.pending_steps > 0 or (self.state is State.RUNNING and self.speed is None):
             return 0.0
         if self.state is State.RUNNING:
-            return max(0.0, (1.0 - self.tokens) / self.speed)
+            have = self.tokens + (time.monotonic() - self.last_tick) * self.speed
+            return max(0.0, (1.0 - have) / self.speed)
         return None
 
     # -- frames -----------------------------------------------------------------------------
@@ -451,33 +460,33 @@ class Session:
             self.frames_skipped += missed
             self.next_due += missed * interval
 
-    def frame(self):
-        """Build the next frame (binary)."""
+    def snapshot(self, copy=False):
+        """What the next frame shows, captured now: `frames.render` turns it into bytes.
+
+        With copy=True the network is copied (the data arrays are never changed in place),
+        so the frame could be rendered elsewhere while training goes on; rendering right away
+        needs no copy.
+        """
         tr = self.trainer
         now = time.monotonic()
         elapsed = now - self.built_time
         if elapsed > 0:
             rate = (tr.step_count - self.built_step) / elapsed
             self.steps_per_second = rate if self.busy else 0.0
-        metrics, dead, confusion = probes.evaluate(tr)
-        if self.step_losses:
-            steps, values = probes.thin(np.concatenate(self.step_losses), LOSS_POINTS_PER_FRAME)
-            first = self.loss_steps[-1] - sum(map(len, self.step_losses)) + 1
-            losses = {"steps": (steps + first).tolist(), "values": values.tolist()}
-        else:
-            losses = {"steps": [], "values": []}
-        point = {"step": tr.step_count, "epoch": round(tr.epoch_progress, 4),
-                 **{k: v for k, v in metrics.items() if k != "penalty"}}
-        self.history.add(point)
-        header = {"type": "frame", "seq": self.frames_built, "step": tr.step_count,
-                  "epoch": tr.epoch, "epoch_progress": tr.epoch_progress,
-                  "state": self.state.value, "command_seq": self.command_seq,
-                  "steps_per_second": self.steps_per_second,
-                  "network_version": self.network_version, "data_version": self.data_version,
-                  "metrics": _jsonable(metrics), "losses": _jsonable(losses),
-                  "output_density": self.output_density,
-                  "diverged": _jsonable(tr.diverged), "_dead": dead, "_confusion": confusion}
-        message = frames.frame_message(self, header)
+        losses = np.concatenate(self.step_losses) if self.step_losses else np.zeros(0)
+        first = self.loss_steps[-1] - len(losses) + 1 if self.step_losses else 0
+        job = frames.FrameJob(
+            net=tr.net.copy() if copy else tr.net, data=tr.data, inputs=tr.inputs, Y=tr.Y, probe=self.probe,
+            sample=(self.selected, *tr.sample(self.selected)) if self.selected is not None
+            else None,
+            losses=losses, first_loss_step=first,
+            header={"type": "frame", "seq": self.frames_built, "step": tr.step_count,
+                    "epoch": tr.epoch, "epoch_progress": tr.epoch_progress,
+                    "state": self.state.value, "command_seq": self.command_seq,
+                    "steps_per_second": self.steps_per_second,
+                    "network_version": self.network_version,
+                    "data_version": self.data_version, "output_density": self.output_density,
+                    "diverged": _jsonable(tr.diverged)})
         self.frames_built += 1
         self.step_losses, self.loss_steps = [], []
         # Keep the cadence: a frame built a little late does not push the next one back.
@@ -487,6 +496,18 @@ class Session:
         self.built_time, self.built_step = now, tr.step_count
         self.dirty = self.busy
         self.urgent = False
+        return job
+
+    def rendered(self, job, point):
+        """Record a rendered frame's chart point (if it still belongs to this network)."""
+        if job.header["network_version"] == self.network_version:
+            self.history.add(point)
+
+    def frame(self):
+        """Snapshot and render the next frame here, in this thread (binary)."""
+        job = self.snapshot()
+        message, point = frames.render(job)
+        self.rendered(job, point)
         return message
 
     # -- lifetime ---------------------------------------------------------------------------
@@ -512,6 +533,31 @@ class Session:
     def close(self):
         self.state = State.CLOSED
         self.outbox.clear()
+
+
+def _valid_history(points):
+    """Imported chart points that are well formed: {"step": int, name: finite number, ...}."""
+    if not isinstance(points, list):
+        return []
+    out = []
+    for p in points[:HISTORY_LIMIT]:
+        if (isinstance(p, dict) and isinstance(p.get("step"), int) and all(
+                isinstance(k, str) and isinstance(v, (int, float)) and not isinstance(v, bool)
+                and math.isfinite(v) for k, v in p.items())):
+            out.append(p)
+    return out
+
+
+def _valid_log(log):
+    """An imported replay log, kept only if it is plain JSON (it goes out again in exports)."""
+    if not isinstance(log, list):
+        return []
+    log = log[:LIMITS["max_replay_log"]]
+    try:
+        json.dumps(log, allow_nan=False)
+    except (TypeError, ValueError):
+        return []
+    return log
 
 
 def _jsonable(value):

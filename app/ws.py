@@ -1,13 +1,10 @@
 """The websocket route: one connection drives one session with three concurrent tasks.
 
 - receiver: reads commands and hands them to the session (replies go to its outbox);
-- pump: trains in short slices and, when a frame is due and the previous one has gone out,
-  builds the next frame; a frame that falls due while one is in flight is skipped, never
-  queued, so a slow client costs no memory;
-- sender: writes the outbox (replies, events, network and data messages), then the frame.
-
-All three run on the event loop: training slices are short (a few ms, shorter when many
-sessions train), so every session's commands are read between any two slices.
+- sender: writes the outbox (replies, events, network and data messages), then the frame;
+- the app's Scheduler (scheduler.py) trains the session in short slices and, when a frame is
+  due and the previous one has gone out, builds the next; a frame that falls due while one is
+  in flight is skipped, never queued, so a slow client costs no memory.
 """
 
 import asyncio
@@ -20,15 +17,21 @@ import anyio
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect, status
 
 from . import protocol
-from .deps import ManagerDep, SettingsDep
+from .deps import ManagerDep, SchedulerDep, SettingsDep
+from .scheduler import MIN_SLICE, SLICE
+from .session import _jsonable
 
 log = logging.getLogger("nnplay")
 router = APIRouter()
 
-MAX_SLICE = 0.008  # seconds of training between two looks at the sockets
-MIN_SLICE = 0.0015
-SHARED_SLICE = 0.030  # split between the sessions that train at once
 WS_1013_TRY_AGAIN_LATER = 1013
+
+def to_json(message):
+    """JSON text of a reply; a non-finite number that slipped in travels as a string."""
+    try:
+        return json.dumps(message, allow_nan=False)
+    except ValueError:
+        return json.dumps(_jsonable(message), allow_nan=False)
 
 
 def origin_allowed(origin, host, allowed):
@@ -41,7 +44,8 @@ def origin_allowed(origin, host, allowed):
 
 
 @router.websocket("/ws")
-async def websocket_endpoint(websocket: WebSocket, manager: ManagerDep, settings: SettingsDep):
+async def websocket_endpoint(websocket: WebSocket, manager: ManagerDep, settings: SettingsDep,
+                             scheduler: SchedulerDep):
     await websocket.accept()
     origin = websocket.headers.get("origin")
     if not origin_allowed(origin, websocket.headers.get("host"), settings.allowed_origins):
@@ -56,7 +60,7 @@ async def websocket_endpoint(websocket: WebSocket, manager: ManagerDep, settings
                       WS_1013_TRY_AGAIN_LATER)
         return
     try:
-        await Connection(websocket, session, manager).run(resumed, reason)
+        await Connection(websocket, session, manager, scheduler).run(resumed, reason)
     finally:
         manager.detach(session)
 
@@ -67,30 +71,42 @@ async def _refuse(websocket, code, message, field, value, close_code):
 
 
 class Connection:
-    def __init__(self, websocket, session, manager):
-        self.ws, self.session, self.manager = websocket, session, manager
+    """One websocket and its session: a receiver and a sender task; the app's Scheduler
+    calls `wait` and `unit` to train the session and build its frames."""
+
+    def __init__(self, websocket, session, manager, scheduler):
+        self.ws, self.session, self.manager, self.scheduler = (websocket, session, manager,
+                                                               scheduler)
         self.frame = None  # the frame waiting for the sender (at most one)
         self.frame_in_flight = False
-        self.wake_pump = asyncio.Event()
         self.wake_sender = asyncio.Event()
+        self.failure = None
+        self.tg = None
 
     async def run(self, resumed, resume_error):
         await self.ws.send_text(json.dumps(self.session.hello(resumed, resume_error)))
         try:
             async with anyio.create_task_group() as tg:
+                self.tg = tg
+
                 async def supervise(task):
                     await task()
                     tg.cancel_scope.cancel()  # whichever task ends, the connection ends
 
-                for task in (self.receiver, self.pump, self.sender):
-                    tg.start_soon(supervise, task)
+                tg.start_soon(supervise, self.receiver)
+                tg.start_soon(supervise, self.sender)
+                self.scheduler.add(self)
         except Exception as group:  # an ExceptionGroup of what the tasks raised
             errors = getattr(group, "exceptions", [group])
-            if any(isinstance(e, OverflowError) for e in errors):
-                await self._close(status.WS_1008_POLICY_VIOLATION, "client not reading")
-            elif not all(isinstance(e, (WebSocketDisconnect, ConnectionError)) for e in errors):
-                log.error("session %s failed", self.session.id, exc_info=group)
-                await self._close(status.WS_1011_INTERNAL_ERROR, "internal error")
+            if not all(isinstance(e, (WebSocketDisconnect, ConnectionError)) for e in errors):
+                self.failure = self.failure or group
+        finally:
+            self.scheduler.remove(self)
+        if isinstance(self.failure, OverflowError):
+            await self._close(status.WS_1008_POLICY_VIOLATION, "client not reading")
+        elif self.failure is not None:
+            log.error("session %s failed", self.session.id, exc_info=self.failure)
+            await self._close(status.WS_1011_INTERNAL_ERROR, "internal error")
 
     async def _close(self, code, reason):
         try:
@@ -98,10 +114,42 @@ class Connection:
         except Exception:  # the socket may already be gone
             pass
 
-    def _poke(self):
-        self.wake_pump.set()
-        self.wake_sender.set()
+    def fail(self, error):
+        """Called by the scheduler when this session's work raised: end the connection."""
+        self.failure = error
+        if self.tg is not None:
+            self.tg.cancel_scope.cancel()
 
+    # -- called by the scheduler ------------------------------------------------------------
+    def wait(self, now):
+        """Seconds until this connection has work (0: now; None: nothing planned)."""
+        s = self.session
+        frame = s.frame_wait(now)
+        if frame == 0.0 and self.frame_in_flight:
+            s.skip(now)  # due, but the last one has not gone out: skipped, never queued
+            frame = None  # the sender pokes the scheduler when it is free
+        elif self.frame_in_flight:
+            frame = None
+        work = s.seconds_until_work()
+        waits = [w for w in (frame, work) if w is not None]
+        return min(waits) if waits else None
+
+    def unit(self, now):
+        """One unit of work: the frame if it is due, else a slice of training."""
+        s = self.session
+        frame = None if self.frame_in_flight else s.frame_wait(now)
+        if frame == 0.0:
+            self.frame = s.frame()
+            self.frame_in_flight = True
+            self.wake_sender.set()
+            return
+        if s.busy and s.seconds_until_work() == 0.0:
+            budget = SLICE if frame is None else min(SLICE, max(frame, MIN_SLICE))
+            s.work(budget)
+            if s.outbox:
+                self.wake_sender.set()
+
+    # -- tasks ------------------------------------------------------------------------------
     async def receiver(self):
         s = self.session
         while True:
@@ -117,42 +165,8 @@ class Connection:
                     "binary_not_allowed", f"commands are JSON text messages; a binary message "
                     f"of {size} bytes was ignored", "message", f"<{size} bytes>",
                     "a JSON text message"))
-            self._poke()
-
-    def _slice(self):
-        busy = max(1, self.manager.busy_count())
-        return min(MAX_SLICE, max(MIN_SLICE, SHARED_SLICE / busy))
-
-    async def pump(self):
-        s = self.session
-        while True:
-            if s.busy:
-                due = s.frame_wait(time.monotonic())
-                budget = self._slice()
-                if due is not None and not self.frame_in_flight:
-                    budget = min(budget, max(due, 0.0005))  # stop in time for the frame
-                s.work(budget)
-            now = time.monotonic()
-            frame_wait = s.frame_wait(now)
-            if frame_wait == 0.0 and self.frame_in_flight:
-                s.skip(now)
-            elif frame_wait == 0.0:
-                self.frame = s.frame()
-                self.frame_in_flight = True
-                self.wake_sender.set()
-                frame_wait = s.frame_wait(time.monotonic())
-            if s.outbox:
-                self.wake_sender.set()
-            work_wait = s.seconds_until_work()
-            if work_wait == 0.0:
-                await asyncio.sleep(0)  # let the other sessions and the sockets in
-                continue
-            waits = [w for w in (frame_wait, work_wait) if w is not None]
-            if self.frame_in_flight and frame_wait == 0.0:
-                waits = [w for w in waits if w > 0.0]  # the sender will wake us
-            self.wake_pump.clear()
-            with anyio.move_on_after(min(waits) if waits else None):
-                await self.wake_pump.wait()
+            self.wake_sender.set()
+            self.scheduler.poke()
 
     async def sender(self):
         s, ws = self.session, self.ws
@@ -162,12 +176,15 @@ class Connection:
                 if isinstance(message, bytes):
                     await ws.send_bytes(message)
                 else:
-                    await ws.send_text(json.dumps(message, allow_nan=False))
+                    await ws.send_text(to_json(message))
             if self.frame is not None:
                 frame, self.frame = self.frame, None
+                started = time.monotonic()
                 await ws.send_bytes(frame)
+                log.debug("session %s: frame of %d bytes sent in %.1f ms", s.id, len(frame),
+                          1000 * (time.monotonic() - started))
                 self.frame_in_flight = False
-                self.wake_pump.set()
+                self.scheduler.poke()
                 continue
             self.wake_sender.clear()
             if not s.outbox and self.frame is None:

@@ -206,9 +206,17 @@ def from_csv(path_or_text, max_rows=CSV_MAX_ROWS, max_columns=CSV_MAX_COLUMNS):
     Whole-number labels make a classification set (the distinct labels, sorted, become
     classes 0..k−1, 2 ≤ k ≤ 10); any other numbers make a regression set. Blank lines and
     lines starting with '#' are skipped. `path_or_text` is CSV text (it contains a newline or
-    a comma) or a path to a file.
+    a comma) or a path to a file. Code that handles other people's input (a server) should
+    call `parse_csv`, which never opens a file.
     """
-    text = _read_text(path_or_text).lstrip("\ufeff")  # a byte-order mark, as Excel writes
+    return parse_csv(_read_text(path_or_text), max_rows, max_columns)
+
+
+def parse_csv(text, max_rows=CSV_MAX_ROWS, max_columns=CSV_MAX_COLUMNS):
+    """(X, y) from CSV text, as `from_csv`; the text is only ever parsed."""
+    if not isinstance(text, str):
+        raise ValueError(f"text must be CSV text; got {type(text).__name__}")
+    text = text.lstrip("\ufeff")  # a byte-order mark, as Excel writes
     rows = []
     for lineno, line in enumerate(text.splitlines(), start=1):
         stripped = line.strip()

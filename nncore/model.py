@@ -13,6 +13,8 @@ Backpropagation, for L layers and a loss ℒ:
     dW[l] = A[l−1]ᵀ·δ[l] + l2·W[l] + l1·sign(W[l]),   db[l] = Σₙ δ[l]
 """
 
+import copy
+
 import numpy as np
 
 from . import validation as check
@@ -129,6 +131,10 @@ class MLP:
                 if present:
                     self._layout.append((l, name, o_off, (layer.n_out,)))
                     o_off += layer.n_out
+        self._bind()
+
+    def _bind(self):
+        """Point params, grads and every layer's W, b, γ, β (and dW, …) at the flat buffers."""
         self._bn_layers = [layer for layer in self.layers if layer.bn is not None]
         self.params = self._views(self.theta)
         self.grads = self._views(self.grad)
@@ -136,6 +142,23 @@ class MLP:
             owner = self.layers[l].bn if name in ("gamma", "beta") else self.layers[l]
             setattr(owner, name, P)
             setattr(owner, "d" + name, G)
+
+    def copy(self):
+        """An independent network: the same structure, its own parameters, gradients and
+        batch-norm statistics (a snapshot that training the original leaves untouched)."""
+        new = copy.copy(self)
+        new.layers = []
+        for layer in self.layers:
+            clone = copy.copy(layer)
+            if layer.bn is not None:
+                clone.bn = copy.copy(layer.bn)
+                clone.bn.running_mean = layer.bn.running_mean.copy()
+                clone.bn.running_var = layer.bn.running_var.copy()
+            new.layers.append(clone)
+        new.theta, new.grad = self.theta.copy(), self.grad.copy()
+        new.dropout_rng = copy.deepcopy(self.dropout_rng)
+        new._bind()
+        return new
 
     def _views(self, flat):
         return [flat[off:off + int(np.prod(shape))].reshape(shape)

@@ -42,16 +42,24 @@ class PlaneProbe:
         self.neuron_density, self.output_density = neuron_density, output_density
         self.dtype = dtype
         self.n_output_points = output_density ** 2
-        points = np.concatenate([grid(extent, output_density), grid(extent, neuron_density)])
-        self.inputs = feats.apply(self.features, points, dtype)  # (Do² + Dn², n_features)
+        # With equal densities one grid serves both; otherwise the neuron grid follows.
+        self.shared = neuron_density == output_density
+        grids = [grid(extent, output_density)]
+        if not self.shared:
+            grids.append(grid(extent, neuron_density))
+        self.inputs = feats.apply(self.features, np.concatenate(grids), dtype)  # (P, n_features)
         # The feature tiles never change; they are the input layer's "neurons".
-        self.feature_maps = self.inputs[self.n_output_points:]  # (Dn², n_features)
+        self.feature_maps = self.inputs[self._neurons]  # (Dn², n_features)
+
+    @property
+    def _neurons(self):
+        return slice(0, None) if self.shared else slice(self.n_output_points, None)
 
     def run(self, net):
-        """(output (Do², n_out), [per hidden layer (Dn², n_l)]) in float32, one pass."""
+        """(output (Do², n_out), [per layer (Dn², n_l)]) in float32, in one pass."""
         layers = net.infer(self.inputs, self.dtype)
         cut = self.n_output_points
-        return layers[-1][1][:cut], [A[cut:] for _, A in layers[:-1]] + [layers[-1][1][cut:]]
+        return layers[-1][1][:cut], [A[self._neurons] for _, A in layers]
 
 
 def quantize(A, lo, hi):
@@ -72,33 +80,48 @@ def activation_range(activation, A):
 
 
 # -- metrics -----------------------------------------------------------------------------------
-def metrics(trainer, dead=None):
-    """Loss on train and test data, and accuracy (classification) or RMSE and R² (regression).
+def evaluate(trainer):
+    """Everything measured on the data, from one float64 pass over every point.
 
-    Losses are the data loss without the regularization penalty, which is reported apart.
-    With a list for `dead`, the same pass over the training set fills it with each hidden
-    layer's dead fraction (see `dead_fractions`).
+    Returns (metrics, dead, confusion): the metrics of `metrics`, each hidden layer's dead
+    fraction on the training points (see `dead_fractions`), and the test confusion matrix
+    (classification; None otherwise).
     """
     net, data = trainer.net, trainer.data
     out = {"penalty": net.penalty()}
-    for part, X, Y, idx in (("train", trainer.X_train, trainer.Y_train, data.train),
-                            ("test", trainer.X_test, trainer.Y_test, data.test)):
-        if len(X) == 0:
+    if len(data.y) == 0:
+        return out, np.zeros(len(net.layers) - 1), None
+    layers = net.infer(trainer.inputs)
+    Z, A = layers[-1]
+    confusion = None
+    for part, idx in (("train", data.train), ("test", data.test)):
+        if len(idx) == 0:
             continue
-        layers = net.infer(X)
-        if part == "train" and dead is not None:
-            dead[:] = _dead(net, layers)
-        Z, A = layers[-1]
-        out[f"{part}_loss"] = net.loss.value(Z, A, Y)
+        Zp, Ap, Yp = Z[idx], A[idx], trainer.Y[idx]
+        out[f"{part}_loss"] = net.loss.value(Zp, Ap, Yp)
         if data.task == "classification":
-            predicted = targets.predict(A, net.output_activation)
+            predicted = targets.predict(Ap, net.output_activation)
             out[f"{part}_accuracy"] = float(np.mean(predicted == data.y[idx]))
+            if part == "test":
+                k = data.n_classes
+                confusion = np.bincount(data.y[idx] * k + predicted,
+                                        minlength=k * k).reshape(k, k)
         else:
-            residual = A[:, 0] - Y[:, 0]
+            residual = Ap[:, 0] - Yp[:, 0]
             out[f"{part}_rmse"] = math.sqrt(float(np.mean(residual ** 2)))
-            spread = float(np.sum((Y[:, 0] - Y[:, 0].mean()) ** 2))
+            spread = float(np.sum((Yp[:, 0] - Yp[:, 0].mean()) ** 2))
             out[f"{part}_r2"] = 1.0 - float(np.sum(residual ** 2)) / spread if spread else 0.0
-    return out
+    train = data.train
+    dead = np.array(_dead(net, [(Zl[train], Al[train]) for Zl, Al in layers]))
+    return out, dead, confusion
+
+
+def metrics(trainer):
+    """Loss on train and test data, and accuracy (classification) or RMSE and R² (regression).
+
+    Losses are the data loss without the regularization penalty, which is reported apart.
+    """
+    return evaluate(trainer)[0]
 
 
 def gradient_norms(net):
@@ -130,16 +153,9 @@ def _dead(net, layers):
     return fractions
 
 
-def confusion_matrix(trainer, part="test"):
-    """(k, k) counts: row = true class, column = predicted class, on the train or test set."""
-    X, idx = ((trainer.X_test, trainer.data.test) if part == "test"
-              else (trainer.X_train, trainer.data.train))
-    k = trainer.data.n_classes
-    counts = np.zeros((k, k), np.int64)
-    if len(X):
-        predicted = targets.predict(trainer.net.infer(X)[-1][1], trainer.net.output_activation)
-        np.add.at(counts, (trainer.data.y[idx], predicted), 1)
-    return counts
+def confusion_matrix(trainer):
+    """(k, k) counts on the test set: row = true class, column = predicted class."""
+    return evaluate(trainer)[2]
 
 
 def output_range(output_activation, task, A):
@@ -158,11 +174,17 @@ def output_range(output_activation, task, A):
 
 
 def weight_histograms(net, bins=20):
-    """(edges (bins+1,), counts (L, bins)) of each layer's weights on one shared range."""
-    m = max(float(np.abs(layer.W).max()) for layer in net.layers) or 1.0
-    edges = np.linspace(-m, m, bins + 1)
-    counts = np.stack([np.histogram(layer.W, edges)[0] for layer in net.layers])
-    return edges, counts
+    """(edges (bins+1,), counts (L, bins)) of each layer's weights on one shared range [−m, m].
+
+    One pass over the flat weight vector: bin = ⌊(w + m)·bins/2m⌋, counted per layer.
+    """
+    W = net.theta[:net.n_weights]
+    m = float(np.abs(W).max()) or 1.0
+    L = len(net.layers)
+    which = np.repeat(np.arange(L), [layer.n_in * layer.n_out for layer in net.layers])
+    b = np.minimum(((W + m) * (bins / (2.0 * m))).astype(np.int64), bins - 1)
+    counts = np.bincount(which * bins + b, minlength=L * bins).reshape(L, bins)
+    return np.linspace(-m, m, bins + 1), counts
 
 
 # -- one sample ----------------------------------------------------------------------------------
@@ -208,3 +230,16 @@ def trace(net, x, Y):
                        "dW": dW, "db": delta[0].copy(), "da_prev": da[0]})
     layers.reverse()
     return {"layers": layers, "loss": loss + net.penalty(), "y_hat": A[0], "y": Y[0]}
+
+
+def thin(values, max_points):
+    """(offsets, means): values averaged over at most max_points equal buckets.
+
+    offsets[i] is the index of bucket i's last value, so a chart can place the mean there.
+    """
+    n = len(values)
+    if n <= max_points:
+        return np.arange(n), np.asarray(values, np.float64)
+    edges = np.linspace(0, n, max_points + 1).astype(np.int64)
+    means = np.add.reduceat(values, edges[:-1]) / np.diff(edges)
+    return edges[1:] - 1, means

@@ -198,11 +198,11 @@ class Trainer:
             max_seconds = check.real("max_seconds", max_seconds, 0.0)
         net, opt = self.net, self.optimizer
         theta, grad = [net.theta], [net.grad]
-        losses = np.empty(n)
+        losses = []  # grows with the steps done: n may be a large "as many as time allows"
         deadline = None if max_seconds is None else time.perf_counter() + max_seconds
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             done = self._run(n, deadline, net, opt, theta, grad, losses)
-        return StepReport(done, losses[:done], self.diverged)
+        return StepReport(done, np.array(losses, np.float64), self.diverged)
 
     def _run(self, n, deadline, net, opt, theta, grad, losses):
         """The training loop proper; overflow is caught by the finiteness test, not warned."""
@@ -216,7 +216,7 @@ class Trainer:
                 break
             net._commit()
             opt.step(theta, grad)
-            losses[done] = loss
+            losses.append(loss)
             done += 1
             self.step_count += 1
             self.position = pos + bs
@@ -356,14 +356,20 @@ class Trainer:
                           np.append(self._split_flags(), bool(train)), keep_task=True)
         return len(self.data.y) - 1
 
-    def remove_near(self, x, radius):
-        """Remove the point nearest to x within `radius`; its index, or None if none is."""
+    def nearest(self, x, radius):
+        """The index of the point nearest to x (2-D) within `radius`, or None."""
         d = self.data
         if len(d.y) == 0:
             return None
         distance = np.hypot(*(d.X[:, :2] - np.asarray(x, np.float64)[:2]).T)  # (N,)
         i = int(distance.argmin())
-        if distance[i] > radius:
+        return i if distance[i] <= radius else None
+
+    def remove_near(self, x, radius):
+        """Remove the point nearest to x within `radius`; its index, or None if none is."""
+        d = self.data
+        i = self.nearest(x, radius)
+        if i is None:
             return None
         keep = np.arange(len(d.y)) != i
         self.replace_data(d.X[keep], d.y[keep], self._split_flags()[keep], keep_task=True)

@@ -1,0 +1,229 @@
+"""Server benchmark: a real `nnplay` (uvicorn) on loopback, driven by websocket clients.
+
+    python bench/server.py [--seconds 8] [--sessions 20]
+
+Prints, in one run:
+  (a) steps/s of the 2-8-8-8-8-8-8-1 net at max speed while streaming 30 fps, beside the bare
+      Trainer's steps/s measured in this process between the server rounds
+      (target: streaming costs ≤ 20% of training speed);
+  (b) frames per second delivered (target ≥ 29 of 30);
+  (c) bytes per frame (target ≤ 64 KB for the 6×8 net at default densities);
+  (d) p50/p99 latency from sending `set` to receiving the first frame that reflects it
+      (target p99 ≤ 50 ms);
+  (e) 20 concurrent sessions at max speed: frames per second each, and the p99 of control
+      replies (target: every session ≥ 10 fps, p99 ≤ 150 ms).
+The server runs in its own process; the clients only decode frame headers, so that they do
+not become the bottleneck. Figures vary ±20% between runs on a shared 2-core machine.
+"""
+
+import argparse
+import asyncio
+import json
+import os
+import statistics
+import struct
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # as the server does
+sys.path.insert(0, ROOT)
+
+from websockets.asyncio.client import connect  # noqa: E402
+
+from nncore import Config, Trainer  # noqa: E402
+from tests.e2e.server import running  # noqa: E402
+
+DEEP = {"dataset": "spiral", "hidden_layers": [8, 8, 8, 8, 8, 8]}
+
+
+def header_of(message):
+    """The JSON header of a binary message (the arrays are not decoded)."""
+    (n,) = struct.unpack_from("<I", message, 0)
+    return json.loads(message[4:4 + n])
+
+
+class Conn:
+    """A client whose reader task timestamps every message as it arrives."""
+
+    def __init__(self, ws):
+        self.ws = ws
+        self.frames = []  # (time received, header, size)
+        self.inbox = asyncio.Queue()  # (time received, decoded message)
+        self.reader = asyncio.get_running_loop().create_task(self._read())
+
+    @classmethod
+    async def open(cls, url):
+        ws = await connect(url, proxy=None, compression=None, max_size=2**24, max_queue=64)
+        hello = json.loads(await ws.recv())
+        assert hello["type"] == "hello", hello
+        return cls(ws)
+
+    async def _read(self):
+        async for m in self.ws:
+            now = time.monotonic()
+            if isinstance(m, bytes):
+                h = header_of(m)
+                if h["type"] == "frame":
+                    self.frames.append((now, h, len(m)))
+                m = h
+            else:
+                m = json.loads(m)
+            self.inbox.put_nowait((now, m))
+
+    async def close(self):
+        self.reader.cancel()
+        await self.ws.close()
+
+    async def send(self, message):
+        await self.ws.send(json.dumps(message))
+
+    async def until(self, predicate, timeout=10.0):
+        """(arrival time, message) of the next message for which predicate holds."""
+        deadline = time.monotonic() + timeout
+        while True:
+            now, m = await asyncio.wait_for(self.inbox.get(),
+                                            max(0.01, deadline - time.monotonic()))
+            if predicate(m):
+                return now, m
+
+    async def call(self, message):
+        message = {**message, "id": message.get("id", f"m{time.monotonic_ns()}")}
+        await self.send(message)
+        return await self.until(lambda m: m.get("id") == message["id"])
+
+    async def read_for(self, seconds):
+        """Let messages arrive for a while, and forget them (frames stay recorded)."""
+        await asyncio.sleep(seconds)
+        while not self.inbox.empty():
+            self.inbox.get_nowait()
+
+
+def bare_steps_per_second(seconds):
+    t = Trainer(Config(dataset=DEEP["dataset"], hidden_layers=tuple(DEEP["hidden_layers"])))
+    t.step(200)
+    t0, n = time.perf_counter(), 0
+    while time.perf_counter() - t0 < seconds:
+        n += t.step(500).steps
+    return n / (time.perf_counter() - t0)
+
+
+async def streaming_round(url, seconds):
+    c = await Conn.open(url)
+    await c.call({"type": "set", "config": DEEP})
+    await c.call({"type": "fps", "fps": 30})
+    await c.call({"type": "play"})
+    await c.read_for(1.0)  # settle
+    c.frames.clear()
+    await c.read_for(seconds)
+    f = c.frames
+    await c.close()
+    span = f[-1][0] - f[0][0]
+    steps = f[-1][1]["step"] - f[0][1]["step"]
+    return {"sps": steps / span, "fps": (len(f) - 1) / span,
+            "bytes_max": max(size for _, _, size in f),
+            "bytes_mean": statistics.mean(size for _, _, size in f)}
+
+
+async def latency_round(url, count):
+    c = await Conn.open(url)
+    await c.call({"type": "set", "config": DEEP})
+    await c.call({"type": "play"})
+    await c.read_for(0.5)
+    latencies = []
+    for i in range(count):
+        sent = time.monotonic()
+        await c.send({"type": "set", "config": {"learning_rate": 0.03 if i % 2 else 0.01},
+                      "id": i})
+        _, reply = await c.until(lambda m: m.get("id") == i)
+        seq = reply["seq"]
+        received, _ = await c.until(lambda m: m["type"] == "frame" and m["command_seq"] >= seq)
+        latencies.append(received - sent)
+        await c.read_for(0.02 + 0.03 * (i % 3) / 2)
+    await c.close()
+    return latencies
+
+
+async def classroom(url, sessions, seconds, config):
+    conns = [await Conn.open(url) for _ in range(sessions)]
+    for c in conns:
+        if config:
+            await c.call({"type": "set", "config": config})
+        await c.call({"type": "play"})
+    control = []
+
+    async def student(i, c):
+        c.frames.clear()
+        end = time.monotonic() + seconds
+        k = 0
+        while time.monotonic() < end:
+            sent = time.monotonic()
+            received, _ = await c.call({"type": "set",
+                                        "config": {"learning_rate": 0.03 if k % 2 else 0.01},
+                                        "id": f"{i}-{k}"})
+            control.append(received - sent)
+            k += 1
+            await c.read_for(0.2)
+
+    await asyncio.gather(*(student(i, c) for i, c in enumerate(conns)))
+    fps = []
+    for c in conns:
+        f = c.frames
+        fps.append((len(f) - 1) / (f[-1][0] - f[0][0]) if len(f) > 1 else 0.0)
+        await c.close()
+    return fps, control
+
+
+def pct(values, q):
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(q / 100 * (len(values) - 1))))]
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--seconds", type=float, default=6.0, help="length of each round")
+    ap.add_argument("--rounds", type=int, default=3, help="interleaved streaming/bare rounds")
+    ap.add_argument("--sessions", type=int, default=20, help="sessions in (e)")
+    args = ap.parse_args()
+    print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs; server: real uvicorn "
+          "in a subprocess, loopback, no compression")
+    # Closed sessions wait resume_seconds for their client and count against the cap.
+    with running("--max-sessions", str(3 * args.sessions + 10)) as server:
+        url = server.ws_url
+        bare, streams = [], []
+        for _ in range(args.rounds):
+            bare.append(bare_steps_per_second(args.seconds / 2))
+            streams.append(asyncio.run(streaming_round(url, args.seconds)))
+        sps = statistics.median(r["sps"] for r in streams)
+        bare_sps = statistics.median(bare)
+        cost = 1 - sps / bare_sps
+        print("\n(a) 2-8-8-8-8-8-8-1 at max speed, streaming 30 fps")
+        print(f"    streaming server   {sps:9.0f} steps/s   (rounds: "
+              + ", ".join(f"{r['sps']:.0f}" for r in streams) + ")")
+        print(f"    bare Trainer       {bare_sps:9.0f} steps/s   (rounds: "
+              + ", ".join(f"{b:.0f}" for b in bare) + ")")
+        print(f"    streaming costs    {100 * cost:9.1f} %         target ≤ 20%  "
+              f"{'ok' if cost <= 0.20 else 'OVER'}")
+        fps = statistics.median(r["fps"] for r in streams)
+        print(f"(b) frames delivered {fps:9.1f} per second of 30 requested   target ≥ 29  "
+              f"{'ok' if fps >= 29 else 'UNDER'}")
+        size = max(r["bytes_max"] for r in streams)
+        print(f"(c) bytes per frame  {size:9d} max, {statistics.mean(r['bytes_mean'] for r in streams):.0f} "
+              f"mean   target ≤ 65536  {'ok' if size <= 65536 else 'OVER'}")
+        lat = asyncio.run(latency_round(url, 200))
+        p50, p99 = 1000 * pct(lat, 50), 1000 * pct(lat, 99)
+        print(f"(d) set → first frame reflecting it: p50 {p50:.1f} ms, p99 {p99:.1f} ms "
+              f"(200 sets, playing at max)   target p99 ≤ 50 ms  {'ok' if p99 <= 50 else 'OVER'}")
+        for label, config in (("default 2-4-2-1 net", None), ("6×8 net", DEEP)):
+            fps_each, control = asyncio.run(classroom(url, args.sessions, args.seconds, config))
+            worst, p99 = min(fps_each), 1000 * pct(control, 99)
+            ok = worst >= 10 and p99 <= 150
+            print(f"(e) {args.sessions} sessions at max speed, {label}: fps each min "
+                  f"{worst:.1f} / median {statistics.median(fps_each):.1f}; control p50 "
+                  f"{1000 * pct(control, 50):.1f} ms, p99 {p99:.1f} ms "
+                  f"({len(control)} replies)   target ≥ 10 fps, p99 ≤ 150 ms  "
+                  f"{'ok' if ok else 'MISSED'}")
+
+
+if __name__ == "__main__":
+    main()
