@@ -66,8 +66,12 @@ def bind(host, port):
     family = infos[0][0]
     tries = 1 if port == 0 else PORT_TRIES
     for candidate in range(port, min(port + tries, 65536)):
-        sock = socket.socket(family, socket.SOCK_STREAM)
+        # proto=IPPROTO_TCP matters: asyncio sets TCP_NODELAY only on sockets that say they
+        # are TCP, and with Nagle on, a frame written just after a reply waited ~40 ms for
+        # the client's delayed ACK. NODELAY is set here too; accepted sockets inherit it.
+        sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         try:
             sock.bind((host, candidate))
         except OSError as e:

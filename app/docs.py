@@ -49,7 +49,8 @@ SECTIONS = {"SCHEMA": schema_table, "LIMITS": limits_table}
 def render(text):
     for name, make in SECTIONS.items():
         pattern = re.compile(rf"(<!-- BEGIN {name} -->\n)(?:.*?\n)?(<!-- END {name} -->)", re.S)
-        text = pattern.sub(lambda m: m.group(1) + make() + "\n" + m.group(2), text)
+        body = make()
+        text = pattern.sub(lambda m, body=body: m.group(1) + body + "\n" + m.group(2), text)
     return text
 
 

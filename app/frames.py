@@ -109,10 +109,11 @@ def data_message(session):
 @dataclass
 class FrameJob:
     """Everything one frame shows, captured between two training slices."""
-    net: object  # a copy of the network (MLP.copy)
+    net: object  # the network (or a copy of it: MLP.copy)
     data: object  # the trainer's Data (never changed in place)
-    inputs: np.ndarray  # every point's network input
-    Y: np.ndarray  # every point's target row
+    X_eval: np.ndarray  # every point's network input, training points first
+    Y_eval: np.ndarray  # their target rows
+    y_eval: np.ndarray  # their labels
     probe: object  # the session's PlaneProbe, or None for data that is not 2-D
     sample: tuple | None  # (index, input, target) of the selected point
     losses: np.ndarray  # the mini-batch losses since the last frame

@@ -16,7 +16,12 @@ from .limits import LIMITS
 
 FiniteFloat = Annotated[float, Field(allow_inf_nan=False)]
 Coordinate = Annotated[float, Field(allow_inf_nan=False, ge=-1000.0, le=1000.0)]
-MessageId = Union[Annotated[int, Field(ge=-(2**53), le=2**53)], Annotated[str, Field(max_length=64)]]
+MessageId = Union[Annotated[int, Field(ge=-(2**53), le=2**53)],
+                  Annotated[str, Field(max_length=64)]]
+NeuronDensity = Annotated[int, Field(ge=LIMITS["neuron_density"][0],
+                                     le=LIMITS["neuron_density"][1])]
+OutputDensity = Annotated[int, Field(ge=LIMITS["output_density"][0],
+                                     le=LIMITS["output_density"][1])]
 
 
 class Command(BaseModel):
@@ -69,8 +74,8 @@ class Fps(Command):
 class Density(Command):
     """Heatmap resolution: neuron tiles and the output plot, in cells per side."""
     type: Literal["density"]
-    neuron: Annotated[int, Field(ge=LIMITS["neuron_density"][0], le=LIMITS["neuron_density"][1])] = 32
-    output: Annotated[int, Field(ge=LIMITS["output_density"][0], le=LIMITS["output_density"][1])] = 100
+    neuron: NeuronDensity = 32
+    output: OutputDensity = 100
 
 
 class SelectSample(Command):

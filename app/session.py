@@ -476,7 +476,8 @@ class Session:
         losses = np.concatenate(self.step_losses) if self.step_losses else np.zeros(0)
         first = self.loss_steps[-1] - len(losses) + 1 if self.step_losses else 0
         job = frames.FrameJob(
-            net=tr.net.copy() if copy else tr.net, data=tr.data, inputs=tr.inputs, Y=tr.Y, probe=self.probe,
+            net=tr.net.copy() if copy else tr.net, data=tr.data, X_eval=tr.X_eval,
+            Y_eval=tr.Y_eval, y_eval=tr.y_eval, probe=self.probe,
             sample=(self.selected, *tr.sample(self.selected)) if self.selected is not None
             else None,
             losses=losses, first_loss_step=first,

@@ -19,20 +19,11 @@ from fastapi import APIRouter, WebSocket, WebSocketDisconnect, status
 from . import protocol
 from .deps import ManagerDep, SchedulerDep, SettingsDep
 from .scheduler import MIN_SLICE, SLICE
-from .session import _jsonable
 
 log = logging.getLogger("nnplay")
 router = APIRouter()
 
 WS_1013_TRY_AGAIN_LATER = 1013
-
-def to_json(message):
-    """JSON text of a reply; a non-finite number that slipped in travels as a string."""
-    try:
-        return json.dumps(message, allow_nan=False)
-    except ValueError:
-        return json.dumps(_jsonable(message), allow_nan=False)
-
 
 def origin_allowed(origin, host, allowed):
     """Browsers send Origin; only the page's own origin (and any allowed ones) may connect."""
@@ -176,7 +167,7 @@ class Connection:
                 if isinstance(message, bytes):
                     await ws.send_bytes(message)
                 else:
-                    await ws.send_text(to_json(message))
+                    await ws.send_text(json.dumps(message, allow_nan=False))
             if self.frame is not None:
                 frame, self.frame = self.frame, None
                 started = time.monotonic()

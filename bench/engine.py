@@ -52,10 +52,10 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))  # `python bench/engine.py` from a plain checkout
 
-import numpy as np
+import numpy as np  # noqa: E402
 
-import nncore
-from nncore.probes import PlaneProbe, grid
+import nncore  # noqa: E402
+from nncore.probes import PlaneProbe, grid  # noqa: E402
 
 ROUNDS = 21  # interleaved engine/bare rounds; each figure is the median over them
 TARGET = 1.3  # engine/bare

@@ -116,6 +116,20 @@ class Dense:
             Z = self.bn.infer(Z, Z.dtype)
         return Z, self.activation.forward(Z)
 
+    def infer_into(self, A_prev, out):
+        """A[l] in evaluation mode, computed in the buffer `out` (N, n_out) in its dtype."""
+        dtype = out.dtype
+        np.matmul(A_prev, self.W.astype(dtype, copy=False), out=out)
+        if self.b is not None:
+            out += self.b.astype(dtype, copy=False)
+        if self.bn is not None:
+            bn = self.bn
+            inv_std = 1.0 / np.sqrt(bn.running_var + BN_EPS)
+            out -= bn.running_mean.astype(dtype)
+            out *= (inv_std * bn.gamma).astype(dtype)
+            out += bn.beta.astype(dtype)
+        return self.activation.inplace(out)
+
     def backward(self, dA, need_dA_prev=True):
         """dA[l−1] from dA[l]; fills dW, db (and dγ, dβ)."""
         if self.mask is not None:

@@ -101,4 +101,5 @@ LOSSES = {cls.name: cls() for cls in (SSE, MSE, BCE, CrossEntropy, PerceptronCri
 
 def allowed_pairings():
     """Every allowed (output activation, loss) pair, in a readable string."""
-    return "; ".join(f"{name} with output {' or '.join(loss.outputs)}" for name, loss in LOSSES.items())
+    return "; ".join(f"{name} with output {' or '.join(loss.outputs)}"
+                     for name, loss in LOSSES.items())

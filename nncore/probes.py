@@ -50,16 +50,28 @@ class PlaneProbe:
         self.inputs = feats.apply(self.features, np.concatenate(grids), dtype)  # (P, n_features)
         # The feature tiles never change; they are the input layer's "neurons".
         self.feature_maps = self.inputs[self._neurons]  # (Dn², n_features)
+        self._buffers = {}  # layer widths -> one reusable activation buffer per layer
 
     @property
     def _neurons(self):
         return slice(0, None) if self.shared else slice(self.n_output_points, None)
 
     def run(self, net):
-        """(output (Do², n_out), [per layer (Dn², n_l)]) in float32, in one pass."""
-        layers = net.infer(self.inputs, self.dtype)
+        """(output (Do², n_out), [per layer (Dn², n_l)]) in float32, in one pass.
+
+        The arrays are views into buffers the next run overwrites: use them before then.
+        """
+        widths = tuple(layer.n_out for layer in net.layers)
+        buffers = self._buffers.get(widths)
+        if buffers is None:
+            P = self.inputs.shape[0]
+            self._buffers = {widths: [np.empty((P, n), self.dtype) for n in widths]}
+            buffers = self._buffers[widths]
+        A = self.inputs
+        for layer, out in zip(net.layers, buffers):
+            A = layer.infer_into(A, out)
         cut = self.n_output_points
-        return layers[-1][1][:cut], [A[self._neurons] for _, A in layers]
+        return buffers[-1][:cut], [B[self._neurons] for B in buffers]
 
 
 def quantize(A, lo, hi):
@@ -85,34 +97,34 @@ def evaluate(trainer):
 
     Returns (metrics, dead, confusion): the metrics of `metrics`, each hidden layer's dead
     fraction on the training points (see `dead_fractions`), and the test confusion matrix
-    (classification; None otherwise).
+    (classification; None otherwise). The points are evaluated training ones first
+    (trainer.X_eval), so each part is a slice.
     """
     net, data = trainer.net, trainer.data
     out = {"penalty": net.penalty()}
+    n_train = len(data.train)
     if len(data.y) == 0:
         return out, np.zeros(len(net.layers) - 1), None
-    layers = net.infer(trainer.inputs)
+    layers = net.infer(trainer.X_eval)
     Z, A = layers[-1]
     confusion = None
-    for part, idx in (("train", data.train), ("test", data.test)):
-        if len(idx) == 0:
+    for part, cut in (("train", slice(0, n_train)), ("test", slice(n_train, None))):
+        Zp, Ap, Yp, yp = Z[cut], A[cut], trainer.Y_eval[cut], trainer.y_eval[cut]
+        if len(yp) == 0:
             continue
-        Zp, Ap, Yp = Z[idx], A[idx], trainer.Y[idx]
         out[f"{part}_loss"] = net.loss.value(Zp, Ap, Yp)
         if data.task == "classification":
             predicted = targets.predict(Ap, net.output_activation)
-            out[f"{part}_accuracy"] = float(np.mean(predicted == data.y[idx]))
+            out[f"{part}_accuracy"] = float(np.mean(predicted == yp))
             if part == "test":
                 k = data.n_classes
-                confusion = np.bincount(data.y[idx] * k + predicted,
-                                        minlength=k * k).reshape(k, k)
+                confusion = np.bincount(yp * k + predicted, minlength=k * k).reshape(k, k)
         else:
             residual = Ap[:, 0] - Yp[:, 0]
             out[f"{part}_rmse"] = math.sqrt(float(np.mean(residual ** 2)))
             spread = float(np.sum((Yp[:, 0] - Yp[:, 0].mean()) ** 2))
             out[f"{part}_r2"] = 1.0 - float(np.sum(residual ** 2)) / spread if spread else 0.0
-    train = data.train
-    dead = np.array(_dead(net, [(Zl[train], Al[train]) for Zl, Al in layers]))
+    dead = np.array(_dead(net, [(Zl[:n_train], Al[:n_train]) for Zl, Al in layers]))
     return out, dead, confusion
 
 
@@ -212,7 +224,7 @@ def trace(net, x, Y):
         A = a
     out = net.layers[-1]
     loss, dzt = net.loss.value_and_dZ(fwd[-1]["zt"], A, Y, out.activation)
-    layers = []
+    layers, da = [], None
     for l in range(len(net.layers) - 1, -1, -1):
         layer, f = net.layers[l], fwd[l]
         if l < len(net.layers) - 1:

@@ -138,8 +138,7 @@ class Trainer:
         dtype = DTYPES[cfg.dtype]
         self.inputs = self._inputs(data.X)
         self.Y = targets.encode(data.y, data.task, data.n_classes, cfg.output_activation, dtype)
-        self.X_train, self.Y_train = self.inputs[data.train], self.Y[data.train]
-        self.X_test, self.Y_test = self.inputs[data.test], self.Y[data.test]
+        self._split()
         sizes = [self.inputs.shape[1], *cfg.hidden_layers,
                  targets.n_outputs(data.task, data.n_classes, cfg.output_activation)]
         self.net = MLP(sizes, cfg.activation, cfg.output_activation, cfg.loss, cfg.init,
@@ -150,6 +149,15 @@ class Trainer:
         self.epoch = 0
         self.diverged = None
         self._start_epoch()
+
+    def _split(self):
+        """Training and test arrays, and both side by side (training first) for evaluation."""
+        d = self.data
+        order = np.concatenate([d.train, d.test])
+        self.X_eval, self.Y_eval, self.y_eval = self.inputs[order], self.Y[order], d.y[order]
+        n = len(d.train)
+        self.X_train, self.Y_train = self.X_eval[:n], self.Y_eval[:n]
+        self.X_test, self.Y_test = self.X_eval[n:], self.Y_eval[n:]
 
     def _inputs(self, X):
         """The network's input matrix: the selected features of 2-D data, else X itself."""
@@ -318,9 +326,9 @@ class Trainer:
             if train.shape != data.y.shape:
                 raise ValueError(f"train has {train.size} flags for {data.y.size} points")
             data.train, data.test = np.flatnonzero(train), np.flatnonzero(~train)
+        n_out = targets.n_outputs(data.task, data.n_classes, self.config.output_activation)
         compatible = (data.X.shape[1] == self.data.X.shape[1] and data.task == self.data.task
-                      and targets.n_outputs(data.task, data.n_classes, self.config.output_activation)
-                      == self.net.sizes[-1])
+                      and n_out == self.net.sizes[-1])
         config = self.config.replace(dataset=CUSTOM)
         if not compatible:
             self._rebuild(config, data)
@@ -330,8 +338,7 @@ class Trainer:
         dtype = DTYPES[config.dtype]
         self.inputs = self._inputs(data.X)
         self.Y = targets.encode(data.y, data.task, data.n_classes, config.output_activation, dtype)
-        self.X_train, self.Y_train = self.inputs[data.train], self.Y[data.train]
-        self.X_test, self.Y_test = self.inputs[data.test], self.Y[data.test]
+        self._split()
         self._start_epoch()
         return False
 

@@ -48,7 +48,8 @@ def real(field, value, lo, hi=None, lo_open=False):
 
 def boolean(field, value):
     if not isinstance(value, (bool, np.bool_)):
-        raise ArgumentError(field, value, "true or false", f"{field}={value!r} must be true or false")
+        raise ArgumentError(field, value, "true or false",
+                            f"{field}={value!r} must be true or false")
     return bool(value)
 
 
