@@ -18,8 +18,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from nncore import probes
+from nncore import FEATURES, probes
 
+FEATURE_NAMES = tuple(FEATURES)
 ALIGN = 8
 DTYPES = {np.dtype(name): name for name in ("float32", "float64", "uint8", "uint16", "int32")}
 TILE_BYTES_BUDGET = 48 * 1024  # neuron tiles shrink below the requested density to fit this
@@ -80,13 +81,17 @@ def network_message(session):
     }
     arrays = {}
     if session.probe is not None:
-        maps = session.probe.feature_maps  # (Dn², n_features)
+        D = session.probe.neuron_density
+        # Every feature the page offers, not only the inputs in use: the feature toggles
+        # show them all. The network's inputs are the ones named in input_names.
+        maps = probes.feature_maps(FEATURE_NAMES, tr.data.extent, D)  # (D², n_features)
         ranges = [probes.activation_range("linear", maps[:, j]) for j in range(maps.shape[1])]
-        header["neuron_density"] = session.probe.neuron_density
+        header["neuron_density"] = D
+        header["feature_names"] = list(FEATURE_NAMES)
         header["feature_ranges"] = [[-s, s] for s in ranges]
         arrays["features"] = np.stack([probes.quantize(maps[:, j], -s, s)
                                        for j, s in enumerate(ranges)]).reshape(
-            len(ranges), session.probe.neuron_density, session.probe.neuron_density)
+            len(ranges), D, D)
     return pack(header, arrays)
 
 
@@ -170,7 +175,7 @@ def _render(job):
         index, x, Y = job.sample
         t = probes.trace(net, x, Y)
         header["trace"] = {"index": index, "loss": t["loss"], "y_hat": t["y_hat"].tolist(),
-                           "y": t["y"].tolist()}
+                           "y": t["y"].tolist(), "x": np.asarray(x, np.float64).tolist()}
         for l, layer in enumerate(t["layers"], start=1):
             for key in ("z", "a", "delta", "dW"):
                 arrays[f"trace_{key}{l}"] = np.asarray(layer[key], np.float64)

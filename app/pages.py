@@ -1,5 +1,7 @@
 """The page and the health check."""
 
+import json
+
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
@@ -14,12 +16,12 @@ TEMPLATES = Jinja2Templates(directory=TEMPLATES_DIR)
 
 @router.get("/", response_class=HTMLResponse)
 def index(request: Request):
-    groups = {}
-    for f in schema.FIELDS:
-        groups.setdefault(f.group, []).append(f)
+    body = schema.as_json()
     return TEMPLATES.TemplateResponse(request, "index.html", {
-        "groups": groups, "fields": schema.BY_NAME, "schema_version": schema.VERSION,
-        "presets": PRESETS})
+        "fields": {f.name: f for f in schema.FIELDS}, "datasets": body["datasets"],
+        "features": body["features"], "presets": PRESETS,
+        # </ cannot end the <script> element it is embedded in
+        "schema_json": json.dumps(body).replace("</", "<\\/")})
 
 
 @router.get("/healthz")

@@ -74,6 +74,11 @@ class PlaneProbe:
         return buffers[-1][:cut], [B[self._neurons] for B in buffers]
 
 
+def feature_maps(features, extent, D, dtype=np.float32):
+    """(D², n) values of each named input feature over the plane's D×D grid."""
+    return feats.apply(tuple(features), grid(extent, D), dtype)
+
+
 def quantize(A, lo, hi):
     """uint8 codes of A on [lo, hi]: 0 ↦ lo, 255 ↦ hi, values outside clipped."""
     scaled = (A - lo) * (255.0 / (hi - lo))

@@ -1,0 +1,235 @@
+// @ts-check
+/**
+ * The output plot: the network's output over the input plane (the decision boundary, the k
+ * class regions, or the regression surface), with the training points (filled) and the test
+ * points (ringed), a legend, drawing, and a neuron's tile shown large on hover.
+ */
+
+import { CLASS_COLORS, NEGATIVE, NEUTRAL, POSITIVE, pointColor, rgbCss } from "./colors.js";
+import { DIVERGING, discreteTable, paint, paintClasses } from "./heatmap.js";
+
+const DISCRETE = discreteTable();
+
+export class Boundary {
+  /**
+   * @param {{plot: HTMLElement, output: HTMLCanvasElement, points: HTMLCanvasElement,
+   *          label: HTMLElement, legend: HTMLElement}} els
+   * @param {{onAdd: Function, onRemove: Function, onSelect: Function}} callbacks
+   */
+  constructor(els, callbacks) {
+    this.els = els;
+    this.cb = callbacks;
+    this.data = null;
+    this.frame = null;
+    this.showTest = false;
+    this.discrete = false;
+    this.drawing = false;
+    this.drawClass = 1;
+    /** @type {HTMLCanvasElement | null} */
+    this.hoverTile = null;
+    this.selected = null;
+    this.plane = true;
+    els.points.addEventListener("click", (e) => this.click(e));
+    new ResizeObserver(() => this.drawPoints()).observe(els.plot);
+  }
+
+  /** The points (a `data` message). */
+  setData(data) {
+    this.data = data;
+    this.drawPoints();
+    this.drawLegend();
+  }
+
+  setPlane(plane) {
+    this.plane = plane;
+    this.els.plot.style.visibility = plane ? "visible" : "hidden";
+  }
+
+  /** @param {{header: any, arrays: Record<string, any>}} frame */
+  update(frame) {
+    this.frame = frame;
+    if (this.hoverTile) return; // a neuron is being shown instead
+    this.paintOutput();
+    this.drawLegend();
+  }
+
+  paintOutput() {
+    const frame = this.frame;
+    if (!frame) return;
+    const A = frame.arrays;
+    const D = frame.header.output_density;
+    if (A.output) paint(this.els.output, A.output.data, A.output.shape[0],
+      this.discrete ? DISCRETE : DIVERGING);
+    else if (A.output_class) {
+      paintClasses(this.els.output, A.output_class.data, A.output_confidence.data,
+        A.output_class.shape[0], this.data?.header.n_classes ?? 2, this.discrete);
+    } else return;
+    void D;
+  }
+
+  /** Show a neuron's tile large (null: back to the output). */
+  showTile(canvas, name) {
+    this.hoverTile = canvas;
+    const label = this.els.label;
+    if (!canvas) {
+      label.hidden = true;
+      this.paintOutput();
+      return;
+    }
+    const out = this.els.output;
+    out.width = canvas.width;
+    out.height = canvas.height;
+    const ctx = /** @type {CanvasRenderingContext2D} */ (out.getContext("2d"));
+    ctx.drawImage(canvas, 0, 0);
+    label.textContent = name;
+    label.hidden = false;
+  }
+
+  /** @param {number[]} p  [x1, x2] @returns {number[]} [px, py] in CSS pixels */
+  toPixel(p, W, H) {
+    const [lo, hi] = this.data.header.extent;
+    return [(p[0] - lo) / (hi - lo) * W, (hi - p[1]) / (hi - lo) * H];
+  }
+
+  /** @param {MouseEvent} e @returns {number[]} [x1, x2] */
+  toPlane(e) {
+    const rect = this.els.points.getBoundingClientRect();
+    const [lo, hi] = this.data.header.extent;
+    const x1 = lo + (e.clientX - rect.left) / rect.width * (hi - lo);
+    const x2 = hi - (e.clientY - rect.top) / rect.height * (hi - lo);
+    return [Math.round(x1 * 1000) / 1000, Math.round(x2 * 1000) / 1000];
+  }
+
+  drawPoints() {
+    const canvas = this.els.points;
+    const rect = canvas.getBoundingClientRect();
+    const dpr = window.devicePixelRatio || 1;
+    const W = rect.width;
+    const H = rect.height;
+    if (canvas.width !== Math.round(W * dpr)) canvas.width = Math.round(W * dpr);
+    if (canvas.height !== Math.round(H * dpr)) canvas.height = Math.round(H * dpr);
+    const ctx = /** @type {CanvasRenderingContext2D} */ (canvas.getContext("2d"));
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.clearRect(0, 0, W, H);
+    const data = this.data;
+    if (!data || !data.arrays.X || data.arrays.X.shape[1] !== 2) return;
+    const X = data.arrays.X.data;
+    const y = data.arrays.y.data;
+    const train = data.arrays.train.data;
+    const { task, n_classes: k } = data.header;
+    const r = Math.max(2.5, W / 110);
+    for (const pass of [1, 0]) { // training points first, test points on top
+      if (pass === 0 && !this.showTest) continue;
+      for (let i = 0; i < y.length; i++) {
+        if (train[i] !== pass) continue;
+        const [px, py] = this.toPixel([X[2 * i], X[2 * i + 1]], W, H);
+        ctx.beginPath();
+        ctx.arc(px, py, r, 0, 2 * Math.PI);
+        ctx.fillStyle = pointColor(y[i], task, k);
+        ctx.fill();
+        ctx.lineWidth = pass ? 1 : 2;
+        ctx.strokeStyle = pass ? "#fff" : "#000";
+        ctx.stroke();
+      }
+    }
+    if (this.selected != null && this.selected < y.length) {
+      const i = this.selected;
+      const [px, py] = this.toPixel([X[2 * i], X[2 * i + 1]], W, H);
+      ctx.beginPath();
+      ctx.arc(px, py, r * 2.2, 0, 2 * Math.PI);
+      ctx.lineWidth = 3;
+      ctx.strokeStyle = "#f0a000";
+      ctx.stroke();
+    }
+  }
+
+  /** @param {MouseEvent} e */
+  click(e) {
+    if (!this.data) return;
+    const p = this.toPlane(e);
+    if (this.drawing) {
+      if (e.shiftKey) this.cb.onRemove(p);
+      else this.cb.onAdd(p, this.drawClass);
+      return;
+    }
+    const i = this.nearest(e);
+    if (i != null) this.cb.onSelect(i);
+  }
+
+  /** The index of the point under the pointer, if any. @param {MouseEvent} e */
+  nearest(e) {
+    const data = this.data;
+    if (!data?.arrays.X) return null;
+    const rect = this.els.points.getBoundingClientRect();
+    const X = data.arrays.X.data;
+    const train = data.arrays.train.data;
+    let best = null;
+    let bestD = (Math.max(8, rect.width / 50)) ** 2;
+    for (let i = 0; i < data.arrays.y.data.length; i++) {
+      if (!train[i] && !this.showTest) continue;
+      const [px, py] = this.toPixel([X[2 * i], X[2 * i + 1]], rect.width, rect.height);
+      const d = (px - (e.clientX - rect.left)) ** 2 + (py - (e.clientY - rect.top)) ** 2;
+      if (d < bestD) {
+        bestD = d;
+        best = i;
+      }
+    }
+    return best;
+  }
+
+  drawLegend() {
+    const legend = this.els.legend;
+    const data = this.data;
+    if (!data) return;
+    const { task, n_classes: k } = data.header;
+    const range = this.frame?.header.output_range;
+    const key = `${task}:${k}:${range?.join(",")}:${this.discrete}`;
+    if (legend.dataset.key === key) return;
+    legend.dataset.key = key;
+    legend.textContent = "";
+    if (task === "classification" && k > 2) {
+      for (let c = 0; c < k; c++) {
+        const item = document.createElement("span");
+        item.innerHTML = `<span class="swatch" style="background:${CLASS_COLORS[c]}"></span> ${c}`;
+        legend.appendChild(item);
+      }
+      return;
+    }
+    const lo = range ? range[0] : -1;
+    const hi = range ? range[1] : 1;
+    const left = document.createElement("span");
+    const right = document.createElement("span");
+    left.textContent = task === "classification" ? `class 0 (${fmtShort(lo)})` : fmtShort(lo);
+    right.textContent = task === "classification" ? `(${fmtShort(hi)}) class 1` : fmtShort(hi);
+    const bar = document.createElement("canvas");
+    bar.width = 256;
+    bar.height = 1;
+    const ctx = /** @type {CanvasRenderingContext2D} */ (bar.getContext("2d"));
+    const img = ctx.createImageData(256, 1);
+    const table = this.discrete ? DISCRETE : DIVERGING;
+    for (let q = 0; q < 256; q++) img.data.set(table.slice(q * 4, q * 4 + 4), q * 4);
+    ctx.putImageData(img, 0, 0);
+    bar.title = task === "classification"
+      ? `output; the boundary is at ${fmtShort((lo + hi) / 2)}` : "predicted value";
+    legend.append(left, bar, right);
+  }
+
+  /** A PNG of the output plot with its points, for slides. @returns {Promise<Blob|null>} */
+  async png() {
+    const size = 800;
+    const c = document.createElement("canvas");
+    c.width = c.height = size;
+    const ctx = /** @type {CanvasRenderingContext2D} */ (c.getContext("2d"));
+    ctx.imageSmoothingEnabled = true;
+    ctx.drawImage(this.els.output, 0, 0, size, size);
+    ctx.drawImage(this.els.points, 0, 0, size, size);
+    return new Promise((resolve) => c.toBlob(resolve, "image/png"));
+  }
+}
+
+/** @param {number} v */
+function fmtShort(v) {
+  return Math.abs(v) >= 100 ? v.toExponential(1) : String(+v.toFixed(2));
+}
+
+export { NEGATIVE, NEUTRAL, POSITIVE, rgbCss };

@@ -1,0 +1,166 @@
+// @ts-check
+/**
+ * The controls the server rendered from its schema (templates/index.html): each element with
+ * data-field sends a `set` for its field; `setConfig` shows a config without sending anything.
+ * Also the dataset thumbnails, the feature toggles, and which optimizer settings apply.
+ */
+
+import { pointColor } from "./colors.js";
+import { paint } from "./heatmap.js";
+
+/** @typedef {{name: string, type: string, default: any, apply: string, min?: number, max?: number}} Field */
+
+const OPTIMIZER_FIELDS = {
+  sgd: ["momentum", "nesterov"],
+  adam: ["beta1", "beta2", "eps"],
+  rmsprop: ["momentum", "alpha", "eps"],
+};
+
+export class Controls {
+  /**
+   * @param {Document} doc
+   * @param {{fields: Field[], datasets: Record<string, any>, features: Record<string, string>}} schema
+   * @param {{onSet: (changes: Record<string, any>) => void}} callbacks
+   */
+  constructor(doc, schema, callbacks) {
+    this.doc = doc;
+    this.schema = schema;
+    this.cb = callbacks;
+    this.byName = new Map(schema.fields.map((f) => [f.name, f]));
+    this.config = Object.fromEntries(schema.fields.map((f) => [f.name, f.default]));
+    /** @type {NodeListOf<HTMLInputElement | HTMLSelectElement>} */
+    this.inputs = doc.querySelectorAll("[data-field]");
+    for (const el of this.inputs) {
+      const name = /** @type {string} */ (el.dataset.field);
+      const output = doc.querySelector(`output[data-output="${name}"]`);
+      if (el instanceof HTMLInputElement && el.type === "range") {
+        el.addEventListener("input", () => { if (output) output.textContent = el.value; });
+      }
+      el.addEventListener("change", () => {
+        const value = this.read(el);
+        if (value !== undefined) this.cb.onSet({ [name]: value });
+      });
+    }
+    for (const button of doc.querySelectorAll("[data-dataset]")) {
+      button.addEventListener("click", () => this.cb.onSet({
+        dataset: /** @type {HTMLElement} */ (button).dataset.dataset }));
+    }
+    for (const button of doc.querySelectorAll("[data-feature]")) {
+      button.addEventListener("click", () => {
+        const name = /** @type {HTMLElement} */ (button).dataset.feature;
+        const now = new Set(this.config.features);
+        if (now.has(name)) now.delete(name);
+        else now.add(name);
+        const ordered = Object.keys(schema.features).filter((f) => now.has(f));
+        this.cb.onSet({ features: ordered });
+      });
+    }
+    this.previews();
+  }
+
+  /** The element's value as its field's type, or undefined. @param {HTMLInputElement | HTMLSelectElement} el */
+  read(el) {
+    const field = this.byName.get(/** @type {string} */ (el.dataset.field));
+    if (!field) return undefined;
+    if (field.type === "bool") return /** @type {HTMLInputElement} */ (el).checked;
+    if (field.type === "int") return parseInt(el.value, 10);
+    if (field.type === "float") return Number(el.value);
+    return el.value;
+  }
+
+  /** Show a config (the server's) in every control, without sending anything. */
+  setConfig(config) {
+    this.config = { ...this.config, ...config };
+    for (const el of this.inputs) {
+      const name = /** @type {string} */ (el.dataset.field);
+      if (!(name in config)) continue;
+      const value = config[name];
+      if (el instanceof HTMLInputElement && el.type === "checkbox") el.checked = Boolean(value);
+      else {
+        if (el instanceof HTMLSelectElement && ![...el.options].some((o) => Number(o.value) === value || o.value === String(value))) {
+          const option = this.doc.createElement("option");
+          option.value = option.textContent = String(value);
+          el.appendChild(option);
+        }
+        if (el instanceof HTMLSelectElement) {
+          const match = [...el.options].find((o) => o.value === String(value) || Number(o.value) === value);
+          if (match) el.value = match.value;
+        } else el.value = String(value);
+        const output = this.doc.querySelector(`output[data-output="${name}"]`);
+        if (output) output.textContent = String(value);
+      }
+    }
+    for (const button of this.doc.querySelectorAll("[data-dataset]")) {
+      const el = /** @type {HTMLElement} */ (button);
+      el.setAttribute("aria-pressed", String(el.dataset.dataset === this.config.dataset));
+    }
+    const features = new Set(this.config.features);
+    for (const button of this.doc.querySelectorAll("[data-feature]")) {
+      const el = /** @type {HTMLElement} */ (button);
+      el.setAttribute("aria-pressed", String(features.has(el.dataset.feature)));
+    }
+    const spec = this.schema.datasets[this.config.dataset];
+    this.toggle("n_classes", Boolean(spec?.variable_classes));
+    this.toggle("n_samples", !spec?.fixed_size && this.config.dataset !== "custom");
+    this.toggle("noise", !spec?.fixed_size && this.config.dataset !== "custom");
+    const applies = new Set(OPTIMIZER_FIELDS[this.config.optimizer] || []);
+    for (const name of ["momentum", "nesterov", "beta1", "beta2", "alpha", "eps"]) {
+      this.toggle(name, applies.has(name));
+    }
+  }
+
+  /** @param {string} name @param {boolean} visible */
+  toggle(name, visible) {
+    const box = /** @type {HTMLElement | null} */ (this.doc.querySelector(`[data-control="${name}"]`));
+    if (box) box.hidden = !visible;
+  }
+
+  /**
+   * Enable the feature toggles only for data on the plane, and draw each feature's map.
+   * @param {boolean} plane
+   * @param {any} [net]  the network message, with every feature's map
+   */
+  setPlane(plane, net) {
+    for (const button of this.doc.querySelectorAll("[data-feature]")) {
+      const el = /** @type {HTMLButtonElement} */ (button);
+      el.disabled = !plane;
+      const k = net?.feature_names?.indexOf(el.dataset.feature) ?? -1;
+      if (k >= 0) {
+        const D = net.neuron_density;
+        paint(/** @type {HTMLCanvasElement} */ (el.querySelector("canvas")), net.features.data, D,
+          undefined, k * D * D);
+      }
+    }
+  }
+
+  /** Draw every 2-D dataset's thumbnail from a preview of its points. */
+  async previews() {
+    for (const button of this.doc.querySelectorAll("[data-dataset]")) {
+      const name = /** @type {HTMLElement} */ (button).dataset.dataset;
+      const spec = this.schema.datasets[name];
+      const canvas = /** @type {HTMLCanvasElement} */ (button.querySelector("canvas"));
+      const ctx = /** @type {CanvasRenderingContext2D} */ (canvas.getContext("2d"));
+      if (spec.n_inputs !== 2) {
+        ctx.fillStyle = "#555";
+        ctx.font = "bold 13px system-ui";
+        ctx.textAlign = "center";
+        ctx.fillText(`${spec.n_inputs} in`, 24, 22);
+        ctx.fillText(spec.n_classes ? `${spec.n_classes} cls` : "", 24, 38);
+        continue;
+      }
+      try {
+        const response = await fetch(`/api/datasets/${name}/preview`);
+        const p = await response.json();
+        const [lo, hi] = p.extent;
+        p.x.forEach((xy, i) => {
+          const px = (xy[0] - lo) / (hi - lo) * 48;
+          const py = (hi - xy[1]) / (hi - lo) * 48;
+          ctx.fillStyle = pointColor(p.y[i], p.task, name === "blobs" ? 4 : 2);
+          ctx.fillRect(px - 1.2, py - 1.2, 2.4, 2.4);
+        });
+      } catch {
+        // a thumbnail is decoration; the button still works
+      }
+    }
+  }
+}

@@ -1,0 +1,418 @@
+// @ts-check
+/**
+ * The network diagram: inputs, hidden layers and outputs as columns of neuron tiles, each tile
+ * the neuron's activation over the input plane; links coloured by the weight's sign and
+ * thickened by |w|, redrawn every frame; a bias square per neuron.
+ *
+ * Tiles are small canvases (one putImageData each). Links are drawn on one canvas, batched by
+ * colour and width, so a 6×8 network costs about twenty strokes a frame; hovering finds the
+ * nearest link from sampled curve points. Hover a link or a bias to read it, click to edit
+ * it, click a neuron to inspect it, hover a neuron to show it large in the output plot.
+ */
+
+import { diverging } from "./colors.js";
+import { paint } from "./heatmap.js";
+
+const MAX_LINK = 9; // px, the Playground's 1 + 9·min(|w|, 5)/5
+const WIDTH_STEPS = 8;
+const COLOR_STEPS = 12;
+const MAX_DRAWN_INPUTS = 16; // wider inputs (digits) are drawn as one block
+
+/**
+ * @typedef {{x: number, y: number, size: number, layer: number, index: number,
+ *            el: HTMLElement, canvas: HTMLCanvasElement | null, bias: HTMLElement | null}} Node
+ * @typedef {{l: number, i: number, j: number, pts: number[]}} Link
+ */
+
+export class NetworkView {
+  /**
+   * @param {HTMLElement} container
+   * @param {{onEditWeight: Function, onEditBias: Function, onSelectNeuron: Function,
+   *          onHoverNeuron: Function, onChangeLayers: Function}} callbacks
+   */
+  constructor(container, callbacks) {
+    this.container = container;
+    this.cb = callbacks;
+    this.canvas = document.createElement("canvas");
+    this.canvas.style.position = "absolute";
+    this.canvas.style.inset = "0";
+    this.canvas.style.width = "100%";
+    this.canvas.style.height = "100%";
+    container.appendChild(this.canvas);
+    this.tooltip = document.createElement("div");
+    this.tooltip.className = "tooltip";
+    this.tooltip.hidden = true;
+    document.body.appendChild(this.tooltip);
+    /** @type {Node[][]} */
+    this.columns = [];
+    /** @type {Link[]} */
+    this.links = [];
+    this.net = null;
+    this.frame = null;
+    /** @type {{layer: number, index: number} | null} */
+    this.selected = null;
+    this.canvas.addEventListener("mousemove", (e) => this.hover(e));
+    this.canvas.addEventListener("mouseleave", () => { this.tooltip.hidden = true; });
+    this.canvas.addEventListener("click", (e) => this.clickLink(e));
+    new ResizeObserver(() => this.layout()).observe(container);
+  }
+
+  /** The network's shape and input maps (a `network` message). */
+  setNetwork(net) {
+    this.net = net;
+    this.frame = null;
+    this.selected = null;
+    this.layout();
+  }
+
+  layout() {
+    const net = this.net;
+    if (!net) return;
+    for (const col of this.columns) for (const node of col) node.el.remove();
+    for (const el of this.container.querySelectorAll(".layer-controls, .layer-label")) el.remove();
+    const rect = this.container.getBoundingClientRect();
+    const W = Math.max(rect.width, 100);
+    const H = Math.max(rect.height, 100);
+    const dpr = window.devicePixelRatio || 1;
+    this.canvas.width = Math.round(W * dpr);
+    this.canvas.height = Math.round(H * dpr);
+    this.scale = dpr;
+    const sizes = net.sizes;
+    const inputsDrawn = Math.min(sizes[0], MAX_DRAWN_INPUTS);
+    const shown = [inputsDrawn, ...sizes.slice(1)];
+    const top = 34; // room for the +/- buttons
+    const bottom = 18;
+    const most = Math.max(...shown);
+    const nColsAll = shown.length;
+    const size = Math.max(12, Math.min(72, (H - top - bottom) / (most * 1.35),
+      W / (nColsAll * 2.4)));
+    const gapY = Math.min(size * 0.45, (H - top - bottom - most * size) / Math.max(most - 1, 1));
+    const nCols = shown.length;
+    const marginX = size * 0.9;
+    const stepX = nCols > 1 ? (W - 2 * marginX - size) / (nCols - 1) : 0;
+    this.columns = shown.map((n, l) => {
+      const x = marginX + l * stepX;
+      const total = n * size + (n - 1) * gapY;
+      const y0 = top + (H - top - bottom - total) / 2;
+      return Array.from({ length: n }, (_, i) => this.makeNode(l, i, x, y0 + i * (size + gapY),
+        size));
+    });
+    this.links = [];
+    for (let l = 1; l < this.columns.length; l++) {
+      for (const a of this.columns[l - 1]) {
+        for (const b of this.columns[l]) {
+          this.links.push({ l, i: a.index, j: b.index, pts: curve(a, b) });
+        }
+      }
+    }
+    this.addLayerControls(stepX, marginX, size, top, H);
+    this.paintInputs();
+    if (this.frame) this.update(this.frame);
+    else this.drawLinks(null);
+  }
+
+  /** @returns {Node} */
+  makeNode(l, i, x, y, size) {
+    const el = document.createElement("div");
+    el.className = "neuron";
+    el.style.left = `${x}px`;
+    el.style.top = `${y}px`;
+    el.style.width = el.style.height = `${size}px`;
+    el.dataset.layer = String(l);
+    el.dataset.index = String(i);
+    const net = this.net;
+    const isInput = l === 0;
+    const isOutput = l === net.sizes.length - 1;
+    let canvas = null;
+    if (net.plane || isOutput) {
+      canvas = document.createElement("canvas");
+      el.appendChild(canvas);
+    }
+    if (isInput) {
+      el.title = net.sizes[0] > MAX_DRAWN_INPUTS && i === MAX_DRAWN_INPUTS - 1
+        ? `${net.sizes[0] - MAX_DRAWN_INPUTS + 1} more inputs` : (net.input_labels?.[i] ?? "");
+      el.classList.add("input");
+    }
+    let bias = null;
+    if (!isInput && net.has_bias) {
+      bias = document.createElement("div");
+      bias.className = "bias";
+      bias.addEventListener("mouseenter", (e) => this.showBias(l, i, e));
+      bias.addEventListener("mouseleave", () => { this.tooltip.hidden = true; });
+      bias.addEventListener("click", (e) => { e.stopPropagation(); this.editBias(l, i, e); });
+      el.appendChild(bias);
+    }
+    el.addEventListener("click", () => {
+      if (isInput) return;
+      this.select(l, i);
+    });
+    el.addEventListener("mouseenter", () => this.cb.onHoverNeuron(l, i));
+    el.addEventListener("mouseleave", () => this.cb.onHoverNeuron(null, null));
+    this.container.appendChild(el);
+    return { x, y, size, layer: l, index: i, el, canvas, bias };
+  }
+
+  addLayerControls(stepX, marginX, size, top, H) {
+    const net = this.net;
+    const hidden = net.sizes.slice(1, -1);
+    hidden.forEach((n, k) => {
+      const l = k + 1;
+      const x = marginX + l * stepX + size / 2;
+      const box = document.createElement("div");
+      box.className = "layer-controls";
+      box.style.left = `${x}px`;
+      box.style.top = "2px";
+      for (const [text, delta, label] of [["−", -1, "Remove a neuron"], ["+", 1, "Add a neuron"]]) {
+        const b = document.createElement("button");
+        b.className = "round small";
+        b.textContent = /** @type {string} */ (text);
+        b.title = `${label} (layer ${l})`;
+        b.setAttribute("aria-label", `${label} in hidden layer ${l}`);
+        b.dataset.layer = String(l);
+        b.dataset.delta = String(delta);
+        b.addEventListener("click", () => {
+          const next = [...hidden];
+          next[k] = n + /** @type {number} */ (delta);
+          this.cb.onChangeLayers(next);
+        });
+        box.appendChild(b);
+      }
+      this.container.appendChild(box);
+      const label = document.createElement("div");
+      label.className = "layer-label";
+      label.style.left = `${x}px`;
+      label.style.top = `${H - 16}px`;
+      label.textContent = `${n} neuron${n === 1 ? "" : "s"}`;
+      this.container.appendChild(label);
+    });
+  }
+
+  paintInputs() {
+    const net = this.net;
+    if (!net || !net.features) return;
+    const D = net.neuron_density;
+    this.columns[0].forEach((node, i) => {
+      const k = net.feature_names.indexOf(net.input_names[i]);
+      if (node.canvas && k >= 0) paint(node.canvas, net.features.data, D, undefined, k * D * D);
+    });
+  }
+
+  /** @param {{header: any, arrays: Record<string, any>}} frame */
+  update(frame) {
+    this.frame = frame;
+    const net = this.net;
+    if (!net || frame.header.network_version !== net.version) return;
+    const A = frame.arrays;
+    for (let l = 1; l < this.columns.length - 1; l++) {
+      const tiles = A[`tiles${l}`];
+      if (!tiles) continue;
+      const D = tiles.shape[1];
+      this.columns[l].forEach((node, i) => {
+        if (node.canvas) paint(node.canvas, tiles.data, D, undefined, i * D * D);
+      });
+    }
+    const out = this.columns[this.columns.length - 1];
+    const dead = A.dead?.data;
+    for (let l = 1; l < this.columns.length; l++) {
+      const b = A[`b${l}`] || A[`beta${l}`];
+      this.columns[l].forEach((node, i) => {
+        if (node.bias && b) node.bias.style.background = weightCss(b.data[i]);
+        if (dead && l < this.columns.length - 1) node.el.classList.toggle("dead", dead[l - 1] === 1);
+      });
+    }
+    this.outputNodes = out;
+    this.drawLinks(frame);
+  }
+
+  /** Copy the output plot's canvas into the output neuron's tile. */
+  paintOutput(source) {
+    for (const node of this.columns[this.columns.length - 1] || []) {
+      if (!node.canvas) continue;
+      node.canvas.width = 48;
+      node.canvas.height = 48;
+      const ctx = /** @type {CanvasRenderingContext2D} */ (node.canvas.getContext("2d"));
+      ctx.drawImage(source, 0, 0, 48, 48);
+    }
+  }
+
+  drawLinks(frame) {
+    const ctx = /** @type {CanvasRenderingContext2D} */ (this.canvas.getContext("2d"));
+    ctx.setTransform(this.scale, 0, 0, this.scale, 0, 0);
+    ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
+    ctx.lineCap = "round";
+    /** @type {Map<string, Link[]>} */
+    const groups = new Map();
+    for (const link of this.links) {
+      const w = frame ? weight(frame, link) : 0;
+      const width = frame ? Math.round(Math.min(Math.abs(w), 5) / 5 * WIDTH_STEPS) : 0;
+      const color = frame ? Math.round((Math.max(-1, Math.min(1, w)) + 1) / 2 * COLOR_STEPS) : -1;
+      const key = `${width}:${color}`;
+      let g = groups.get(key);
+      if (!g) groups.set(key, (g = []));
+      g.push(link);
+    }
+    for (const [key, links] of groups) {
+      const [width, color] = key.split(":").map(Number);
+      ctx.lineWidth = 1 + (MAX_LINK - 1) * width / WIDTH_STEPS;
+      if (color < 0) ctx.strokeStyle = "#bbb";
+      else {
+        const [r, g, b] = diverging(color / COLOR_STEPS, 0);
+        ctx.strokeStyle = `rgb(${r},${g},${b})`;
+      }
+      ctx.beginPath();
+      for (const { pts } of links) {
+        ctx.moveTo(pts[0], pts[1]);
+        ctx.bezierCurveTo(pts[2], pts[3], pts[4], pts[5], pts[6], pts[7]);
+      }
+      ctx.stroke();
+    }
+  }
+
+  /** @param {MouseEvent} e @returns {Link | null} */
+  linkAt(e) {
+    const rect = this.canvas.getBoundingClientRect();
+    const x = e.clientX - rect.left;
+    const y = e.clientY - rect.top;
+    let best = null;
+    let bestD = 36; // within 6 px
+    for (const link of this.links) {
+      const d = distanceToCurve(link.pts, x, y);
+      if (d < bestD) {
+        bestD = d;
+        best = link;
+      }
+    }
+    return best;
+  }
+
+  /** @param {MouseEvent} e */
+  hover(e) {
+    const link = this.frame ? this.linkAt(e) : null;
+    this.canvas.style.cursor = link ? "pointer" : "default";
+    if (!link) {
+      this.tooltip.hidden = true;
+      return;
+    }
+    const w = weight(this.frame, link);
+    let text = `W${link.l}[${link.i}→${link.j}] = ${fmt(w)}`;
+    const g = this.frame.arrays[`trace_dW${link.l}`];
+    if (g) text += `\n∂L/∂w (selected point) = ${fmt(g.data[link.i * g.shape[1] + link.j])}`;
+    text += "\nclick to edit";
+    this.tip(text, e);
+  }
+
+  /** @param {MouseEvent} e */
+  clickLink(e) {
+    const link = this.frame ? this.linkAt(e) : null;
+    if (!link) return;
+    const current = weight(this.frame, link);
+    this.edit(`W${link.l}[${link.i}→${link.j}]`, current, e, (value) =>
+      this.cb.onEditWeight(link.l, link.i, link.j, value));
+  }
+
+  showBias(l, i, e) {
+    const b = this.frame?.arrays[`b${l}`] || this.frame?.arrays[`beta${l}`];
+    if (!b) return;
+    this.tip(`b${l}[${i}] = ${fmt(b.data[i])}\nclick to edit`, e);
+  }
+
+  editBias(l, i, e) {
+    const b = this.frame?.arrays[`b${l}`] || this.frame?.arrays[`beta${l}`];
+    if (!b) return;
+    this.edit(`b${l}[${i}]`, b.data[i], e, (value) => this.cb.onEditBias(l, i, value));
+  }
+
+  tip(text, e) {
+    this.tooltip.textContent = text;
+    this.tooltip.style.left = `${e.clientX + 14}px`;
+    this.tooltip.style.top = `${e.clientY + 14}px`;
+    this.tooltip.hidden = false;
+  }
+
+  /**
+   * A small inline editor next to the pointer.
+   * @param {string} name @param {number} value @param {MouseEvent} e @param {(v: number) => void} done
+   */
+  edit(name, value, e, done) {
+    this.tooltip.hidden = true;
+    document.querySelector(".editor")?.remove();
+    const box = document.createElement("form");
+    box.className = "editor";
+    box.style.left = `${e.clientX + 8}px`;
+    box.style.top = `${e.clientY + 8}px`;
+    box.innerHTML = `<label>${name} = <input type="number" step="any" required></label>`;
+    const input = /** @type {HTMLInputElement} */ (box.querySelector("input"));
+    input.value = String(+value.toPrecision(6));
+    box.addEventListener("submit", (ev) => {
+      ev.preventDefault();
+      const v = Number(input.value);
+      box.remove();
+      if (Number.isFinite(v)) done(v);
+    });
+    input.addEventListener("keydown", (ev) => { if (ev.key === "Escape") box.remove(); });
+    input.addEventListener("blur", () => setTimeout(() => box.remove(), 150));
+    document.body.appendChild(box);
+    input.focus();
+    input.select();
+  }
+
+  select(l, i) {
+    for (const col of this.columns) for (const n of col) n.el.classList.remove("selected");
+    this.selected = { layer: l, index: i };
+    this.columns[l][i].el.classList.add("selected");
+    this.cb.onSelectNeuron(l, i);
+  }
+
+  clearSelection() {
+    for (const col of this.columns) for (const n of col) n.el.classList.remove("selected");
+    this.selected = null;
+  }
+
+  /** The tile canvas of a neuron (for showing it large), or null. */
+  tileCanvas(l, i) {
+    return this.columns[l]?.[i]?.canvas ?? null;
+  }
+}
+
+function weight(frame, link) {
+  const W = frame.arrays[`W${link.l}`];
+  if (!W) return 0;
+  return W.data[link.i * W.shape[1] + link.j];
+}
+
+/** Bezier from the right edge of a to the left edge of b: [x0, y0, c1x, c1y, c2x, c2y, x1, y1]. */
+function curve(a, b) {
+  const x0 = a.x + a.size;
+  const y0 = a.y + a.size / 2;
+  const x1 = b.x;
+  const y1 = b.y + b.size / 2;
+  const mx = (x0 + x1) / 2;
+  return [x0, y0, mx, y0, mx, y1, x1, y1];
+}
+
+/** Squared distance from (x, y) to a cubic Bezier, sampled at 17 points. */
+function distanceToCurve(p, x, y) {
+  let best = Infinity;
+  for (let k = 0; k <= 16; k++) {
+    const t = k / 16;
+    const u = 1 - t;
+    const bx = u * u * u * p[0] + 3 * u * u * t * p[2] + 3 * u * t * t * p[4] + t * t * t * p[6];
+    const by = u * u * u * p[1] + 3 * u * u * t * p[3] + 3 * u * t * t * p[5] + t * t * t * p[7];
+    const d = (bx - x) ** 2 + (by - y) ** 2;
+    if (d < best) best = d;
+  }
+  return best;
+}
+
+function weightCss(w) {
+  const [r, g, b] = diverging((Math.max(-1, Math.min(1, w)) + 1) / 2, 0);
+  return `rgb(${r},${g},${b})`;
+}
+
+/** @param {number} v */
+export function fmt(v) {
+  if (!Number.isFinite(v)) return String(v);
+  const a = Math.abs(v);
+  if (a !== 0 && (a < 1e-3 || a >= 1e4)) return v.toExponential(3);
+  return v.toFixed(4);
+}
