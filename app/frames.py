@@ -23,8 +23,9 @@ from nncore import FEATURES, probes
 FEATURE_NAMES = tuple(FEATURES)
 ALIGN = 8
 DTYPES = {np.dtype(name): name for name in ("float32", "float64", "uint8", "uint16", "int32")}
-TILE_BYTES_BUDGET = 48 * 1024  # neuron tiles shrink below the requested density to fit this
+TILE_BYTES_BUDGET = 46 * 1024  # neuron tiles shrink below the requested density to fit this
 LOSS_POINTS_PER_FRAME = 32
+PREDICTION_ROWS = 16
 
 
 def pack(header, arrays):
@@ -60,11 +61,11 @@ def unpack(message):
     return header, arrays
 
 
-def tile_density(requested, n_hidden_neurons):
+def tile_density(requested, n_neurons):
     """The neuron-tile density: as requested, or less, so the tiles fit TILE_BYTES_BUDGET."""
-    if n_hidden_neurons == 0:
+    if n_neurons == 0:
         return requested
-    return max(4, min(requested, math.isqrt(TILE_BYTES_BUDGET // n_hidden_neurons)))
+    return max(4, min(requested, math.isqrt(TILE_BYTES_BUDGET // n_neurons)))
 
 
 def network_message(session):
@@ -155,7 +156,7 @@ def _render(job):
         output, layers = job.probe.run(net)
         D = job.probe.neuron_density
         ranges = []
-        for l, (layer, A) in enumerate(zip(net.layers[:-1], layers[:-1]), start=1):
+        for l, (layer, A) in enumerate(zip(net.layers, layers), start=1):
             s = probes.activation_range(layer.activation.name, A)
             ranges.append([-s, s])
             arrays[f"tiles{l}"] = probes.quantize(A.T, -s, s).reshape(A.shape[1], D, D)
@@ -171,6 +172,9 @@ def _render(job):
                 Do, Do)
     if confusion is not None:
         arrays["confusion"] = confusion.astype(np.int32)
+    if len(job.data.y) <= PREDICTION_ROWS:  # small tables: every point's prediction
+        order = np.argsort(np.concatenate([job.data.train, job.data.test]), kind="stable")
+        arrays["predictions"] = net.infer(job.X_eval)[-1][1][order].astype(np.float64)
     if job.sample is not None:
         index, x, Y = job.sample
         t = probes.trace(net, x, Y)

@@ -107,9 +107,9 @@ class Session:
     def _refresh_probe(self):
         tr = self.trainer
         if tr.data.is_plane:
-            n_hidden = sum(tr.net.sizes[1:-1])
+            n_neurons = sum(tr.net.sizes[1:])
             self.probe = probes.PlaneProbe(tr.config.features, tr.data.extent,
-                                           frames.tile_density(self.neuron_density, n_hidden),
+                                           frames.tile_density(self.neuron_density, n_neurons),
                                            self.output_density)
         else:
             self.probe = None

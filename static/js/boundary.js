@@ -42,7 +42,7 @@ export class Boundary {
 
   setPlane(plane) {
     this.plane = plane;
-    this.els.plot.style.visibility = plane ? "visible" : "hidden";
+    for (const el of [this.els.output, this.els.points, this.els.legend]) el.hidden = !plane;
   }
 
   /** @param {{header: any, arrays: Record<string, any>}} frame */

@@ -11,6 +11,7 @@ import { CLASS_COLORS, pointColor } from "./colors.js";
 import { Controls } from "./controls.js";
 import { Inspector } from "./inspector.js";
 import { NetworkView } from "./network-view.js";
+import { Tables } from "./tables.js";
 import { Connection } from "./socket.js";
 import { decodeHash, encodeHash } from "./urlstate.js";
 
@@ -93,6 +94,7 @@ const boundary = new Boundary({
 });
 
 const chart = new Chart($("chart"), $("chart-readout"));
+const tables = new Tables($("confusion"), $("predictions"));
 const inspector = new Inspector({
   panel: $("inspector"), title: $("inspector-title"), body: $("inspector-body"),
   close: $("inspector-close"),
@@ -189,6 +191,7 @@ const socket = new Connection(wsUrl, {
   onData: (message) => {
     state.data = message;
     boundary.setData(message);
+    tables.setData(message, message.header.input_names.map((n) => schema.features[n] ?? n));
     drawClassButtons();
     const h = message.header;
     $("data-message").textContent = h.count === 0 ? "No points: draw some (d), or load a CSV" : "";
@@ -239,10 +242,8 @@ function draw(frame) {
   }
   if (state.net && h.network_version === state.net.version) {
     network.update(frame);
-    if (state.net.plane) {
-      boundary.update(frame);
-      network.paintOutput($("output-canvas"));
-    }
+    if (state.net.plane) boundary.update(frame);
+    tables.update(frame, state.net.plane);
     inspector.update(frame);
   }
   const point = { step: h.step, epoch: Math.round(h.epoch_progress * 1e4) / 1e4 };

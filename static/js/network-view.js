@@ -124,7 +124,7 @@ export class NetworkView {
     const isInput = l === 0;
     const isOutput = l === net.sizes.length - 1;
     let canvas = null;
-    if (net.plane || isOutput) {
+    if (net.plane) {
       canvas = document.createElement("canvas");
       el.appendChild(canvas);
     }
@@ -203,7 +203,7 @@ export class NetworkView {
     const net = this.net;
     if (!net || frame.header.network_version !== net.version) return;
     const A = frame.arrays;
-    for (let l = 1; l < this.columns.length - 1; l++) {
+    for (let l = 1; l < this.columns.length; l++) {
       const tiles = A[`tiles${l}`];
       if (!tiles) continue;
       const D = tiles.shape[1];
@@ -222,17 +222,6 @@ export class NetworkView {
     }
     this.outputNodes = out;
     this.drawLinks(frame);
-  }
-
-  /** Copy the output plot's canvas into the output neuron's tile. */
-  paintOutput(source) {
-    for (const node of this.columns[this.columns.length - 1] || []) {
-      if (!node.canvas) continue;
-      node.canvas.width = 48;
-      node.canvas.height = 48;
-      const ctx = /** @type {CanvasRenderingContext2D} */ (node.canvas.getContext("2d"));
-      ctx.drawImage(source, 0, 0, 48, 48);
-    }
   }
 
   drawLinks(frame) {

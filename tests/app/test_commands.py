@@ -227,7 +227,8 @@ def test_set_structural_field_rebuilds(wire):
     assert a["W1"].shape == (2, 5) and a["W2"].shape == (5, 3) and a["W3"].shape == (3, 1)
     D = network["neuron_density"]
     assert a["tiles1"].shape == (5, D, D) and a["tiles2"].shape == (3, D, D)
-    assert "tiles3" not in a
+    assert a["tiles3"].shape == (1, D, D)  # the output layer has its tiles too
+    assert "tiles4" not in a
 
 
 def steps_per_second_while_playing(wire, seconds):

@@ -1,0 +1,78 @@
+// @ts-check
+/**
+ * Tables for what has no input plane: the test confusion matrix (rows are true classes,
+ * columns predictions), and, for small datasets, every point's inputs, target and current
+ * prediction, updated live (the classic tutorial's 4-row table).
+ */
+
+import { CLASS_COLORS } from "./colors.js";
+
+export class Tables {
+  /** @param {HTMLElement} confusion @param {HTMLElement} predictions */
+  constructor(confusion, predictions) {
+    this.confusionEl = confusion;
+    this.predictionsEl = predictions;
+    this.data = null;
+    this.inputNames = [];
+  }
+
+  setData(data, inputNames) {
+    this.data = data;
+    this.inputNames = inputNames || [];
+  }
+
+  /** @param {{header: any, arrays: Record<string, any>}} frame @param {boolean} plane */
+  update(frame, plane) {
+    const C = frame.arrays.confusion;
+    this.confusionEl.hidden = plane || !C;
+    if (!plane && C) this.confusion(C);
+    const P = frame.arrays.predictions;
+    this.predictionsEl.hidden = !P || !this.data;
+    if (P && this.data) this.predictions(P);
+  }
+
+  confusion(C) {
+    const k = C.shape[0];
+    let total = 0;
+    let right = 0;
+    const rows = [];
+    for (let i = 0; i < k; i++) {
+      let rowSum = 0;
+      for (let j = 0; j < k; j++) rowSum += C.data[i * k + j];
+      const cells = [];
+      for (let j = 0; j < k; j++) {
+        const n = C.data[i * k + j];
+        total += n;
+        if (i === j) right += n;
+        const share = rowSum ? n / rowSum : 0;
+        const bg = i === j ? `rgba(8,104,172,${share})` : `rgba(230,97,1,${Math.min(1, share * 3)})`;
+        const fg = share > 0.55 ? "#fff" : "#111";
+        cells.push(`<td style="background:${bg};color:${fg}">${n || ""}</td>`);
+      }
+      rows.push(`<tr><th><span class="swatch" style="background:${CLASS_COLORS[i % CLASS_COLORS.length]}"></span>${i}</th>${cells.join("")}</tr>`);
+    }
+    const head = Array.from({ length: k }, (_, j) => `<th>${j}</th>`).join("");
+    this.confusionEl.innerHTML = `<div class="label">Test set: true class (rows) × predicted ` +
+      `(columns); ${right} of ${total} right</div><table class="confusion"><tr><th></th>${head}` +
+      `</tr>${rows.join("")}</table>`;
+  }
+
+  predictions(P) {
+    const d = this.data;
+    const X = d.arrays.X;
+    const y = d.arrays.y.data;
+    const n = y.length;
+    const cols = P.shape[1];
+    const names = this.inputNames.length ? this.inputNames
+      : Array.from({ length: X ? X.shape[1] : 0 }, (_, i) => `x${i + 1}`);
+    const head = names.map((s) => `<th>${s}</th>`).join("") + "<th>target</th><th>prediction</th>";
+    const rows = [];
+    for (let i = 0; i < n; i++) {
+      const xs = X ? Array.from({ length: X.shape[1] }, (_, j) => `<td>${+X.data[i * X.shape[1] + j].toFixed(3)}</td>`).join("") : "";
+      const pred = cols === 1 ? P.data[i].toFixed(4)
+        : Array.from({ length: cols }, (_, j) => P.data[i * cols + j].toFixed(2)).join(" ");
+      rows.push(`<tr>${xs}<td>${+y[i].toFixed(3)}</td><td class="prediction">${pred}</td></tr>`);
+    }
+    this.predictionsEl.innerHTML = `<table class="predictions"><tr>${head}</tr>${rows.join("")}</table>`;
+  }
+}
