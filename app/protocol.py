@@ -149,8 +149,25 @@ class Import(Command):
     state: dict[str, Any]
 
 
+class Explain(Command):
+    """Pause and explain one training step on a point: reply `explanation` with every number."""
+    type: Literal["explain"]
+    index: Annotated[int, Field(ge=0, le=LIMITS["max_points"] * 10)]
+
+
+class ExplainApply(Command):
+    """Apply the explained step exactly: the weights become the explanation's "after" values."""
+    type: Literal["explain_apply"]
+
+
+class ExportCode(Command):
+    """Reply `code`: the run so far as a standalone NumPy script."""
+    type: Literal["export_code"]
+
+
 COMMANDS = (Play, Pause, Step, Reset, Set, Speed, Fps, Density, SelectSample, SetWeight, SetBias,
-            AddPoint, RemovePoint, ClearPoints, LoadCsv, RegenerateData, Preset, Export, Import)
+            AddPoint, RemovePoint, ClearPoints, LoadCsv, RegenerateData, Preset, Export, Import,
+            Explain, ExplainApply, ExportCode)
 COMMAND_TYPES = tuple(c.model_fields["type"].annotation.__args__[0] for c in COMMANDS)
 UPLOAD_TYPES = ("load_csv", "import")
 _ADAPTER = TypeAdapter(Annotated[Union[COMMANDS], Field(discriminator="type")])

@@ -94,6 +94,7 @@ class Session:
         self._refresh_probe()
         self.history = History()
         self.step_losses, self.loss_steps = [], []
+        self._new_run()
         self.tokens = 0.0
         self.last_tick = time.monotonic()
         self.next_due = 0.0  # when the next frame falls due (at 1/fps cadence)
@@ -114,6 +115,12 @@ class Session:
         else:
             self.probe = None
 
+    def _new_run(self, note=None):
+        """A rebuilt network starts a new run: what the code export has to replay."""
+        self.schedule = []  # (step, kind, values) since the run began
+        self.schedule_note = note  # why an export would not reproduce the run, if it would not
+        self.explained = None
+
     def _push_network(self, data=False):
         if data:
             self.push(frames.data_message(self))
@@ -128,6 +135,7 @@ class Session:
         self._refresh_probe()
         self.history = History()
         self.step_losses, self.loss_steps = [], []
+        self._new_run()
         self.built_step = self.trainer.step_count
         self.pending_steps = 0
         self._push_network(data=data_changed)
@@ -182,8 +190,12 @@ class Session:
             return
         self.command_seq += 1
         self.dirty = self.urgent = True
-        if kind not in ("export", "import", "fps", "speed", "density", "select_sample"):
+        if kind not in ("export", "import", "fps", "speed", "density", "select_sample",
+                        "explain", "export_code"):
             self._log(command)
+        if kind not in ("export", "fps", "speed", "density", "select_sample", "export_code",
+                        "explain", "pause"):
+            self.explained = None  # the weights may have moved: an explanation is stale
         if "reply" in result:  # a command with a reply of its own (export)
             self.push(result["reply"] | {"id": command.id})
             return
@@ -252,11 +264,16 @@ class Session:
         changes = schema.validate_changes(c.config)
         if self.trainer.config.dataset == CUSTOM and changes.get("dataset") is None:
             changes.pop("dataset", None)
+        before = self.trainer.config
         report = self.trainer.set(**changes)
         if report.rebuilt:
             self._after_rebuild(report.data_changed)
-        elif self.state is State.DIVERGED:
-            self.state = State.PAUSED
+        else:
+            if report.changed:
+                self.schedule.append((self.trainer.step_count, "set", {
+                    k: (_plain(getattr(before, k)), _plain(v)) for k, v in report.changed.items()}))
+            if self.state is State.DIVERGED:
+                self.state = State.PAUSED
         return {"changed": _jsonable(report.changed), "rebuilt": report.rebuilt}
 
     def _after_rebuild(self, data_changed):
@@ -289,10 +306,14 @@ class Session:
 
     def _cmd_set_weight(self, c):
         self.trainer.set_weight(c.layer, c.source, c.target, c.value)
+        self.schedule.append((self.trainer.step_count, "weight", {
+            "layer": c.layer, "source": c.source, "target": c.target, "value": c.value}))
         return {}
 
     def _cmd_set_bias(self, c):
         self.trainer.set_bias(c.layer, c.neuron, c.value)
+        self.schedule.append((self.trainer.step_count, "bias", {
+            "layer": c.layer, "neuron": c.neuron, "value": c.value}))
         return {}
 
     def _edit_points(self, edit):
@@ -303,6 +324,10 @@ class Session:
         else:
             self.data_version += 1
             self.push(frames.data_message(self))
+            if self.trainer.step_count:
+                self.schedule_note = ("points were added, removed or loaded during the run: the "
+                                      "script trains on today's points from step 0, so its "
+                                      "weights will differ from the session's")
         if self.selected is not None and self.selected >= len(tr.data.y):
             self.selected = None
         if tr.n_train == 0 and self.state is State.RUNNING:
@@ -356,6 +381,58 @@ class Session:
         self.speed = preset.get("speed")
         return {"rebuilt": True, "preset": c.name}
 
+    def _cmd_explain(self, c):
+        tr = self.trainer
+        if any(layer.bn is not None for layer in tr.net.layers):
+            raise ValueError("the step-through explains networks without batch norm; turn "
+                             "batch_norm off to use it")
+        x, Y = tr.sample(c.index)
+        if self.state is State.RUNNING:
+            self.state = State.PAUSED
+        self.pending_steps = 0
+        self.selected = c.index
+        traced = probes.trace(tr.net, x, Y)
+        lr = tr.config.learning_rate
+        after = probes.sgd_after(tr.net, traced, lr)
+        self.explained = {"theta": tr.net.theta.copy(), "after": after}
+        net = tr.net
+        layers = []
+        for layer, t, a in zip(net.layers, traced["layers"], after):
+            entry = {"W": layer.W, "b": layer.b, "a_prev": t["a_prev"], "z": t["z"], "a": t["a"],
+                     "phi_prime": layer.activation.derivative(t["zt"], t["a"]),
+                     "delta": t["delta"], "dW": t["dW"], "db": t["db"] if layer.b is not None
+                     else None, "W_after": a["W"], "b_after": a.get("b")}
+            layers.append({k: (None if v is None else _jsonable(np.asarray(v).tolist()))
+                           for k, v in entry.items()})
+        is_train = bool(np.isin(c.index, tr.data.train))
+        return {"reply": {
+            "type": "explanation", "index": c.index, "train_point": is_train,
+            "step": tr.step_count, "x": _jsonable(np.asarray(x).tolist()),
+            "y": _jsonable(np.asarray(Y).tolist()), "y_hat": _jsonable(traced["y_hat"].tolist()),
+            "loss": _jsonable(traced["loss"]), "loss_name": net.loss_name,
+            "activation": net.activation, "output_activation": net.output_activation,
+            "learning_rate": lr, "l1": net.l1, "l2": net.l2, "input_names": tr.input_names,
+            "optimizer": tr.config.optimizer, "dropout": tr.config.dropout, "layers": layers}}
+
+    def _cmd_explain_apply(self, c):
+        tr = self.trainer
+        ex = self.explained
+        if ex is None or not np.array_equal(ex["theta"], tr.net.theta):
+            raise IllegalState("there is no explained step to apply, or the network changed "
+                               "since it was explained: explain again")
+        tr.assign(ex["after"])
+        self.schedule.append((tr.step_count, "sgd", {"after": [
+            {k: v.tolist() for k, v in layer.items()} for layer in ex["after"]]}))
+        self.explained = None
+        return {"applied_step": True}
+
+    def _cmd_export_code(self, c):
+        from nncore import export
+
+        code = export.script(self.trainer, self.schedule)
+        return {"reply": {"type": "code", "code": code, "steps": self.trainer.step_count,
+                          "exact": self.schedule_note is None, "note": self.schedule_note}}
+
     def _cmd_export(self, c):
         return {"reply": {"type": "state", "state": self.export()}}
 
@@ -390,6 +467,10 @@ class Session:
         self._set_trainer(trainer)
         self.history.points = _valid_history(state.get("history"))
         self.log = _valid_log(state.get("log"))
+        if trainer.step_count:
+            self.schedule_note = ("this run was loaded from a file at step "
+                                  f"{trainer.step_count}; the script starts from step 0 and "
+                                  "cannot know what happened before")
         return {"rebuilt": True, "step": trainer.step_count}
 
     # -- training ---------------------------------------------------------------------------
@@ -559,6 +640,11 @@ def _valid_log(log):
     except (TypeError, ValueError):
         return []
     return log
+
+
+def _plain(value):
+    """Tuples as lists, so a schedule entry reads like JSON."""
+    return list(value) if isinstance(value, tuple) else value
 
 
 def _jsonable(value):

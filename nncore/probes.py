@@ -249,6 +249,18 @@ def trace(net, x, Y):
     return {"layers": layers, "loss": loss + net.penalty(), "y_hat": A[0], "y": Y[0]}
 
 
+def sgd_after(net, traced, learning_rate):
+    """The parameters after one plain gradient-descent step on the traced sample:
+    W ← W − η·dW and b ← b − η·db, per layer, as new float64 arrays."""
+    out = []
+    for layer, t in zip(net.layers, traced["layers"]):
+        after = {"W": layer.W - learning_rate * t["dW"]}
+        if layer.b is not None:
+            after["b"] = layer.b - learning_rate * t["db"]
+        out.append(after)
+    return out
+
+
 def thin(values, max_points):
     """(offsets, means): values averaged over at most max_points equal buckets.
 

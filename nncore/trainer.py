@@ -194,7 +194,7 @@ class Trainer:
     @property
     def epoch_progress(self):
         """Epochs done, with the fraction of the current one: 3.25 is a quarter into the 4th."""
-        return self.epoch + self.position / self.n_train
+        return self.epoch + (self.position / self.n_train if self.n_train else 0.0)
 
     def step(self, n=1, max_seconds=None):
         """Run up to n mini-batch updates; stop early after max_seconds or on divergence."""
@@ -412,6 +412,24 @@ class Trainer:
                                       f"layer {layer} has no bias (bias=False)")
         check.integer("neuron", neuron, 0, b.shape[0] - 1)
         b[neuron] = check.real("value", value, -1e6, 1e6)
+
+    def assign(self, layers):
+        """Set every layer's W (and b) to the given arrays (a list of {"W": ..., "b": ...}),
+        for example the result of probes.sgd_after. Shapes must match."""
+        if len(layers) != len(self.net.layers):
+            raise ValueError(f"{len(layers)} layers given; the network has "
+                             f"{len(self.net.layers)}")
+        for l, (layer, values) in enumerate(zip(self.net.layers, layers), start=1):
+            for name, target in (("W", layer.W), ("b", layer.b)):
+                if name not in values:
+                    continue
+                if target is None:
+                    raise ValueError(f"layer {l} has no {name}")
+                value = np.asarray(values[name], dtype=target.dtype)
+                if value.shape != target.shape or not np.isfinite(value).all():
+                    raise ValueError(f"layer {l}: {name} must be finite, of shape "
+                                     f"{target.shape}; got {value.shape}")
+                target[...] = value
 
     def _layer(self, layer):
         n = len(self.net.layers)

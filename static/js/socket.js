@@ -109,7 +109,7 @@ export class Connection {
       return;
     }
     const waiter = message.id != null ? this.pending.get(String(message.id)) : undefined;
-    if (waiter && ["applied", "error", "state"].includes(message.type)) {
+    if (waiter && ["applied", "error", "state", "explanation", "code"].includes(message.type)) {
       this.pending.delete(String(message.id));
       waiter.resolve(message);
       if (message.type === "error") this.handlers.onEvent?.(message);

@@ -37,7 +37,7 @@ def send(wire, message):
     before = []
     while True:
         m = wire.next()
-        if m.get("id") == message["id"] and m["type"] in ("applied", "error", "state"):
+        if m.get("id") == message["id"] and m["type"] in ("applied", "error", "state", "explanation", "code"):
             return m, before
         before.append(m)
 
@@ -156,6 +156,7 @@ def test_every_command_type_has_a_test_here():
     tested = {"play", "pause", "step", "reset", "set", "speed", "fps", "density",
               "select_sample", "set_weight", "set_bias", "add_point", "remove_point",
               "clear_points", "load_csv", "regenerate_data", "preset", "export", "import"}
+    tested |= {"explain", "explain_apply", "export_code"}  # in test_teaching.py
     assert set(COMMAND_TYPES) == tested
 
 

@@ -27,7 +27,7 @@ from tests.app.wire import Wire
 EXAMPLES = 110
 BATCH = (20, 30)  # messages per example: at least 110 * 20 = 2200 in all
 MIN_MESSAGES = 2000
-REPLIES = ("error", "applied", "state")
+REPLIES = ("error", "applied", "state", "explanation", "code")
 SKIPPED = ("frame", "data", "network", "stepped", "diverged")
 
 FIELDS = {c.model_fields["type"].annotation.__args__[0]:
@@ -233,7 +233,7 @@ def still_trains_like_the_engine(fuzzer):
         fuzzer.next_id += 1
         wire.send({**message, "id": fuzzer.next_id})
         r = fuzzer.reply()
-        assert r["id"] == fuzzer.next_id and r["type"] in ("applied", "state"), r
+        assert r["id"] == fuzzer.next_id and r["type"] in ("applied", "state", "explanation", "code"), r
         return r
 
     for message in ({"type": "pause"}, {"type": "fps", "fps": 30},

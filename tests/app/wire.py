@@ -59,7 +59,7 @@ class Wire:
         self.send(message)
         while True:
             m = self.next(timeout)
-            if m.get("id") == message["id"] and m["type"] in ("applied", "error", "state"):
+            if m.get("id") == message["id"] and m["type"] in ("applied", "error", "state", "explanation", "code"):
                 return m
             if m["type"] == "frame":
                 self.frames.append(m)
