@@ -170,6 +170,7 @@ COMMANDS = (Play, Pause, Step, Reset, Set, Speed, Fps, Density, SelectSample, Se
             Explain, ExplainApply, ExportCode)
 COMMAND_TYPES = tuple(c.model_fields["type"].annotation.__args__[0] for c in COMMANDS)
 UPLOAD_TYPES = ("load_csv", "import")
+REPLY_TYPES = ("applied", "error", "state", "explanation", "code")  # answers to a command
 _ADAPTER = TypeAdapter(Annotated[Union[COMMANDS], Field(discriminator="type")])
 
 

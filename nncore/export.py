@@ -12,7 +12,6 @@ hyperparameter changes, "weight"/"bias" for edited parameters, "sgd" for an expl
 """
 
 import json
-import math
 
 import numpy as np
 
@@ -96,8 +95,7 @@ def _check_supported(trainer):
 def script(trainer, schedule=(), title=None):
     """The run of `trainer` so far as a standalone script (a string)."""
     _check_supported(trainer)
-    start = trainer.config
-    for step, kind, values in schedule:
+    for _step, kind, values in schedule:
         if kind == "set" and "dtype" in values:
             raise ValueError("dtype cannot change within a run")
     cfg = _config_at_start(trainer.config, schedule)
@@ -157,7 +155,8 @@ def script(trainer, schedule=(), title=None):
         names = list(trainer.config.features)
         w("")
         w("def features(X):")
-        w(f'    """The network\'s inputs from the points (x₁, x₂): {", ".join(FEATURES[n][0] for n in names)}."""')
+        labels = ", ".join(FEATURES[n][0] for n in names)
+        w(f'    """The network\'s inputs from the points (x₁, x₂): {labels}."""')
         w("    x1, x2 = X[:, 0], X[:, 1]")
         w(f"    out = np.empty((X.shape[0], {len(names)}))")
         for j, n in enumerate(names):
@@ -223,7 +222,7 @@ def _jsonable_schedule(schedule):
 def _config_at_start(config, schedule):
     """The config the run began with: undo the scheduled live changes, last first."""
     changes = {}
-    for step, kind, values in schedule:
+    for _step, kind, values in schedule:
         if kind == "set":
             for name, (old, _new) in values.items():
                 changes.setdefault(name, old)
@@ -279,7 +278,7 @@ def _init_code(cfg):
 
 
 def _network_code(cfg):
-    return '''# -- forward and backward ----------------------------------------------------------------
+    return '''# -- forward and backward ------------------------------------------------------------
 BN_EPS, BN_MOMENTUM = 1e-5, 0.1
 
 
@@ -356,7 +355,7 @@ def commit_batch_norm(params, cache):
 
 
 def _optimizer_code():
-    return '''# -- the optimizer, as torch.optim's formulas -----------------------------------------------
+    return '''# -- the optimizer, as torch.optim's formulas ----------------------------------------
 TRAINABLE = ("W", "b", "gamma", "beta")
 
 
@@ -365,14 +364,14 @@ class Optimizer:
         self.name, self.t = name, 0
         shapes = [(l, k) for l, p in enumerate(params) for k in TRAINABLE if k in p]
         self.state = {key: {s: np.zeros_like(params[s[0]][s[1]]) for s in shapes}
-                      for key in ("m", "v", "gbar", "buf")}
+                      for key in ("m", "v", "buf")}
 
     def step(self, params, grads):
         self.t += 1
         h = HYPER
         for (l, k), m in self.state["m"].items():
             p, g = params[l][k], grads[l][k]
-            v, gbar, buf = self.state["v"][(l, k)], self.state["gbar"][(l, k)], self.state["buf"][(l, k)]
+            v, buf = self.state["v"][(l, k)], self.state["buf"][(l, k)]
             if self.name == "sgd":  # b ← μ·b + g;  θ ← θ − η·(g + μ·b if Nesterov else b)
                 if h["momentum"]:
                     buf *= h["momentum"]
@@ -402,7 +401,7 @@ class Optimizer:
 
 
 def _train_code():
-    return '''# -- training ---------------------------------------------------------------------------
+    return '''# -- training ------------------------------------------------------------------------
 def apply_change(kind, values, params, optimizer):
     """One entry of SCHEDULE: a live change, an edited parameter, or a hand-applied step."""
     global OPTIMIZER

@@ -23,6 +23,7 @@ from nncore import Config, Trainer
 from nncore.config import LIVE
 from nncore.state import array_from_json
 from tests.app.wire import Wire
+from app.protocol import REPLY_TYPES
 
 HAS_SKLEARN = importlib.util.find_spec("sklearn") is not None
 IDS = itertools.count(1)
@@ -37,7 +38,7 @@ def send(wire, message):
     before = []
     while True:
         m = wire.next()
-        if m.get("id") == message["id"] and m["type"] in ("applied", "error", "state", "explanation", "code"):
+        if m.get("id") == message["id"] and m["type"] in REPLY_TYPES:
             return m, before
         before.append(m)
 

@@ -23,6 +23,7 @@ from app.settings import Settings
 from nncore import Config, Trainer
 from nncore.state import array_from_json
 from tests.app.wire import Wire
+from app.protocol import REPLY_TYPES
 
 EXAMPLES = 110
 BATCH = (20, 30)  # messages per example: at least 110 * 20 = 2200 in all
@@ -233,7 +234,7 @@ def still_trains_like_the_engine(fuzzer):
         fuzzer.next_id += 1
         wire.send({**message, "id": fuzzer.next_id})
         r = fuzzer.reply()
-        assert r["id"] == fuzzer.next_id and r["type"] in ("applied", "state", "explanation", "code"), r
+        assert r["id"] == fuzzer.next_id and r["type"] in REPLY_TYPES, r
         return r
 
     for message in ({"type": "pause"}, {"type": "fps", "fps": 30},

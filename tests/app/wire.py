@@ -5,6 +5,7 @@ import json
 import anyio
 
 from app import frames
+from app.protocol import REPLY_TYPES
 
 
 class Wire:
@@ -59,7 +60,7 @@ class Wire:
         self.send(message)
         while True:
             m = self.next(timeout)
-            if m.get("id") == message["id"] and m["type"] in ("applied", "error", "state", "explanation", "code"):
+            if m.get("id") == message["id"] and m["type"] in REPLY_TYPES:
                 return m
             if m["type"] == "frame":
                 self.frames.append(m)

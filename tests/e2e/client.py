@@ -6,6 +6,7 @@ import json
 from websockets.asyncio.client import connect
 
 from app import frames
+from app.protocol import REPLY_TYPES
 
 
 class Client:
@@ -46,5 +47,5 @@ class Client:
         await self.send(message)
         while True:
             m = await self.next(timeout)
-            if m.get("id") == message["id"] and m["type"] in ("applied", "error", "state"):
+            if m.get("id") == message["id"] and m["type"] in REPLY_TYPES:
                 return m
