@@ -1,10 +1,14 @@
 """JSON endpoints: the hyperparameter schema, the presets, and live server statistics."""
 
 import importlib.util
+from typing import Annotated, Literal
 
+import numpy as np
 from fastapi import APIRouter, HTTPException
+from pydantic import BaseModel, ConfigDict, Field
 
-from nncore import DATASETS, datasets
+from nncore import ACTIVATIONS, DATASETS, datasets
+from nncore.layers import Dense
 
 from . import schema
 from .deps import ManagerDep
@@ -40,6 +44,61 @@ def get_preview(name: str):
     return {"name": name, "task": spec.task, "extent": list(spec.extent),
             "x": [[round(float(a), 3), round(float(b), 3)] for a, b in X],
             "y": [float(v) for v in y]}
+
+
+ACTIVATION_NOTES = {
+    "linear": "No bend: stacked linear layers are still one linear map, so depth adds nothing.",
+    "sigmoid": "Smooth, from 0 to 1. Its slope is at most 0.25 and near 0 once |z| > 4: "
+               "gradients shrink layer after layer (vanishing gradients).",
+    "tanh": "Like sigmoid but centred on 0, slope up to 1; still saturates for large |z|.",
+    "relu": "Slope 1 for z > 0, so gradients pass unchanged; 0 for z < 0, and a unit stuck "
+            "there for every input is dead and never learns again.",
+    "leaky_relu": "ReLU with a small slope (0.01) for z < 0, so no unit can die.",
+    "softmax": "Turns a layer's z into probabilities that sum to 1 (for the output only).",
+    "step": "The perceptron's threshold: 1 if z ≥ 0 else 0. Its slope is 0, so it cannot be "
+            "trained by backpropagation, only by the perceptron rule.",
+}
+
+
+@router.get("/activations")
+def get_activations():
+    """Each activation φ and its derivative φ' on z from −5 to 5, computed by the engine."""
+    Z = np.linspace(-5.0, 5.0, 201).reshape(-1, 1)
+    out = {}
+    for name, act in ACTIVATIONS.items():
+        if name == "softmax":  # a vector function: shown for (z, 0) as the first component
+            Z2 = np.column_stack([Z[:, 0], np.zeros(len(Z))])
+            A = act.forward(Z2)[:, :1]
+        else:
+            A = act.forward(Z)
+        D = act.derivative(Z if name != "softmax" else Z, A)
+        out[name] = {"a": A[:, 0].round(6).tolist(), "d": D[:, 0].round(6).tolist(),
+                     "note": ACTIVATION_NOTES[name]}
+    return {"z": Z[:, 0].round(6).tolist(), "activations": out}
+
+
+class NeuronQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+    x: Annotated[list[Annotated[float, Field(allow_inf_nan=False, ge=-1e6, le=1e6)]],
+                 Field(min_length=1, max_length=8)]
+    w: Annotated[list[Annotated[float, Field(allow_inf_nan=False, ge=-1e6, le=1e6)]],
+                 Field(min_length=1, max_length=8)]
+    b: Annotated[float, Field(allow_inf_nan=False, ge=-1e6, le=1e6)] = 0.0
+    activation: Literal["linear", "sigmoid", "tanh", "relu", "leaky_relu", "step"] = "relu"
+
+
+@router.post("/neuron")
+def post_neuron(q: NeuronQuery):
+    """One neuron: z = Σ wᵢxᵢ + b and a = φ(z), computed by the engine's layer."""
+    if len(q.x) != len(q.w):
+        raise HTTPException(422, f"x has {len(q.x)} inputs but w has {len(q.w)} weights; "
+                            "give one weight per input")
+    layer = Dense(len(q.x), 1, ACTIVATIONS[q.activation])
+    layer.W, layer.b = np.array(q.w, np.float64).reshape(-1, 1), np.array([q.b])
+    Z, A = layer.infer(np.array([q.x], np.float64))
+    D = layer.activation.derivative(Z, A)
+    return {"z": float(Z[0, 0]), "a": float(A[0, 0]), "derivative": float(D[0, 0]),
+            "products": [float(w * x) for w, x in zip(q.w, q.x)]}
 
 
 @router.get("/stats")

@@ -117,7 +117,7 @@ export class Boundary {
     const y = data.arrays.y.data;
     const train = data.arrays.train.data;
     const { task, n_classes: k } = data.header;
-    const r = Math.max(2.5, W / 110);
+    const r = y.length <= 16 ? W / 30 : Math.max(2.5, W / 110);  // tables: big enough to see
     for (const pass of [1, 0]) { // training points first, test points on top
       if (pass === 0 && !this.showTest) continue;
       for (let i = 0; i < y.length; i++) {

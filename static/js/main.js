@@ -10,8 +10,10 @@ import { Chart } from "./charts.js";
 import { CLASS_COLORS, pointColor } from "./colors.js";
 import { Controls } from "./controls.js";
 import { Inspector } from "./inspector.js";
+import { Explainer } from "./explain.js";
 import { NetworkView } from "./network-view.js";
 import { Tables } from "./tables.js";
+import { ActivationPlots, Diagnostics, NeuronToy, renderShapes } from "./teach.js";
 import { Connection } from "./socket.js";
 import { decodeHash, encodeHash } from "./urlstate.js";
 
@@ -79,6 +81,7 @@ const network = new NetworkView($("network"), {
     }
   },
   onChangeLayers: (layers) => setConfig({ hidden_layers: layers }),
+  onFocusNeuron: (layer, index) => explainer.focusNeuron(layer, index),
 });
 
 const boundary = new Boundary({
@@ -99,6 +102,66 @@ const inspector = new Inspector({
   panel: $("inspector"), title: $("inspector-title"), body: $("inspector-body"),
   close: $("inspector-close"),
 }, { onClose: () => network.clearSelection() });
+
+// -- the drawer: settings and the teaching panels ----------------------------------------------
+const explainer = new Explainer($("explain"), {
+  explain: (index) => act({ type: "explain", index }),
+  apply: () => act({ type: "explain_apply" }),
+  focus: (focus) => network.setFocus(focus),
+  pickPoint: () => {
+    if (state.selected != null) return state.selected;
+    const train = state.data?.arrays.train.data;
+    const first = train ? Array.prototype.indexOf.call(train, 1) : -1;
+    return first >= 0 ? first : null;
+  },
+});
+new NeuronToy($("neuron-panel"));
+const activationPlots = new ActivationPlots($("activation-plots"));
+const diagnostics = new Diagnostics({ grad: $("diag-grad"), gradLegend: $("diag-grad-legend"),
+  dead: $("diag-dead"), hist: $("diag-hist") });
+let openTab = null;
+
+function showTab(name) {
+  openTab = openTab === name ? null : name;
+  for (const tab of document.querySelectorAll("[data-tab]")) {
+    tab.setAttribute("aria-selected", String(tab.dataset.tab === openTab));
+  }
+  for (const panel of document.querySelectorAll("[data-panel]")) panel.hidden = panel.dataset.panel !== openTab;
+  document.body.classList.toggle("drawer-open", openTab !== null);
+  if (openTab !== "explain") explainer.stop();
+  if (openTab === "shapes" && state.net) renderShapes($("shapes-panel"), state.net.sizes, state.config.batch_size);
+  if (openTab === "activations") activationPlots.show();
+  if (openTab === "diagnostics") diagnostics.draw();
+}
+
+for (const tab of document.querySelectorAll("[data-tab]")) {
+  tab.addEventListener("click", () => showTab(tab.dataset.tab));
+}
+
+async function explainSelected() {
+  if (openTab !== "explain") showTab("explain");
+  await explainer.start();
+}
+
+let presetTexts = null;
+async function showLesson(name) {
+  presetTexts = presetTexts || Object.fromEntries((await (await fetch("/api/presets")).json())
+    .presets.map((p) => [p.name, p]));
+  const p = presetTexts[name];
+  if (!p) return;
+  $("lesson-title").textContent = p.title;
+  $("lesson-text").textContent = p.text;
+  $("lesson-card").hidden = false;
+}
+
+async function loadPreset(name) {
+  const reply = await act({ type: "preset", name });
+  if (reply.type === "applied") {
+    state.extra.preset = "";
+    showLesson(name);
+  }
+  return reply;
+}
 
 async function selectSample(index) {
   const reply = await act({ type: "select_sample", index });
@@ -124,6 +187,7 @@ async function setConfig(changes) {
 
 function writeHash() {
   const hash = encodeHash(state.config, schema.fields, state.extra);
+  if (state.extra.hide) applyLessonOptions();
   if (hash !== location.hash && !(hash === "" && location.hash === "")) {
     history.replaceState(null, "", hash || location.pathname);
   }
@@ -134,7 +198,7 @@ async function applyHash() {
   state.extra = extra;
   for (const e of errors) toast(e);
   applyLessonOptions();
-  if (extra.preset) await act({ type: "preset", name: extra.preset });
+  if (extra.preset) await loadPreset(extra.preset);
   if (Object.keys(config).length) await setConfig(config);
 }
 
@@ -148,6 +212,7 @@ function applyLessonOptions() {
     }
   }
   document.body.classList.toggle("present", state.extra.present === "1");
+  $("drawer").toggleAttribute("data-hidden-by-lesson", (state.extra.hide || "").split(",").includes("drawer"));
 }
 
 // -- socket ----------------------------------------------------------------------------------
@@ -245,6 +310,8 @@ function draw(frame) {
     if (state.net.plane) boundary.update(frame);
     tables.update(frame, state.net.plane);
     inspector.update(frame);
+    diagnostics.add(frame);
+    if (openTab === "diagnostics" && stats.drawn % 6 === 0) diagnostics.draw();
   }
   const point = { step: h.step, epoch: Math.round(h.epoch_progress * 1e4) / 1e4 };
   for (const [k, v] of Object.entries(m)) if (k !== "penalty" && typeof v === "number") point[k] = v;
@@ -455,7 +522,41 @@ $("state-input").addEventListener("change", async (e) => {
 $("preset").addEventListener("change", async (e) => {
   const name = e.target.value;
   e.target.value = "";
-  if (name) await act({ type: "preset", name });
+  if (name) await loadPreset(name);
+});
+$("lesson-close").addEventListener("click", () => { $("lesson-card").hidden = true; });
+let code = "";
+$("code-refresh").addEventListener("click", async () => {
+  const reply = await act({ type: "export_code" });
+  if (reply.type !== "code") return;
+  code = reply.code;
+  $("code-text").textContent = code;
+  $("code-note").textContent = reply.exact
+    ? `${reply.steps} steps: run it and its weights equal the session's`
+    : `Note: ${reply.note}`;
+});
+$("code-copy").addEventListener("click", async () => {
+  try {
+    await navigator.clipboard.writeText(code);
+    toast("code copied", "info", 2000);
+  } catch {
+    toast("select the code and copy it by hand", "info", 4000);
+  }
+});
+$("code-download").addEventListener("click", () => {
+  if (code) download(new Blob([code], { type: "text/x-python" }),
+    `nnplay_${state.config.dataset}_step${state.frame?.header.step ?? 0}.py`);
+});
+$("copy-lesson").addEventListener("click", async () => {
+  const hide = [...document.querySelectorAll("#lesson-hide input:checked")].map((i) => i.value);
+  const extra = { hide: hide.join(","), present: $("lesson-present").checked ? "1" : "" };
+  const url = `${location.origin}${location.pathname}${encodeHash(state.config, schema.fields, extra)}`;
+  try {
+    await navigator.clipboard.writeText(url);
+    toast("lesson link copied", "info", 2500);
+  } catch {
+    toast(`lesson link: ${url}`, "info", 12000);
+  }
 });
 $("present-button").addEventListener("click", togglePresent);
 $("help-button").addEventListener("click", () => $("shortcuts").showModal());
@@ -463,9 +564,13 @@ $("help-button").addEventListener("click", () => $("shortcuts").showModal());
 document.addEventListener("keydown", (e) => {
   const target = /** @type {HTMLElement} */ (e.target);
   if (target.matches("input, select, textarea") || e.ctrlKey || e.metaKey || e.altKey) return;
+  const walking = openTab === "explain" && explainer.active;
   const keys = {
-    " ": togglePlay, ArrowRight: stepOnce, r: () => act({ type: "reset" }), d: toggleDraw,
+    " ": togglePlay, ArrowRight: walking ? () => explainer.go(explainer.at + 1) : stepOnce,
+    ArrowLeft: walking ? () => explainer.go(explainer.at - 1) : null,
+    r: () => act({ type: "reset" }), d: toggleDraw, e: explainSelected,
     t: toggleTest, p: togglePresent, "?": () => $("shortcuts").showModal(),
+    Escape: openTab ? () => showTab(openTab) : null,
   };
   const handler = keys[e.key];
   if (handler) {
@@ -479,4 +584,4 @@ window.addEventListener("hashchange", () => applyHash());
 socket.connect();
 requestAnimationFrame(loop);
 /** For tests and the browser benchmark. */
-window["nnplay"] = { stats, state, socket, act, chart };
+window["nnplay"] = { stats, state, socket, act, chart, explainer, showTab };

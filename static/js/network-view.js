@@ -51,6 +51,9 @@ export class NetworkView {
     this.frame = null;
     /** @type {{layer: number, index: number} | null} */
     this.selected = null;
+    /** The step-through's focus: links into `layer` lit (the rest faded), drawn from `values`
+     * (e.g. dW) when given, and neuron `neuron` ringed. @type {any} */
+    this.focus = null;
     this.canvas.addEventListener("mousemove", (e) => this.hover(e));
     this.canvas.addEventListener("mouseleave", () => { this.tooltip.hidden = true; });
     this.canvas.addEventListener("click", (e) => this.clickLink(e));
@@ -144,7 +147,8 @@ export class NetworkView {
     }
     el.addEventListener("click", () => {
       if (isInput) return;
-      this.select(l, i);
+      if (this.focus && this.cb.onFocusNeuron) this.cb.onFocusNeuron(l, i);
+      else this.select(l, i);
     });
     el.addEventListener("mouseenter", () => this.cb.onHoverNeuron(l, i));
     el.addEventListener("mouseleave", () => this.cb.onHoverNeuron(null, null));
@@ -224,24 +228,46 @@ export class NetworkView {
     this.drawLinks(frame);
   }
 
+  /**
+   * Light up one layer's incoming links for the step-through.
+   * @param {{layer: number, neuron?: number, values?: number[][], scale?: number} | null} focus
+   */
+  setFocus(focus) {
+    if (focus?.values) { // gradients are tiny next to weights: scale the largest to full width
+      const most = Math.max(...focus.values.flat().map(Math.abs), 1e-12);
+      focus = { ...focus, scale: 4 / most };
+    }
+    this.focus = focus;
+    for (const col of this.columns) for (const n of col) n.el.classList.remove("focus");
+    if (focus && focus.neuron != null) this.columns[focus.layer]?.[focus.neuron]?.el.classList.add("focus");
+    this.drawLinks(this.frame);
+  }
+
   drawLinks(frame) {
     const ctx = /** @type {CanvasRenderingContext2D} */ (this.canvas.getContext("2d"));
     ctx.setTransform(this.scale, 0, 0, this.scale, 0, 0);
     ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
     ctx.lineCap = "round";
+    const focus = this.focus;
     /** @type {Map<string, Link[]>} */
     const groups = new Map();
     for (const link of this.links) {
-      const w = frame ? weight(frame, link) : 0;
+      let w = frame ? weight(frame, link) : 0;
+      let faded = false;
+      if (focus) {
+        faded = link.l !== focus.layer;
+        if (!faded && focus.values) w = focus.values[link.i][link.j] * (focus.scale ?? 1);
+      }
       const width = frame ? Math.round(Math.min(Math.abs(w), 5) / 5 * WIDTH_STEPS) : 0;
       const color = frame ? Math.round((Math.max(-1, Math.min(1, w)) + 1) / 2 * COLOR_STEPS) : -1;
-      const key = `${width}:${color}`;
+      const key = `${width}:${color}:${faded ? 1 : 0}`;
       let g = groups.get(key);
       if (!g) groups.set(key, (g = []));
       g.push(link);
     }
     for (const [key, links] of groups) {
-      const [width, color] = key.split(":").map(Number);
+      const [width, color, faded] = key.split(":").map(Number);
+      ctx.globalAlpha = faded ? 0.12 : 1;
       ctx.lineWidth = 1 + (MAX_LINK - 1) * width / WIDTH_STEPS;
       if (color < 0) ctx.strokeStyle = "#bbb";
       else {
@@ -255,6 +281,7 @@ export class NetworkView {
       }
       ctx.stroke();
     }
+    ctx.globalAlpha = 1;
   }
 
   /** @param {MouseEvent} e @returns {Link | null} */

@@ -1,0 +1,401 @@
+// @ts-check
+/**
+ * "Explain this step": one training step on one point, stage by stage, with the numbers of
+ * the network being trained (the server's `explanation`, computed by the engine).
+ *
+ *   forward, layer by layer   z = Σ wᵢ·aᵢ + b, then a = φ(z), for the highlighted neuron
+ *   the loss                  its formula, with the numbers
+ *   backward, layer by layer  the output error, then δ[l] = (δ[l+1]·W[l+1]ᵀ) ⊙ φ'(z[l])
+ *   gradients                 ∂L/∂w = a·δ, ∂L/∂b = δ
+ *   the update                w ← w − η·∂L/∂w, before and after; "Apply" makes it so
+ *
+ * Equations are MathML, which the browser typesets itself; hovering a symbol shows its value.
+ * Every number shown carries its full value in data-value, and a data-key naming it.
+ */
+
+const MATHML = "http://www.w3.org/1998/Math/MathML";
+
+/** @param {number} v */
+function short(v) {
+  if (!Number.isFinite(v) || Number.isInteger(v)) return String(v);
+  const a = Math.abs(v);
+  if (a !== 0 && (a < 1e-3 || a >= 1e4)) return v.toExponential(3);
+  return v.toFixed(4);
+}
+
+/** Build MathML: el("mi", {title}, "z") etc. */
+function m(tag, attrs = {}, ...children) {
+  const e = document.createElementNS(MATHML, tag);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, String(v));
+  for (const c of children) e.append(typeof c === "string" ? c : c);
+  return e;
+}
+const mo = (op) => m("mo", {}, op);
+const row = (...c) => m("mrow", {}, ...c);
+
+/**
+ * A symbol with an optional subscript and layer superscript [l], its value on hover.
+ * @param {string} name @param {string | null} sub @param {number | null} layer @param {number} [value]
+ */
+function sym(name, sub, layer, value) {
+  const base = m("mi", {}, name);
+  const sup = layer == null ? null : row(mo("["), m("mn", {}, String(layer)), mo("]"));
+  const subEl = sub == null ? null : m("mi", {}, sub);
+  let e;
+  if (subEl && sup) e = m("msubsup", {}, base, subEl, sup);
+  else if (subEl) e = m("msub", {}, base, subEl);
+  else if (sup) e = m("msup", {}, base, sup);
+  else e = base;
+  if (value != null) {
+    e.setAttribute("title", `${name}${sub ?? ""}${layer != null ? `[${layer}]` : ""} = ${value}`);
+    e.setAttribute("class", "valued");
+  }
+  return e;
+}
+
+/** A number: rounded on screen, exact in data-value. @param {number} v @param {string} key */
+function num(v, key) {
+  const e = m("mn", { "data-key": key, "data-value": String(v), title: String(v) }, short(v));
+  return v < 0 ? row(mo("("), e, mo(")")) : e;
+}
+
+function math(...children) {
+  return m("math", { display: "block" }, ...children);
+}
+
+const PHI = { linear: "z", sigmoid: "σ", tanh: "tanh", relu: "relu", leaky_relu: "leaky relu",
+  softmax: "softmax", step: "step" };
+const DERIVATIVE = {
+  linear: "φ′(z) = 1", sigmoid: "φ′(z) = φ(z)·(1 − φ(z))", tanh: "φ′(z) = 1 − φ(z)²",
+  relu: "φ′(z) = 1 if z > 0, else 0", leaky_relu: "φ′(z) = 1 if z > 0, else 0.01",
+  softmax: "", step: "",
+};
+
+export class Explainer {
+  /**
+   * @param {HTMLElement} root
+   * @param {{explain: (index: number) => Promise<any>, apply: () => Promise<any>,
+   *          focus: (f: any) => void, pickPoint: () => number | null}} api
+   */
+  constructor(root, api) {
+    this.root = root;
+    this.api = api;
+    this.e = null;
+    this.stages = [];
+    this.at = 0;
+    /** highlighted neuron per layer */
+    this.neuron = {};
+    this.body = /** @type {HTMLElement} */ (root.querySelector(".explain-body"));
+    this.title = /** @type {HTMLElement} */ (root.querySelector(".explain-stage"));
+    this.counter = /** @type {HTMLElement} */ (root.querySelector(".explain-counter"));
+    this.back = /** @type {HTMLButtonElement} */ (root.querySelector(".explain-back"));
+    this.next = /** @type {HTMLButtonElement} */ (root.querySelector(".explain-next"));
+    this.applyButton = /** @type {HTMLButtonElement} */ (root.querySelector(".explain-apply"));
+    this.startButton = /** @type {HTMLButtonElement} */ (root.querySelector(".explain-start"));
+    this.back.addEventListener("click", () => this.go(this.at - 1));
+    this.next.addEventListener("click", () => this.go(this.at + 1));
+    this.applyButton.addEventListener("click", () => this.applyStep());
+    this.startButton.addEventListener("click", () => this.start());
+  }
+
+  get active() {
+    return this.e !== null && !this.root.closest("[hidden]");
+  }
+
+  async start(index = this.api.pickPoint()) {
+    if (index == null) {
+      this.body.textContent = "Click a point in the output plot first: the step is explained on it.";
+      return;
+    }
+    const e = await this.api.explain(index);
+    if (e.type !== "explanation") return;
+    this.e = e;
+    const L = e.layers.length;
+    this.neuron = {};
+    for (let l = 1; l <= L; l++) this.neuron[l] = 0;
+    this.stages = [];
+    for (let l = 1; l <= L; l++) this.stages.push({ kind: "forward", l });
+    this.stages.push({ kind: "loss", l: L });
+    this.stages.push({ kind: "output", l: L });
+    for (let l = L - 1; l >= 1; l--) this.stages.push({ kind: "backward", l });
+    for (let l = L; l >= 1; l--) this.stages.push({ kind: "gradient", l });
+    this.stages.push({ kind: "update", l: 1 });
+    this.applyButton.disabled = true;
+    this.go(0);
+  }
+
+  stop() {
+    this.e = null;
+    this.api.focus(null);
+  }
+
+  /** @param {number} k */
+  go(k) {
+    if (!this.e) return;
+    this.at = Math.max(0, Math.min(this.stages.length - 1, k));
+    this.back.disabled = this.at === 0;
+    this.next.disabled = this.at === this.stages.length - 1;
+    this.applyButton.disabled = this.at !== this.stages.length - 1;
+    this.counter.textContent = `${this.at + 1} / ${this.stages.length}`;
+    this.render();
+  }
+
+  /** The diagram asked to highlight neuron i of layer l (a click during the walk). */
+  focusNeuron(l, i) {
+    if (!this.e) return;
+    this.neuron[l] = i;
+    this.render();
+  }
+
+  render() {
+    const e = this.e;
+    const stage = this.stages[this.at];
+    const { l } = stage;
+    const layer = e.layers[l - 1];
+    const j = this.neuron[l] ?? 0;
+    this.body.textContent = "";
+    const add = (...nodes) => this.body.append(...nodes);
+    const note = (text) => {
+      const p = document.createElement("p");
+      p.textContent = text;
+      add(p);
+    };
+    const L = e.layers.length;
+    const act = l === L ? e.output_activation : e.activation;
+    if (stage.kind === "forward") {
+      this.title.textContent = `Forward: layer ${l}${l === L ? " (output)" : ""}`;
+      this.api.focus({ layer: l, neuron: j });
+      const inputs = layer.a_prev;
+      const terms = [];
+      inputs.forEach((a, i) => {
+        const w = layer.W[i][j];
+        if (i) terms.push(mo("+"));
+        terms.push(row(num(w, `W${l}[${i},${j}]`), mo("·"), num(a, `a${l - 1}[${i}]`)));
+      });
+      if (layer.b) terms.push(mo("+"), num(layer.b[j], `b${l}[${j}]`));
+      add(math(sym("z", "j", l, layer.z[j]), mo("="), sym("Σ", null, null),
+        sym("w", "ij", l), sym("a", "i", l - 1), layer.b ? mo("+") : "", layer.b ? sym("b", "j", l) : ""));
+      add(math(sym("z", String(j), l, layer.z[j]), mo("="), ...terms, mo("="),
+        num(layer.z[j], `z${l}[${j}]`)));
+      add(math(sym("a", String(j), l, layer.a[j]), mo("="), m("mi", {}, PHI[act]),
+        mo("("), num(layer.z[j], `z${l}[${j}]`), mo(")"), mo("="), num(layer.a[j], `a${l}[${j}]`)));
+      note(`Neuron ${j} of layer ${l} (click another neuron in the diagram to follow it): its ` +
+        `inputs ${l === 1 ? "are the point's features" : `are layer ${l - 1}'s activations`}, ` +
+        `each times its weight, plus the bias, make z; the activation ${act} turns z into a.`);
+      add(this.vectors([["z", layer.z, `z${l}`], ["a", layer.a, `a${l}`]], l));
+    } else if (stage.kind === "loss") {
+      this.title.textContent = `The loss: ${e.loss_name}`;
+      this.api.focus(null);
+      add(this.lossMath());
+      note("The loss measures how wrong the output is for this point; training lowers it.");
+    } else if (stage.kind === "output") {
+      this.title.textContent = "Backward: the output error δ";
+      this.api.focus({ layer: L, neuron: j });
+      add(this.outputErrorMath(layer, j));
+      note("δ = ∂L/∂z: how the loss changes as the output neuron's z changes. The backward " +
+        "pass carries it from right to left.");
+      add(this.vectors([["δ", layer.delta, `delta${l}`]], l));
+    } else if (stage.kind === "backward") {
+      const upper = e.layers[l];
+      this.title.textContent = `Backward: δ of layer ${l}`;
+      this.api.focus({ layer: l + 1, neuron: null, values: upper.W.map((r) => r.map((w, k) =>
+        w * upper.delta[k])), scale: 4 });
+      const terms = [];
+      upper.delta.forEach((d, k) => {
+        if (k) terms.push(mo("+"));
+        terms.push(row(num(d, `delta${l + 1}[${k}]`), mo("·"), num(upper.W[j][k], `W${l + 1}[${j},${k}]`)));
+      });
+      add(math(sym("δ", "j", l), mo("="), mo("("), sym("Σ", "k", null), sym("δ", "k", l + 1),
+        sym("w", "jk", l + 1), mo(")"), mo("·"), m("mi", {}, "φ′"), mo("("), sym("z", "j", l), mo(")")));
+      add(math(sym("δ", String(j), l, layer.delta[j]), mo("="), mo("("), ...terms, mo(")"), mo("·"),
+        num(layer.phi_prime[j], `phi_prime${l}[${j}]`), mo("="), num(layer.delta[j], `delta${l}[${j}]`)));
+      note(`Each neuron of layer ${l + 1} sends its δ back along its weight; the sum is scaled ` +
+        `by the slope of ${act} at z (${DERIVATIVE[act]}). A slope near 0 stops the ` +
+        "gradient: that is how gradients vanish.");
+      add(this.vectors([["φ′(z)", layer.phi_prime, `phi_prime${l}`], ["δ", layer.delta, `delta${l}`]], l));
+    } else if (stage.kind === "gradient") {
+      this.title.textContent = `Gradients of layer ${l}`;
+      this.api.focus({ layer: l, neuron: j, values: layer.dW, scale: 10 });
+      const i = 0;
+      add(math(mfrac(sym("∂L"), row(sym("∂w", "ij", l))), mo("="), sym("a", "i", l - 1), mo("·"), sym("δ", "j", l),
+        e.l2 ? mo("+") : "", e.l2 ? row(m("mn", {}, String(e.l2)), mo("·"), sym("w", "ij", l)) : "",
+        e.l1 ? mo("+") : "", e.l1 ? row(m("mn", {}, String(e.l1)), mo("·"), m("mi", {}, "sign"), mo("("), sym("w", "ij", l), mo(")")) : ""));
+      add(math(mfrac(sym("∂L"), row(sym("∂w", `${i}${j}`, l))), mo("="), num(layer.a_prev[i], `a${l - 1}[${i}]`),
+        mo("·"), num(layer.delta[j], `delta${l}[${j}]`), mo(e.l1 || e.l2 ? "+ …" : ""), mo("="),
+        num(layer.dW[i][j], `dW${l}[${i},${j}]`)));
+      if (layer.db) add(math(mfrac(sym("∂L"), row(sym("∂b", String(j), l))), mo("="), sym("δ", String(j), l), mo("="),
+        num(layer.db[j], `db${l}[${j}]`)));
+      note(`A weight's gradient is the activation at its start times the δ at its end. The ` +
+        "diagram shows them: colour the sign, thickness the size.");
+      add(this.matrix("∂L/∂W", layer.dW, `dW${l}`));
+    } else {
+      this.title.textContent = "The update: W ← W − η·∂L/∂W";
+      this.api.focus(null);
+      add(math(sym("w"), mo("←"), sym("w"), mo("−"), sym("η", null, null, e.learning_rate), mo("·"),
+        mfrac(sym("∂L"), sym("∂w")), mo(","), sym("η"), mo("="), num(e.learning_rate, "learning_rate")));
+      note(`Every weight and bias moves against its gradient, scaled by the learning rate. ` +
+        `This is plain gradient descent on this one point${e.optimizer !== "sgd" ? ` (the run ` +
+        `itself uses ${e.optimizer})` : ""}${e.dropout ? ", without dropout" : ""}. Apply it, ` +
+        "and the next frame shows exactly these weights.");
+      e.layers.forEach((lay, k) => {
+        const jj = this.neuron[k + 1] ?? 0;
+        add(this.updateTable(k + 1, lay, jj));
+      });
+    }
+  }
+
+  lossMath() {
+    const e = this.e;
+    const yh = e.y_hat;
+    const y = e.y;
+    const k = y.length;
+    const parts = [];
+    const name = e.loss_name;
+    if (name === "bce") {
+      parts.push(math(sym("L"), mo("="), mo("−"), mo("["), sym("y"), m("mi", {}, "log"), sym("ŷ"), mo("+"),
+        mo("("), m("mn", {}, "1"), mo("−"), sym("y"), mo(")"), m("mi", {}, "log"), mo("("), m("mn", {}, "1"),
+        mo("−"), sym("ŷ"), mo(")"), mo("]")));
+    } else if (name === "cross_entropy") {
+      parts.push(math(sym("L"), mo("="), mo("−"), sym("Σ", "c", null), sym("y", "c", null), m("mi", {}, "log"),
+        sym("ŷ", "c", null)));
+    } else if (name === "mse") {
+      parts.push(math(sym("L"), mo("="), mfrac(m("mn", {}, "1"), m("mn", {}, String(k))), sym("Σ"),
+        m("msup", {}, row(mo("("), sym("ŷ"), mo("−"), sym("y"), mo(")")), m("mn", {}, "2"))));
+    } else if (name === "sse") {
+      parts.push(math(sym("L"), mo("="), sym("Σ"),
+        m("msup", {}, row(mo("("), sym("ŷ"), mo("−"), sym("y"), mo(")")), m("mn", {}, "2"))));
+    } else {
+      parts.push(math(sym("L"), mo("="), m("mi", {}, "max"), mo("("), m("mn", {}, "0"), mo(","), mo("−"),
+        sym("t"), sym("z"), mo(")"), mo(","), sym("t"), mo("="), m("mn", {}, "2"), sym("y"), mo("−"), m("mn", {}, "1")));
+    }
+    const values = [];
+    yh.forEach((v, c) => {
+      if (c) values.push(mo(","));
+      values.push(num(v, `y_hat[${c}]`));
+    });
+    const targets = [];
+    y.forEach((v, c) => {
+      if (c) targets.push(mo(","));
+      targets.push(num(v, `y[${c}]`));
+    });
+    parts.push(math(sym("ŷ"), mo("="), ...values, mo(";"), sym("y"), mo("="), ...targets, mo(";"), sym("L"),
+      mo("="), num(e.loss, "loss")));
+    if (e.l1 || e.l2) {
+      const p = document.createElement("p");
+      p.textContent = `The loss includes the regularization penalty (l2/2)·ΣW² + l1·Σ|W| ` +
+        `(l2 = ${e.l2}, l1 = ${e.l1}).`;
+      parts.push(p);
+    }
+    const wrap = document.createElement("div");
+    wrap.append(...parts);
+    return wrap;
+  }
+
+  outputErrorMath(layer, j) {
+    const e = this.e;
+    const k = e.y.length;
+    const name = e.loss_name;
+    const pieces = [];
+    if (name === "bce" || name === "cross_entropy" || name === "perceptron") {
+      const scale = name === "bce" && k > 1 ? row(mfrac(m("mn", {}, "1"), m("mn", {}, String(k))), mo("·")) : "";
+      pieces.push(math(sym("δ", "j", e.layers.length), mo("="), scale, sym("ŷ", "j", null), mo("−"), sym("y", "j", null)));
+      pieces.push(math(sym("δ", String(j), e.layers.length, layer.delta[j]), mo("="), scale,
+        num(e.y_hat[j], `y_hat[${j}]`), mo("−"), num(e.y[j], `y[${j}]`), mo("="),
+        num(layer.delta[j], `delta${e.layers.length}[${j}]`)));
+      const p = document.createElement("p");
+      p.textContent = name === "perceptron" ? "The perceptron criterion's gradient is ŷ − y: " +
+        "zero when the point is right, ±1 when it is wrong." : `With ${e.output_activation} ` +
+        `and ${name}, the derivative of the activation cancels: δ is simply ŷ − y.`;
+      pieces.push(p);
+    } else {
+      const c = name === "mse" ? `2/${k}` : "2";
+      pieces.push(math(sym("δ", "j", e.layers.length), mo("="), m("mn", {}, c), mo("·"), mo("("), sym("ŷ", "j", null),
+        mo("−"), sym("y", "j", null), mo(")"), mo("·"), m("mi", {}, "φ′"), mo("("), sym("z", "j", null), mo(")")));
+      pieces.push(math(sym("δ", String(j), e.layers.length, layer.delta[j]), mo("="), m("mn", {}, c), mo("·"),
+        mo("("), num(e.y_hat[j], `y_hat[${j}]`), mo("−"), num(e.y[j], `y[${j}]`), mo(")"), mo("·"),
+        num(layer.phi_prime[j], `phi_prime${e.layers.length}[${j}]`), mo("="),
+        num(layer.delta[j], `delta${e.layers.length}[${j}]`)));
+    }
+    const wrap = document.createElement("div");
+    wrap.append(...pieces);
+    return wrap;
+  }
+
+  /** A small table of layer vectors. */
+  vectors(rows, l) {
+    const table = document.createElement("table");
+    table.className = "vectors";
+    const n = rows[0][1].length;
+    const head = document.createElement("tr");
+    head.innerHTML = `<th>layer ${l}</th>` + Array.from({ length: n }, (_, j) => `<th>${j}</th>`).join("");
+    table.appendChild(head);
+    for (const [label, values, key] of rows) {
+      const tr = document.createElement("tr");
+      tr.innerHTML = `<th>${label}</th>`;
+      values.forEach((v, j) => {
+        const td = document.createElement("td");
+        td.textContent = short(v);
+        td.dataset.key = `${key}[${j}]`;
+        td.dataset.value = String(v);
+        if (j === (this.neuron[l] ?? 0)) td.className = "hot";
+        tr.appendChild(td);
+      });
+      table.appendChild(tr);
+    }
+    return table;
+  }
+
+  matrix(label, M, key) {
+    const table = document.createElement("table");
+    table.className = "vectors";
+    const head = document.createElement("tr");
+    head.innerHTML = `<th>${label}</th>` + M[0].map((_, j) => `<th>→${j}</th>`).join("");
+    table.appendChild(head);
+    M.forEach((r, i) => {
+      const tr = document.createElement("tr");
+      tr.innerHTML = `<th>${i}→</th>`;
+      r.forEach((v, j) => {
+        const td = document.createElement("td");
+        td.textContent = short(v);
+        td.dataset.key = `${key}[${i},${j}]`;
+        td.dataset.value = String(v);
+        tr.appendChild(td);
+      });
+      table.appendChild(tr);
+    });
+    return table;
+  }
+
+  updateTable(l, layer, j) {
+    const table = document.createElement("table");
+    table.className = "vectors";
+    table.innerHTML = `<tr><th>layer ${l}, into neuron ${j}</th><th>before</th><th>∂L/∂w</th><th>after</th></tr>`;
+    const rows = layer.W.map((r, i) => [`w${i}${j}`, r[j], layer.dW[i][j], layer.W_after[i][j], `W${l}[${i},${j}]`]);
+    if (layer.b) rows.push([`b${j}`, layer.b[j], layer.db[j], layer.b_after[j], `b${l}[${j}]`]);
+    for (const [name, before, grad, after, key] of rows) {
+      const tr = document.createElement("tr");
+      tr.innerHTML = `<th>${name}</th>`;
+      for (const [v, k] of [[before, `before:${key}`], [grad, `grad:${key}`], [after, `after:${key}`]]) {
+        const td = document.createElement("td");
+        td.textContent = short(/** @type {number} */ (v));
+        td.dataset.key = /** @type {string} */ (k);
+        td.dataset.value = String(v);
+        tr.appendChild(td);
+      }
+      table.appendChild(tr);
+    }
+    return table;
+  }
+
+  async applyStep() {
+    const reply = await this.api.apply();
+    if (reply.type === "applied") {
+      this.applyButton.disabled = true;
+      this.title.textContent = "Applied: the network now has the weights shown as \"after\"";
+    }
+  }
+}
+
+function mfrac(a, b) {
+  return m("mfrac", {}, a, b);
+}
