@@ -125,6 +125,7 @@ class FrameJob:
     losses: np.ndarray  # the mini-batch losses since the last frame
     first_loss_step: int  # the step of losses[0]
     header: dict
+    compare: tuple | None = None  # (trainer, label, base label) of a run side by side
 
 
 def render(job):
@@ -185,6 +186,12 @@ def _render(job):
                 arrays[f"trace_{key}{l}"] = np.asarray(layer[key], np.float64)
     point = {"step": header["step"], "epoch": round(header["epoch_progress"], 4),
              **{k: v for k, v in metrics.items() if k != "penalty" and math.isfinite(v)}}
+    if job.compare is not None:
+        other, label, base = job.compare
+        cmp_metrics = probes.metrics(other)
+        header["compare"] = {"label": label, "base": base, "metrics": _finite(cmp_metrics)}
+        point.update({f"cmp_{k}": v for k, v in cmp_metrics.items()
+                      if k != "penalty" and math.isfinite(v)})
     return pack(_finite(header), arrays), point
 
 

@@ -80,12 +80,14 @@ class Session:
         self.frames_built = self.frames_skipped = 0
         self.log = []  # (step, command) of every applied change, for replay and export
         self.log_bytes, self.log_truncated = 0, False
+        self.compare = None  # {"label", "trainer"}: a second run in lockstep (a preset's)
         self._set_trainer(Trainer(config or Config()))
 
     # -- the trainer and what derives from it -----------------------------------------------
     def _set_trainer(self, trainer, data_changed=True):
         """Adopt a (new or rebuilt) trainer: reset pacing, probes and the chart history."""
         self.trainer = trainer
+        self.compare = None
         self.network_version += 1
         if data_changed:
             self.data_version += 1
@@ -127,6 +129,7 @@ class Session:
         self.push(frames.network_message(self))
 
     def _rebuilt(self, data_changed):
+        self.compare = None
         self.network_version += 1
         if data_changed:
             self.data_version += 1
@@ -256,8 +259,12 @@ class Session:
         return {"pending": n}
 
     def _cmd_reset(self, c):
+        compare = self.compare
         self.trainer.reset()
         self._after_rebuild(data_changed=False)
+        if compare is not None:
+            compare["trainer"].reset()
+            self.compare = compare
         return {"rebuilt": True}
 
     def _cmd_set(self, c):
@@ -269,6 +276,9 @@ class Session:
         if report.rebuilt:
             self._after_rebuild(report.data_changed)
         else:
+            if self.compare is not None:  # a live change applies to both runs
+                self.compare["trainer"].set(**{k: v for k, v in changes.items()
+                                               if k in report.changed})
             if report.changed:
                 self.schedule.append((self.trainer.step_count, "set", {
                     k: (_plain(getattr(before, k)), _plain(v)) for k, v in report.changed.items()}))
@@ -377,7 +387,15 @@ class Session:
             raise protocol.ProtocolError("invalid_value", f"{c.name!r} is not a preset",
                                          "name", c.name, "one of: " + ", ".join(PRESETS))
         self.state = State.PAUSED
-        self._set_trainer(Trainer(Config(**preset["config"])))
+        config = Config(**preset["config"])
+        self._set_trainer(Trainer(config))
+        self.compare = None
+        if preset.get("compare"):
+            other = config.replace(**preset["compare"])
+            self.compare = {"label": ", ".join(f"{k} {v}" for k, v in preset["compare"].items()),
+                            "base": ", ".join(f"{k} {getattr(config, k)}"
+                                              for k in preset["compare"]),
+                            "trainer": Trainer(other)}
         self.speed = preset.get("speed")
         return {"rebuilt": True, "preset": c.name}
 
@@ -495,6 +513,8 @@ class Session:
         if n == 0:
             return 0
         report = tr.step(n, max_seconds=budget)
+        if self.compare is not None and report.steps:
+            self.compare["trainer"].step(report.steps)  # the same steps, in lockstep
         if report.steps:
             self.step_losses.append(report.losses)
             self.loss_steps.append(tr.step_count)
@@ -562,6 +582,8 @@ class Session:
             sample=(self.selected, *tr.sample(self.selected)) if self.selected is not None
             else None,
             losses=losses, first_loss_step=first,
+            compare=(self.compare["trainer"], self.compare["label"], self.compare["base"])
+            if self.compare else None,
             header={"type": "frame", "seq": self.frames_built, "step": tr.step_count,
                     "epoch": tr.epoch, "epoch_progress": tr.epoch_progress,
                     "state": self.state.value, "command_seq": self.command_seq,
@@ -581,7 +603,9 @@ class Session:
         return job
 
     def rendered(self, job, point):
-        """Record a rendered frame's chart point (if it still belongs to this network)."""
+        """Record a rendered frame's chart point (if it still belongs to this network).
+
+        With a run side by side, the point carries its metrics too, prefixed cmp_."""
         if job.header["network_version"] == self.network_version:
             self.history.add(point)
 

@@ -45,6 +45,8 @@ export class Chart {
     this.batch = [];
     this.metric = "loss";
     this.log = false;
+    /** labels of a run side by side (a preset comparing two losses), or null */
+    this.compare = null;
     this.hoverX = null;
     this.dirty = true;
     canvas.addEventListener("mousemove", (e) => {
@@ -103,8 +105,17 @@ export class Chart {
     const ctx = /** @type {CanvasRenderingContext2D} */ (canvas.getContext("2d"));
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.clearRect(0, 0, W, H);
-    const series = SERIES[this.metric];
+    const series = [...SERIES[this.metric]];
     const pts = this.points;
+    const last = pts[pts.length - 1];
+    if (this.compare && last && Object.keys(last).some((k) => k.startsWith("cmp_"))) {
+      for (const s of SERIES[this.metric]) {
+        series.push({ ...s, key: `cmp_${s.key}`, alt: s.alt && `cmp_${s.alt}`,
+          label: `${s.label} (${this.compare.label})`, color: s.dash.length ? "#b34700" : "#e66101" });
+      }
+      series[0] = { ...series[0], label: `${series[0].label} (${this.compare.base})` };
+      series[1] = { ...series[1], label: `${series[1].label} (${this.compare.base})` };
+    }
     const value = (p, s) => p[s.key] ?? p[s.alt];
     const ys = [];
     for (const p of pts) for (const s of series) {

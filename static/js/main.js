@@ -249,8 +249,10 @@ const socket = new Connection(wsUrl, {
     boundary.setPlane(h.plane);
     network.setNetwork(state.net);
     inspector.setNetwork(state.net);
-    $("network-message").textContent = h.plane ? "" :
-      `${h.sizes[0]} inputs: this data is not 2-D, so neurons have no map over a plane`;
+    const side = Math.round(Math.sqrt(h.sizes[0]));
+    $("network-message").textContent = h.plane ? "" : side * side === h.sizes[0] && side >= 4
+      ? `${side}×${side} images: each first-layer neuron below is drawn as its incoming weights`
+      : `${h.sizes[0]} inputs: this data is not 2-D, so neurons have no map over a plane`;
     writeHash();
   },
   onData: (message) => {
@@ -315,6 +317,12 @@ function draw(frame) {
   }
   const point = { step: h.step, epoch: Math.round(h.epoch_progress * 1e4) / 1e4 };
   for (const [k, v] of Object.entries(m)) if (k !== "penalty" && typeof v === "number") point[k] = v;
+  chart.compare = h.compare ? { label: h.compare.label, base: h.compare.base } : null;
+  if (h.compare) {
+    for (const [k, v] of Object.entries(h.compare.metrics)) {
+      if (k !== "penalty" && typeof v === "number") point[`cmp_${k}`] = v;
+    }
+  }
   chart.add(point, h.losses);
   chart.flush();
 }

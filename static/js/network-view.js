@@ -63,6 +63,11 @@ export class NetworkView {
   /** The network's shape and input maps (a `network` message). */
   setNetwork(net) {
     this.net = net;
+    const gallery = document.getElementById("weight-gallery");
+    if (gallery) {
+      gallery.hidden = true;
+      gallery.textContent = "";
+    }
     this.frame = null;
     this.selected = null;
     this.layout();
@@ -127,7 +132,9 @@ export class NetworkView {
     const isInput = l === 0;
     const isOutput = l === net.sizes.length - 1;
     let canvas = null;
-    if (net.plane) {
+    const side = Math.round(Math.sqrt(net.sizes[0]));
+    net.image_side = !net.plane && side * side === net.sizes[0] && side >= 4 ? side : 0;
+    if (net.plane || (l === 1 && net.image_side)) {
       canvas = document.createElement("canvas");
       el.appendChild(canvas);
     }
@@ -215,6 +222,7 @@ export class NetworkView {
         if (node.canvas) paint(node.canvas, tiles.data, D, undefined, i * D * D);
       });
     }
+    if (net.image_side && A.W1) this.paintWeightImages(A.W1, net.image_side);
     const out = this.columns[this.columns.length - 1];
     const dead = A.dead?.data;
     for (let l = 1; l < this.columns.length; l++) {
@@ -241,6 +249,39 @@ export class NetworkView {
     for (const col of this.columns) for (const n of col) n.el.classList.remove("focus");
     if (focus && focus.neuron != null) this.columns[focus.layer]?.[focus.neuron]?.el.classList.add("focus");
     this.drawLinks(this.frame);
+  }
+
+  /**
+   * Image inputs (8×8 digits): each first-layer neuron drawn as its incoming weights, an
+   * image of what it looks for (blue: this pixel raises it, orange: lowers it).
+   */
+  paintWeightImages(W1, side) {
+    const n = W1.shape[1];
+    const gallery = document.getElementById("weight-gallery");
+    if (gallery) {
+      gallery.hidden = false;
+      if (gallery.children.length !== n) {
+        gallery.textContent = "";
+        for (let j = 0; j < n; j++) {
+          const c = document.createElement("canvas");
+          c.title = `hidden neuron ${j}: its ${side}×${side} incoming weights`;
+          gallery.appendChild(c);
+        }
+      }
+    }
+    let most = 1e-12;
+    for (let k = 0; k < W1.data.length; k++) most = Math.max(most, Math.abs(W1.data[k]));
+    const codes = new Uint8Array(side * side);
+    this.columns[1]?.forEach((node, j) => {
+      if (!node.canvas || j >= n) return;
+      for (let p = 0; p < side * side; p++) {
+        codes[p] = Math.round((W1.data[p * n + j] / most + 1) * 127.5);
+      }
+      paint(node.canvas, codes, side);
+      node.el.title = `neuron ${j}: its ${side}×${side} incoming weights`;
+      const big = gallery?.children[j];
+      if (big) paint(/** @type {HTMLCanvasElement} */ (big), codes, side);
+    });
   }
 
   drawLinks(frame) {
