@@ -89,9 +89,9 @@ def network_message(session):
         ranges = [probes.activation_range("linear", maps[:, j]) for j in range(maps.shape[1])]
         header["neuron_density"] = D
         header["feature_names"] = list(FEATURE_NAMES)
-        header["feature_ranges"] = [[-s, s] for s in ranges]
-        arrays["features"] = np.stack([probes.quantize(maps[:, j], -s, s)
-                                       for j, s in enumerate(ranges)]).reshape(
+        header["feature_ranges"] = [list(r) for r in ranges]
+        arrays["features"] = np.stack([probes.quantize(maps[:, j], *r)
+                                       for j, r in enumerate(ranges)]).reshape(
             len(ranges), D, D)
     return pack(header, arrays)
 
@@ -158,9 +158,9 @@ def _render(job):
         D = job.probe.neuron_density
         ranges = []
         for l, (layer, A) in enumerate(zip(net.layers, layers), start=1):
-            s = probes.activation_range(layer.activation.name, A)
-            ranges.append([-s, s])
-            arrays[f"tiles{l}"] = probes.quantize(A.T, -s, s).reshape(A.shape[1], D, D)
+            lo, hi = probes.activation_range(layer.activation.name, A)
+            ranges.append([lo, hi])
+            arrays[f"tiles{l}"] = probes.quantize(A.T, lo, hi).reshape(A.shape[1], D, D)
         header["tile_ranges"] = ranges
         Do = job.probe.output_density
         if output.shape[1] == 1:

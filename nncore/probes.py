@@ -86,14 +86,18 @@ def quantize(A, lo, hi):
 
 
 def activation_range(activation, A):
-    """The symmetric range [−s, s] a layer's maps are quantised on.
+    """(lo, hi) a layer's maps are quantised on; their middle is drawn as neutral.
 
-    Bounded activations use their natural range (s = 1), so colours mean the same in every
-    frame; unbounded ones use the layer's largest |a|, at least 1.
+    Bounded activations use their natural range (tanh [−1, 1]; sigmoid, step and softmax
+    [0, 1], so ½ is neutral as on the output plot), and colours mean the same in every frame;
+    unbounded ones use [−s, s] with s the layer's largest |a|, at least 1.
     """
-    if activation in ("tanh", "sigmoid", "step", "softmax"):
-        return 1.0
-    return max(1.0, float(np.abs(A).max()) if A.size else 1.0)
+    if activation == "tanh":
+        return -1.0, 1.0
+    if activation in ("sigmoid", "step", "softmax"):
+        return 0.0, 1.0
+    s = max(1.0, float(np.abs(A).max()) if A.size else 1.0)
+    return -s, s
 
 
 # -- metrics -----------------------------------------------------------------------------------

@@ -4,9 +4,11 @@
  * the neuron's activation over the input plane; links coloured by the weight's sign and
  * thickened by |w|, redrawn every frame; a bias square per neuron.
  *
- * Tiles are small canvases (one putImageData each). Links are drawn on one canvas, batched by
- * colour and width, so a 6×8 network costs about twenty strokes a frame; hovering finds the
- * nearest link from sampled curve points. Hover a link or a bias to read it, click to edit
+ * All tiles are drawn into one canvas (each through a small scratch canvas, scaled), and all
+ * links into another, batched by colour and width: a 6×8 network costs one canvas layer for
+ * its 49 tiles and about twenty strokes for its links. (A canvas per neuron made Chromium
+ * spend most of each frame compositing.) Hovering finds the nearest link from sampled curve
+ * points. Hover a link or a bias to read it, click to edit
  * it, click a neuron to inspect it, hover a neuron to show it large in the output plot.
  */
 
@@ -20,7 +22,7 @@ const MAX_DRAWN_INPUTS = 16; // wider inputs (digits) are drawn as one block
 
 /**
  * @typedef {{x: number, y: number, size: number, layer: number, index: number,
- *            el: HTMLElement, canvas: HTMLCanvasElement | null, bias: HTMLElement | null}} Node
+ *            el: HTMLElement, tile: boolean, bias: HTMLElement | null, last: any}} Node
  * @typedef {{l: number, i: number, j: number, pts: number[]}} Link
  */
 
@@ -39,6 +41,10 @@ export class NetworkView {
     this.canvas.style.width = "100%";
     this.canvas.style.height = "100%";
     container.appendChild(this.canvas);
+    this.tiles = document.createElement("canvas");
+    this.tiles.className = "tiles";
+    container.appendChild(this.tiles);
+    this.scratch = document.createElement("canvas");
     this.tooltip = document.createElement("div");
     this.tooltip.className = "tooltip";
     this.tooltip.hidden = true;
@@ -84,6 +90,8 @@ export class NetworkView {
     const dpr = window.devicePixelRatio || 1;
     this.canvas.width = Math.round(W * dpr);
     this.canvas.height = Math.round(H * dpr);
+    this.tiles.width = this.canvas.width;
+    this.tiles.height = this.canvas.height;
     this.scale = dpr;
     const sizes = net.sizes;
     const inputsDrawn = Math.min(sizes[0], MAX_DRAWN_INPUTS);
@@ -131,13 +139,10 @@ export class NetworkView {
     const net = this.net;
     const isInput = l === 0;
     const isOutput = l === net.sizes.length - 1;
-    let canvas = null;
     const side = Math.round(Math.sqrt(net.sizes[0]));
     net.image_side = !net.plane && side * side === net.sizes[0] && side >= 4 ? side : 0;
-    if (net.plane || (l === 1 && net.image_side)) {
-      canvas = document.createElement("canvas");
-      el.appendChild(canvas);
-    }
+    const tile = Boolean(net.plane || (l === 1 && net.image_side));
+    if (!tile) el.classList.add("plain");
     if (isInput) {
       el.title = net.sizes[0] > MAX_DRAWN_INPUTS && i === MAX_DRAWN_INPUTS - 1
         ? `${net.sizes[0] - MAX_DRAWN_INPUTS + 1} more inputs` : (net.input_labels?.[i] ?? "");
@@ -160,7 +165,7 @@ export class NetworkView {
     el.addEventListener("mouseenter", () => this.cb.onHoverNeuron(l, i));
     el.addEventListener("mouseleave", () => this.cb.onHoverNeuron(null, null));
     this.container.appendChild(el);
-    return { x, y, size, layer: l, index: i, el, canvas, bias };
+    return { x, y, size, layer: l, index: i, el, tile, bias, last: null };
   }
 
   addLayerControls(stepX, marginX, size, top, H) {
@@ -204,7 +209,7 @@ export class NetworkView {
     const D = net.neuron_density;
     this.columns[0].forEach((node, i) => {
       const k = net.feature_names.indexOf(net.input_names[i]);
-      if (node.canvas && k >= 0) paint(node.canvas, net.features.data, D, undefined, k * D * D);
+      if (node.tile && k >= 0) this.paintTile(node, net.features.data, D, k * D * D);
     });
   }
 
@@ -219,7 +224,7 @@ export class NetworkView {
       if (!tiles) continue;
       const D = tiles.shape[1];
       this.columns[l].forEach((node, i) => {
-        if (node.canvas) paint(node.canvas, tiles.data, D, undefined, i * D * D);
+        if (node.tile) this.paintTile(node, tiles.data, D, i * D * D);
       });
     }
     if (net.image_side && A.W1) this.paintWeightImages(A.W1, net.image_side);
@@ -273,11 +278,11 @@ export class NetworkView {
     for (let k = 0; k < W1.data.length; k++) most = Math.max(most, Math.abs(W1.data[k]));
     const codes = new Uint8Array(side * side);
     this.columns[1]?.forEach((node, j) => {
-      if (!node.canvas || j >= n) return;
+      if (!node.tile || j >= n) return;
       for (let p = 0; p < side * side; p++) {
         codes[p] = Math.round((W1.data[p * n + j] / most + 1) * 127.5);
       }
-      paint(node.canvas, codes, side);
+      this.paintTile(node, codes.slice(), side, 0);
       node.el.title = `neuron ${j}: its ${side}×${side} incoming weights`;
       const big = gallery?.children[j];
       if (big) paint(/** @type {HTMLCanvasElement} */ (big), codes, side);
@@ -425,9 +430,26 @@ export class NetworkView {
     this.selected = null;
   }
 
-  /** The tile canvas of a neuron (for showing it large), or null. */
+  /**
+   * Draw a D×D map of 8-bit codes into a neuron's place on the shared tiles canvas.
+   * @param {Node} node @param {ArrayLike<number>} codes @param {number} D @param {number} offset
+   */
+  paintTile(node, codes, D, offset) {
+    paint(this.scratch, codes, D, undefined, offset);
+    const ctx = /** @type {CanvasRenderingContext2D} */ (this.tiles.getContext("2d"));
+    ctx.setTransform(this.scale, 0, 0, this.scale, 0, 0);
+    ctx.imageSmoothingEnabled = true;
+    ctx.drawImage(this.scratch, node.x, node.y, node.size, node.size);
+    node.last = { codes, D, offset };
+  }
+
+  /** A canvas of a neuron's last map (for showing it large), or null. */
   tileCanvas(l, i) {
-    return this.columns[l]?.[i]?.canvas ?? null;
+    const last = this.columns[l]?.[i]?.last;
+    if (!last) return null;
+    const c = document.createElement("canvas");
+    paint(c, last.codes, last.D, undefined, last.offset);
+    return c;
   }
 }
 
