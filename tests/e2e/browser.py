@@ -1,0 +1,35 @@
+"""Headless Chromium for the browser tests: Debian's /usr/bin/chromium through Playwright.
+
+Never `playwright install`: it downloads a browser, and these machines have no internet.
+Without Chromium the browser tests skip, except where NNPLAY_REQUIRE_BROWSER=1 (CI), where
+they fail: a browser test that silently skipped in CI would prove nothing.
+"""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                 "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+
+
+def chromium_path():
+    """The Chromium binary, or a skip (a failure when NNPLAY_REQUIRE_BROWSER=1)."""
+    for candidate in (os.environ.get("NNPLAY_CHROMIUM"), "/usr/bin/chromium",
+                      shutil.which("chromium"), shutil.which("chromium-browser")):
+        if candidate and Path(candidate).exists():
+            return candidate
+    message = ("Chromium is missing: apt-get install -y chromium (or set NNPLAY_CHROMIUM); "
+               ".ci/run installs it")
+    if os.environ.get("NNPLAY_REQUIRE_BROWSER") == "1":
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+def launch(playwright):
+    return playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
