@@ -37,32 +37,30 @@ def shot(page, name):
     print("wrote", OUT / f"{name}.png")
 
 
+def trained(browser, url, steps):
+    """A page on `url`, trained for `steps` steps and paused."""
+    page = open_page(browser, url)
+    page.keyboard.press(" ")
+    wait_step(page, steps)
+    page.keyboard.press(" ")
+    page.wait_for_timeout(400)
+    return page
+
+
 def main():
     with running("--max-sessions", "20") as server, sync_playwright() as p:
         browser = launch(p)
         # The default page: TensorFlow Playground's default, trained for a moment.
-        page = open_page(browser, server.url)
-        page.keyboard.press(" ")
-        wait_step(page, 3000)
-        page.keyboard.press(" ")
-        page.wait_for_timeout(400)
+        page = trained(browser, server.url, 3000)
         shot(page, "default")
         page.close()
         # A 6×8 network on the spiral, mid-training.
-        page = open_page(browser, server.url + "#dataset=spiral&hidden_layers=8,8,8,8,8,8"
-                         "&features=x1,x2,sinx1,sinx2&learning_rate=0.01")
-        page.keyboard.press(" ")
-        wait_step(page, 15000)
-        page.keyboard.press(" ")
-        page.wait_for_timeout(400)
+        page = trained(browser, server.url + "#dataset=spiral&hidden_layers=8,8,8,8,8,8"
+                       "&features=x1,x2,sinx1,sinx2&learning_rate=0.01", 15000)
         shot(page, "spiral-6x8")
         page.close()
         # The step-through on the XOR preset, at the backward pass.
-        page = open_page(browser, server.url + "#preset=xor_two_hidden")
-        page.keyboard.press(" ")
-        wait_step(page, 2000)
-        page.keyboard.press(" ")
-        page.wait_for_timeout(300)
+        page = trained(browser, server.url + "#preset=xor_two_hidden", 2000)
         page.evaluate("window.nnplay.act({type: 'select_sample', index: 1})")
         page.evaluate("window.nnplay.state.selected = 1")
         page.keyboard.press("e")
@@ -74,19 +72,12 @@ def main():
         shot(page, "step-through")
         page.close()
         # Two presets: the loss comparison, and the digits.
-        page = open_page(browser, server.url + "#preset=mse_vs_cross_entropy")
-        page.keyboard.press(" ")
-        wait_step(page, 1500)
-        page.keyboard.press(" ")
+        page = trained(browser, server.url + "#preset=mse_vs_cross_entropy", 1500)
         page.select_option("#chart-metric", "score")
         page.wait_for_timeout(400)
         shot(page, "preset-mse-vs-cross-entropy")
         page.close()
-        page = open_page(browser, server.url + "#preset=digits")
-        page.keyboard.press(" ")
-        wait_step(page, 3000)
-        page.keyboard.press(" ")
-        page.wait_for_timeout(400)
+        page = trained(browser, server.url + "#preset=digits", 3000)
         shot(page, "preset-digits")
         page.close()
         browser.close()

@@ -77,7 +77,10 @@ export class Chart {
     const last = this.points[this.points.length - 1];
     if (last && last.step === point.step) this.points[this.points.length - 1] = point;
     else if (!last || point.step > last.step) this.points.push(point);
-    else this.points = [point]; // the run restarted
+    else { // the run restarted: its old mini-batch losses go too
+      this.points = [point];
+      this.batch = [];
+    }
     this.points = thin(this.points);
     for (let i = 0; i < losses.steps.length; i++) {
       const v = losses.values[i];

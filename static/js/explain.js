@@ -333,10 +333,7 @@ export class Explainer {
       const tr = document.createElement("tr");
       tr.innerHTML = `<th>${label}</th>`;
       values.forEach((v, j) => {
-        const td = document.createElement("td");
-        td.textContent = short(v);
-        td.dataset.key = `${key}[${j}]`;
-        td.dataset.value = String(v);
+        const td = cell(v, `${key}[${j}]`);
         if (j === (this.neuron[l] ?? 0)) td.className = "hot";
         tr.appendChild(td);
       });
@@ -354,13 +351,7 @@ export class Explainer {
     M.forEach((r, i) => {
       const tr = document.createElement("tr");
       tr.innerHTML = `<th>${i}→</th>`;
-      r.forEach((v, j) => {
-        const td = document.createElement("td");
-        td.textContent = short(v);
-        td.dataset.key = `${key}[${i},${j}]`;
-        td.dataset.value = String(v);
-        tr.appendChild(td);
-      });
+      r.forEach((v, j) => tr.appendChild(cell(v, `${key}[${i},${j}]`)));
       table.appendChild(tr);
     });
     return table;
@@ -375,13 +366,7 @@ export class Explainer {
     for (const [name, before, grad, after, key] of rows) {
       const tr = document.createElement("tr");
       tr.innerHTML = `<th>${name}</th>`;
-      for (const [v, k] of [[before, `before:${key}`], [grad, `grad:${key}`], [after, `after:${key}`]]) {
-        const td = document.createElement("td");
-        td.textContent = short(/** @type {number} */ (v));
-        td.dataset.key = /** @type {string} */ (k);
-        td.dataset.value = String(v);
-        tr.appendChild(td);
-      }
+      tr.append(cell(before, `before:${key}`), cell(grad, `grad:${key}`), cell(after, `after:${key}`));
       table.appendChild(tr);
     }
     return table;
@@ -394,6 +379,15 @@ export class Explainer {
       this.title.textContent = "Applied: the network now has the weights shown as \"after\"";
     }
   }
+}
+
+/** A table cell with a number: rounded on screen, exact in data-value. */
+function cell(v, key) {
+  const td = document.createElement("td");
+  td.textContent = short(v);
+  td.dataset.key = key;
+  td.dataset.value = String(v);
+  return td;
 }
 
 function mfrac(a, b) {

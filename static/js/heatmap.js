@@ -17,12 +17,7 @@ const DIVERGING = divergingTable();
  * @param {number} [offset]  where this map starts in `codes`
  */
 export function paint(canvas, codes, D, table = DIVERGING, offset = 0) {
-  if (canvas.width !== D || canvas.height !== D) {
-    canvas.width = D;
-    canvas.height = D;
-  }
-  const ctx = /** @type {CanvasRenderingContext2D} */ (canvas.getContext("2d"));
-  const image = ctx.createImageData(D, D);
+  const [ctx, image] = imageFor(canvas, D);
   const px = image.data;
   for (let i = 0, n = D * D; i < n; i++) {
     const q = codes[offset + i] * 4;
@@ -45,12 +40,7 @@ export function paint(canvas, codes, D, table = DIVERGING, offset = 0) {
  * @param {boolean} [discrete]  full colour regardless of confidence
  */
 export function paintClasses(canvas, classes, confidence, D, nClasses, discrete = false) {
-  if (canvas.width !== D || canvas.height !== D) {
-    canvas.width = D;
-    canvas.height = D;
-  }
-  const ctx = /** @type {CanvasRenderingContext2D} */ (canvas.getContext("2d"));
-  const image = ctx.createImageData(D, D);
+  const [ctx, image] = imageFor(canvas, D);
   const px = image.data;
   /** @type {Map<number, number[]>} */
   const cache = new Map();
@@ -68,6 +58,20 @@ export function paintClasses(canvas, classes, confidence, D, nClasses, discrete 
     px[j + 3] = 255;
   }
   ctx.putImageData(image, 0, 0);
+}
+
+/**
+ * A D×D canvas (resized only when it must be) and a fresh ImageData for it.
+ * @param {HTMLCanvasElement} canvas @param {number} D
+ * @returns {[CanvasRenderingContext2D, ImageData]}
+ */
+function imageFor(canvas, D) {
+  if (canvas.width !== D || canvas.height !== D) {
+    canvas.width = D;
+    canvas.height = D;
+  }
+  const ctx = /** @type {CanvasRenderingContext2D} */ (canvas.getContext("2d"));
+  return [ctx, ctx.createImageData(D, D)];
 }
 
 /** A table whose codes below and above the middle snap to the two ends (discretized output). */

@@ -257,6 +257,11 @@ const socket = new Connection(wsUrl, {
   },
   onData: (message) => {
     state.data = message;
+    if (message.header.dataset !== state.config.dataset) { // e.g. a CSV made it "custom"
+      state.config.dataset = message.header.dataset;
+      controls.setConfig(state.config);
+      writeHash();
+    }
     boundary.setData(message);
     tables.setData(message, message.header.input_names.map((n) => schema.features[n] ?? n));
     drawClassButtons();
@@ -444,6 +449,7 @@ async function loadCsv(file) {
   const reply = await act({ type: "load_csv", text: await file.text() });
   $("data-message").textContent = reply.type === "error" ? `${file.name}: ${describe(reply)}`
     : `${file.name}: ${reply.count} points, ${reply.inputs} inputs`;
+  $("data-message").classList.toggle("ok", reply.type !== "error");
 }
 
 $("play").addEventListener("click", togglePlay);
@@ -525,7 +531,10 @@ $("state-input").addEventListener("change", async (e) => {
     return;
   }
   const reply = await act({ type: "import", state: parsed });
-  if (reply.type === "applied") toast(`loaded ${file.name}: step ${reply.step}`, "info", 3000);
+  if (reply.type === "applied") {
+    chart.reset(Array.isArray(parsed.history) ? parsed.history : []);
+    toast(`loaded ${file.name}: step ${reply.step}`, "info", 3000);
+  }
 });
 $("preset").addEventListener("change", async (e) => {
   const name = e.target.value;
@@ -572,6 +581,7 @@ $("help-button").addEventListener("click", () => $("shortcuts").showModal());
 document.addEventListener("keydown", (e) => {
   const target = /** @type {HTMLElement} */ (e.target);
   if (target.matches("input, select, textarea") || e.ctrlKey || e.metaKey || e.altKey) return;
+  if (document.querySelector("dialog[open]")) return; // the dialog handles its own keys
   const walking = openTab === "explain" && explainer.active;
   const keys = {
     " ": togglePlay, ArrowRight: walking ? () => explainer.go(explainer.at + 1) : stepOnce,

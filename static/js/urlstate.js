@@ -7,7 +7,8 @@
  */
 
 /**
- * @typedef {{name: string, type: string, default: any}} Field
+ * @typedef {{name: string, type: string, default: any, choices?: string[], min?: number,
+ *            max?: number, max_length?: number}} Field
  */
 
 /**
@@ -26,28 +27,39 @@ function encodeValue(value, field) {
  */
 function decodeValue(text, field) {
   const fail = () => {
-    throw new Error(`${field.name}=${JSON.stringify(text)} in the link is not valid`);
+    const allowed = field.choices ? `: choose one of ${field.choices.join(", ")}`
+      : field.min != null ? `: allowed ${field.min} to ${field.max}` : "";
+    throw new Error(`${field.name}=${JSON.stringify(text)} in the link is not valid${allowed}`);
   };
+  const inRange = (v) => (field.min == null || v >= field.min) && (field.max == null || v <= field.max);
+  const choice = (v) => !field.choices || field.choices.includes(v);
   switch (field.type) {
     case "int": {
-      if (!/^-?\d+$/.test(text)) fail();
+      if (!/^-?\d+$/.test(text) || !inRange(parseInt(text, 10))) fail();
       return parseInt(text, 10);
     }
     case "float": {
       const v = Number(text);
-      if (text.trim() === "" || !Number.isFinite(v)) fail();
+      if (text.trim() === "" || !Number.isFinite(v) || !inRange(v)) fail();
       return v;
     }
     case "bool":
       if (text !== "true" && text !== "false") fail();
       return text === "true";
-    case "int_list":
+    case "int_list": {
       if (text === "") return [];
       if (!/^\d+(,\d+)*$/.test(text)) fail();
-      return text.split(",").map((s) => parseInt(s, 10));
-    case "choice_list":
-      return text === "" ? [] : text.split(",");
+      const list = text.split(",").map((s) => parseInt(s, 10));
+      if (!list.every(inRange) || (field.max_length != null && list.length > field.max_length)) fail();
+      return list;
+    }
+    case "choice_list": {
+      const list = text === "" ? [] : text.split(",");
+      if (!list.every(choice)) fail();
+      return list;
+    }
     default:
+      if (!choice(text)) fail();
       return text;
   }
 }
