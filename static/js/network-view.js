@@ -4,11 +4,11 @@
  * the neuron's activation over the input plane; links coloured by the weight's sign and
  * thickened by |w|, redrawn every frame; a bias square per neuron.
  *
- * All tiles are drawn into one canvas (each through a small scratch canvas, scaled), and all
- * links into another, batched by colour and width: a 6×8 network costs one canvas layer for
- * its 49 tiles and about twenty strokes for its links. (A canvas per neuron made Chromium
- * spend most of each frame compositing.) Hovering finds the nearest link from sampled curve
- * points. Hover a link or a bias to read it, click to edit
+ * Links and tiles share one canvas: the links, batched by colour and width (about twenty
+ * strokes for a 6×8 network), then every tile, each kept in a small canvas outside the page
+ * and scaled into place. A canvas per neuron in the page made Chromium spend most of each
+ * frame compositing; one canvas is one layer. Hovering finds the nearest link from sampled
+ * curve points. Hover a link or a bias to read it, click to edit
  * it, click a neuron to inspect it, hover a neuron to show it large in the output plot.
  */
 
@@ -22,7 +22,8 @@ const MAX_DRAWN_INPUTS = 16; // wider inputs (digits) are drawn as one block
 
 /**
  * @typedef {{x: number, y: number, size: number, layer: number, index: number,
- *            el: HTMLElement, tile: boolean, bias: HTMLElement | null, last: any}} Node
+ *            el: HTMLElement, tile: boolean, bias: HTMLElement | null, last: any,
+ *            img: HTMLCanvasElement | null}} Node
  * @typedef {{l: number, i: number, j: number, pts: number[]}} Link
  */
 
@@ -41,10 +42,6 @@ export class NetworkView {
     this.canvas.style.width = "100%";
     this.canvas.style.height = "100%";
     container.appendChild(this.canvas);
-    this.tiles = document.createElement("canvas");
-    this.tiles.className = "tiles";
-    container.appendChild(this.tiles);
-    this.scratch = document.createElement("canvas");
     this.tooltip = document.createElement("div");
     this.tooltip.className = "tooltip";
     this.tooltip.hidden = true;
@@ -90,8 +87,6 @@ export class NetworkView {
     const dpr = window.devicePixelRatio || 1;
     this.canvas.width = Math.round(W * dpr);
     this.canvas.height = Math.round(H * dpr);
-    this.tiles.width = this.canvas.width;
-    this.tiles.height = this.canvas.height;
     this.scale = dpr;
     const sizes = net.sizes;
     const inputsDrawn = Math.min(sizes[0], MAX_DRAWN_INPUTS);
@@ -165,7 +160,8 @@ export class NetworkView {
     el.addEventListener("mouseenter", () => this.cb.onHoverNeuron(l, i));
     el.addEventListener("mouseleave", () => this.cb.onHoverNeuron(null, null));
     this.container.appendChild(el);
-    return { x, y, size, layer: l, index: i, el, tile, bias, last: null };
+    return { x, y, size, layer: l, index: i, el, tile, bias, last: null,
+      img: tile ? document.createElement("canvas") : null };
   }
 
   addLayerControls(stepX, marginX, size, top, H) {
@@ -328,6 +324,7 @@ export class NetworkView {
       ctx.stroke();
     }
     ctx.globalAlpha = 1;
+    this.drawTiles(ctx);
   }
 
   /** @param {MouseEvent} e @returns {Link | null} */
@@ -431,16 +428,23 @@ export class NetworkView {
   }
 
   /**
-   * Draw a D×D map of 8-bit codes into a neuron's place on the shared tiles canvas.
+   * Paint a D×D map of 8-bit codes into a neuron's own (off-page) tile canvas; `drawLinks`
+   * then scales every tile into place on the shared canvas.
    * @param {Node} node @param {ArrayLike<number>} codes @param {number} D @param {number} offset
    */
   paintTile(node, codes, D, offset) {
-    paint(this.scratch, codes, D, undefined, offset);
-    const ctx = /** @type {CanvasRenderingContext2D} */ (this.tiles.getContext("2d"));
-    ctx.setTransform(this.scale, 0, 0, this.scale, 0, 0);
-    ctx.imageSmoothingEnabled = true;
-    ctx.drawImage(this.scratch, node.x, node.y, node.size, node.size);
+    if (node.img) paint(node.img, codes, D, undefined, offset);
     node.last = { codes, D, offset };
+  }
+
+  /** The tiles, scaled into place over the links. @param {CanvasRenderingContext2D} ctx */
+  drawTiles(ctx) {
+    ctx.imageSmoothingEnabled = true;
+    for (const col of this.columns) {
+      for (const node of col) {
+        if (node.img && node.last) ctx.drawImage(node.img, node.x, node.y, node.size, node.size);
+      }
+    }
   }
 
   /** A canvas of a neuron's last map (for showing it large), or null. */
