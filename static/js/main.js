@@ -31,6 +31,7 @@ const state = {
   selected: /** @type {number | null} */ (null),
   extra: /** @type {Record<string, string>} */ ({}),
   hashApplied: false,
+  ready: false, // true once the session is set up as the URL asks
 };
 const stats = { received: 0, drawn: 0, drawMs: 0, maxDrawMs: 0, rafs: 0, bytes: 0, errors: 0 };
 
@@ -234,6 +235,7 @@ const socket = new Connection(wsUrl, {
       toast("reconnected: the session carried on where it was", "info", 2500);
     }
     writeHash();
+    state.ready = true;
   },
   onNetwork: (message) => {
     const h = message.header;

@@ -36,7 +36,8 @@ class Page:
 
     def open(self, hash_=""):
         self.page.goto(self.server.url + hash_)
-        self.page.wait_for_function("window.nnplay && window.nnplay.state.net !== null")
+        self.page.wait_for_function("window.nnplay && window.nnplay.state.ready && "
+                                    "window.nnplay.state.net !== null")
         self.wait_frame()
         return self
 
