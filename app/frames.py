@@ -139,7 +139,7 @@ def render(job):
 
 def _render(job):
     net, header = job.net, dict(job.header)
-    metrics, dead, confusion = probes.evaluate(job)
+    metrics, dead, confusion = probes.evaluate(job, np.float32)
     if len(job.losses):
         steps, values = probes.thin(job.losses, LOSS_POINTS_PER_FRAME)
         losses = {"steps": (steps + job.first_loss_step).tolist(), "values": values.tolist()}

@@ -78,6 +78,7 @@ class Session:
         self.rate_tokens = float(settings.message_burst)
         self.rate_time = time.monotonic()
         self.frames_built = self.frames_skipped = 0
+        self.train_seconds = self.frame_seconds = 0.0  # where this session's CPU time went
         self.log = []  # (step, command) of every applied change, for replay and export
         self.log_bytes, self.log_truncated = 0, False
         self.compare = None  # {"label", "trainer"}: a second run in lockstep (a preset's)
@@ -512,6 +513,7 @@ class Session:
         self.last_tick = now
         if n == 0:
             return 0
+        started = time.perf_counter()
         report = tr.step(n, max_seconds=budget)
         if self.compare is not None and report.steps:
             self.compare["trainer"].step(report.steps)  # the same steps, in lockstep
@@ -532,6 +534,7 @@ class Session:
             self.state = State.DIVERGED
             self.urgent = True
             self.push({"type": "diverged", **_jsonable(report.diverged)})
+        self.train_seconds += time.perf_counter() - started
         return report.steps
 
     def seconds_until_work(self):
@@ -611,9 +614,11 @@ class Session:
 
     def frame(self):
         """Snapshot and render the next frame here, in this thread (binary)."""
+        started = time.perf_counter()
         job = self.snapshot()
         message, point = frames.render(job)
         self.rendered(job, point)
+        self.frame_seconds += time.perf_counter() - started
         return message
 
     # -- lifetime ---------------------------------------------------------------------------

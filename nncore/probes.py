@@ -101,8 +101,10 @@ def activation_range(activation, A):
 
 
 # -- metrics -----------------------------------------------------------------------------------
-def evaluate(trainer):
-    """Everything measured on the data, from one float64 pass over every point.
+def evaluate(trainer, dtype=None):
+    """Everything measured on the data, from one pass over every point (in `dtype`: the
+    network's own by default; frames use float32, whose tanh is ~6× faster, as display needs
+    no more than 7 significant digits).
 
     Returns (metrics, dead, confusion): the metrics of `metrics`, each hidden layer's dead
     fraction on the training points (see `dead_fractions`), and the test confusion matrix
@@ -114,7 +116,8 @@ def evaluate(trainer):
     n_train = len(data.train)
     if len(data.y) == 0:
         return out, np.zeros(len(net.layers) - 1), None
-    layers = net.infer(trainer.X_eval)
+    X = trainer.X_eval if dtype is None else trainer.X_eval.astype(dtype)
+    layers = net.infer(X, dtype)
     Z, A = layers[-1]
     confusion = None
     for part, cut in (("train", slice(0, n_train)), ("test", slice(n_train, None))):
