@@ -301,18 +301,18 @@ function draw(frame) {
     state.session = h.state;
     setPlayButton();
   }
-  $("epoch-count").textContent = String(h.epoch).padStart(6, "0").replace(/(\d{3})$/, ",$1");
-  $("step-count").textContent = h.step.toLocaleString("en-US");
-  $("sps").textContent = Math.round(h.steps_per_second).toLocaleString("en-US");
+  setText("epoch-count", String(h.epoch).padStart(6, "0").replace(/(\d{3})$/, ",$1"));
+  setText("step-count", h.step.toLocaleString("en-US"));
+  setText("sps", Math.round(h.steps_per_second).toLocaleString("en-US"));
   const m = h.metrics;
-  $("test-loss").textContent = number(m.test_loss);
-  $("train-loss").textContent = number(m.train_loss);
+  setText("test-loss", number(m.test_loss));
+  setText("train-loss", number(m.train_loss));
   if ("test_accuracy" in m || "train_accuracy" in m) {
-    $("test-score-label").textContent = "Test accuracy";
-    $("test-score").textContent = percent(m.test_accuracy ?? m.train_accuracy);
+    setText("test-score-label", "Test accuracy");
+    setText("test-score", percent(m.test_accuracy ?? m.train_accuracy));
   } else {
-    $("test-score-label").textContent = "Test R²";
-    $("test-score").textContent = number(m.test_r2 ?? m.train_r2);
+    setText("test-score-label", "Test R²");
+    setText("test-score", number(m.test_r2 ?? m.train_r2));
   }
   if (state.net && h.network_version === state.net.version) {
     network.update(frame);
@@ -332,6 +332,12 @@ function draw(frame) {
   }
   chart.add(point, h.losses);
   chart.flush();
+}
+
+/** Set an element's text only when it changes: an unchanged write still costs a repaint. */
+function setText(id, text) {
+  const el = $(id);
+  if (el.textContent !== text) el.textContent = text;
 }
 
 function number(v) {
@@ -359,7 +365,7 @@ function loop() {
   }
   const now = performance.now();
   if (now - second >= 1000) {
-    $("fps").textContent = String(drawnThisSecond);
+    setText("fps", String(drawnThisSecond));
     drawnThisSecond = 0;
     second = now;
   }

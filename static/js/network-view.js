@@ -4,11 +4,12 @@
  * the neuron's activation over the input plane; links coloured by the weight's sign and
  * thickened by |w|, redrawn every frame; a bias square per neuron.
  *
- * Links and tiles share one canvas: the links, batched by colour and width (about twenty
- * strokes for a 6×8 network), then every tile, each kept in a small canvas outside the page
- * and scaled into place. A canvas per neuron in the page made Chromium spend most of each
- * frame compositing; one canvas is one layer. Hovering finds the nearest link from sampled
- * curve points. Hover a link or a bias to read it, click to edit
+ * Two canvases: one for the links, batched by colour and width (about twenty strokes for a
+ * 6×8 network) and redrawn only when some link changes its colour or width step, since
+ * rasterising hundreds of thick curves costs Chromium ~10 ms; and one for the tiles, each
+ * kept in a small canvas outside the page and scaled into place every frame. (A canvas per
+ * neuron made Chromium spend most of each frame compositing.) Hovering finds the nearest link
+ * from sampled curve points. Hover a link or a bias to read it, click to edit
  * it, click a neuron to inspect it, hover a neuron to show it large in the output plot.
  */
 
@@ -42,6 +43,11 @@ export class NetworkView {
     this.canvas.style.width = "100%";
     this.canvas.style.height = "100%";
     container.appendChild(this.canvas);
+    this.tiles = document.createElement("canvas");
+    this.tiles.className = "tiles";
+    container.appendChild(this.tiles);
+    /** the colour/width step of every link when they were last drawn */
+    this.linkSteps = null;
     this.tooltip = document.createElement("div");
     this.tooltip.className = "tooltip";
     this.tooltip.hidden = true;
@@ -85,8 +91,9 @@ export class NetworkView {
     const W = Math.max(rect.width, 100);
     const H = Math.max(rect.height, 100);
     const dpr = window.devicePixelRatio || 1;
-    this.canvas.width = Math.round(W * dpr);
-    this.canvas.height = Math.round(H * dpr);
+    this.canvas.width = this.tiles.width = Math.round(W * dpr);
+    this.canvas.height = this.tiles.height = Math.round(H * dpr);
+    this.linkSteps = null;
     this.scale = dpr;
     const sizes = net.sizes;
     const inputsDrawn = Math.min(sizes[0], MAX_DRAWN_INPUTS);
@@ -147,6 +154,9 @@ export class NetworkView {
     if (!isInput && net.has_bias) {
       bias = document.createElement("div");
       bias.className = "bias";
+      const bsize = Math.max(7, size * 0.22);
+      bias.style.width = bias.style.height = `${bsize}px`;
+      bias.style.left = `${-bsize - 3}px`;
       bias.addEventListener("mouseenter", (e) => this.showBias(l, i, e));
       bias.addEventListener("mouseleave", () => { this.tooltip.hidden = true; });
       bias.addEventListener("click", (e) => { e.stopPropagation(); this.editBias(l, i, e); });
@@ -226,12 +236,11 @@ export class NetworkView {
     if (net.image_side && A.W1) this.paintWeightImages(A.W1, net.image_side);
     const out = this.columns[this.columns.length - 1];
     const dead = A.dead?.data;
-    for (let l = 1; l < this.columns.length; l++) {
-      const b = A[`b${l}`] || A[`beta${l}`];
-      this.columns[l].forEach((node, i) => {
-        if (node.bias && b) node.bias.style.background = weightCss(b.data[i]);
-        if (dead && l < this.columns.length - 1) node.el.classList.toggle("dead", dead[l - 1] === 1);
-      });
+    for (let l = 1; l < this.columns.length - 1 && dead; l++) {
+      const isDead = dead[l - 1] === 1;
+      for (const node of this.columns[l]) {
+        if (node.el.classList.contains("dead") !== isDead) node.el.classList.toggle("dead", isDead);
+      }
     }
     this.outputNodes = out;
     this.drawLinks(frame);
@@ -286,23 +295,32 @@ export class NetworkView {
   }
 
   drawLinks(frame) {
+    this.drawTiles();
+    const focus = this.focus;
+    // Each link's (width step, colour step, faded): redraw only if one of them moved.
+    const steps = new Int16Array(this.links.length * 3);
+    this.links.forEach((link, k) => {
+      let w = frame ? weight(frame, link) : 0;
+      let faded = 0;
+      if (focus) {
+        faded = link.l !== focus.layer ? 1 : 0;
+        if (!faded && focus.values) w = focus.values[link.i][link.j] * (focus.scale ?? 1);
+      }
+      steps[3 * k] = frame ? Math.round(Math.min(Math.abs(w), 5) / 5 * WIDTH_STEPS) : 0;
+      steps[3 * k + 1] = frame ? Math.round((Math.max(-1, Math.min(1, w)) + 1) / 2 * COLOR_STEPS) : -1;
+      steps[3 * k + 2] = faded;
+    });
+    if (this.linkSteps && this.linkSteps.length === steps.length &&
+        this.linkSteps.every((v, k) => v === steps[k])) return;
+    this.linkSteps = steps;
     const ctx = /** @type {CanvasRenderingContext2D} */ (this.canvas.getContext("2d"));
     ctx.setTransform(this.scale, 0, 0, this.scale, 0, 0);
     ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
     ctx.lineCap = "round";
-    const focus = this.focus;
     /** @type {Map<string, Link[]>} */
     const groups = new Map();
-    for (const link of this.links) {
-      let w = frame ? weight(frame, link) : 0;
-      let faded = false;
-      if (focus) {
-        faded = link.l !== focus.layer;
-        if (!faded && focus.values) w = focus.values[link.i][link.j] * (focus.scale ?? 1);
-      }
-      const width = frame ? Math.round(Math.min(Math.abs(w), 5) / 5 * WIDTH_STEPS) : 0;
-      const color = frame ? Math.round((Math.max(-1, Math.min(1, w)) + 1) / 2 * COLOR_STEPS) : -1;
-      const key = `${width}:${color}:${faded ? 1 : 0}`;
+    for (const [k, link] of this.links.entries()) {
+      const key = `${steps[3 * k]}:${steps[3 * k + 1]}:${steps[3 * k + 2]}`;
       let g = groups.get(key);
       if (!g) groups.set(key, (g = []));
       g.push(link);
@@ -324,7 +342,6 @@ export class NetworkView {
       ctx.stroke();
     }
     ctx.globalAlpha = 1;
-    this.drawTiles(ctx);
   }
 
   /** @param {MouseEvent} e @returns {Link | null} */
@@ -437,14 +454,39 @@ export class NetworkView {
     node.last = { codes, D, offset };
   }
 
-  /** The tiles, scaled into place over the links. @param {CanvasRenderingContext2D} ctx */
-  drawTiles(ctx) {
+  /**
+   * The tiles, scaled into place over the links, and each bias as a small square coloured by
+   * its value, on the tiles canvas (drawn rather than styled: restyling 48 elements a frame
+   * made Chromium repaint the whole panel).
+   */
+  drawTiles() {
+    const ctx = /** @type {CanvasRenderingContext2D} */ (this.tiles.getContext("2d"));
+    ctx.setTransform(this.scale, 0, 0, this.scale, 0, 0);
+    ctx.clearRect(0, 0, this.tiles.width, this.tiles.height);
     ctx.imageSmoothingEnabled = true;
     for (const col of this.columns) {
       for (const node of col) {
         if (node.img && node.last) ctx.drawImage(node.img, node.x, node.y, node.size, node.size);
       }
     }
+    if (!this.frame) return;
+    const A = this.frame.arrays;
+    for (let l = 1; l < this.columns.length; l++) {
+      const b = A[`b${l}`] || A[`beta${l}`];
+      if (!b) continue;
+      for (const node of this.columns[l]) {
+        if (!node.bias) continue;
+        const r = this.biasBox(node);
+        ctx.fillStyle = weightCss(b.data[node.index]);
+        ctx.fillRect(r.x, r.y, r.size, r.size);
+      }
+    }
+  }
+
+  /** Where a node's bias square sits (its element is a transparent hit target over it). */
+  biasBox(node) {
+    const size = Math.max(7, node.size * 0.22);
+    return { x: node.x - size - 3, y: node.y + node.size - size, size };
   }
 
   /** A canvas of a neuron's last map (for showing it large), or null. */
