@@ -1,7 +1,8 @@
 // @ts-check
 /**
  * Wires the modules together: socket events go to the views, view and control events become
- * commands. Frames are drawn at most once per animation frame (the newest one wins), and
+ * commands. One frame is drawn per animation frame, from a queue of at most two (so frames
+ * that arrive together are both drawn, and a page that falls behind drops the oldest), and
  * every draw is timed, so the page's cost is measurable (window.nnplay.stats).
  */
 
@@ -27,7 +28,7 @@ const state = {
   /** @type {any} */ net: null,
   /** @type {any} */ data: null,
   /** @type {any} */ frame: null,
-  /** @type {any} */ pending: null,
+  /** @type {any[]} frames received, not yet drawn (at most two) */ pending: [],
   selected: /** @type {number | null} */ (null),
   extra: /** @type {Record<string, string>} */ ({}),
   hashApplied: false,
@@ -274,7 +275,10 @@ const socket = new Connection(wsUrl, {
   onFrame: (frame) => {
     stats.received += 1;
     stats.bytes += frame.bytes;
-    state.pending = frame;
+    // Two frames can land within one animation frame; drawing one per animation frame keeps
+    // both, but a page that falls behind keeps only the newest two.
+    state.pending.push(frame);
+    if (state.pending.length > 2) state.pending.shift();
   },
   onEvent: (message) => {
     if (message.type === "diverged") {
@@ -352,9 +356,8 @@ let second = performance.now();
 let drawnThisSecond = 0;
 function loop() {
   stats.rafs += 1;
-  const frame = state.pending;
+  const frame = state.pending.shift();
   if (frame) {
-    state.pending = null;
     const t0 = performance.now();
     draw(frame);
     const ms = performance.now() - t0;

@@ -20,6 +20,7 @@ const MAX_LINK = 9; // px, the Playground's 1 + 9·min(|w|, 5)/5
 const WIDTH_STEPS = 8;
 const COLOR_STEPS = 12;
 const MAX_DRAWN_INPUTS = 16; // wider inputs (digits) are drawn as one block
+const LINK_RESOLUTION = 0.5;
 
 /**
  * @typedef {{x: number, y: number, size: number, layer: number, index: number,
@@ -91,8 +92,13 @@ export class NetworkView {
     const W = Math.max(rect.width, 100);
     const H = Math.max(rect.height, 100);
     const dpr = window.devicePixelRatio || 1;
-    this.canvas.width = this.tiles.width = Math.round(W * dpr);
-    this.canvas.height = this.tiles.height = Math.round(H * dpr);
+    // Links are rasterised at half resolution (a quarter of the pixels; they are broad soft
+    // curves, so CSS scaling loses little), tiles at full resolution.
+    this.linkScale = dpr * LINK_RESOLUTION;
+    this.canvas.width = Math.round(W * this.linkScale);
+    this.canvas.height = Math.round(H * this.linkScale);
+    this.tiles.width = Math.round(W * dpr);
+    this.tiles.height = Math.round(H * dpr);
     this.linkSteps = null;
     this.scale = dpr;
     const sizes = net.sizes;
@@ -314,7 +320,7 @@ export class NetworkView {
         this.linkSteps.every((v, k) => v === steps[k])) return;
     this.linkSteps = steps;
     const ctx = /** @type {CanvasRenderingContext2D} */ (this.canvas.getContext("2d"));
-    ctx.setTransform(this.scale, 0, 0, this.scale, 0, 0);
+    ctx.setTransform(this.linkScale, 0, 0, this.linkScale, 0, 0);
     ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
     ctx.lineCap = "round";
     /** @type {Map<string, Link[]>} */
