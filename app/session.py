@@ -564,12 +564,12 @@ class Session:
             self.frames_skipped += missed
             self.next_due += missed * interval
 
-    def snapshot(self, copy=False):
+    def snapshot(self):
         """What the next frame shows, captured now: `frames.render` turns it into bytes.
 
-        With copy=True the network is copied (the data arrays are never changed in place),
-        so the frame could be rendered elsewhere while training goes on; rendering right away
-        needs no copy.
+        The job refers to the live network and data, so it must be rendered before training
+        goes on (ws.py does so at once). To render elsewhere, pass `net.copy()` instead: the
+        data arrays are never changed in place.
         """
         tr = self.trainer
         now = time.monotonic()
@@ -580,7 +580,7 @@ class Session:
         losses = np.concatenate(self.step_losses) if self.step_losses else np.zeros(0)
         first = self.loss_steps[-1] - len(losses) + 1 if self.step_losses else 0
         job = frames.FrameJob(
-            net=tr.net.copy() if copy else tr.net, data=tr.data, X_eval=tr.X_eval,
+            net=tr.net, data=tr.data, X_eval=tr.X_eval,
             Y_eval=tr.Y_eval, y_eval=tr.y_eval, probe=self.probe,
             sample=(self.selected, *tr.sample(self.selected)) if self.selected is not None
             else None,

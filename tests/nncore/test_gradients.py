@@ -155,3 +155,21 @@ def test_trace_equals_the_gradient_of_a_one_sample_batch(activation, out, loss, 
                                    atol=1e-15)
     np.testing.assert_allclose(t["y_hat"], net.forward(x[None, :])[0], rtol=1e-12)
 
+
+
+def test_copy_is_an_independent_network():
+    net = MLP([2, 4, 3, 1], batch_norm=True, dropout=0.2, seed=1)
+    twin = net.copy()
+    X = np.random.default_rng(0).normal(size=(6, 2))
+    Y = np.array([[0.0], [1.0], [1.0], [0.0], [1.0], [0.0]])
+    np.testing.assert_array_equal(net.forward(X), twin.forward(X))
+    assert not np.shares_memory(net.theta, twin.theta)
+    assert not np.shares_memory(net.layers[0].bn.running_mean, twin.layers[0].bn.running_mean)
+    # training the original leaves the copy as it was, and the copy trains the same way
+    before = twin.theta.copy()
+    loss_a, grads_a = net.loss_and_grads(X, Y)
+    np.testing.assert_array_equal(twin.theta, before)
+    loss_b, grads_b = twin.loss_and_grads(X, Y)  # same dropout stream: same masks
+    assert loss_a == loss_b
+    for a, b in zip(grads_a, grads_b):
+        np.testing.assert_array_equal(a, b)
