@@ -177,11 +177,6 @@ def _dead(net, layers):
     return fractions
 
 
-def confusion_matrix(trainer):
-    """(k, k) counts on the test set: row = true class, column = predicted class."""
-    return evaluate(trainer)[2]
-
-
 def output_range(output_activation, task, A):
     """(lo, hi) on which the output map is quantised, centred on the decision threshold.
 
