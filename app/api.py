@@ -46,20 +46,6 @@ def get_preview(name: str):
             "y": [float(v) for v in y]}
 
 
-ACTIVATION_NOTES = {
-    "linear": "No bend: stacked linear layers are still one linear map, so depth adds nothing.",
-    "sigmoid": "Smooth, from 0 to 1. Its slope is at most 0.25 and near 0 once |z| > 4: "
-               "gradients shrink layer after layer (vanishing gradients).",
-    "tanh": "Like sigmoid but centred on 0, slope up to 1; still saturates for large |z|.",
-    "relu": "Slope 1 for z > 0, so gradients pass unchanged; 0 for z < 0, and a unit stuck "
-            "there for every input is dead and never learns again.",
-    "leaky_relu": "ReLU with a small slope (0.01) for z < 0, so no unit can die.",
-    "softmax": "Turns a layer's z into probabilities that sum to 1 (for the output only).",
-    "step": "The perceptron's threshold: 1 if z ≥ 0 else 0. Its slope is 0, so it cannot be "
-            "trained by backpropagation, only by the perceptron rule.",
-}
-
-
 @router.get("/activations")
 def get_activations():
     """Each activation φ and its derivative φ' on z from −5 to 5, computed by the engine."""
@@ -73,7 +59,7 @@ def get_activations():
             A = act.forward(Z)
         D = act.derivative(Z if name != "softmax" else Z, A)
         out[name] = {"a": A[:, 0].round(6).tolist(), "d": D[:, 0].round(6).tolist(),
-                     "note": ACTIVATION_NOTES[name]}
+                     "note": act.note}
     return {"z": Z[:, 0].round(6).tolist(), "activations": out}
 
 

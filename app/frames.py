@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from nncore import FEATURES, probes
+from nncore import ACTIVATIONS, FEATURES, probes
 
 FEATURE_NAMES = tuple(FEATURES)
 ALIGN = 8
@@ -86,7 +86,8 @@ def network_message(session):
         # Every feature the page offers, not only the inputs in use: the feature toggles
         # show them all. The network's inputs are the ones named in input_names.
         maps = probes.feature_maps(FEATURE_NAMES, tr.data.extent, D)  # (D², n_features)
-        ranges = [probes.activation_range("linear", maps[:, j]) for j in range(maps.shape[1])]
+        linear = ACTIVATIONS["linear"]
+        ranges = [probes.activation_range(linear, maps[:, j]) for j in range(maps.shape[1])]
         header["neuron_density"] = D
         header["feature_names"] = list(FEATURE_NAMES)
         header["feature_ranges"] = [list(r) for r in ranges]
@@ -158,13 +159,13 @@ def _render(job):
         D = job.probe.neuron_density
         ranges = []
         for l, (layer, A) in enumerate(zip(net.layers, layers), start=1):
-            lo, hi = probes.activation_range(layer.activation.name, A)
+            lo, hi = probes.activation_range(layer.activation, A)
             ranges.append([lo, hi])
             arrays[f"tiles{l}"] = probes.quantize(A.T, lo, hi).reshape(A.shape[1], D, D)
         header["tile_ranges"] = ranges
         Do = job.probe.output_density
         if output.shape[1] == 1:
-            lo, hi = probes.output_range(net.output_activation, job.data.task, output)
+            lo, hi = probes.output_range(net.layers[-1].activation, job.data.task, output)
             header["output_range"] = [lo, hi]
             arrays["output"] = probes.quantize(output[:, 0], lo, hi).reshape(Do, Do)
         else:

@@ -12,8 +12,9 @@ import math
 import numbers
 from dataclasses import asdict, dataclass, field
 
-from nncore import (DATASETS, FEATURES, HIDDEN_ACTIVATIONS, INITIALIZERS, LOSSES, OPTIMIZERS,
-                    OUTPUT_ACTIVATIONS, Config)
+from nncore import (ACTIVATIONS, DATASETS, FEATURES, HIDDEN_ACTIVATIONS, INITIALIZERS, LOSSES,
+                    OPTIMIZERS, OUTPUT_ACTIVATIONS, Config)
+from nncore import activations
 from nncore.config import LIVE
 
 from .limits import LIMITS
@@ -201,6 +202,7 @@ def as_json():
                                 "fixed_size": s.fixed_size}
                          for name, s in DATASETS.items()},
             "features": {name: label for name, (label, _) in FEATURES.items()},
+            "activations": {name: activations.facts(a) for name, a in ACTIVATIONS.items()},
             "pairings": {name: list(loss.outputs) for name, loss in LOSSES.items()},
             "limits": LIMITS}
     return {"version": VERSION, **body}

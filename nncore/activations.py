@@ -5,6 +5,12 @@ derivative can be written in whichever is cheaper (tanh' = 1 − A², relu' = [Z
 `derivative(Z, A)` returns φ'(Z) itself, for the trace and the activation plots.
 `inplace(Z)` overwrites Z with φ(Z): probes run thousands of points through the network every
 frame, and reusing their buffers halves that cost (no large allocation, no page faults).
+
+Each class also carries its facts, which the probes, the API, the page and the exported script
+read from here and nowhere else: `symbol` (φ's name in an equation), `formula` and
+`derivative_formula` (text), `range` ((lo, hi) of φ, or None when unbounded), `max_derivative`
+(the largest φ'), `note` (what a learner should know), and where it may be used (`hidden`,
+`output`).
 """
 
 import numpy as np
@@ -16,6 +22,14 @@ class Linear:
     """φ(z) = z."""
 
     name = "linear"
+    symbol = "z"
+    formula = "φ(z) = z"
+    derivative_formula = "φ′(z) = 1"
+    range = None
+    max_derivative = 1.0
+    note = "No bend: stacked linear layers are still one linear map, so depth adds nothing."
+    hidden = True
+    output = True
 
     def forward(self, Z):
         return Z
@@ -34,6 +48,15 @@ class Sigmoid:
     """φ(z) = 1 / (1 + e^−z), written as ½·tanh(z/2) + ½, which never overflows."""
 
     name = "sigmoid"
+    symbol = "σ"
+    formula = "φ(z) = 1 / (1 + e^−z)"
+    derivative_formula = "φ′(z) = φ(z)·(1 − φ(z))"
+    range = (0.0, 1.0)
+    max_derivative = 0.25
+    note = ("Smooth, from 0 to 1. Its slope is at most 0.25 and near 0 once |z| > 4: "
+            "gradients shrink layer after layer (vanishing gradients).")
+    hidden = True
+    output = True
 
     def forward(self, Z):
         return 0.5 * np.tanh(0.5 * Z) + 0.5
@@ -56,6 +79,14 @@ class Tanh:
     """φ(z) = tanh z."""
 
     name = "tanh"
+    symbol = "tanh"
+    formula = "φ(z) = tanh z"
+    derivative_formula = "φ′(z) = 1 − φ(z)²"
+    range = (-1.0, 1.0)
+    max_derivative = 1.0
+    note = "Like sigmoid but centred on 0, slope up to 1; still saturates for large |z|."
+    hidden = True
+    output = True
 
     def forward(self, Z):
         return np.tanh(Z)
@@ -74,6 +105,15 @@ class ReLU:
     """φ(z) = max(z, 0)."""
 
     name = "relu"
+    symbol = "relu"
+    formula = "φ(z) = max(z, 0)"
+    derivative_formula = "φ′(z) = 1 if z > 0, else 0"
+    range = None
+    max_derivative = 1.0
+    note = ("Slope 1 for z > 0, so gradients pass unchanged; 0 for z < 0, and a unit stuck "
+            "there for every input is dead and never learns again.")
+    hidden = True
+    output = False
 
     def forward(self, Z):
         return np.maximum(Z, 0.0)
@@ -92,6 +132,14 @@ class LeakyReLU:
     """φ(z) = z for z > 0, 0.01·z otherwise."""
 
     name = "leaky_relu"
+    symbol = "leaky relu"
+    formula = "φ(z) = z if z > 0, else 0.01·z"
+    derivative_formula = "φ′(z) = 1 if z > 0, else 0.01"
+    range = None
+    max_derivative = 1.0
+    note = "ReLU with a small slope (0.01) for z < 0, so no unit can die."
+    hidden = True
+    output = False
 
     def forward(self, Z):
         return np.where(Z > 0, Z, LEAKY_SLOPE * Z)
@@ -114,6 +162,14 @@ class Softmax:
     """
 
     name = "softmax"
+    symbol = "softmax"
+    formula = "φ(z)ᵢ = e^zᵢ / Σⱼ e^zⱼ"
+    derivative_formula = "∂φᵢ/∂zᵢ = φᵢ·(1 − φᵢ); with cross-entropy, ∂L/∂z = ŷ − y"
+    range = (0.0, 1.0)
+    max_derivative = 0.25
+    note = "Turns a layer's z into probabilities that sum to 1 (for the output only)."
+    hidden = False
+    output = True
 
     def forward(self, Z):
         E = np.exp(Z - Z.max(axis=1, keepdims=True))  # (N, k)
@@ -141,6 +197,15 @@ class Step:
     """
 
     name = "step"
+    symbol = "step"
+    formula = "φ(z) = 1 if z ≥ 0, else 0"
+    derivative_formula = "φ′(z) = 0 (almost everywhere)"
+    range = (0.0, 1.0)
+    max_derivative = 0.0
+    note = ("The perceptron's threshold: 1 if z ≥ 0 else 0. Its slope is 0, so it cannot be "
+            "trained by backpropagation, only by the perceptron rule.")
+    hidden = False
+    output = True
 
     def forward(self, Z):
         return (Z >= 0).astype(Z.dtype)
@@ -159,5 +224,14 @@ class Step:
 ACTIVATIONS = {
     cls.name: cls() for cls in (Linear, Sigmoid, Tanh, ReLU, LeakyReLU, Softmax, Step)
 }
-HIDDEN_ACTIVATIONS = ("linear", "sigmoid", "tanh", "relu", "leaky_relu")
-OUTPUT_ACTIVATIONS = ("linear", "sigmoid", "tanh", "softmax", "step")
+HIDDEN_ACTIVATIONS = tuple(name for name, a in ACTIVATIONS.items() if a.hidden)
+OUTPUT_ACTIVATIONS = tuple(name for name, a in ACTIVATIONS.items() if a.output)
+
+
+def facts(activation):
+    """An activation's facts as plain data, for the API and the page."""
+    return {"name": activation.name, "symbol": activation.symbol, "formula": activation.formula,
+            "derivative_formula": activation.derivative_formula,
+            "range": None if activation.range is None else list(activation.range),
+            "max_derivative": activation.max_derivative, "note": activation.note,
+            "hidden": activation.hidden, "output": activation.output}

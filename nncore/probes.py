@@ -20,8 +20,6 @@ from . import targets
 from .layers import BN_EPS
 
 DEAD_THRESHOLD = 1e-3  # a unit is dead when φ'(z) ≤ this × max φ' on every training point
-MAX_DERIVATIVE = {"linear": 1.0, "sigmoid": 0.25, "tanh": 1.0, "relu": 1.0,
-                  "leaky_relu": 1.0}
 
 
 def grid(extent, D):
@@ -92,10 +90,8 @@ def activation_range(activation, A):
     [0, 1], so ½ is neutral as on the output plot), and colours mean the same in every frame;
     unbounded ones use [−s, s] with s the layer's largest |a|, at least 1.
     """
-    if activation == "tanh":
-        return -1.0, 1.0
-    if activation in ("sigmoid", "step", "softmax"):
-        return 0.0, 1.0
+    if activation.range is not None:
+        return activation.range
     s = max(1.0, float(np.abs(A).max()) if A.size else 1.0)
     return -s, s
 
@@ -172,7 +168,7 @@ def _dead(net, layers):
             fractions.append(0.0)
             continue
         peak = layer.activation.derivative(Z, A).max(axis=0)  # (n,)
-        limit = DEAD_THRESHOLD * MAX_DERIVATIVE[layer.activation.name]
+        limit = DEAD_THRESHOLD * layer.activation.max_derivative
         fractions.append(float(np.mean(peak <= limit)))
     return fractions
 
@@ -183,11 +179,9 @@ def output_range(output_activation, task, A):
     The colour midpoint then sits on the decision boundary; bounded outputs use their full
     range, unbounded ones the largest distance from the threshold (at least 1).
     """
-    if output_activation in ("sigmoid", "step"):
-        return 0.0, 1.0
-    if output_activation == "tanh":
-        return -1.0, 1.0
-    t = targets.threshold(output_activation) if task == "classification" else 0.0
+    if output_activation.range is not None:
+        return output_activation.range
+    t = targets.threshold(output_activation.name) if task == "classification" else 0.0
     s = max(1.0, float(np.abs(A - t).max()) if A.size else 1.0)
     return t - s, t + s
 
