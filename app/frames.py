@@ -193,6 +193,7 @@ def _render(job):
         header["compare"] = {"label": label, "base": base, "metrics": _finite(cmp_metrics)}
         point.update({f"cmp_{k}": v for k, v in cmp_metrics.items()
                       if k != "penalty" and math.isfinite(v)})
+    header["point"] = point  # the chart point the server keeps in its history, as it is
     return pack(_finite(header), arrays), point
 
 
