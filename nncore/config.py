@@ -1,120 +1,110 @@
 """The Trainer's configuration: one frozen dataclass, validated on construction.
 
-Fields in LIVE change a running Trainer in place (weights and optimizer state are kept);
-any other change rebuilds the network, and a change in DATA_FIELDS also remakes the data.
+Every field is declared once, here, with its default, its Setting (what values it takes; the
+network's options and the optimizer's hyperparameters are the ones the model and the
+optimizers declare and check with) and how a change applies to a running Trainer:
+  live     in place: the weights and the optimizer's state are kept (LIVE)
+  rebuild  a fresh network from the seed
+  data     new points, then a fresh network (DATA_FIELDS)
+`SETTINGS` maps each field to its Setting; a product narrows them, never widens them.
 """
 
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import asdict, dataclass, field, fields, replace
 
 from . import validation as check
-from .activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
 from .datasets import DATASETS, MAX_CLASSES, MAX_SAMPLES
-from .features import check_features
-from .initializers import INITIALIZERS
-from .losses import LOSSES
-from .model import DTYPES, check_pairing
-from .optimizers import OPTIMIZERS
+from .features import FEATURES
+from .model import SETTINGS as NETWORK, check_pairing
+from .optimizers import HYPERPARAMETERS as OPTIMIZER, OPTIMIZERS, check_nesterov
+from .spec import Setting
 
 CUSTOM = "custom"  # the dataset name of user data (drawn points, CSV)
 MAX_LAYERS = 64
 MAX_WIDTH = 4096
 
 
-@dataclass(frozen=True)
+def _field(default, setting, applies, doc):
+    """A Config field: its default, its Setting, how a change applies, and what it means."""
+    return field(default=default, metadata={"setting": setting, "applies": applies, "doc": doc})
+
+
+@dataclass(frozen=True, init=False)
 class Config:
     # data
-    dataset: str = "circle"  # a name in DATASETS, or "custom" for user data
-    n_samples: int = 500  # points generated (fixed tables ignore it)
-    noise: float = 0.0  # 0 to 1: how far points stray across the class boundary
-    n_classes: int = 2  # classes of spiral and blobs
-    train_ratio: float = 0.5  # fraction of the points used for training, the rest test
-    data_seed: int = 0  # seeds the data and the train/test split
-    features: tuple = ("x1", "x2")  # input features of 2-D data (others use their columns)
+    dataset: str = _field("circle", Setting.choice((*DATASETS, CUSTOM)), "data",
+                          'a name in DATASETS, or "custom" for user data')
+    n_samples: int = _field(500, Setting.integer(4, MAX_SAMPLES), "data",
+                            "points generated (fixed tables ignore it)")
+    noise: float = _field(0.0, Setting.number(0.0, 1.0), "data",
+                          "0 to 1: how far points stray across the class boundary")
+    n_classes: int = _field(2, Setting.integer(2, MAX_CLASSES), "data",
+                            "classes of spiral and blobs")
+    train_ratio: float = _field(0.5, Setting.number(0.0, 1.0, lo_open=True), "data",
+                                "fraction of the points used for training, the rest test")
+    data_seed: int = _field(0, Setting.integer(0, 2**63 - 1), "data",
+                            "seeds the data and the train/test split")
+    features: tuple = _field(("x1", "x2"), Setting.choice_list(FEATURES, "feature"), "rebuild",
+                             "input features of 2-D data (others use their columns)")
     # network
-    hidden_layers: tuple = (4, 2)  # width of each hidden layer
-    activation: str = "tanh"  # hidden activation
-    output_activation: str = "sigmoid"  # output activation, paired with the loss
-    loss: str = "bce"  # sse, mse, bce, cross_entropy, perceptron
-    init: str = "xavier"  # weight initializer
-    bias: bool = True  # layers have biases
-    batch_norm: bool = False  # batch normalization on hidden layers
-    seed: int = 0  # seeds the initial weights, the shuffling and dropout
-    dtype: str = "float64"  # float64 or float32
+    hidden_layers: tuple = _field((4, 2), Setting.int_list(1, MAX_WIDTH, MAX_LAYERS,
+                                                           "layer width"), "rebuild",
+                                  "width of each hidden layer")
+    activation: str = _field("tanh", NETWORK["activation"], "rebuild", "hidden activation")
+    output_activation: str = _field("sigmoid", NETWORK["output_activation"], "rebuild",
+                                    "output activation, paired with the loss")
+    loss: str = _field("bce", NETWORK["loss"], "rebuild",
+                       "sse, mse, bce, cross_entropy, perceptron")
+    init: str = _field("xavier", NETWORK["init"], "rebuild", "weight initializer")
+    bias: bool = _field(True, NETWORK["bias"], "rebuild", "layers have biases")
+    batch_norm: bool = _field(False, NETWORK["batch_norm"], "rebuild",
+                              "batch normalization on hidden layers")
+    seed: int = _field(0, NETWORK["seed"], "rebuild",
+                       "seeds the initial weights, the shuffling and dropout")
+    dtype: str = _field("float64", NETWORK["dtype"], "rebuild", "float64 or float32")
     # training, applied live
-    optimizer: str = "sgd"  # sgd, adam, rmsprop
-    learning_rate: float = 0.03  # step size η
-    batch_size: int = 10  # samples per mini-batch
-    momentum: float = 0.0  # SGD and RMSProp momentum μ
-    nesterov: bool = False  # Nesterov momentum (SGD)
-    beta1: float = 0.9  # Adam's first-moment decay
-    beta2: float = 0.999  # Adam's second-moment decay
-    alpha: float = 0.99  # RMSProp's square-average decay
-    eps: float = 1e-8  # Adam and RMSProp's denominator guard
-    l1: float = 0.0  # L1 strength on weights
-    l2: float = 0.0  # L2 strength on weights
-    dropout: float = 0.0  # drop probability on hidden layers
+    optimizer: str = _field("sgd", Setting.choice(OPTIMIZERS), "live", "sgd, adam, rmsprop")
+    learning_rate: float = _field(0.03, OPTIMIZER["learning_rate"], "live", "step size η")
+    batch_size: int = _field(10, Setting.integer(1, MAX_SAMPLES), "live",
+                             "samples per mini-batch")
+    momentum: float = _field(0.0, OPTIMIZER["momentum"], "live", "SGD and RMSProp momentum μ")
+    nesterov: bool = _field(False, OPTIMIZER["nesterov"], "live", "Nesterov momentum (SGD)")
+    beta1: float = _field(0.9, OPTIMIZER["beta1"], "live", "Adam's first-moment decay")
+    beta2: float = _field(0.999, OPTIMIZER["beta2"], "live", "Adam's second-moment decay")
+    alpha: float = _field(0.99, OPTIMIZER["alpha"], "live", "RMSProp's square-average decay")
+    eps: float = _field(1e-8, OPTIMIZER["eps"], "live", "Adam and RMSProp's denominator guard")
+    l1: float = _field(0.0, NETWORK["l1"], "live", "L1 strength on weights")
+    l2: float = _field(0.0, NETWORK["l2"], "live", "L2 strength on weights")
+    dropout: float = _field(0.0, NETWORK["dropout"], "live", "drop probability on hidden layers")
 
-    def __post_init__(self):
-        def put(name, value):
-            object.__setattr__(self, name, value)
+    def __init__(self, **values):
+        """Keyword arguments only; every field is checked, and the fields together."""
+        unknown = [k for k in values if k not in SETTINGS]
+        if unknown:
+            raise check.ArgumentError(unknown[0], values[unknown[0]], ", ".join(SETTINGS),
+                                      f"{unknown[0]!r} is not a config field; allowed: "
+                                      f"{', '.join(SETTINGS)}")
+        for f in fields(self):
+            value = values.get(f.name, f.default)
+            object.__setattr__(self, f.name, f.metadata["setting"].check(f.name, value))
+        self._check_together()
 
-        put("dataset", check.choice("dataset", self.dataset, (*DATASETS, CUSTOM)))
-        put("n_samples", check.integer("n_samples", self.n_samples, 4, MAX_SAMPLES))
-        put("noise", check.real("noise", self.noise, 0.0, 1.0))
-        put("n_classes", check.integer("n_classes", self.n_classes, 2, MAX_CLASSES))
-        put("train_ratio", check.real("train_ratio", self.train_ratio, 0.0, 1.0, lo_open=True))
-        put("data_seed", check.integer("data_seed", self.data_seed, 0, 2**63 - 1))
-        put("features", check_features(self.features))
-        layers = self.hidden_layers
-        if isinstance(layers, str) or not isinstance(layers, (list, tuple)):
-            raise ValueError(f"hidden_layers={layers!r} must be a list of layer widths, "
-                             "e.g. [4, 2] (or [] for none)")
-        if len(layers) > MAX_LAYERS:
-            raise ValueError(f"hidden_layers has {len(layers)} layers; at most {MAX_LAYERS}")
-        put("hidden_layers", tuple(check.integer(f"hidden_layers[{i}]", n, 1, MAX_WIDTH)
-                                   for i, n in enumerate(layers)))
-        put("activation", check.choice("activation", self.activation, HIDDEN_ACTIVATIONS))
-        put("output_activation", check.choice("output_activation", self.output_activation,
-                                              OUTPUT_ACTIVATIONS))
-        put("loss", check.choice("loss", self.loss, tuple(LOSSES)))
+    def _check_together(self):
+        """The rules that join fields (each written once, where the engine keeps it)."""
         check_pairing(self.output_activation, self.loss,
                       2 if self.output_activation == "softmax" else 1)
-        put("init", check.choice("init", self.init, tuple(INITIALIZERS)))
-        put("bias", check.boolean("bias", self.bias))
-        put("batch_norm", check.boolean("batch_norm", self.batch_norm))
-        put("seed", check.integer("seed", self.seed, 0, 2**63 - 1))
-        put("dtype", check.choice("dtype", self.dtype, tuple(DTYPES)))
-        put("optimizer", check.choice("optimizer", self.optimizer, tuple(OPTIMIZERS)))
-        put("batch_size", check.integer("batch_size", self.batch_size, 1, MAX_SAMPLES))
-        put("l1", check.real("l1", self.l1, 0.0, 10.0))
-        put("l2", check.real("l2", self.l2, 0.0, 10.0))
-        put("dropout", check.real("dropout", self.dropout, 0.0, 0.95))
-        put("learning_rate", check.real("learning_rate", self.learning_rate, 0.0, lo_open=True))
-        put("momentum", check.real("momentum", self.momentum, 0.0, 0.999))
-        put("nesterov", check.boolean("nesterov", self.nesterov))
-        put("beta1", check.real("beta1", self.beta1, 0.0, 0.9999))
-        put("beta2", check.real("beta2", self.beta2, 0.0, 0.99999))
-        put("alpha", check.real("alpha", self.alpha, 0.0, 0.9999))
-        put("eps", check.real("eps", self.eps, 0.0, 1.0, lo_open=True))
-        if self.nesterov and self.momentum == 0.0:
-            raise check.ArgumentError("nesterov", True, "nesterov only with momentum > 0",
-                                      "nesterov=True needs momentum > 0; got momentum=0.0")
-        # The optimizer checks its own hyperparameters too, with the same messages.
-        OPTIMIZERS[self.optimizer](**self.optimizer_kwargs())
+        check_nesterov(self.momentum, self.nesterov)
         if self.batch_norm and self.batch_size < 2 and self.hidden_layers:
-            raise ValueError("batch_size=1 cannot be used with batch_norm=True: a batch of one "
-                             "has no variance to normalise by; use batch_size >= 2")
+            raise check.ArgumentError(
+                "batch_size", self.batch_size, "batch_size >= 2 with batch_norm",
+                "batch_size=1 cannot be used with batch_norm=True: a batch of one has no "
+                "variance to normalise by; use batch_size >= 2")
 
     def optimizer_kwargs(self):
         """The arguments of this config's optimizer, e.g. SGD(learning_rate, momentum, ...)."""
         names = ("learning_rate", *OPTIMIZERS[self.optimizer].defaults)
-        return {name: getattr(self, name) for name in names if hasattr(self, name)}
+        return {name: getattr(self, name) for name in names if name in SETTINGS}
 
     def replace(self, **changes):
-        unknown = [k for k in changes if k not in FIELDS]
-        if unknown:
-            raise ValueError(f"{unknown[0]!r} is not a config field; allowed: "
-                             f"{', '.join(FIELDS)}")
         return replace(self, **changes)
 
     def to_dict(self):
@@ -124,21 +114,9 @@ class Config:
         return d
 
 
-FIELDS = tuple(f.name for f in fields(Config))
-_dataclass_init = Config.__init__
-
-
-def _init(self, *args, **kwargs):
-    unknown = [k for k in kwargs if k not in FIELDS]
-    if unknown:
-        raise check.ArgumentError(unknown[0], kwargs[unknown[0]], ", ".join(FIELDS),
-                                  f"{unknown[0]!r} is not a config field; allowed: "
-                                  f"{', '.join(FIELDS)}")
-    _dataclass_init(self, *args, **kwargs)
-
-
-Config.__init__ = _init
-LIVE = frozenset({"optimizer", "learning_rate", "batch_size", "momentum", "nesterov", "beta1",
-                  "beta2", "alpha", "eps", "l1", "l2", "dropout"})
-DATA_FIELDS = frozenset({"dataset", "n_samples", "noise", "n_classes", "train_ratio",
-                         "data_seed"})
+SETTINGS = {f.name: f.metadata["setting"] for f in fields(Config)}
+FIELDS = tuple(SETTINGS)
+APPLIES = {f.name: f.metadata["applies"] for f in fields(Config)}
+DOCS = {f.name: f.metadata["doc"] for f in fields(Config)}
+LIVE = frozenset(name for name, applies in APPLIES.items() if applies == "live")
+DATA_FIELDS = frozenset(name for name, applies in APPLIES.items() if applies == "data")

@@ -19,22 +19,6 @@ FEATURES = {
 }
 
 
-def check_features(features):
-    """The tuple of feature names, or ValueError naming what is allowed."""
-    if isinstance(features, str) or not isinstance(features, (list, tuple)):
-        raise ValueError(f"features={features!r} must be a list of names from: "
-                         f"{', '.join(FEATURES)}")
-    if not features:
-        raise ValueError(f"features=[] selects no input; choose at least one of: "
-                         f"{', '.join(FEATURES)}")
-    for f in features:
-        if not isinstance(f, str) or f not in FEATURES:
-            raise ValueError(f"features contains {f!r}; allowed: {', '.join(FEATURES)}")
-    if len(set(features)) != len(features):
-        raise ValueError(f"features={list(features)!r} names a feature twice")
-    return tuple(features)
-
-
 def apply(features, X, dtype=np.float64):
     """(N, len(features)) feature matrix from 2-D inputs X (N, 2)."""
     out = np.empty((X.shape[0], len(features)), dtype)

@@ -29,9 +29,10 @@ class BatchNorm:
 
     Training:  μ, σ² are the batch mean and (biased) variance; the running estimates move as
     r ← (1 − 0.1)·r + 0.1·batch, with the unbiased variance (as torch.nn.BatchNorm1d).
-    Evaluation: the running estimates replace μ and σ².
-    Backward:  dẐ = dY ⊙ γ,  dZ = (1/(N·√(σ²+ε))) · (N·dẐ − Σ dẐ − Ẑ ⊙ Σ(dẐ ⊙ Ẑ)),
-               dγ = Σ dY ⊙ Ẑ,  dβ = Σ dY.
+    Evaluation: the running estimates replace μ and σ², a fixed affine map of Z.
+    Backward:  dẐ = dY ⊙ γ,  dγ = Σ dY ⊙ Ẑ,  dβ = Σ dY, and
+               dZ = (1/(N·√(σ²+ε))) · (N·dẐ − Σ dẐ − Ẑ ⊙ Σ(dẐ ⊙ Ẑ))   (training)
+               dZ = dẐ / √(σ²+ε)                                       (evaluation)
     """
 
     def __init__(self, n, dtype):
@@ -39,11 +40,15 @@ class BatchNorm:
         self.running_var = np.ones(n, dtype)
         self.gamma = self.beta = self.dgamma = self.dbeta = None  # views set by the model
 
-    def forward(self, Z):
-        """Training mode: normalise by the batch's own statistics."""
-        mu = Z.mean(axis=0)  # (n,)
-        var = Z.var(axis=0)  # (n,)
-        self.batch_stats = (mu, var, Z.shape[0])
+    def forward(self, Z, train=True):
+        """Normalise by the batch's own statistics (train), or by the running ones."""
+        if train:
+            mu = Z.mean(axis=0)  # (n,)
+            var = Z.var(axis=0)  # (n,)
+            self.batch_stats = (mu, var, Z.shape[0])
+        else:
+            mu, var = self.running_mean, self.running_var
+            self.batch_stats = None  # nothing to commit
         self.inv_std = 1.0 / np.sqrt(var + BN_EPS)  # (n,)
         self.Zhat = (Z - mu) * self.inv_std  # (N, n)
         return self.Zhat * self.gamma + self.beta
@@ -71,6 +76,8 @@ class BatchNorm:
         (dY * Zhat).sum(axis=0, out=self.dgamma)
         dY.sum(axis=0, out=self.dbeta)
         dZhat = dY * self.gamma  # (N, n)
+        if self.batch_stats is None:  # evaluation: μ and σ² are constants
+            return dZhat * self.inv_std
         return (self.inv_std / N) * (
             N * dZhat - dZhat.sum(axis=0) - Zhat * (dZhat * Zhat).sum(axis=0)
         )
@@ -89,12 +96,13 @@ class Dense:
         self.W = self.b = self.dW = self.db = None  # views set by the model
         self.mask = None
 
-    def forward(self, A_prev, mask=None):
-        """A[l] from A[l−1] in training mode, caching what backward needs; `mask` is dropout's."""
+    def forward(self, A_prev, mask=None, train=True):
+        """A[l] from A[l−1], caching what backward needs; `mask` is dropout's. train=False
+        normalises by the running statistics (evaluation mode, as a trace of one point)."""
         Z = A_prev @ self.W  # (N, n_out)
         if self.b is not None:
             Z += self.b
-        Zt = self.bn.forward(Z) if self.bn is not None else Z
+        Zt = self.bn.forward(Z, train) if self.bn is not None else Z
         A = self.activation.forward(Zt)  # (N, n_out)
         self.A_prev, self.Z, self.Zt, self.A, self.mask = A_prev, Z, Zt, A, mask
         return A * mask if mask is not None else A
@@ -139,8 +147,9 @@ class Dense:
     def backward_dZ(self, dZt, need_dA_prev=True):
         """dA[l−1] from ∂L/∂Z̃[l] (the output layer's loss gives this directly)."""
         dZ = self.bn.backward(dZt) if self.bn is not None else dZt  # (N, n_out)
-        self.dZ = dZ
+        self.dZt, self.dZ = dZt, dZ
         np.matmul(self.A_prev.T, dZ, out=self.dW)
         if self.db is not None:
             dZ.sum(axis=0, out=self.db)
-        return dZ @ self.W.T if need_dA_prev else None
+        self.dA_prev = dZ @ self.W.T if need_dA_prev else None  # (N, n_in)
+        return self.dA_prev

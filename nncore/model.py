@@ -22,8 +22,25 @@ from .activations import ACTIVATIONS, HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
 from .initializers import INITIALIZERS
 from .layers import Dense
 from .losses import LOSSES, allowed_pairings
+from .spec import Setting
 
 DTYPES = {"float64": np.float64, "float32": np.float32}
+
+# The options of a network, declared once: MLP checks its arguments with these, and so does
+# the Trainer's Config.
+SETTINGS = {
+    "activation": Setting.choice(HIDDEN_ACTIVATIONS),
+    "output_activation": Setting.choice(OUTPUT_ACTIVATIONS),
+    "loss": Setting.choice(LOSSES),
+    "init": Setting.choice(INITIALIZERS),
+    "bias": Setting.boolean(),
+    "l1": Setting.number(0.0, 10.0),
+    "l2": Setting.number(0.0, 10.0),
+    "dropout": Setting.number(0.0, 0.95),
+    "batch_norm": Setting.boolean(),
+    "seed": Setting.integer(0, 2**63 - 1),
+    "dtype": Setting.choice(DTYPES),
+}
 
 
 def check_pairing(output_activation, loss, n_out):
@@ -75,16 +92,16 @@ class MLP:
             raise ValueError(f"sizes={sizes!r} must be a list of at least 2 layer widths, "
                              "inputs first and outputs last, e.g. [2, 4, 1]")
         self.sizes = [check.integer(f"sizes[{i}]", n, 1) for i, n in enumerate(sizes)]
-        self.activation = check.choice("activation", activation, HIDDEN_ACTIVATIONS)
-        self.output_activation = check.choice("output_activation", output_activation,
-                                              OUTPUT_ACTIVATIONS)
-        self.loss_name = check.choice("loss", loss, tuple(LOSSES))
+        self.activation = SETTINGS["activation"].check("activation", activation)
+        self.output_activation = SETTINGS["output_activation"].check("output_activation",
+                                                                     output_activation)
+        self.loss_name = SETTINGS["loss"].check("loss", loss)
         check_pairing(output_activation, loss, self.sizes[-1])
-        self.init = check.choice("init", init, tuple(INITIALIZERS))
-        self.bias = check.boolean("bias", bias)
-        self.l2 = check.real("l2", l2, 0.0)
-        self.l1 = check.real("l1", l1, 0.0)
-        self.seed = check.integer("seed", seed, 0, 2**63 - 1)
+        self.init = SETTINGS["init"].check("init", init)
+        self.bias = SETTINGS["bias"].check("bias", bias)
+        self.l2 = SETTINGS["l2"].check("l2", l2)
+        self.l1 = SETTINGS["l1"].check("l1", l1)
+        self.seed = SETTINGS["seed"].check("seed", seed)
         try:
             ok = np.dtype(dtype) in (np.float64, np.float32)
         except TypeError:
@@ -95,9 +112,8 @@ class MLP:
                                       "np.float32")
         self.dtype = np.dtype(dtype).type
         n_hidden = len(self.sizes) - 2
-        dropout = per_layer("dropout", dropout, n_hidden,
-                            lambda f, v: check.real(f, v, 0.0, 0.95))
-        batch_norm = per_layer("batch_norm", batch_norm, n_hidden, check.boolean)
+        dropout = per_layer("dropout", dropout, n_hidden, SETTINGS["dropout"].check)
+        batch_norm = per_layer("batch_norm", batch_norm, n_hidden, SETTINGS["batch_norm"].check)
 
         self.loss = LOSSES[loss]
         hidden, output = ACTIVATIONS[activation], ACTIVATIONS[output_activation]
@@ -175,6 +191,37 @@ class MLP:
                 layer.bn.running_mean[...] = 0.0
                 layer.bn.running_var[...] = 1.0
 
+    def load_state(self, theta, batch_norm=(), dropout_rng=None):
+        """Set every parameter from a flat vector laid out as `theta`, each batch-norm layer's
+        running (mean, var), and the dropout generator; ValueError if a part does not fit."""
+        theta = np.asarray(theta)
+        if theta.shape != self.theta.shape:
+            raise ValueError(f"theta has {theta.size} values; this config's network has "
+                             f"{self.theta.size}")
+        if not np.isfinite(theta).all():
+            raise ValueError("theta holds a non-finite value; every parameter must be finite")
+        bn_layers = [layer.bn for layer in self.layers if layer.bn is not None]
+        if len(batch_norm) != len(bn_layers):
+            raise ValueError(f"batch_norm has {len(batch_norm)} layers' statistics; this network "
+                             f"has {len(bn_layers)} batch-norm layers")
+        for bn, (mean, var) in zip(bn_layers, batch_norm):
+            mean, var = np.asarray(mean), np.asarray(var)
+            if (mean.shape != bn.running_mean.shape or var.shape != bn.running_var.shape
+                    or not (np.isfinite(mean).all() and np.isfinite(var).all())
+                    or (var < 0).any()):
+                raise ValueError(f"batch_norm statistics must be {bn.running_mean.size} finite "
+                                 "means and as many finite variances >= 0")
+        self.theta[...] = theta
+        for bn, (mean, var) in zip(bn_layers, batch_norm):
+            bn.running_mean[...] = mean
+            bn.running_var[...] = var
+        if dropout_rng is not None:
+            self.dropout_rng = dropout_rng
+
+    def batch_norm_state(self):
+        """[(running_mean, running_var)] of each batch-norm layer, in order."""
+        return [(layer.bn.running_mean, layer.bn.running_var) for layer in self._bn_layers]
+
     @property
     def param_names(self):
         """Names aligned with params, e.g. ['W1', 'b1', 'W2', 'b2']."""
@@ -186,17 +233,19 @@ class MLP:
         X = self._check_inputs(X)
         return self._forward(X, train)
 
-    def _forward(self, X, train=False, masks=None):
+    def _forward(self, X, train=False, masks=None, cache=False):
+        """ŷ; with train or cache, every layer keeps what backward needs. Evaluation mode
+        (no dropout, batch norm by its running statistics) unless train."""
         A = X
-        if not train:
+        if not (train or cache):
             for layer in self.layers:
                 _, A = layer.infer(A)
             return A
         for l, layer in enumerate(self.layers):
             mask = None
-            if layer.dropout > 0.0:
+            if train and layer.dropout > 0.0:
                 mask = masks[l] if masks is not None else self._dropout_mask(A.shape[0], layer)
-            A = layer.forward(A, mask)
+            A = layer.forward(A, mask, train)
         return A
 
     def infer(self, X, dtype=None):
@@ -212,29 +261,32 @@ class MLP:
         U = self.dropout_rng.random((N, layer.n_out), dtype=self.dtype)  # (N, n_out)
         return (U < keep) * self.dtype(1.0 / keep)
 
-    def loss_and_grads(self, X, Y, dropout_masks=None):
-        """(ℒ, grads) on the batch (X, Y), in training mode; grads align with params.
+    def loss_and_grads(self, X, Y, dropout_masks=None, train=True):
+        """(ℒ, grads) on the batch (X, Y); grads align with params.
 
         Y is (N, n_out): one-hot rows for cross_entropy. dropout_masks, one (N, n) array or
         None per layer, fixes dropout (for gradient checks); by default masks are drawn.
+        train=False differentiates the network as it predicts: no dropout, batch norm by its
+        running statistics (which are left as they are).
         """
         X = self._check_inputs(X)
         Y = self._check_targets(Y, X.shape[0])
-        loss = self._backprop(X, Y, dropout_masks)
+        loss = self._backprop(X, Y, dropout_masks, commit=train, train=train)
         return loss, self._views(self.grad.copy())
 
-    def _backprop(self, X, Y, masks=None, commit=True):
+    def _backprop(self, X, Y, masks=None, commit=True, train=True, input_grad=False):
         """ℒ on the batch; fills self.grad. The training hot path: no checks, no copies.
 
         commit=False leaves batch-norm running statistics for `_commit()` to update.
+        input_grad=True also computes ∂ℒ/∂X (the first layer's dA_prev), for a trace.
         """
-        A = self._forward(X, True, masks)
+        A = self._forward(X, train, masks, cache=True)
         out = self.layers[-1]
         loss, dZ = self.loss.value_and_dZ(out.Zt, A, Y, out.activation)
-        dA = out.backward_dZ(dZ, len(self.layers) > 1)
+        dA = out.backward_dZ(dZ, len(self.layers) > 1 or input_grad)
         for l in range(len(self.layers) - 2, -1, -1):
-            dA = self.layers[l].backward(dA, l > 0)
-        if commit:
+            dA = self.layers[l].backward(dA, l > 0 or input_grad)
+        if commit and train:
             self._commit()
         return loss + self._regularize()
 

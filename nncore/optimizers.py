@@ -11,6 +11,27 @@ import math
 import numpy as np
 
 from . import validation as check
+from .spec import Setting
+
+# Every optimizer hyperparameter, declared once: the optimizers check with these, and so does
+# the Trainer's Config.
+HYPERPARAMETERS = {
+    "learning_rate": Setting.number(0.0, lo_open=True),
+    "momentum": Setting.number(0.0, 0.999),
+    "nesterov": Setting.boolean(),
+    "beta1": Setting.number(0.0, 0.9999),
+    "beta2": Setting.number(0.0, 0.99999),
+    "alpha": Setting.number(0.0, 0.9999),
+    "eps": Setting.number(0.0, 1.0, lo_open=True),
+    "centered": Setting.boolean(),
+}
+
+
+def check_nesterov(momentum, nesterov):
+    """Nesterov momentum needs momentum: the one rule that joins two hyperparameters."""
+    if nesterov and momentum == 0.0:
+        raise check.ArgumentError("nesterov", True, "nesterov only with momentum > 0",
+                                  "nesterov=True needs momentum > 0; got momentum=0.0")
 
 
 class Optimizer:
@@ -35,8 +56,11 @@ class Optimizer:
         for name, value in checked.items():
             setattr(self, name, value)
 
-    def _check(self, learning_rate, **hyperparameters):
-        return {"learning_rate": check.real("learning_rate", learning_rate, 0.0, lo_open=True)}
+    def _check(self, **values):
+        checked = {name: HYPERPARAMETERS[name].check(name, value) for name, value in values.items()}
+        if "nesterov" in checked:
+            check_nesterov(checked["momentum"], checked["nesterov"])
+        return checked
 
     def hyperparameters(self):
         return {name: getattr(self, name, default) for name, default in self.defaults.items()}
@@ -56,10 +80,23 @@ class Optimizer:
         return {"name": self.name, "learning_rate": self.learning_rate, "t": self.t,
                 "hyperparameters": self.hyperparameters(), "state": self.state}
 
-    def load_state_dict(self, sd):
-        self.set(learning_rate=sd["learning_rate"], **sd["hyperparameters"])
-        self.t = int(sd["t"])
-        self.state = {name: [np.array(a) for a in arrays] for name, arrays in sd["state"].items()}
+    def load_state_dict(self, sd, params=None):
+        """Continue from `state_dict()`'s output. Hyperparameters in it are applied when present
+        (a Trainer keeps them in its config instead). With `params`, each buffer must match
+        their shapes. Checked whole before anything changes; ValueError names the part."""
+        t = check.integer("optimizer.t", sd["t"], 0, 2**53)
+        state = {name: [np.array(a) for a in arrays] for name, arrays in sd["state"].items()}
+        for name, arrays in state.items():
+            shapes = None if params is None else [p.shape for p in params]
+            if name not in self.buffers or (shapes is not None
+                                            and [a.shape for a in arrays] != shapes):
+                raise ValueError(f"optimizer.{name} does not fit {self.name}'s state "
+                                 f"({', '.join(self.buffers)}, shaped like the parameters)")
+            if not all(np.isfinite(a).all() for a in arrays):
+                raise ValueError(f"optimizer.{name} holds a non-finite value")
+        if "hyperparameters" in sd:
+            self.set(learning_rate=sd["learning_rate"], **sd["hyperparameters"])
+        self.t, self.state = t, state
 
 
 class SGD(Optimizer):
@@ -77,13 +114,6 @@ class SGD(Optimizer):
     def __init__(self, learning_rate=1e-3, momentum=0.0, nesterov=False):
         super().__init__(learning_rate, momentum=momentum, nesterov=nesterov)
 
-    def _check(self, learning_rate, momentum, nesterov):
-        checked = {**super()._check(learning_rate),
-                   "momentum": check.real("momentum", momentum, 0.0, 0.999),
-                   "nesterov": check.boolean("nesterov", nesterov)}
-        if checked["nesterov"] and checked["momentum"] == 0.0:
-            raise ValueError("nesterov=True needs momentum > 0; got momentum=0.0")
-        return checked
 
     def _update(self, p, g, b):
         if self.momentum:
@@ -109,11 +139,6 @@ class Adam(Optimizer):
     def __init__(self, learning_rate=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
         super().__init__(learning_rate, beta1=beta1, beta2=beta2, eps=eps)
 
-    def _check(self, learning_rate, beta1, beta2, eps):
-        return {**super()._check(learning_rate),
-                "beta1": check.real("beta1", beta1, 0.0, 0.9999),
-                "beta2": check.real("beta2", beta2, 0.0, 0.99999),
-                "eps": check.real("eps", eps, 0.0, 1.0, lo_open=True)}
 
     def _update(self, p, g, m, v):
         m *= self.beta1
@@ -143,12 +168,6 @@ class RMSProp(Optimizer):
         super().__init__(learning_rate, alpha=alpha, eps=eps, momentum=momentum,
                          centered=centered)
 
-    def _check(self, learning_rate, alpha, eps, momentum, centered):
-        return {**super()._check(learning_rate),
-                "alpha": check.real("alpha", alpha, 0.0, 0.9999),
-                "eps": check.real("eps", eps, 0.0, 1.0, lo_open=True),
-                "momentum": check.real("momentum", momentum, 0.0, 0.999),
-                "centered": check.boolean("centered", centered)}
 
     def _update(self, p, g, v, gbar, b):
         v *= self.alpha

@@ -17,7 +17,6 @@ import numpy as np
 
 from . import features as feats
 from . import targets
-from .layers import BN_EPS
 
 DEAD_THRESHOLD = 1e-3  # a unit is dead when φ'(z) ≤ this × max φ' on every training point
 
@@ -204,45 +203,30 @@ def weight_histograms(net, bins=20):
 def trace(net, x, Y):
     """Forward and backward pass of one sample x (n_in,) with target row Y (n_out,).
 
-    Evaluation mode (no dropout; batch norm uses its running statistics, an affine map).
-    Returns plain float64 arrays, layer by layer:
-      a_prev, z (= A[l−1]·W + b), zt (after batch norm), a (= φ(zt)),
-      dzt (∂ℒ/∂z̃), delta (δ = ∂ℒ/∂z), dW (= a_prevᵀ·δ + l2·W + l1·sign W), db (= δ), da_prev,
+    It is the engine's own backpropagation (`MLP._backprop`) on a batch of one, run on a copy
+    of the network in evaluation mode (no dropout; batch norm by its running statistics), with
+    every layer's intermediates read back. Returns float64 arrays, layer by layer:
+      a_prev, z (= A[l−1]·W + b), zt (after batch norm), a (= φ(zt)), phi_prime (φ'(zt)),
+      dzt (∂ℒ/∂z̃), delta (δ = ∂ℒ/∂z), dW (= a_prevᵀ·δ + l2·W + l1·sign W), db (= δ, or None
+      without biases), da_prev (∂ℒ/∂a_prev),
     and the loss (data loss plus penalty), ŷ and y. These are the numbers of one SGD step
     on this sample: W ← W − η·dW.
     """
-    A = np.asarray(x, np.float64).reshape(1, -1)
-    Y = np.asarray(Y, np.float64).reshape(1, -1)
-    fwd = []
-    for layer in net.layers:
-        W = layer.W.astype(np.float64)
-        z = A @ W + (layer.b if layer.b is not None else 0.0)  # (1, n_out)
-        zt = z
-        if layer.bn is not None:
-            zt = layer.bn.infer(z, np.float64)
-        a = layer.activation.forward(zt)
-        fwd.append({"a_prev": A, "z": z, "zt": zt, "a": a})
-        A = a
-    out = net.layers[-1]
-    loss, dzt = net.loss.value_and_dZ(fwd[-1]["zt"], A, Y, out.activation)
-    layers, da = [], None
-    for l in range(len(net.layers) - 1, -1, -1):
-        layer, f = net.layers[l], fwd[l]
-        if l < len(net.layers) - 1:
-            dzt = layer.activation.backward(da, f["zt"], f["a"])
-        delta = dzt
-        if layer.bn is not None:
-            delta = dzt * (layer.bn.gamma / np.sqrt(layer.bn.running_var + BN_EPS))
-        dW = f["a_prev"].T @ delta  # (n_in, n_out)
-        if net.l2:
-            dW = dW + net.l2 * layer.W
-        if net.l1:
-            dW = dW + net.l1 * np.sign(layer.W)
-        da = delta @ layer.W.T  # (1, n_in)
-        layers.append({**{k: v[0] for k, v in f.items()}, "dzt": dzt[0], "delta": delta[0],
-                       "dW": dW, "db": delta[0].copy(), "da_prev": da[0]})
-    layers.reverse()
-    return {"layers": layers, "loss": loss + net.penalty(), "y_hat": A[0], "y": Y[0]}
+    scratch = net.copy()  # the trace must not touch the network's gradient or caches
+    X = scratch._check_inputs(np.reshape(x, (1, -1)))
+    Y = scratch._check_targets(np.reshape(Y, (1, -1)), 1)
+    loss = scratch._backprop(X, Y, commit=False, train=False, input_grad=True)
+    layers = []
+    for layer in scratch.layers:
+        row = {"a_prev": layer.A_prev[0], "z": layer.Z[0], "zt": layer.Zt[0], "a": layer.A[0],
+               "phi_prime": layer.activation.derivative(layer.Zt, layer.A)[0],
+               "dzt": layer.dZt[0], "delta": layer.dZ[0], "dW": layer.dW,
+               "db": layer.db, "da_prev": layer.dA_prev[0]}
+        layers.append({k: None if v is None else np.array(v, np.float64)
+                       for k, v in row.items()})
+    return {"layers": layers, "loss": float(loss), "y_hat": np.array(scratch.layers[-1].A[0],
+                                                                      np.float64),
+            "y": np.array(Y[0], np.float64)}
 
 
 def sgd_after(net, traced, learning_rate):

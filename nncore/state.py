@@ -10,7 +10,7 @@ import base64
 import numpy as np
 
 from .config import Config
-from .trainer import Data
+from .records import Data
 
 FORMAT = "nncore.trainer/1"
 ALLOWED_DTYPES = ("float64", "float32", "int64", "bool")
@@ -63,7 +63,7 @@ def _rng_from_json(d, field):
 
 
 def trainer_to_dict(tr):
-    net, data = tr.net, tr.data
+    net, data, opt = tr.net, tr.data, tr.optimizer.state_dict()
     return {
         "format": FORMAT,
         "config": tr.config.to_dict(),
@@ -71,11 +71,11 @@ def trainer_to_dict(tr):
                  "train": array_to_json(data.train), "test": array_to_json(data.test),
                  "task": data.task, "n_classes": data.n_classes, "extent": list(data.extent)},
         "theta": array_to_json(net.theta),
-        "batch_norm": [[array_to_json(layer.bn.running_mean), array_to_json(layer.bn.running_var)]
-                       for layer in net._bn_layers],
-        "optimizer": {"t": tr.optimizer.t,
+        "batch_norm": [[array_to_json(mean), array_to_json(var)]
+                       for mean, var in net.batch_norm_state()],
+        "optimizer": {"t": opt["t"],
                       "state": {name: [array_to_json(a) for a in arrays]
-                                for name, arrays in tr.optimizer.state.items()}},
+                                for name, arrays in opt["state"].items()}},
         "rng": {"shuffle": _rng_to_json(tr.shuffle_rng), "dropout": _rng_to_json(net.dropout_rng)},
         "diverged": tr.diverged,
         "progress": {"step": tr.step_count, "epoch": tr.epoch, "position": tr.position,
@@ -92,53 +92,35 @@ def trainer_from_dict(cls, d):
         cfg = d["config"]
         config = Config(**{**cfg, "features": tuple(cfg["features"]),
                            "hidden_layers": tuple(cfg["hidden_layers"])})
-        dd = d["data"]
-        data = Data(array_from_json(dd["X"], "data.X"), array_from_json(dd["y"], "data.y"),
-                    array_from_json(dd["train"], "data.train"),
-                    array_from_json(dd["test"], "data.test"), dd["task"], int(dd["n_classes"]),
-                    tuple(float(v) for v in dd["extent"]))
-        n = len(data.y)
-        if data.X.ndim != 2 or data.X.shape[0] != n or not np.isfinite(data.X).all():
-            raise ValueError(f"data.X must be ({n}, d) finite numbers; got {data.X.shape}")
-        for name, idx in (("data.train", data.train), ("data.test", data.test)):
-            if idx.ndim != 1 or idx.dtype.kind not in "iu" or (idx.size and (
-                    idx.min() < 0 or idx.max() >= n)):
-                raise ValueError(f"{name} must list point indices from 0 to {n - 1}")
-        tr = cls.__new__(cls)
-        tr.config, tr.data = config, data
-        tr._build()
-        theta = array_from_json(d["theta"], "theta")
-        if theta.shape != tr.net.theta.shape:
-            raise ValueError(f"theta has {theta.size} values; this config's network has "
-                             f"{tr.net.theta.size}")
-        tr.net.theta[...] = theta
-        for layer, (rm, rv) in zip(tr.net._bn_layers, d["batch_norm"]):
-            layer.bn.running_mean[...] = array_from_json(rm, "batch_norm")
-            layer.bn.running_var[...] = array_from_json(rv, "batch_norm")
-        opt = d["optimizer"]
-        tr.optimizer.t = int(opt["t"])
-        state = {name: [array_from_json(a, f"optimizer.{name}") for a in arrays]
-                 for name, arrays in opt["state"].items()}
-        for name, arrays in state.items():
-            if name not in tr.optimizer.buffers or [a.shape for a in arrays] != [
-                    tr.net.theta.shape]:
-                raise ValueError(f"optimizer.{name} does not fit this network's optimizer "
-                                 f"({tr.optimizer.name}: {', '.join(tr.optimizer.buffers)} "
-                                 f"of {tr.net.theta.size} values)")
-        tr.optimizer.state = state
-        tr.shuffle_rng = _rng_from_json(d["rng"]["shuffle"], "rng.shuffle")
-        tr.net.dropout_rng = _rng_from_json(d["rng"]["dropout"], "rng.dropout")
-        tr.diverged = d.get("diverged")
-        p = d["progress"]
-        tr.step_count, tr.epoch = int(p["step"]), int(p["epoch"])
-        if p["perm"] is not None:
-            tr.perm = array_from_json(p["perm"], "progress.perm")
-            if sorted(tr.perm.tolist()) != list(range(tr.n_train)):
-                raise ValueError("progress.perm is not a permutation of the training set")
-            tr._Xs, tr._Ys = tr.X_train[tr.perm], tr.Y_train[tr.perm]
-        tr.position = int(p["position"])
-        if not 0 <= tr.position < max(tr.n_train, 1):
-            raise ValueError(f"progress.position={tr.position} is outside the training set")
-        return tr
+        data = _data_from_json(d["data"])
+        opt, p = d["optimizer"], d["progress"]
+        return cls.restore(
+            config, data, theta=array_from_json(d["theta"], "theta"),
+            batch_norm=[(array_from_json(mean, "batch_norm"), array_from_json(var, "batch_norm"))
+                        for mean, var in d["batch_norm"]],
+            optimizer={"t": opt["t"], "state": {
+                name: [array_from_json(a, f"optimizer.{name}") for a in arrays]
+                for name, arrays in opt["state"].items()}},
+            shuffle_rng=_rng_from_json(d["rng"]["shuffle"], "rng.shuffle"),
+            dropout_rng=_rng_from_json(d["rng"]["dropout"], "rng.dropout"),
+            progress={"step": p["step"], "epoch": p["epoch"], "position": p["position"],
+                      "perm": None if p["perm"] is None
+                      else array_from_json(p["perm"], "progress.perm")},
+            diverged=d.get("diverged"))
     except (KeyError, TypeError, IndexError, AttributeError) as e:
         raise ValueError(f"state is missing or has a malformed field: {e}") from None
+
+
+def _data_from_json(dd):
+    data = Data(array_from_json(dd["X"], "data.X"), array_from_json(dd["y"], "data.y"),
+                array_from_json(dd["train"], "data.train"),
+                array_from_json(dd["test"], "data.test"), dd["task"], int(dd["n_classes"]),
+                tuple(float(v) for v in dd["extent"]))
+    n = len(data.y)
+    if data.X.ndim != 2 or data.X.shape[0] != n or not np.isfinite(data.X).all():
+        raise ValueError(f"data.X must be ({n}, d) finite numbers; got {data.X.shape}")
+    for name, idx in (("data.train", data.train), ("data.test", data.test)):
+        if idx.ndim != 1 or idx.dtype.kind not in "iu" or (idx.size and (
+                idx.min() < 0 or idx.max() >= n)):
+            raise ValueError(f"{name} must list point indices from 0 to {n - 1}")
+    return data

@@ -13,46 +13,17 @@ and `trainer.diverged` say what happened.
 
 import math
 import time
-from dataclasses import dataclass
 
 import numpy as np
 
-from . import datasets, features, targets
+from . import datasets, features, state, targets
 from . import validation as check
 from .config import CUSTOM, DATA_FIELDS, LIVE, Config
 from .model import DTYPES, MLP
 from .optimizers import OPTIMIZERS
+from .records import Data, SetReport, StepReport
 
 MAX_STEPS_PER_CALL = 10_000_000
-
-
-@dataclass
-class Data:
-    X: np.ndarray  # (N, d) raw inputs
-    y: np.ndarray  # (N,) int64 classes or float64 regression targets
-    train: np.ndarray  # indices of the training points
-    test: np.ndarray  # indices of the test points
-    task: str  # "classification" or "regression"
-    n_classes: int  # 0 for regression
-    extent: tuple  # (lo, hi) of the square input plane shown for 2-D data
-
-    @property
-    def is_plane(self):
-        return self.X.shape[1] == 2
-
-
-@dataclass
-class StepReport:
-    steps: int  # updates applied
-    losses: np.ndarray  # (steps,) mini-batch loss of each update, before it
-    diverged: dict | None  # what went wrong, when a step was refused
-
-
-@dataclass
-class SetReport:
-    changed: dict  # field -> new value, for the fields that changed
-    rebuilt: bool  # the network was rebuilt (weights re-initialised)
-    data_changed: bool  # the data was remade
 
 
 def data_from_arrays(X, y, train_ratio, seed, extent=None, task=None, n_classes=2):
@@ -109,10 +80,12 @@ class Trainer:
 
     def __init__(self, config=None, data=None, **changes):
         config = config or Config()
-        if data is not None:
+        if data is not None and not isinstance(data, Data):
             changes.setdefault("dataset", CUSTOM)
         self.config = config.replace(**changes) if changes else config
-        if data is not None:
+        if isinstance(data, Data):  # points already split (a saved run's)
+            self.data = data
+        elif data is not None:
             X, y = data
             self.data = data_from_arrays(X, y, self.config.train_ratio, self.config.data_seed)
         elif self.config.dataset == CUSTOM:
@@ -120,6 +93,41 @@ class Trainer:
         else:
             self.data = self._make_data(self.config)
         self._build()
+
+    @classmethod
+    def restore(cls, config, data, theta, batch_norm, optimizer, shuffle_rng, dropout_rng,
+                progress, diverged=None):
+        """The Trainer a run was at: built from its config and data, then set to its saved
+        parameters, optimizer state, random generators and progress. ValueError when a part
+        does not fit the network the config builds (nothing half-built is returned).
+
+        batch_norm   [(running_mean, running_var)] of each batch-norm layer
+        optimizer    {"t": steps taken, "state": {buffer: [array]}}
+        progress     {"step", "epoch", "position", "perm" (array or None)}
+        """
+        tr = cls(config, data=data)
+        tr.net.load_state(theta, batch_norm, dropout_rng)
+        tr.optimizer.load_state_dict({"t": optimizer["t"], "state": optimizer["state"]},
+                                     [tr.net.theta])
+        tr.shuffle_rng = shuffle_rng
+        tr._resume(**progress)
+        tr.diverged = diverged
+        return tr
+
+    def _resume(self, step, epoch, position, perm):
+        self.step_count = check.integer("progress.step", step, 0, 2**53)
+        self.epoch = check.integer("progress.epoch", epoch, 0, self.step_count)
+        if perm is not None:
+            perm = np.asarray(perm)
+            if perm.dtype.kind not in "iu" or sorted(perm.tolist()) != list(range(self.n_train)):
+                raise ValueError("progress.perm is not a permutation of the training set")
+            self.perm = perm
+            self._Xs, self._Ys = self.X_train[perm], self.Y_train[perm]
+        position = check.integer("progress.position", position, 0)
+        if position >= max(self.n_train, 1):
+            raise ValueError(f"progress.position={position} is outside the training set "
+                             f"(0 to {max(self.n_train - 1, 0)})")
+        self.position = position
 
     # -- construction ----------------------------------------------------------------------
     @staticmethod
@@ -437,12 +445,9 @@ class Trainer:
 
     # -- state -----------------------------------------------------------------------------
     def to_dict(self):
-        from .state import trainer_to_dict
-
-        return trainer_to_dict(self)
+        """The whole run as JSON-safe data (see nncore.state); from_dict restores it exactly."""
+        return state.trainer_to_dict(self)
 
     @classmethod
     def from_dict(cls, d):
-        from .state import trainer_from_dict
-
-        return trainer_from_dict(cls, d)
+        return state.trainer_from_dict(cls, d)

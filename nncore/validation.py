@@ -23,26 +23,31 @@ def choice(field, value, choices):
 
 
 def integer(field, value, lo, hi=None):
-    allowed = f"a whole number{_range(lo, hi)}"
+    allowed = f"a whole number{describe_range(lo, hi)}"
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise ArgumentError(field, value, allowed, f"{field}={value!r} must be {allowed}")
     if value < lo or (hi is not None and value > hi):
         raise ArgumentError(field, value, allowed,
-                            f"{field}={value!r} is out of range; allowed{_range(lo, hi)}")
+                            f"{field}={_short(value)} is out of range; allowed"
+                            f"{describe_range(lo, hi)}")
     return int(value)
 
 
 def real(field, value, lo, hi=None, lo_open=False):
-    allowed = f"a number{_range(lo, hi, lo_open)}"
+    allowed = f"a number{describe_range(lo, hi, lo_open)}"
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise ArgumentError(field, value, allowed, f"{field}={value!r} must be {allowed}")
-    value = float(value)
+    try:
+        value = float(value)
+    except OverflowError:  # an integer too large for a float (hundreds of digits)
+        raise ArgumentError(field, value, allowed, f"{field}={_short(value)} is out of range; "
+                            f"allowed{describe_range(lo, hi, lo_open)}") from None
     if not math.isfinite(value):
         raise ArgumentError(field, value, allowed,
-                            f"{field}={value!r} must be finite{_range(lo, hi, lo_open)}")
+                            f"{field}={value!r} must be finite{describe_range(lo, hi, lo_open)}")
     if value < lo or (lo_open and value == lo) or (hi is not None and value > hi):
-        raise ArgumentError(field, value, allowed,
-                            f"{field}={value!r} is out of range; allowed{_range(lo, hi, lo_open)}")
+        raise ArgumentError(field, value, allowed, f"{field}={value!r} is out of range; "
+                            f"allowed{describe_range(lo, hi, lo_open)}")
     return value
 
 
@@ -70,7 +75,18 @@ def array(field, value, ndim, dtype=None, finite=True):
     return A
 
 
-def _range(lo, hi, lo_open=False):
+def describe_range(lo, hi, lo_open=False):
+    """' >= 0', ' > 0', ' from 0 to 1' or ' from 0 (exclusive) to 1'."""
     if hi is None:
-        return f" {'>' if lo_open else '>='} {lo}"
-    return f" from {lo} ({'exclusive' if lo_open else 'inclusive'}) to {hi}"
+        return f" {'>' if lo_open else '>='} {_number(lo)}"
+    return f" from {_number(lo)}{' (exclusive)' if lo_open else ''} to {_number(hi)}"
+
+
+def _number(v):
+    return str(v) if isinstance(v, numbers.Integral) else f"{v:g}"
+
+
+def _short(value):
+    """repr of a value, cut to 80 characters (a number can have hundreds of digits)."""
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."

@@ -133,28 +133,105 @@ def test_dropout_is_inactive_in_evaluation():
     assert not np.array_equal(net.forward(X, train=True), net.forward(X, train=True))
 
 
-@pytest.mark.parametrize("activation,out,loss,bn", [
-    ("tanh", "sigmoid", "bce", False), ("relu", "softmax", "cross_entropy", False),
-    ("sigmoid", "linear", "sse", False), ("leaky_relu", "tanh", "mse", False)])
-def test_trace_equals_the_gradient_of_a_one_sample_batch(activation, out, loss, bn):
-    """The step-through's numbers are the engine's numbers: dW of the trace = loss_and_grads."""
+@pytest.mark.parametrize("activation", ["tanh", "relu", "sigmoid"])
+@pytest.mark.parametrize("out,loss", [("sigmoid", "bce"), ("softmax", "cross_entropy"),
+                                      ("linear", "mse")])
+def test_batch_norm_gradient_in_evaluation_mode(activation, out, loss):
+    """train=False differentiates the network as it predicts: batch norm is the affine map of
+    its running statistics, and its backward is checked like every other."""
+    n_out = 3 if out == "softmax" else 1
+    rng = np.random.default_rng(4)
+    net = MLP([3, 5, 4, n_out], activation=activation, output_activation=out, loss=loss,
+              batch_norm=True, init="normal", l2=0.01, seed=5)
+    for layer in net.layers[:-1]:
+        layer.bn.gamma[...] = rng.uniform(0.5, 1.5, layer.n_out)
+        layer.bn.beta[...] = rng.uniform(-0.5, 0.5, layer.n_out)
+        layer.bn.running_mean[...] = rng.normal(0.0, 0.5, layer.n_out)
+        layer.bn.running_var[...] = rng.uniform(0.5, 2.0, layer.n_out)
+    X = rng.normal(0.0, 1.0, (8, 3))
+    Y = make_targets(loss, out, n_out, rng, n=8)
+    stats = [(layer.bn.running_mean.copy(), layer.bn.running_var.copy())
+             for layer in net.layers[:-1]]
+    assert_away_from_kinks(net, X)
+    _, grads = net.loss_and_grads(X, Y, train=False)
+    flat = np.empty_like(net.theta)
+    for view, g in zip(net._views(flat), grads):
+        view[...] = g
+    theta = net.theta
+    numeric = np.empty_like(theta)
+    for i in range(theta.size):
+        keep = theta[i]
+        theta[i] = keep + EPS
+        up = net.loss_and_grads(X, Y, train=False)[0]
+        theta[i] = keep - EPS
+        down = net.loss_and_grads(X, Y, train=False)[0]
+        theta[i] = keep
+        numeric[i] = (up - down) / (2 * EPS)
+    assert relative_error(flat, numeric) < 1e-6
+    for layer, (mean, var) in zip(net.layers[:-1], stats):  # evaluation leaves them alone
+        np.testing.assert_array_equal(layer.bn.running_mean, mean)
+        np.testing.assert_array_equal(layer.bn.running_var, var)
+
+
+TRACE_OPTIONS = [
+    # (activation, output, loss, bias, batch_norm, dropout, l1, l2)
+    ("tanh", "sigmoid", "bce", True, False, 0.0, 0.002, 0.01),
+    ("relu", "softmax", "cross_entropy", True, False, 0.0, 0.0, 0.0),
+    ("sigmoid", "linear", "sse", False, False, 0.0, 0.0, 0.01),
+    ("leaky_relu", "tanh", "mse", True, False, 0.3, 0.0, 0.0),
+    ("linear", "step", "perceptron", True, False, 0.0, 0.0, 0.0),
+    ("tanh", "sigmoid", "bce", True, True, 0.0, 0.0, 0.01),
+    ("relu", "softmax", "cross_entropy", False, True, 0.2, 0.001, 0.0),
+    ("sigmoid", "linear", "mse", True, True, 0.0, 0.0, 0.0),
+]
+
+
+@pytest.mark.parametrize("activation,out,loss,bias,bn,dropout,l1,l2", TRACE_OPTIONS)
+def test_trace_equals_the_gradient_of_a_one_sample_batch(activation, out, loss, bias, bn,
+                                                         dropout, l1, l2):
+    """The step-through's numbers are the engine's numbers: the trace of one point equals
+    loss_and_grads on a batch of that one point (as the network predicts: train=False), for
+    every layer option, batch norm and dropout included, and leaves the network untouched."""
     n_out = 3 if out == "softmax" else 1
     rng = np.random.default_rng(5)
     net = MLP([2, 5, 4, n_out], activation=activation, output_activation=out, loss=loss,
-              l2=0.01, l1=0.002, init="normal", seed=7)
+              bias=bias, batch_norm=bn, dropout=dropout, l1=l1, l2=l2, init="normal", seed=7)
+    if bn:
+        for layer in net.layers[:-1]:
+            layer.bn.gamma[...] = rng.uniform(0.5, 1.5, layer.n_out)
+            layer.bn.running_mean[...] = rng.normal(0.0, 0.5, layer.n_out)
+            layer.bn.running_var[...] = rng.uniform(0.5, 2.0, layer.n_out)
     x = rng.normal(size=2)
-    Y = np.eye(3)[[1]] if out == "softmax" else np.array([[0.7 if loss != "bce" else 1.0]])
-    t = probes.trace(net, x, Y[0])
-    loss_value, grads = net.loss_and_grads(x[None, :], Y)
-    assert t["loss"] == pytest.approx(loss_value, rel=1e-12)
-    names = net.param_names
-    for l, layer in enumerate(t["layers"]):
-        np.testing.assert_allclose(layer["dW"], grads[names.index(f"W{l + 1}")], rtol=1e-12,
-                                   atol=1e-15)
-        np.testing.assert_allclose(layer["db"], grads[names.index(f"b{l + 1}")], rtol=1e-12,
-                                   atol=1e-15)
-    np.testing.assert_allclose(t["y_hat"], net.forward(x[None, :])[0], rtol=1e-12)
+    Y = (np.eye(3)[[1]] if out == "softmax" else
+         np.array([[1.0 if loss in ("bce", "perceptron") else 0.7]]))
+    net.loss_and_grads(rng.normal(size=(4, 2)), np.repeat(Y, 4, axis=0))  # a batch's gradient
+    grad_before, theta_before = net.grad.copy(), net.theta.copy()
+    rng_before = net.dropout_rng.bit_generator.state
 
+    t = probes.trace(net, x, Y[0])
+
+    np.testing.assert_array_equal(net.grad, grad_before)  # the trace ran on a copy
+    np.testing.assert_array_equal(net.theta, theta_before)
+    assert net.dropout_rng.bit_generator.state == rng_before
+    loss_value, grads = net.loss_and_grads(x[None, :], Y, train=False)
+    assert t["loss"] == loss_value
+    by_name = dict(zip(net.param_names, grads))
+    for l, layer in enumerate(t["layers"], start=1):
+        np.testing.assert_array_equal(layer["dW"], by_name[f"W{l}"])
+        if f"b{l}" in by_name:
+            np.testing.assert_array_equal(layer["db"], by_name[f"b{l}"])
+        else:
+            assert layer["db"] is None
+        # and the parts agree with each other: a = φ(z̃), dW = a_prevᵀ·δ (+ regularization)
+        act = net.layers[l - 1].activation
+        np.testing.assert_allclose(layer["a"], act.forward(layer["zt"][None, :])[0], rtol=1e-12)
+        reg = l2 * net.layers[l - 1].W + l1 * np.sign(net.layers[l - 1].W)
+        np.testing.assert_allclose(layer["dW"], np.outer(layer["a_prev"], layer["delta"]) + reg,
+                                   rtol=1e-12, atol=1e-15)
+        if l > 1:
+            np.testing.assert_allclose(t["layers"][l - 2]["a"], layer["a_prev"], rtol=0)
+    # the predictor (layer.infer) groups batch norm's arithmetic differently: equal to rounding
+    np.testing.assert_allclose(t["y_hat"], net.forward(x[None, :])[0], rtol=1e-12)
 
 
 def test_copy_is_an_independent_network():
