@@ -1,7 +1,7 @@
 """The `nnplay` command: start the server on a free port and open the page.
 
     nnplay [--host 127.0.0.1] [--port 8000] [--no-browser] [--log-level info]
-           [--max-sessions 32] [--allow-origin URL ...]
+           [--max-sessions 32] [--allow-origin URL ...] [--version]
 """
 
 import argparse
@@ -13,6 +13,8 @@ import socket
 import sys
 import threading
 import webbrowser
+
+from .paths import VERSION
 
 PORT_TRIES = 20
 LOG_LEVELS = ("critical", "error", "warning", "info", "debug", "trace")
@@ -54,6 +56,7 @@ def parser():
     p.add_argument("--allow-origin", action="append", default=[], metavar="URL",
                    help="also accept websocket connections from this page origin "
                    "(repeatable; '*' for any)")
+    p.add_argument("--version", action="version", version=f"%(prog)s {VERSION}")
     return p
 
 

@@ -7,7 +7,7 @@ from fastapi.staticfiles import StaticFiles
 
 from . import api, pages, ws
 from .manager import SessionManager
-from .paths import STATIC_DIR
+from .paths import STATIC_DIR, VERSION
 from .scheduler import Scheduler
 from .settings import Settings
 
@@ -27,7 +27,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             scheduler.stop()
             manager.close_all()
 
-    app = FastAPI(title="nnplay", version="0.1.0", lifespan=lifespan)
+    app = FastAPI(title="nnplay", version=VERSION, lifespan=lifespan)
     app.state.settings = settings
     app.state.manager = manager
     app.state.scheduler = scheduler
