@@ -3,19 +3,43 @@
 import numpy as np
 
 
-def _column(fn):
-    return lambda X: fn(X[:, 0], X[:, 1])
+def feature_x1(x1, x2):
+    return x1
 
 
-# name -> (label for the page, function of the (N, 2) inputs returning (N,))
+def feature_x2(x1, x2):
+    return x2
+
+
+def feature_x1sq(x1, x2):
+    return x1 * x1
+
+
+def feature_x2sq(x1, x2):
+    return x2 * x2
+
+
+def feature_x1x2(x1, x2):
+    return x1 * x2
+
+
+def feature_sinx1(x1, x2):
+    return np.sin(x1)
+
+
+def feature_sinx2(x1, x2):
+    return np.sin(x2)
+
+
+# name -> (label for the page, function of the columns x₁, x₂ returning one column)
 FEATURES = {
-    "x1": ("x₁", _column(lambda x1, x2: x1)),
-    "x2": ("x₂", _column(lambda x1, x2: x2)),
-    "x1sq": ("x₁²", _column(lambda x1, x2: x1 * x1)),
-    "x2sq": ("x₂²", _column(lambda x1, x2: x2 * x2)),
-    "x1x2": ("x₁x₂", _column(lambda x1, x2: x1 * x2)),
-    "sinx1": ("sin x₁", _column(lambda x1, x2: np.sin(x1))),
-    "sinx2": ("sin x₂", _column(lambda x1, x2: np.sin(x2))),
+    "x1": ("x₁", feature_x1),
+    "x2": ("x₂", feature_x2),
+    "x1sq": ("x₁²", feature_x1sq),
+    "x2sq": ("x₂²", feature_x2sq),
+    "x1x2": ("x₁x₂", feature_x1x2),
+    "sinx1": ("sin x₁", feature_sinx1),
+    "sinx2": ("sin x₂", feature_sinx2),
 }
 
 
@@ -23,5 +47,5 @@ def apply(features, X, dtype=np.float64):
     """(N, len(features)) feature matrix from 2-D inputs X (N, 2)."""
     out = np.empty((X.shape[0], len(features)), dtype)
     for j, name in enumerate(features):
-        out[:, j] = FEATURES[name][1](X)
+        out[:, j] = FEATURES[name][1](X[:, 0], X[:, 1])
     return out

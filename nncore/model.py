@@ -69,6 +69,50 @@ def per_layer(field, value, n_hidden, convert):
     return [convert(field, value)] * n_hidden
 
 
+def dropout_mask(rng, N, layer, dtype):
+    """Inverted dropout's mask M (N, n_out): 1/(1 − p) where a unit is kept, 0 where dropped."""
+    keep = 1.0 - layer.dropout
+    U = rng.random((N, layer.n_out), dtype=dtype)  # (N, n_out)
+    return (U < keep) * dtype(1.0 / keep)
+
+
+def forward(layers, X, train, rng=None, masks=None):
+    """ŷ = A[L], every layer keeping what backward needs. In training, dropout masks come from
+    `masks` (one array or None per layer) or are drawn from `rng`; otherwise batch norm uses
+    its running statistics and nothing is dropped."""
+    A = X
+    for l, layer in enumerate(layers):
+        mask = None
+        if train and layer.dropout > 0.0:
+            mask = masks[l] if masks is not None else dropout_mask(rng, A.shape[0], layer,
+                                                                   X.dtype.type)
+        A = layer.forward(A, mask, train)
+    return A
+
+
+def backward(layers, loss, A, Y, input_grad=False):
+    """The loss of the batch; every layer's gradients from δ[L] = ∂ℒ/∂Z[L] back to the first.
+
+    δ[l] = (δ[l+1]·W[l+1]ᵀ) ⊙ φ'(Z[l]), each layer's own backward; input_grad also gives ∂ℒ/∂X.
+    """
+    out = layers[-1]
+    value, dZ = loss.value_and_dZ(out.Zt, A, Y, out.activation)  # dZ = δ[L]
+    dA = out.backward_dZ(dZ, len(layers) > 1 or input_grad)
+    for l in range(len(layers) - 2, -1, -1):
+        dA = layers[l].backward(dA, l > 0 or input_grad)
+    return value
+
+
+def penalty(W, l1, l2):
+    """(l2/2)·ΣW² + l1·Σ|W| for the network's weights W, one flat vector."""
+    value = 0.0
+    if l2:
+        value += 0.5 * l2 * float(np.dot(W, W))
+    if l1:
+        value += l1 * float(np.abs(W).sum())
+    return value
+
+
 class MLP:
     """A multilayer perceptron trained by backpropagation.
 
@@ -231,21 +275,11 @@ class MLP:
     def forward(self, X, train=False):
         """ŷ = A[L] for inputs X (N, n_in); evaluation mode unless train=True."""
         X = self._check_inputs(X)
-        return self._forward(X, train)
-
-    def _forward(self, X, train=False, masks=None, cache=False):
-        """ŷ; with train or cache, every layer keeps what backward needs. Evaluation mode
-        (no dropout, batch norm by its running statistics) unless train."""
+        if train:
+            return forward(self.layers, X, True, self.dropout_rng)
         A = X
-        if not (train or cache):
-            for layer in self.layers:
-                _, A = layer.infer(A)
-            return A
-        for l, layer in enumerate(self.layers):
-            mask = None
-            if train and layer.dropout > 0.0:
-                mask = masks[l] if masks is not None else self._dropout_mask(A.shape[0], layer)
-            A = layer.forward(A, mask, train)
+        for layer in self.layers:
+            _, A = layer.infer(A)
         return A
 
     def infer(self, X, dtype=None):
@@ -255,11 +289,6 @@ class MLP:
             Z, A = layer.infer(A, dtype)
             out.append((Z, A))
         return out
-
-    def _dropout_mask(self, N, layer):
-        keep = 1.0 - layer.dropout
-        U = self.dropout_rng.random((N, layer.n_out), dtype=self.dtype)  # (N, n_out)
-        return (U < keep) * self.dtype(1.0 / keep)
 
     def loss_and_grads(self, X, Y, dropout_masks=None, train=True):
         """(ℒ, grads) on the batch (X, Y); grads align with params.
@@ -280,12 +309,8 @@ class MLP:
         commit=False leaves batch-norm running statistics for `_commit()` to update.
         input_grad=True also computes ∂ℒ/∂X (the first layer's dA_prev), for a trace.
         """
-        A = self._forward(X, train, masks, cache=True)
-        out = self.layers[-1]
-        loss, dZ = self.loss.value_and_dZ(out.Zt, A, Y, out.activation)
-        dA = out.backward_dZ(dZ, len(self.layers) > 1 or input_grad)
-        for l in range(len(self.layers) - 2, -1, -1):
-            dA = self.layers[l].backward(dA, l > 0 or input_grad)
+        A = forward(self.layers, X, train, self.dropout_rng, masks)
+        loss = backward(self.layers, self.loss, A, Y, input_grad)
         if commit and train:
             self._commit()
         return loss + self._regularize()
@@ -307,13 +332,7 @@ class MLP:
 
     def penalty(self):
         """(l2/2)·ΣW² + l1·Σ|W|, the regularization part of the training loss."""
-        W = self.theta[:self.n_weights]
-        value = 0.0
-        if self.l2:
-            value += 0.5 * self.l2 * float(np.dot(W, W))
-        if self.l1:
-            value += self.l1 * float(np.abs(W).sum())
-        return value
+        return penalty(self.theta[:self.n_weights], self.l1, self.l2)
 
     # -- checks ----------------------------------------------------------------------------
     def _check_inputs(self, X):

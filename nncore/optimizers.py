@@ -34,6 +34,48 @@ def check_nesterov(momentum, nesterov):
                                   "nesterov=True needs momentum > 0; got momentum=0.0")
 
 
+# -- the update rules, each applied in place to one parameter array p with its gradient g ------
+def sgd_update(p, g, b, t, learning_rate, momentum, nesterov):
+    """b ← μ·b + g;  θ ← θ − η·(g + μ·b with Nesterov, else b);  plain θ ← θ − η·g if μ = 0."""
+    if momentum:
+        b *= momentum
+        b += g
+        g = g + momentum * b if nesterov else b
+    p -= learning_rate * g
+
+
+def adam_update(p, g, m, v, t, learning_rate, beta1, beta2, eps):
+    """m ← β₁m + (1 − β₁)g;  v ← β₂v + (1 − β₂)g²;  θ ← θ − η/(1 − β₁ᵗ)·m/(√v/√(1 − β₂ᵗ) + ε)."""
+    m *= beta1
+    m += (1.0 - beta1) * g
+    v *= beta2
+    v += (1.0 - beta2) * (g * g)
+    step_size = learning_rate / (1.0 - beta1 ** t)
+    denom = np.sqrt(v) * (1.0 / math.sqrt(1.0 - beta2 ** t))
+    denom += eps
+    p -= step_size * (m / denom)
+
+
+def rmsprop_update(p, g, v, gbar, b, t, learning_rate, alpha, eps, momentum, centered):
+    """v ← αv + (1 − α)g²;  s = √v (or √(v − ḡ²) centered);  θ ← θ − η·g/(s + ε), or through
+    the momentum buffer b ← μb + g/(s + ε), θ ← θ − η·b."""
+    v *= alpha
+    v += (1.0 - alpha) * (g * g)
+    if centered:
+        gbar *= alpha
+        gbar += (1.0 - alpha) * g
+        s = np.sqrt(v - gbar * gbar)
+    else:
+        s = np.sqrt(v)
+    s += eps
+    if momentum:
+        b *= momentum
+        b += g / s
+        p -= learning_rate * b
+    else:
+        p -= learning_rate * (g / s)
+
+
 class Optimizer:
     name = ""
     buffers = ()  # names of the per-parameter state arrays, zero at the start
@@ -72,8 +114,10 @@ class Optimizer:
         if not self.state:
             self.state = {name: [np.zeros_like(p) for p in params] for name in self.buffers}
         self.t += 1
+        hyper = self.hyperparameters()
         for i, (p, g) in enumerate(zip(params, grads)):
-            self._update(p, g, *(self.state[name][i] for name in self.buffers))
+            self.update(p, g, *(self.state[name][i] for name in self.buffers), t=self.t,
+                        learning_rate=self.learning_rate, **hyper)
 
     def state_dict(self):
         """Everything needed to continue bit-identically; arrays are returned as they are."""
@@ -114,13 +158,7 @@ class SGD(Optimizer):
     def __init__(self, learning_rate=1e-3, momentum=0.0, nesterov=False):
         super().__init__(learning_rate, momentum=momentum, nesterov=nesterov)
 
-
-    def _update(self, p, g, b):
-        if self.momentum:
-            b *= self.momentum
-            b += g
-            g = g + self.momentum * b if self.nesterov else b
-        p -= self.learning_rate * g
+    update = staticmethod(sgd_update)
 
 
 class Adam(Optimizer):
@@ -139,16 +177,7 @@ class Adam(Optimizer):
     def __init__(self, learning_rate=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
         super().__init__(learning_rate, beta1=beta1, beta2=beta2, eps=eps)
 
-
-    def _update(self, p, g, m, v):
-        m *= self.beta1
-        m += (1.0 - self.beta1) * g
-        v *= self.beta2
-        v += (1.0 - self.beta2) * (g * g)
-        step_size = self.learning_rate / (1.0 - self.beta1 ** self.t)
-        denom = np.sqrt(v) * (1.0 / math.sqrt(1.0 - self.beta2 ** self.t))
-        denom += self.eps
-        p -= step_size * (m / denom)
+    update = staticmethod(adam_update)
 
 
 class RMSProp(Optimizer):
@@ -168,23 +197,7 @@ class RMSProp(Optimizer):
         super().__init__(learning_rate, alpha=alpha, eps=eps, momentum=momentum,
                          centered=centered)
 
-
-    def _update(self, p, g, v, gbar, b):
-        v *= self.alpha
-        v += (1.0 - self.alpha) * (g * g)
-        if self.centered:
-            gbar *= self.alpha
-            gbar += (1.0 - self.alpha) * g
-            s = np.sqrt(v - gbar * gbar)
-        else:
-            s = np.sqrt(v)
-        s += self.eps
-        if self.momentum:
-            b *= self.momentum
-            b += g / s
-            p -= self.learning_rate * b
-        else:
-            p -= self.learning_rate * (g / s)
+    update = staticmethod(rmsprop_update)
 
 
 OPTIMIZERS = {cls.name: cls for cls in (SGD, Adam, RMSProp)}
