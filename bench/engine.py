@@ -3,7 +3,8 @@
 What it measures, each figure beside a hand-written NumPy loop doing the same math, in the
 same run, on the same data and the same weights:
 
-    µs per training step through the real `Trainer.step(n)`, the call the server makes:
+    µs per training step through the real `Trainer.step(n)`, the call the server makes, and
+    through the notebook loop `net.loss_and_grads(X, Y)` + `opt.step(net.params, grads)`:
       2-4-2-1 batch 10          circle, tanh, sigmoid + bce, SGD lr 0.03 (the Trainer defaults)
       2-8-8-8-8-8-8-1 batch 10  circle, tanh, sigmoid + bce, SGD lr 0.03
       784-128-64-10 batch 64    random (2048, 784) inputs in [0, 1], 10 random classes,
@@ -13,7 +14,8 @@ same run, on the same data and the same weights:
       figure), and the default frame probe (neurons 32x32, output 100x100); both float32.
       The bare float64 pass over the 100x100 grid is printed for reference.
 
-The target is engine/bare ≤ 1.3 for the three training steps and the all-neuron probe. A
+The target is engine/bare ≤ 1.3 for the three training steps, the three notebook loops and
+the all-neuron probe. A
 small network's step time is set by how many NumPy calls it makes (one call on a tiny array
 costs a microsecond or a few), so the script also counts the NumPy dispatches per step, and
 prints the cost of one tiny call measured in this run.
@@ -120,6 +122,34 @@ class BareLoop:
         return losses
 
 
+class NotebookLoop:
+    """The loop every from-scratch tutorial writes, on the engine's public API:
+
+        loss, grads = net.loss_and_grads(X, Y)
+        opt.step(net.params, grads)
+
+    over the same mini-batches as a BareLoop (the Trainer's first-epoch order, then `rng`)."""
+
+    def __init__(self, trainer):
+        self.net = trainer.net.copy()
+        self.opt = nncore.optimizers.SGD(learning_rate=trainer.config.learning_rate)
+        self.X, self.Y = trainer.X_train, trainer.Y_train
+        self.Xs, self.Ys, self.pos = trainer._Xs, trainer._Ys, trainer.position
+        self.batch, self.rng = trainer.config.batch_size, copy.deepcopy(trainer.shuffle_rng)
+
+    def run(self, steps):
+        net, opt, batch, n = self.net, self.opt, self.batch, len(self.X)
+        for _ in range(steps):
+            X = self.Xs[self.pos:self.pos + batch]
+            Y = self.Ys[self.pos:self.pos + batch]
+            loss, grads = net.loss_and_grads(X, Y)
+            opt.step(net.params, grads)
+            self.pos += batch
+            if self.pos >= n:
+                perm = self.rng.permutation(n)
+                self.Xs, self.Ys, self.pos = self.X[perm], self.Y[perm], 0
+
+
 def bare_twin(trainer, wrap=lambda a: a):
     """A BareLoop in the Trainer's exact state: its weights, epoch order and shuffle RNG."""
     net, cfg = trainer.net, trainer.config
@@ -133,8 +163,9 @@ def bare_twin(trainer, wrap=lambda a: a):
 
 
 def max_difference(trainer, bare):
-    """max |Δθ| between the Trainer's weights and the bare loop's."""
-    ours = [a for layer in trainer.net.layers for a in (layer.W, layer.b)]
+    """max |Δθ| between the Trainer's (or a NotebookLoop's) weights and the bare loop's."""
+    net = trainer.net
+    ours = [a for layer in net.layers for a in (layer.W, layer.b)]
     theirs = [a for W, b in zip(bare.Ws, bare.bs) for a in (W, b)]
     return max(float(np.abs(a - b).max()) for a, b in zip(ours, theirs))
 
@@ -386,6 +417,22 @@ def main():
               f"{verdict(ratio):<13}{ec:>4.0f} vs {bc:.0f}")
     print("(weights still agree after timing: max |Δθ| = "
           + ", ".join(f"{d:.0e}" for *_, d in rows) + ")")
+
+    # The notebook loop: loss_and_grads + opt.step, the tutorials' loop, on the same batches.
+    notebook = []
+    for label, make, per_round in configs:
+        loop = NotebookLoop(make())
+        bare = bare_twin(make())
+        t = Timing(loop.run, bare.run, per_round)
+        notebook.append((label, t, max_difference(loop, bare)))
+    print(f"\n{'notebook loop':<27}{'engine µs/step':>15}{'bare µs/step':>14}   "
+          f"{'ratio':<19}target")
+    for label, t, _ in notebook:
+        ratio, shown = t.ratio()
+        print(f"{label:<27}{t.engine * 1e6:>15.1f}{t.bare * 1e6:>14.1f}   {shown:<19}"
+              f"{verdict(ratio)}")
+    print("(net.loss_and_grads(X, Y) then opt.step(net.params, grads); weights agree with the "
+          "bare loop: max |Δθ| = " + ", ".join(f"{d:.0e}" for *_, d in notebook) + ")")
 
     # The probe: a 2-8x6-1 tanh network trained a little, so the maps are not the init's.
     # Its absolute times depend on the process's history: once a large array has been freed

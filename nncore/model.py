@@ -14,6 +14,7 @@ Backpropagation, for L layers and a loss ℒ:
 """
 
 import copy
+import math
 
 import numpy as np
 
@@ -67,6 +68,17 @@ def per_layer(field, value, n_hidden, convert):
                              f"({n_hidden})")
         return [convert(f"{field}[{i}]", v) for i, v in enumerate(value)]
     return [convert(field, value)] * n_hidden
+
+
+class FlatViews(list):
+    """A list of arrays that are, in order, views covering one flat vector, `flat`.
+
+    `params`, `grads` and what `loss_and_grads` returns are such lists, so an optimizer given
+    two of them updates the flat vector in one call per rule instead of one per array."""
+
+    def __init__(self, arrays, flat):
+        super().__init__(arrays)
+        self.flat = flat
 
 
 def dropout_mask(rng, N, layer, dtype):
@@ -196,8 +208,9 @@ class MLP:
     def _bind(self):
         """Point params, grads and every layer's W, b, γ, β (and dW, …) at the flat buffers."""
         self._bn_layers = [layer for layer in self.layers if layer.bn is not None]
-        self.params = self._views(self.theta)
-        self.grads = self._views(self.grad)
+        self._slices = [(off, off + math.prod(shape), shape) for _, _, off, shape in self._layout]
+        self.params = self.views(self.theta)
+        self.grads = self.views(self.grad)
         for (l, name, _, _), P, G in zip(self._layout, self.params, self.grads):
             owner = self.layers[l].bn if name in ("gamma", "beta") else self.layers[l]
             setattr(owner, name, P)
@@ -220,9 +233,9 @@ class MLP:
         new._bind()
         return new
 
-    def _views(self, flat):
-        return [flat[off:off + int(np.prod(shape))].reshape(shape)
-                for _, _, off, shape in self._layout]
+    def views(self, flat):
+        """Arrays shaped like params over a flat vector laid out like theta (no copies)."""
+        return FlatViews([flat[a:b].reshape(shape) for a, b, shape in self._slices], flat)
 
     def reinitialize(self, rng):
         """Draw fresh weights from `rng`: layer by layer, W then b."""
@@ -301,7 +314,7 @@ class MLP:
         X = self._check_inputs(X)
         Y = self._check_targets(Y, X.shape[0])
         loss = self._backprop(X, Y, dropout_masks, commit=train, train=train)
-        return loss, self._views(self.grad.copy())
+        return loss, self.views(self.grad.copy())
 
     def _backprop(self, X, Y, masks=None, commit=True, train=True, input_grad=False):
         """ℒ on the batch; fills self.grad. The training hot path: no checks, no copies.

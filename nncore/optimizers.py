@@ -97,6 +97,9 @@ class Optimizer:
         checked = self._check(**merged)
         for name, value in checked.items():
             setattr(self, name, value)
+        # The update rule's arguments after t, in its signature's order: learning_rate, then
+        # the hyperparameters as `defaults` lists them. Built here, not at every step.
+        self._args = (self.learning_rate, *(getattr(self, name) for name in self.defaults))
 
     def _check(self, **values):
         checked = {name: HYPERPARAMETERS[name].check(name, value) for name, value in values.items()}
@@ -108,16 +111,29 @@ class Optimizer:
         return {name: getattr(self, name, default) for name, default in self.defaults.items()}
 
     def step(self, params, grads):
+        """Update each array of params in place from the matching array of grads.
+
+        A network's params and its grads (MLP.params, loss_and_grads) are views covering one
+        flat vector each; then the flat vectors are updated in one call, which is the same
+        arithmetic, element by element, and is what a Trainer does. The state follows the
+        layout of the first call: later calls must pass the same layout.
+        """
         if len(params) != len(grads):
             raise ValueError(f"params has {len(params)} arrays but grads has {len(grads)}; "
                              "they must align")
+        flat_p, flat_g = getattr(params, "flat", None), getattr(grads, "flat", None)
+        if flat_p is not None and flat_g is not None and flat_p.shape == flat_g.shape:
+            params, grads = (flat_p,), (flat_g,)
+        if self.state and len(self.state[self.buffers[0]]) != len(params):
+            raise ValueError(f"this optimizer's state was made for "
+                             f"{len(self.state[self.buffers[0]])} arrays; got {len(params)} "
+                             "(pass the same parameter list at every step)")
         if not self.state:
             self.state = {name: [np.zeros_like(p) for p in params] for name in self.buffers}
         self.t += 1
-        hyper = self.hyperparameters()
-        for i, (p, g) in enumerate(zip(params, grads)):
-            self.update(p, g, *(self.state[name][i] for name in self.buffers), t=self.t,
-                        learning_rate=self.learning_rate, **hyper)
+        update, t, args = self.update, self.t, self._args
+        for p, g, *buffers in zip(params, grads, *(self.state[name] for name in self.buffers)):
+            update(p, g, *buffers, t, *args)
 
     def state_dict(self):
         """Everything needed to continue bit-identically; arrays are returned as they are."""

@@ -61,7 +61,7 @@ def check(net, X, Y, masks=None):
     analytic = np.concatenate([g.ravel() for g in grads])
     # grads come in params order; the flat buffer is laid out weights-first, so map by views.
     flat = np.empty_like(net.theta)
-    for view_of_theta, g in zip(net._views(flat), grads):
+    for view_of_theta, g in zip(net.views(flat), grads):
         view_of_theta[...] = g
     numeric = numeric_gradient(net, X, Y, masks)
     assert analytic.size == numeric.size
@@ -155,7 +155,7 @@ def test_batch_norm_gradient_in_evaluation_mode(activation, out, loss):
     assert_away_from_kinks(net, X)
     _, grads = net.loss_and_grads(X, Y, train=False)
     flat = np.empty_like(net.theta)
-    for view, g in zip(net._views(flat), grads):
+    for view, g in zip(net.views(flat), grads):
         view[...] = g
     theta = net.theta
     numeric = np.empty_like(theta)

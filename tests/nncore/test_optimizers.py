@@ -5,6 +5,7 @@ RMSprop with weight_decay=0, dampening=0, amsgrad=False, maximize=False), in pla
 independently of nncore's code.
 """
 
+import inspect
 import math
 
 import numpy as np
@@ -346,3 +347,35 @@ def test_trainer_switches_to_rmsprop_live():
     trainer.step(5)
     report = trainer.set(optimizer="rmsprop")
     assert report.rebuilt is False and isinstance(trainer.optimizer, optimizers.RMSProp)
+
+
+@pytest.mark.parametrize("cls", list(optimizers.OPTIMIZERS.values()),
+                         ids=list(optimizers.OPTIMIZERS))
+def test_each_update_rule_takes_its_hyperparameters_in_the_declared_order(cls):
+    """step() passes (p, g, *buffers, t, learning_rate, *defaults) positionally."""
+    names = list(inspect.signature(cls.update).parameters)
+    k = len(cls.buffers)
+    assert names[:2] == ["p", "g"] and len(names) == 2 + k + 2 + len(cls.defaults)
+    assert names[2 + k:] == ["t", "learning_rate", *cls.defaults]
+
+
+@pytest.mark.parametrize("name", list(optimizers.OPTIMIZERS))
+def test_a_networks_flat_parameters_update_exactly_as_its_arrays(name):
+    """opt.step(net.params, grads) updates the flat vector in one call: the same numbers as
+    updating array by array, and the same as the Trainer's own optimizer."""
+    from nncore import MLP
+
+    rng = np.random.default_rng(3)
+    X, Y = rng.normal(size=(8, 2)), rng.integers(0, 2, (8, 1)).astype(float)
+    a, b = MLP([2, 5, 3, 1], seed=1), MLP([2, 5, 3, 1], seed=1)
+    opt_a, opt_b = optimizers.OPTIMIZERS[name](learning_rate=0.01), \
+        optimizers.OPTIMIZERS[name](learning_rate=0.01)
+    for _ in range(5):
+        _, grads = a.loss_and_grads(X, Y)
+        opt_a.step(a.params, grads)  # the flat path
+        _, grads = b.loss_and_grads(X, Y)
+        opt_b.step(list(b.params), list(grads))  # plain lists: array by array
+    np.testing.assert_array_equal(a.theta, b.theta)
+    assert len(opt_a.state[opt_a.buffers[0]]) == 1 and len(opt_b.state[opt_b.buffers[0]]) == 6
+    with pytest.raises(ValueError, match="state was made for 1 arrays; got 6"):
+        opt_a.step(list(a.params), list(grads))
