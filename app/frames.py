@@ -18,7 +18,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from nncore import ACTIVATIONS, FEATURES, probes
+from nncore import ACTIVATIONS, FEATURES, probes, targets
+
+from .protocol import jsonsafe
 
 FEATURE_NAMES = tuple(FEATURES)
 ALIGN = 8
@@ -68,24 +70,24 @@ def tile_density(requested, n_neurons):
     return max(4, min(requested, math.isqrt(TILE_BYTES_BUDGET // n_neurons)))
 
 
-def network_message(session):
+def network_message(trainer, version, probe):
     """The network's shape and the (fixed) input-feature tiles; sent after each rebuild."""
-    tr, net = session.trainer, session.trainer.net
+    net = trainer.net
     header = {
-        "type": "network", "version": session.network_version,
+        "type": "network", "version": version,
         "sizes": net.sizes, "param_names": net.param_names,
         "activation": net.activation, "output_activation": net.output_activation,
-        "loss": net.loss_name, "task": tr.data.task, "n_classes": tr.data.n_classes,
-        "input_names": tr.input_names, "plane": session.probe is not None,
-        "extent": list(tr.data.extent), "config": tr.config.to_dict(),
+        "loss": net.loss_name, "task": trainer.data.task, "n_classes": trainer.data.n_classes,
+        "input_names": trainer.input_names, "plane": probe is not None,
+        "extent": list(trainer.data.extent), "config": trainer.config.to_dict(),
         "batch_norm": [layer.bn is not None for layer in net.layers],
     }
     arrays = {}
-    if session.probe is not None:
-        D = session.probe.neuron_density
+    if probe is not None:
+        D = probe.neuron_density
         # Every feature the page offers, not only the inputs in use: the feature toggles
         # show them all. The network's inputs are the ones named in input_names.
-        maps = probes.feature_maps(FEATURE_NAMES, tr.data.extent, D)  # (D², n_features)
+        maps = probes.feature_maps(FEATURE_NAMES, trainer.data.extent, D)  # (D², n_features)
         linear = ACTIVATIONS["linear"]
         ranges = [probes.activation_range(linear, maps[:, j]) for j in range(maps.shape[1])]
         header["neuron_density"] = D
@@ -97,86 +99,66 @@ def network_message(session):
     return pack(header, arrays)
 
 
-def data_message(session):
+def data_message(trainer, version):
     """The points, their labels and the train/test split; sent after the data changes."""
-    tr = session.trainer
-    data = tr.data
+    data = trainer.data
     is_train = np.zeros(len(data.y), np.uint8)
     is_train[data.train] = 1
-    header = {"type": "data", "version": session.data_version, "dataset": tr.config.dataset,
+    header = {"type": "data", "version": version, "dataset": trainer.config.dataset,
               "task": data.task, "n_classes": data.n_classes, "extent": list(data.extent),
               "count": len(data.y), "n_inputs": data.X.shape[1],
-              "input_names": tr.input_names}
+              "input_names": trainer.input_names}
     arrays = {"y": data.y.astype(np.float32), "train": is_train}
-    if data.is_plane or len(data.y) <= 16:  # larger non-plane sets stay on the server
+    if data.is_plane or len(data.y) <= PREDICTION_ROWS:  # larger sets stay on the server
         arrays["X"] = data.X.astype(np.float32)
     return pack(header, arrays)
 
 
 @dataclass
 class FrameJob:
-    """Everything one frame shows, captured between two training slices."""
-    net: object  # the network (or a copy of it: MLP.copy)
-    data: object  # the trainer's Data (never changed in place)
-    X_eval: np.ndarray  # every point's network input, training points first
-    Y_eval: np.ndarray  # their target rows
-    y_eval: np.ndarray  # their labels
+    """Everything one frame shows, captured between two training slices. It refers to the
+    live network, so it is rendered at once, before training goes on."""
+    net: object  # the network
+    points: object  # every point as the network sees it (Trainer.eval_points)
+    order: np.ndarray  # the points' indices in that order (training points first)
     probe: object  # the session's PlaneProbe, or None for data that is not 2-D
     sample: tuple | None  # (index, input, target) of the selected point
     losses: np.ndarray  # the mini-batch losses since the last frame
     first_loss_step: int  # the step of losses[0]
     header: dict
-    compare: tuple | None = None  # (trainer, label, base label) of a run side by side
+    compare: object = None  # a Comparison run side by side, or None
 
 
 def render(job):
-    """(frame bytes, chart point): weights, neuron tiles, the output map, diagnostics, trace.
-
-    Pure computation on the job's own copies, so it may run in a worker thread.
-    """
+    """(frame bytes, chart point): weights, neuron tiles, the output map, diagnostics, trace."""
     with np.errstate(all="ignore"):  # a diverging network overflows; frames show it as is
         return _render(job)
 
 
 def _render(job):
     net, header = job.net, dict(job.header)
-    metrics, dead, confusion = probes.evaluate(job, np.float32)
+    evaluation = probes.evaluate(net, job.points, np.float32)
+    metrics = evaluation.metrics
     if len(job.losses):
         steps, values = probes.thin(job.losses, LOSS_POINTS_PER_FRAME)
         losses = {"steps": (steps + job.first_loss_step).tolist(), "values": values.tolist()}
     else:
         losses = {"steps": [], "values": []}
-    header["metrics"] = _finite(metrics)
-    header["losses"] = _finite(losses)
+    header["metrics"] = metrics
+    header["losses"] = losses
     arrays = {name: _weights(P) for name, P in zip(net.param_names, net.params)}
     arrays["grad_norms"] = probes.gradient_norms(net).astype(np.float32)
-    arrays["dead"] = dead.astype(np.float32)
+    arrays["dead"] = evaluation.dead.astype(np.float32)
     edges, counts = probes.weight_histograms(net)
     arrays["histograms"] = np.minimum(counts, 65535).astype(np.uint16)
     header["histogram_range"] = [float(edges[0]), float(edges[-1])]
     if job.probe is not None:
-        output, layers = job.probe.run(net)
-        D = job.probe.neuron_density
-        ranges = []
-        for l, (layer, A) in enumerate(zip(net.layers, layers), start=1):
-            lo, hi = probes.activation_range(layer.activation, A)
-            ranges.append([lo, hi])
-            arrays[f"tiles{l}"] = probes.quantize(A.T, lo, hi).reshape(A.shape[1], D, D)
-        header["tile_ranges"] = ranges
-        Do = job.probe.output_density
-        if output.shape[1] == 1:
-            lo, hi = probes.output_range(net.layers[-1].activation, job.data.task, output)
-            header["output_range"] = [lo, hi]
-            arrays["output"] = probes.quantize(output[:, 0], lo, hi).reshape(Do, Do)
-        else:
-            arrays["output_class"] = output.argmax(axis=1).astype(np.uint8).reshape(Do, Do)
-            arrays["output_confidence"] = probes.quantize(output.max(axis=1), 0.0, 1.0).reshape(
-                Do, Do)
-    if confusion is not None:
-        arrays["confusion"] = confusion.astype(np.int32)
-    if len(job.data.y) <= PREDICTION_ROWS:  # small tables: every point's prediction
-        order = np.argsort(np.concatenate([job.data.train, job.data.test]), kind="stable")
-        arrays["predictions"] = net.infer(job.X_eval)[-1][1][order].astype(np.float64)
+        _plane(job, header, arrays)
+    if evaluation.confusion is not None:
+        arrays["confusion"] = evaluation.confusion.astype(np.int32)
+    if len(job.order) <= PREDICTION_ROWS:  # small tables: every point's prediction
+        arrays["predictions"] = evaluation.outputs[np.argsort(job.order, kind="stable")].astype(
+            np.float64)
     if job.sample is not None:
         index, x, Y = job.sample
         t = probes.trace(net, x, Y)
@@ -184,17 +166,38 @@ def _render(job):
                            "y": t["y"].tolist(), "x": np.asarray(x, np.float64).tolist()}
         for l, layer in enumerate(t["layers"], start=1):
             for key in ("z", "a", "delta", "dW"):
-                arrays[f"trace_{key}{l}"] = np.asarray(layer[key], np.float64)
+                arrays[f"trace_{key}{l}"] = layer[key]
     point = {"step": header["step"], "epoch": round(header["epoch_progress"], 4),
              **{k: v for k, v in metrics.items() if k != "penalty" and math.isfinite(v)}}
     if job.compare is not None:
-        other, label, base = job.compare
-        cmp_metrics = probes.metrics(other)
-        header["compare"] = {"label": label, "base": base, "metrics": _finite(cmp_metrics)}
-        point.update({f"cmp_{k}": v for k, v in cmp_metrics.items()
+        header["compare"] = job.compare.header()
+        point.update({f"cmp_{k}": v for k, v in header["compare"]["metrics"].items()
                       if k != "penalty" and math.isfinite(v)})
     header["point"] = point  # the chart point the server keeps in its history, as it is
-    return pack(_finite(header), arrays), point
+    return pack(jsonsafe(header), arrays), point
+
+
+def _plane(job, header, arrays):
+    """Every neuron's map over the input plane, and the output map (one output: its value;
+    several: the predicted class and its confidence)."""
+    net, probe = job.net, job.probe
+    output, layers = probe.run(net)
+    D, Do = probe.neuron_density, probe.output_density
+    ranges = []
+    for l, (layer, A) in enumerate(zip(net.layers, layers), start=1):
+        lo, hi = probes.activation_range(layer.activation, A)
+        ranges.append([lo, hi])
+        arrays[f"tiles{l}"] = probes.quantize(A.T, lo, hi).reshape(A.shape[1], D, D)
+    header["tile_ranges"] = ranges
+    if output.shape[1] == 1:
+        lo, hi = probes.output_range(net.layers[-1].activation, job.points.task, output)
+        header["output_range"] = [lo, hi]
+        arrays["output"] = probes.quantize(output[:, 0], lo, hi).reshape(Do, Do)
+    else:
+        predicted = targets.predict(output, net.output_activation)
+        arrays["output_class"] = predicted.astype(np.uint8).reshape(Do, Do)
+        arrays["output_confidence"] = probes.quantize(output.max(axis=1), 0.0, 1.0).reshape(
+            Do, Do)
 
 
 def _weights(P):
@@ -202,14 +205,3 @@ def _weights(P):
     finite weights can): then float64, so nothing shown is rounded to infinity."""
     P32 = P.astype(np.float32)
     return P32 if np.isfinite(P32).all() or not np.isfinite(P).all() else P
-
-
-def _finite(value):
-    """JSON-safe numbers: a non-finite float becomes a string ('nan', 'inf')."""
-    if isinstance(value, dict):
-        return {k: _finite(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_finite(v) for v in value]
-    if isinstance(value, (float, np.floating)):
-        return float(value) if math.isfinite(value) else str(float(value))
-    return value

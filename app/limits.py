@@ -3,7 +3,6 @@
 LIMITS = {
     "max_message_bytes": 16 * 1024,  # any command but load_csv and import
     "max_upload_bytes": 1024 * 1024,  # load_csv and import
-    "max_frame_bytes_target": 64 * 1024,  # neuron tiles shrink to stay under this
     "messages_per_second": 50,  # sustained; see settings for the burst
     "max_hidden_layers": 8,
     "max_neurons_per_layer": 32,

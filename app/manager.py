@@ -59,7 +59,7 @@ class SessionManager:
 
     def stats(self):
         return {"sessions": [{"id": s.id, "state": s.state.value, "step": s.trainer.step_count,
-                              "frames_built": s.frames_built, "frames_skipped": s.frames_skipped,
+                              "frames_built": s.frames_built, "frames_skipped": s.cadence.skipped,
                               "outbox": len(s.outbox), "train_seconds": s.train_seconds,
                               "frame_seconds": s.frame_seconds}
                              for s in self.sessions.values()],

@@ -10,6 +10,7 @@ import math
 import re
 from typing import Annotated, Any, Literal, Union
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from .limits import LIMITS
@@ -205,6 +206,20 @@ def _compact(value):
         return json.dumps(value, allow_nan=True)[:200]
     except (TypeError, ValueError):
         return repr(value)[:200]
+
+
+def jsonsafe(value):
+    """JSON-safe numbers: NumPy scalars become Python ones, a non-finite float a string
+    ('nan', 'inf')."""
+    if isinstance(value, dict):
+        return {k: jsonsafe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [jsonsafe(v) for v in value]
+    if isinstance(value, (float, np.floating)):
+        return float(value) if math.isfinite(value) else str(float(value))
+    if isinstance(value, np.integer):
+        return int(value)
+    return value
 
 
 def _reject_constant(name):

@@ -115,9 +115,9 @@ class Connection:
     def wait(self, now):
         """Seconds until this connection has work (0: now; None: nothing planned)."""
         s = self.session
-        frame = s.frame_wait(now)
+        frame = s.cadence.wait()
         if frame == 0.0 and self.frame_in_flight:
-            s.skip(now)  # due, but the last one has not gone out: skipped, never queued
+            s.cadence.skip()  # due, but the last one has not gone out: skipped, never queued
             frame = None  # the sender pokes the scheduler when it is free
         elif self.frame_in_flight:
             frame = None
@@ -128,7 +128,7 @@ class Connection:
     def unit(self, now):
         """One unit of work: the frame if it is due, else a slice of training."""
         s = self.session
-        frame = None if self.frame_in_flight else s.frame_wait(now)
+        frame = None if self.frame_in_flight else s.cadence.wait()
         if frame == 0.0:
             self.frame = s.frame()
             self.frame_in_flight = True

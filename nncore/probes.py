@@ -17,6 +17,7 @@ import numpy as np
 
 from . import features as feats
 from . import targets
+from .records import Evaluation
 
 DEAD_THRESHOLD = 1e-3  # a unit is dead when φ'(z) ≤ this × max φ' on every training point
 
@@ -96,35 +97,35 @@ def activation_range(activation, A):
 
 
 # -- metrics -----------------------------------------------------------------------------------
-def evaluate(trainer, dtype=None):
+def evaluate(net, points, dtype=None):
     """Everything measured on the data, from one pass over every point (in `dtype`: the
     network's own by default; frames use float32, whose tanh is ~6× faster, as display needs
     no more than 7 significant digits).
 
-    Returns (metrics, dead, confusion): the metrics of `metrics`, each hidden layer's dead
-    fraction on the training points (see `dead_fractions`), and the test confusion matrix
-    (classification; None otherwise). The points are evaluated training ones first
-    (trainer.X_eval), so each part is a slice.
+    `points` are a Trainer's `eval_points` (training points first, so each part is a slice).
+    Returns an Evaluation: the metrics of `metrics`, each hidden layer's dead fraction on the
+    training points (see `dead_fractions`), the test confusion matrix (classification; None
+    otherwise) and the outputs.
     """
-    net, data = trainer.net, trainer.data
     out = {"penalty": net.penalty()}
-    n_train = len(data.train)
-    if len(data.y) == 0:
-        return out, np.zeros(len(net.layers) - 1), None
-    X = trainer.X_eval if dtype is None else trainer.X_eval.astype(dtype)
+    n_train = points.n_train
+    if len(points.y) == 0:
+        return Evaluation(out, np.zeros(len(net.layers) - 1), None,
+                          np.zeros((0, net.sizes[-1]), dtype or net.dtype))
+    X = points.X if dtype is None else points.X.astype(dtype)
     layers = net.infer(X, dtype)
     Z, A = layers[-1]
     confusion = None
     for part, cut in (("train", slice(0, n_train)), ("test", slice(n_train, None))):
-        Zp, Ap, Yp, yp = Z[cut], A[cut], trainer.Y_eval[cut], trainer.y_eval[cut]
+        Zp, Ap, Yp, yp = Z[cut], A[cut], points.Y[cut], points.y[cut]
         if len(yp) == 0:
             continue
         out[f"{part}_loss"] = net.loss.value(Zp, Ap, Yp)
-        if data.task == "classification":
+        if points.task == "classification":
             predicted = targets.predict(Ap, net.output_activation)
             out[f"{part}_accuracy"] = float(np.mean(predicted == yp))
             if part == "test":
-                k = data.n_classes
+                k = points.n_classes
                 confusion = np.bincount(yp * k + predicted, minlength=k * k).reshape(k, k)
         else:
             residual = Ap[:, 0] - Yp[:, 0]
@@ -132,7 +133,7 @@ def evaluate(trainer, dtype=None):
             spread = float(np.sum((Yp[:, 0] - Yp[:, 0].mean()) ** 2))
             out[f"{part}_r2"] = 1.0 - float(np.sum(residual ** 2)) / spread if spread else 0.0
     dead = np.array(_dead(net, [(Zl[:n_train], Al[:n_train]) for Zl, Al in layers]))
-    return out, dead, confusion
+    return Evaluation(out, dead, confusion, A)
 
 
 def metrics(trainer):
@@ -140,7 +141,7 @@ def metrics(trainer):
 
     Losses are the data loss without the regularization penalty, which is reported apart.
     """
-    return evaluate(trainer)[0]
+    return evaluate(trainer.net, trainer.eval_points).metrics
 
 
 def gradient_norms(net):
@@ -227,6 +228,17 @@ def trace(net, x, Y):
     return {"layers": layers, "loss": float(loss), "y_hat": np.array(scratch.layers[-1].A[0],
                                                                       np.float64),
             "y": np.array(Y[0], np.float64)}
+
+
+def step_through(net, x, Y, learning_rate):
+    """The step-through of one point: its trace, and the parameters after one plain
+    gradient-descent step on it (`sgd_after`). Networks with batch norm are refused: the
+    step-through's equations have no place for the normalisation."""
+    if any(layer.bn is not None for layer in net.layers):
+        raise ValueError("the step-through explains networks without batch norm; turn "
+                         "batch_norm off to use it")
+    traced = trace(net, x, Y)
+    return traced, sgd_after(net, traced, learning_rate)
 
 
 def sgd_after(net, traced, learning_rate):

@@ -21,6 +21,26 @@ class Data:
 
 
 @dataclass
+class EvalPoints:
+    """Every point as the network sees it, training points first, so each part is a slice."""
+    X: np.ndarray  # (N, n_in) network inputs
+    Y: np.ndarray  # (N, n_out) target rows
+    y: np.ndarray  # (N,) labels or regression targets
+    n_train: int  # the first n_train rows are the training points
+    task: str  # "classification" or "regression"
+    n_classes: int  # 0 for regression
+
+
+@dataclass
+class Evaluation:
+    """What `probes.evaluate` measures in one pass over every point."""
+    metrics: dict  # train/test loss, accuracy or RMSE and R², and the penalty
+    dead: np.ndarray  # (hidden layers,) fraction of dead units on the training points
+    confusion: np.ndarray | None  # (k, k) test confusion matrix (classification)
+    outputs: np.ndarray  # (N, n_out) the network's outputs, in EvalPoints order
+
+
+@dataclass
 class StepReport:
     steps: int  # updates applied
     losses: np.ndarray  # (steps,) mini-batch loss of each update, before it

@@ -21,7 +21,7 @@ from . import validation as check
 from .config import CUSTOM, DATA_FIELDS, LIVE, Config
 from .model import DTYPES, MLP
 from .optimizers import OPTIMIZERS
-from .records import Data, SetReport, StepReport
+from .records import Data, EvalPoints, SetReport, StepReport
 
 MAX_STEPS_PER_CALL = 10_000_000
 
@@ -162,6 +162,7 @@ class Trainer:
         """Training and test arrays, and both side by side (training first) for evaluation."""
         d = self.data
         order = np.concatenate([d.train, d.test])
+        self.eval_order = order  # the points' indices, training points first
         self.X_eval, self.Y_eval, self.y_eval = self.inputs[order], self.Y[order], d.y[order]
         n = len(d.train)
         self.X_train, self.Y_train = self.X_eval[:n], self.Y_eval[:n]
@@ -173,6 +174,12 @@ class Trainer:
         if self.data.is_plane:
             return features.apply(self.config.features, X, dtype)
         return X.astype(dtype)
+
+    @property
+    def eval_points(self):
+        """Every point as the network sees it, training points first (for probes.evaluate)."""
+        return EvalPoints(self.X_eval, self.Y_eval, self.y_eval, len(self.data.train),
+                          self.data.task, self.data.n_classes)
 
     @property
     def input_names(self):
@@ -243,10 +250,14 @@ class Trainer:
                 break
         return done
 
+    @property
+    def steps_left_in_epoch(self):
+        """The mini-batch updates that finish the current epoch."""
+        return math.ceil((self.n_train - self.position) / self.config.batch_size)
+
     def step_epoch(self):
         """Run the updates left in the current epoch."""
-        left = self.n_train - self.position
-        return self.step(math.ceil(left / self.config.batch_size))
+        return self.step(self.steps_left_in_epoch)
 
     def _divergence(self, loss, g2):
         what = "loss" if not math.isfinite(loss) else "gradient"

@@ -14,6 +14,7 @@ def exported_trainer(wire):
     return Trainer.from_dict(wire.call({"type": "export"})["state"]["trainer"])
 
 
+@pytest.mark.command("explain")
 def test_explanation_numbers_are_the_engines_trace(wire):
     wire.call({"type": "preset", "name": "xor_two_hidden"})
     wire.call({"type": "step", "n": 40})
@@ -35,6 +36,7 @@ def test_explanation_numbers_are_the_engines_trace(wire):
         assert mine["W_after"] == after.tolist()
 
 
+@pytest.mark.command("explain_apply")
 def test_applying_the_explained_step_sets_exactly_the_after_values(wire):
     wire.call({"type": "preset", "name": "xor_two_hidden"})
     e = wire.call({"type": "explain", "index": 1})
@@ -93,6 +95,7 @@ def run_script(code, tmp_path):
     {"dataset": "blobs", "n_classes": 3, "output_activation": "softmax",
      "loss": "cross_entropy", "optimizer": "rmsprop", "learning_rate": 0.01, "l2": 0.01},
 ], ids=["default", "spiral-adam-dropout", "blobs-rmsprop"])
+@pytest.mark.command("export_code")
 def test_exported_code_reproduces_the_session_after_200_steps(wire, tmp_path, config):
     if config:
         wire.call({"type": "set", "config": config})

@@ -1,8 +1,8 @@
 """A websocket wrapper for the server tests: JSON in, decoded messages out, with timeouts."""
 
 import json
-
-import anyio
+import queue
+import threading
 
 from app import frames
 from app.protocol import REPLY_TYPES
@@ -11,25 +11,40 @@ from app.protocol import REPLY_TYPES
 class Wire:
     """A TestClient websocket that speaks the protocol: JSON in, decoded messages out.
 
-    Every receive has a timeout, so a missing reply fails the test instead of hanging it.
+    A thread reads the socket through its public `receive()` into a queue, so every receive
+    here has a timeout: a missing reply fails the test instead of hanging it.
     """
 
-    def __init__(self, ws, timeout=10.0):
+    def __init__(self, ws, timeout=10.0, hello=True):
+        """hello=False: a connection the server refuses (an error, then the close)."""
         self.ws, self.timeout = ws, timeout
         self.frames, self.events = [], []
-        self.hello = self.next()
-        assert self.hello["type"] == "hello"
+        self.inbox = queue.Queue()
+        threading.Thread(target=self._pump, daemon=True).start()
+        if hello:
+            self.hello = self.next()
+            assert self.hello["type"] == "hello"
+
+    def _pump(self):
+        try:
+            while True:
+                message = self.ws.receive()
+                self.inbox.put(message)
+                if message["type"] == "websocket.close":
+                    return
+        except Exception as e:  # the session ended (the test closed the socket)
+            self.inbox.put({"type": "websocket.close", "code": None, "reason": repr(e)})
 
     def send(self, message):
         self.ws.send_text(json.dumps(message) if not isinstance(message, str) else message)
 
     def raw(self, timeout=None):
-        async def receive(rx, limit):
-            with anyio.fail_after(limit):
-                return await rx.receive()
-
-        message = self.ws.portal.call(receive, self.ws._send_rx, timeout or self.timeout)
+        try:
+            message = self.inbox.get(timeout=timeout or self.timeout)
+        except queue.Empty:
+            raise TimeoutError(f"no message within {timeout or self.timeout} s") from None
         if message["type"] == "websocket.close":
+            self.inbox.put(message)  # every later read sees the close too
             raise ConnectionError(f"closed: {message.get('code')} {message.get('reason')}")
         return message
 

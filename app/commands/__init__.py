@@ -1,0 +1,51 @@
+"""What each command does to a session, with its metadata, in one table.
+
+Each handler receives the session and the parsed command (protocol.py), checks everything it
+needs before it changes anything, and returns the extra fields of its `applied` reply, or
+{"reply": message} for a command that answers with a message of its own. Metadata:
+  logged         the saved run's log records it (a change to the run)
+  moves_weights  it may change the weights, so a step explained before it is stale
+
+The handlers live by subject: training.py (play, step, settings, presets), points.py (weights,
+biases and points), saving.py (export, import) and teaching.py (the step-through, the code).
+"""
+
+from dataclasses import dataclass
+from typing import Callable
+
+from .. import protocol
+
+
+@dataclass(frozen=True)
+class Spec:
+    name: str
+    handler: Callable
+    logged: bool
+    moves_weights: bool
+
+
+COMMANDS = {}
+
+
+def command(name, *, logged=True, moves_weights=True):
+    """Register a handler in COMMANDS under the protocol's command name."""
+    def register(handler):
+        COMMANDS[name] = Spec(name, handler, logged, moves_weights)
+        return handler
+    return register
+
+
+def run_command(session, command):
+    """(spec, result) of applying a parsed command to the session."""
+    spec = COMMANDS[command.type]
+    return spec, spec.handler(session, command) or {}
+
+
+def plain(value):
+    """Tuples as lists, so a schedule entry reads like JSON."""
+    return list(value) if isinstance(value, tuple) else value
+
+
+from . import points, saving, teaching, training  # noqa: E402,F401 - they fill COMMANDS
+
+assert set(COMMANDS) == set(protocol.COMMAND_TYPES), "every protocol command has a handler"

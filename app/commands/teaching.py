@@ -1,0 +1,56 @@
+"""Commands of the teaching tools: the step-through of one training step, and the code."""
+
+import numpy as np
+
+from nncore import export, probes
+
+from .. import protocol
+from ..lifecycle import IllegalState
+from . import command
+
+
+@command("explain", logged=False, moves_weights=False)
+def explain(s, c):
+    tr = s.trainer
+    x, Y = tr.sample(c.index)
+    traced, after = probes.step_through(tr.net, x, Y, tr.config.learning_rate)
+    s.life.go("stop")
+    s.pending_steps = 0
+    s.selected = c.index
+    s.explained = {"theta": tr.net.theta.copy(), "after": after}
+    net = tr.net
+    layers = []
+    for layer, t, a in zip(net.layers, traced["layers"], after):
+        entry = {"W": layer.W, "b": layer.b, "a_prev": t["a_prev"], "z": t["z"], "a": t["a"],
+                 "phi_prime": t["phi_prime"], "delta": t["delta"], "dW": t["dW"],
+                 "db": t["db"], "W_after": a["W"], "b_after": a.get("b")}
+        layers.append({k: None if v is None else protocol.jsonsafe(np.asarray(v).tolist())
+                       for k, v in entry.items()})
+    return {"reply": protocol.jsonsafe({
+        "type": "explanation", "index": c.index,
+        "train_point": bool(np.isin(c.index, tr.data.train)), "step": tr.step_count,
+        "x": np.asarray(x).tolist(), "y": np.asarray(Y).tolist(),
+        "y_hat": traced["y_hat"].tolist(), "loss": traced["loss"], "loss_name": net.loss_name,
+        "activation": net.activation, "output_activation": net.output_activation,
+        "learning_rate": tr.config.learning_rate, "l1": net.l1, "l2": net.l2,
+        "input_names": tr.input_names, "optimizer": tr.config.optimizer,
+        "dropout": tr.config.dropout, "layers": layers})}
+
+
+@command("explain_apply")
+def explain_apply(s, c):
+    tr, ex = s.trainer, s.explained
+    if ex is None or not np.array_equal(ex["theta"], tr.net.theta):
+        raise IllegalState("there is no explained step to apply, or the network changed since "
+                           "it was explained: explain again")
+    tr.assign(ex["after"])
+    s.record.changed(tr.step_count, "sgd", {"after": [
+        {k: v.tolist() for k, v in layer.items()} for layer in ex["after"]]})
+    return {"applied_step": True}
+
+
+@command("export_code", logged=False, moves_weights=False)
+def export_code(s, c):
+    code = export.script(s.trainer, s.record.schedule)
+    return {"reply": {"type": "code", "code": code, "steps": s.trainer.step_count,
+                      "exact": s.record.note is None, "note": s.record.note}}
