@@ -26,15 +26,15 @@ def make_targets(loss, out, n_out, rng, n=N):
     return rng.uniform(lo, 1.0, (n, n_out))
 
 
-def numeric_gradient(net, X, Y, masks=None):
+def numeric_gradient(net, X, Y, masks=None, train=True):
     theta = net.theta
     g = np.empty_like(theta)
     for i in range(theta.size):
         keep = theta[i]
         theta[i] = keep + EPS
-        up = net.loss_and_grads(X, Y, masks)[0]
+        up = net.loss_and_grads(X, Y, masks, train)[0]
         theta[i] = keep - EPS
-        down = net.loss_and_grads(X, Y, masks)[0]
+        down = net.loss_and_grads(X, Y, masks, train)[0]
         theta[i] = keep
         g[i] = (up - down) / (2 * EPS)
     return g
@@ -55,15 +55,26 @@ def assert_away_from_kinks(net, X):
         assert np.abs(net.theta[:net.n_weights]).min() > 1e-3
 
 
-def check(net, X, Y, masks=None):
+def spread_batch_norm(net, rng, running=False):
+    """γ, β (and the running statistics) away from their start, so that their gradients are
+    exercised in general position."""
+    for layer in net.layers[:-1]:
+        layer.bn.gamma[...] = rng.uniform(0.5, 1.5, layer.n_out)
+        layer.bn.beta[...] = rng.uniform(-0.5, 0.5, layer.n_out)
+        if running:
+            layer.bn.running_mean[...] = rng.normal(0.0, 0.5, layer.n_out)
+            layer.bn.running_var[...] = rng.uniform(0.5, 2.0, layer.n_out)
+
+
+def check(net, X, Y, masks=None, train=True):
     assert_away_from_kinks(net, X)
-    _, grads = net.loss_and_grads(X, Y, masks)
+    _, grads = net.loss_and_grads(X, Y, masks, train)
     analytic = np.concatenate([g.ravel() for g in grads])
     # grads come in params order; the flat buffer is laid out weights-first, so map by views.
     flat = np.empty_like(net.theta)
     for view_of_theta, g in zip(net.views(flat), grads):
         view_of_theta[...] = g
-    numeric = numeric_gradient(net, X, Y, masks)
+    numeric = numeric_gradient(net, X, Y, masks, train)
     assert analytic.size == numeric.size
     err = relative_error(flat, numeric)
     assert err < 1e-6, f"relative error {err:.2e}"
@@ -100,10 +111,7 @@ def test_batch_norm_gradient(activation, out, loss):
     rng = np.random.default_rng(1)
     net = MLP([3, 5, 4, n_out], activation=activation, output_activation=out, loss=loss,
               batch_norm=True, init="normal", l2=0.01, seed=3)
-    # γ, β away from their 1, 0 start so that their gradients are exercised in general position
-    for layer in net.layers[:-1]:
-        layer.bn.gamma[...] = rng.uniform(0.5, 1.5, layer.n_out)
-        layer.bn.beta[...] = rng.uniform(-0.5, 0.5, layer.n_out)
+    spread_batch_norm(net, rng)
     X = rng.normal(0.0, 1.0, (8, 3))
     Y = make_targets(loss, out, n_out, rng, n=8)
     check(net, X, Y)
@@ -143,31 +151,12 @@ def test_batch_norm_gradient_in_evaluation_mode(activation, out, loss):
     rng = np.random.default_rng(4)
     net = MLP([3, 5, 4, n_out], activation=activation, output_activation=out, loss=loss,
               batch_norm=True, init="normal", l2=0.01, seed=5)
-    for layer in net.layers[:-1]:
-        layer.bn.gamma[...] = rng.uniform(0.5, 1.5, layer.n_out)
-        layer.bn.beta[...] = rng.uniform(-0.5, 0.5, layer.n_out)
-        layer.bn.running_mean[...] = rng.normal(0.0, 0.5, layer.n_out)
-        layer.bn.running_var[...] = rng.uniform(0.5, 2.0, layer.n_out)
+    spread_batch_norm(net, rng, running=True)
     X = rng.normal(0.0, 1.0, (8, 3))
     Y = make_targets(loss, out, n_out, rng, n=8)
     stats = [(layer.bn.running_mean.copy(), layer.bn.running_var.copy())
              for layer in net.layers[:-1]]
-    assert_away_from_kinks(net, X)
-    _, grads = net.loss_and_grads(X, Y, train=False)
-    flat = np.empty_like(net.theta)
-    for view, g in zip(net.views(flat), grads):
-        view[...] = g
-    theta = net.theta
-    numeric = np.empty_like(theta)
-    for i in range(theta.size):
-        keep = theta[i]
-        theta[i] = keep + EPS
-        up = net.loss_and_grads(X, Y, train=False)[0]
-        theta[i] = keep - EPS
-        down = net.loss_and_grads(X, Y, train=False)[0]
-        theta[i] = keep
-        numeric[i] = (up - down) / (2 * EPS)
-    assert relative_error(flat, numeric) < 1e-6
+    check(net, X, Y, train=False)
     for layer, (mean, var) in zip(net.layers[:-1], stats):  # evaluation leaves them alone
         np.testing.assert_array_equal(layer.bn.running_mean, mean)
         np.testing.assert_array_equal(layer.bn.running_var, var)
@@ -197,10 +186,7 @@ def test_trace_equals_the_gradient_of_a_one_sample_batch(activation, out, loss, 
     net = MLP([2, 5, 4, n_out], activation=activation, output_activation=out, loss=loss,
               bias=bias, batch_norm=bn, dropout=dropout, l1=l1, l2=l2, init="normal", seed=7)
     if bn:
-        for layer in net.layers[:-1]:
-            layer.bn.gamma[...] = rng.uniform(0.5, 1.5, layer.n_out)
-            layer.bn.running_mean[...] = rng.normal(0.0, 0.5, layer.n_out)
-            layer.bn.running_var[...] = rng.uniform(0.5, 2.0, layer.n_out)
+        spread_batch_norm(net, rng, running=True)
     x = rng.normal(size=2)
     Y = (np.eye(3)[[1]] if out == "softmax" else
          np.array([[1.0 if loss in ("bce", "perceptron") else 0.7]]))
