@@ -11,11 +11,12 @@ in a fresh browser context, opened from a link (the configuration is in the URL 
   (b) spiral with six hidden layers of 8 (`#dataset=spiral&hidden_layers=8,8,8,8,8,8`).
 
 For each, the script waits for the network and a drawn frame, prints the server's config as
-the page holds it (window.nnplay.state.config), presses play (space), lets it settle (2 s),
+the page holds it (window.nnplayTest.config()), presses play (space), lets it settle (2 s),
 then measures for --seconds (20 by default), reading the page at the start, once a second,
 and at the end:
 
-  page frame rate     requestAnimationFrame callbacks per second (window.nnplay.stats.rafs);
+  page frame rate     requestAnimationFrame callbacks per second (stats.rafs, from the page's
+                      test interface window.nnplayTest.stats(), docs/testing.md);
                       target ≥ 30. The median and minimum of the one-second rates too.
   frames drawn/s      frames the page drew (stats.drawn; at most one per animation frame, the
                       newest pending one). Target ≥ 30, judged on the rate rounded to a whole
@@ -138,8 +139,8 @@ INIT_SCRIPT = r"""
         }
         frameTs = ts; frameMs = 0; frameDrew = false;
       }
-      const stats = window.nnplay && window.nnplay.stats;
-      const before = stats ? stats.drawn : 0;
+      const page = window.nnplayTest;
+      const before = page ? page.stats().drawn : 0;
       const t0 = performance.now();
       try {
         callback(ts);
@@ -148,7 +149,7 @@ INIT_SCRIPT = r"""
         acc.callbacks += 1;
         acc.cbMs += ms;
         frameMs += ms;
-        if (stats && stats.drawn !== before) frameDrew = true;
+        if (page && page.stats().drawn !== before) frameDrew = true;
       }
     });
   };
@@ -167,25 +168,23 @@ INIT_SCRIPT = r"""
 
 # One reading of the page: cumulative counters and the newest drawn frame's position.
 SNAPSHOT = """() => {
-  const n = window.nnplay, b = window.__bench;
-  const h = n.state.frame ? n.state.frame.header : null;
-  const out = { t: performance.now(), stats: { ...n.stats }, bench: { ...b },
+  const n = window.nnplayTest, b = window.__bench;
+  const f = n.frame(), h = f ? f.header : null;
+  const out = { t: performance.now(), stats: n.stats(), bench: { ...b },
                 epoch: h ? h.epoch_progress : null, step: h ? h.step : null,
-                session: n.state.session };
+                session: n.session() };
   b.windowMax = 0; b.windowDrawnMax = 0;
   return out;
 }"""
 
 READY = """([expect, layers]) => {
-  const n = window.nnplay;
-  if (!n || !n.state.net || !n.state.frame) return false;
-  const c = n.state.config;
+  const n = window.nnplayTest;
+  if (!n || !n.ready()) return false;
+  const c = n.config();
   for (const [k, v] of Object.entries(expect)) {
     if (JSON.stringify(c[k]) !== JSON.stringify(v)) return false;
   }
-  return n.state.net.sizes.length === layers + 2
-    && n.state.frame.header.network_version === n.state.net.version
-    && n.stats.drawn > 0;
+  return n.network().sizes.length === layers + 2 && n.stats().drawn > 0;
 }"""
 
 
@@ -302,7 +301,7 @@ def measure_page(browser, server, cfg, args):
         page.goto(server.url + cfg["hash"])
         page.wait_for_function(READY, arg=[cfg["expect"], len(cfg["expect"].get(
             "hidden_layers", [4, 2]))], timeout=30000)
-        config = page.evaluate("() => window.nnplay.state.config")
+        config = page.evaluate("() => window.nnplayTest.config()")
         page.keyboard.press(" ")
         page.wait_for_function(RUNNING, timeout=15000)
         time.sleep(args.settle)
@@ -347,10 +346,10 @@ def measure_page(browser, server, cfg, args):
         context.close()
 
 
-RUNNING = ("() => window.nnplay.state.session === 'running' && "
-           "window.nnplay.state.frame.header.state === 'running'")
-ACT = "async (type) => (await window.nnplay.act({ type })).type"
-EPOCH = "() => [performance.now(), window.nnplay.state.frame.header.epoch_progress]"
+RUNNING = ("() => window.nnplayTest.session() === 'running' && "
+           "window.nnplayTest.frame().header.state === 'running'")
+ACT = "async (type) => (await window.nnplayTest.act({ type })).type"
+EPOCH = "() => [performance.now(), window.nnplayTest.frame().header.epoch_progress]"
 
 
 def figures(m):
@@ -551,7 +550,7 @@ def report(cfg, m, f):
     k = cfg["key"]
     print(f"\n({k}) {cfg['title']}   link {cfg['hash']}")
     c = m["config"]
-    print("    server config (window.nnplay.state.config): " + json.dumps(c, sort_keys=True))
+    print("    server config (window.nnplayTest.config()): " + json.dumps(c, sort_keys=True))
     print(f"    measured {f['T']:.1f} s after {ARGS.settle:g} s of settling; session "
           f"{f['session_after']} at the end; {len(f['errors'])} console errors"
           + (f" (first: {f['errors'][0]})" if f["errors"] else ""))

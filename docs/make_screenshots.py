@@ -3,7 +3,8 @@
     python docs/make_screenshots.py        # writes docs/images/*.png
 
 Each shot drives the page as a person would (URL, keyboard, clicks) and waits for training to
-reach a given step, so the pictures show real states of real runs.
+reach a given step, so the pictures show real states of real runs. The page is observed
+through its test interface, window.nnplayTest (docs/testing.md).
 """
 
 import sys
@@ -23,12 +24,12 @@ OUT = ROOT / "docs" / "images"
 def open_page(browser, url, size=(1600, 900)):
     page = browser.new_page(viewport={"width": size[0], "height": size[1]})
     page.goto(url)
-    page.wait_for_function("window.nnplay && window.nnplay.state.frame")
+    page.wait_for_function("window.nnplayTest && window.nnplayTest.ready()")
     return page
 
 
 def wait_step(page, step, timeout=120_000):
-    page.wait_for_function(f"window.nnplay.state.frame.header.step >= {step}", timeout=timeout)
+    page.wait_for_function(f"window.nnplayTest.frame().header.step >= {step}", timeout=timeout)
 
 
 def shot(page, name):
@@ -43,7 +44,8 @@ def trained(browser, url, steps):
     page.keyboard.press(" ")
     wait_step(page, steps)
     page.keyboard.press(" ")
-    page.wait_for_timeout(400)
+    page.wait_for_function("window.nnplayTest.session() === 'paused' && "
+                           "window.nnplayTest.frame().header.state === 'paused'")
     return page
 
 
@@ -61,20 +63,19 @@ def main():
         page.close()
         # The step-through on the XOR preset, at the backward pass.
         page = trained(browser, server.url + "#preset=xor_two_hidden", 2000)
-        page.evaluate("window.nnplay.act({type: 'select_sample', index: 1})")
-        page.evaluate("window.nnplay.state.selected = 1")
+        page.evaluate("window.nnplayTest.select(1)")
         page.keyboard.press("e")
         page.wait_for_function("document.querySelector('.explain-counter').textContent"
                                ".startsWith('1 /')")
         for _ in range(4):
             page.keyboard.press("ArrowRight")
-        page.wait_for_timeout(400)
+        page.wait_for_function("document.querySelector('.explain-counter').textContent"
+                               ".startsWith('5 /')")
         shot(page, "step-through")
         page.close()
         # Two presets: the loss comparison, and the digits.
         page = trained(browser, server.url + "#preset=mse_vs_cross_entropy", 1500)
-        page.select_option("#chart-metric", "score")
-        page.wait_for_timeout(400)
+        page.select_option("#chart-metric", "score")  # the chart redraws at once
         shot(page, "preset-mse-vs-cross-entropy")
         page.close()
         page = trained(browser, server.url + "#preset=digits", 3000)

@@ -5,16 +5,20 @@
  * points (ringed), a legend, drawing, and a neuron's tile shown large on hover.
  */
 
-import { CLASS_COLORS, NEGATIVE, NEUTRAL, POSITIVE, pointColor, rgbCss } from "./colors.js";
+import { CLASS_COLORS, pointColor } from "./colors.js";
+import { scaleEnd } from "./format.js";
 import { DIVERGING, discreteTable, paint, paintClasses } from "./heatmap.js";
 
 const DISCRETE = discreteTable();
+const REMOVE_RADIUS = 1 / 30; // of the plane's width: how near a shift-click must be to a point
 
 export class Boundary {
   /**
    * @param {{plot: HTMLElement, output: HTMLCanvasElement, points: HTMLCanvasElement,
    *          label: HTMLElement, legend: HTMLElement}} els
-   * @param {{onAdd: Function, onRemove: Function, onSelect: Function}} callbacks
+   * @param {{onAdd: (x: number[], label: number) => void,
+   *          onRemove: (x: number[], radius: number) => void,
+   *          onSelect: (index: number) => void}} callbacks
    */
   constructor(els, callbacks) {
     this.els = els;
@@ -33,7 +37,7 @@ export class Boundary {
     new ResizeObserver(() => this.drawPoints()).observe(els.plot);
   }
 
-  /** The points (a `data` message). */
+  /** The points (a `data` message). @param {import("./socket.js").Decoded} data */
   setData(data) {
     this.data = data;
     this.drawPoints();
@@ -43,6 +47,35 @@ export class Boundary {
   setPlane(plane) {
     this.plane = plane;
     for (const el of [this.els.output, this.els.points, this.els.legend]) el.hidden = !plane;
+  }
+
+  /** The selected point (ringed), or null. @param {number | null} index */
+  setSelected(index) {
+    this.selected = index;
+    this.drawPoints();
+  }
+
+  /** Show the test points (ringed) too, or not. @param {boolean} on */
+  setShowTest(on) {
+    this.showTest = on;
+    this.drawPoints();
+  }
+
+  /** Snap the output to its two ends (or classes to full colour), or not. @param {boolean} on */
+  setDiscrete(on) {
+    this.discrete = on;
+    this.paintOutput();
+    this.drawLegend();
+  }
+
+  /** Clicks add points (of `drawClass`) instead of selecting one. @param {boolean} on */
+  setDrawing(on) {
+    this.drawing = on;
+  }
+
+  /** The class (or target value) a click adds. @param {number} label */
+  setDrawClass(label) {
+    this.drawClass = label;
   }
 
   /** @param {{header: any, arrays: Record<string, any>}} frame */
@@ -57,14 +90,12 @@ export class Boundary {
     const frame = this.frame;
     if (!frame) return;
     const A = frame.arrays;
-    const D = frame.header.output_density;
     if (A.output) paint(this.els.output, A.output.data, A.output.shape[0],
       this.discrete ? DISCRETE : DIVERGING);
     else if (A.output_class) {
       paintClasses(this.els.output, A.output_class.data, A.output_confidence.data,
         A.output_class.shape[0], this.data?.header.n_classes ?? 2, this.discrete);
-    } else return;
-    void D;
+    }
   }
 
   /** Show a neuron's tile large (null: back to the output). */
@@ -148,7 +179,8 @@ export class Boundary {
     if (!this.data) return;
     const p = this.toPlane(e);
     if (this.drawing) {
-      if (e.shiftKey) this.cb.onRemove(p);
+      const [lo, hi] = this.data.header.extent;
+      if (e.shiftKey) this.cb.onRemove(p, (hi - lo) * REMOVE_RADIUS);
       else this.cb.onAdd(p, this.drawClass);
       return;
     }
@@ -199,8 +231,8 @@ export class Boundary {
     const hi = range ? range[1] : 1;
     const left = document.createElement("span");
     const right = document.createElement("span");
-    left.textContent = task === "classification" ? `class 0 (${fmtShort(lo)})` : fmtShort(lo);
-    right.textContent = task === "classification" ? `(${fmtShort(hi)}) class 1` : fmtShort(hi);
+    left.textContent = task === "classification" ? `class 0 (${scaleEnd(lo)})` : scaleEnd(lo);
+    right.textContent = task === "classification" ? `(${scaleEnd(hi)}) class 1` : scaleEnd(hi);
     const bar = document.createElement("canvas");
     bar.width = 256;
     bar.height = 1;
@@ -210,7 +242,7 @@ export class Boundary {
     for (let q = 0; q < 256; q++) img.data.set(table.slice(q * 4, q * 4 + 4), q * 4);
     ctx.putImageData(img, 0, 0);
     bar.title = task === "classification"
-      ? `output; the boundary is at ${fmtShort((lo + hi) / 2)}` : "predicted value";
+      ? `output; the boundary is at ${scaleEnd((lo + hi) / 2)}` : "predicted value";
     legend.append(left, bar, right);
   }
 
@@ -226,10 +258,3 @@ export class Boundary {
     return new Promise((resolve) => c.toBlob(resolve, "image/png"));
   }
 }
-
-/** @param {number} v */
-function fmtShort(v) {
-  return Math.abs(v) >= 100 ? v.toExponential(1) : String(+v.toFixed(2));
-}
-
-export { NEGATIVE, NEUTRAL, POSITIVE, rgbCss };

@@ -6,6 +6,8 @@
  * short one.
  */
 
+import { significant, tick } from "./format.js";
+
 const MAX_POINTS = 1500;
 const SERIES = {
   loss: [
@@ -59,6 +61,26 @@ export class Chart {
       this.draw();
     });
     new ResizeObserver(() => this.draw()).observe(canvas);
+  }
+
+  /** What the chart shows: "loss" or "score" (accuracy or R²). @param {string} metric */
+  setMetric(metric) {
+    this.metric = metric;
+    this.draw();
+  }
+
+  /** A log scale for the loss, or not. @param {boolean} on */
+  setLog(on) {
+    this.log = on;
+    this.draw();
+  }
+
+  /**
+   * A run side by side (a preset comparing two losses): the frame's `compare`, or null.
+   * @param {{label: string, base: string} | null} compare
+   */
+  setCompare(compare) {
+    this.compare = compare ? { label: compare.label, base: compare.base } : null;
   }
 
   /** @param {Record<string, number>[]} points */
@@ -158,7 +180,7 @@ export class Chart {
     ctx.textAlign = "right";
     for (const t of [lo, (lo + hi) / 2, hi]) {
       const v = log ? 10 ** t : t;
-      ctx.fillText(short(v), padL - 4, 4 + (1 - (t - lo) / (hi - lo)) * (H - padB - 8) + 4);
+      ctx.fillText(tick(v), padL - 4, 4 + (1 - (t - lo) / (hi - lo)) * (H - padB - 8) + 4);
     }
     ctx.textAlign = "left";
     ctx.fillText(`step ${x0}`, padL, H - 3);
@@ -207,7 +229,7 @@ export class Chart {
     const parts = [`step ${p.step}`];
     for (const s of series) {
       const v = value(p, s);
-      if (typeof v === "number") parts.push(`${s.label.replace("training", "train")} ${v.toPrecision(4)}`);
+      if (typeof v === "number") parts.push(`${s.label.replace("training", "train")} ${significant(v, 4)}`);
     }
     this.readout.textContent = parts.join(" · ");
   }
@@ -216,12 +238,4 @@ export class Chart {
   png() {
     return new Promise((resolve) => this.canvas.toBlob(resolve, "image/png"));
   }
-}
-
-/** @param {number} v */
-function short(v) {
-  const a = Math.abs(v);
-  if (a === 0) return "0";
-  if (a < 0.01 || a >= 1000) return v.toExponential(0);
-  return String(+v.toPrecision(2));
 }

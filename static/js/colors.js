@@ -68,12 +68,6 @@ export function classShade(k, confidence, nClasses) {
   return mix(NEUTRAL, hexToRgb(CLASS_COLORS[k % CLASS_COLORS.length]), 0.15 + 0.75 * t);
 }
 
-/** CSS colour for a weight or gradient of sign s. @param {number} value */
-export function signColor(value) {
-  const c = value >= 0 ? POSITIVE : NEGATIVE;
-  return `rgb(${c[0]},${c[1]},${c[2]})`;
-}
-
 /**
  * The colour of a label or target for a data point.
  * @param {number} y @param {string} task @param {number} nClasses

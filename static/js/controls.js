@@ -1,14 +1,12 @@
 // @ts-check
 /**
  * The controls the server rendered from its schema (templates/index.html): each element with
- * data-field sends a `set` for its field; `setConfig` shows a config without sending anything.
- * Also the dataset thumbnails, the feature toggles, and which optimizer settings apply.
+ * data-field sends a `set` for its field; `setConfig` shows the store's config without sending
+ * anything. Also the dataset thumbnails, the feature toggles, and which optimizer settings apply.
  */
 
 import { pointColor } from "./colors.js";
 import { paint } from "./heatmap.js";
-
-/** @typedef {{name: string, type: string, default: any, apply: string, min?: number, max?: number}} Field */
 
 const OPTIMIZER_FIELDS = {
   sgd: ["momentum", "nesterov"],
@@ -19,15 +17,16 @@ const OPTIMIZER_FIELDS = {
 export class Controls {
   /**
    * @param {Document} doc
-   * @param {{fields: Field[], datasets: Record<string, any>, features: Record<string, string>}} schema
+   * @param {import("./store.js").Store} store
    * @param {{onSet: (changes: Record<string, any>) => void}} callbacks
    */
-  constructor(doc, schema, callbacks) {
+  constructor(doc, store, callbacks) {
+    const schema = store.schema;
     this.doc = doc;
+    this.store = store;
     this.schema = schema;
     this.cb = callbacks;
     this.byName = new Map(schema.fields.map((f) => [f.name, f]));
-    this.config = Object.fromEntries(schema.fields.map((f) => [f.name, f.default]));
     /** @type {NodeListOf<HTMLInputElement | HTMLSelectElement>} */
     this.inputs = doc.querySelectorAll("[data-field]");
     for (const el of this.inputs) {
@@ -48,7 +47,7 @@ export class Controls {
     for (const button of doc.querySelectorAll("[data-feature]")) {
       button.addEventListener("click", () => {
         const name = /** @type {HTMLElement} */ (button).dataset.feature;
-        const now = new Set(this.config.features);
+        const now = new Set(this.store.config.features);
         if (now.has(name)) now.delete(name);
         else now.add(name);
         const ordered = Object.keys(schema.features).filter((f) => now.has(f));
@@ -68,9 +67,8 @@ export class Controls {
     return el.value;
   }
 
-  /** Show a config (the server's) in every control, without sending anything. */
+  /** Show a config (the store's, i.e. the server's) in every control, without sending anything. @param {Record<string, any>} config */
   setConfig(config) {
-    this.config = { ...this.config, ...config };
     for (const el of this.inputs) {
       const name = /** @type {string} */ (el.dataset.field);
       if (!(name in config)) continue;
@@ -92,18 +90,18 @@ export class Controls {
     }
     for (const button of this.doc.querySelectorAll("[data-dataset]")) {
       const el = /** @type {HTMLElement} */ (button);
-      el.setAttribute("aria-pressed", String(el.dataset.dataset === this.config.dataset));
+      el.setAttribute("aria-pressed", String(el.dataset.dataset === config.dataset));
     }
-    const features = new Set(this.config.features);
+    const features = new Set(config.features);
     for (const button of this.doc.querySelectorAll("[data-feature]")) {
       const el = /** @type {HTMLElement} */ (button);
       el.setAttribute("aria-pressed", String(features.has(el.dataset.feature)));
     }
-    const spec = this.schema.datasets[this.config.dataset];
+    const spec = this.schema.datasets[config.dataset];
     this.toggle("n_classes", Boolean(spec?.variable_classes));
-    this.toggle("n_samples", !spec?.fixed_size && this.config.dataset !== "custom");
-    this.toggle("noise", !spec?.fixed_size && this.config.dataset !== "custom");
-    const applies = new Set(OPTIMIZER_FIELDS[this.config.optimizer] || []);
+    this.toggle("n_samples", !spec?.fixed_size && config.dataset !== "custom");
+    this.toggle("noise", !spec?.fixed_size && config.dataset !== "custom");
+    const applies = new Set(OPTIMIZER_FIELDS[config.optimizer] || []);
     for (const name of ["momentum", "nesterov", "beta1", "beta2", "alpha", "eps"]) {
       this.toggle(name, applies.has(name));
     }

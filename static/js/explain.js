@@ -10,24 +10,25 @@
  *   the update                w ← w − η·∂L/∂w, before and after; "Apply" makes it so
  *
  * Equations are MathML, which the browser typesets itself; hovering a symbol shows its value.
- * Every number shown carries its full value in data-value, and a data-key naming it.
+ * Every number shown carries its full value in data-value, and a data-key naming it. What an
+ * activation is (its symbol, its derivative) comes from the schema, i.e. from the engine's
+ * activation objects.
  */
+
+import { number } from "./format.js";
 
 const MATHML = "http://www.w3.org/1998/Math/MathML";
 
-/** @param {number} v */
+/** A number as the step-through shows it: whole numbers as they are. @param {number} v */
 function short(v) {
-  if (!Number.isFinite(v) || Number.isInteger(v)) return String(v);
-  const a = Math.abs(v);
-  if (a !== 0 && (a < 1e-3 || a >= 1e4)) return v.toExponential(3);
-  return v.toFixed(4);
+  return number(v, { keepWhole: true });
 }
 
 /** Build MathML: el("mi", {title}, "z") etc. */
 function m(tag, attrs = {}, ...children) {
   const e = document.createElementNS(MATHML, tag);
   for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, String(v));
-  for (const c of children) e.append(typeof c === "string" ? c : c);
+  for (const c of children) e.append(c);
   return e;
 }
 const mo = (op) => m("mo", {}, op);
@@ -35,7 +36,7 @@ const row = (...c) => m("mrow", {}, ...c);
 
 /**
  * A symbol with an optional subscript and layer superscript [l], its value on hover.
- * @param {string} name @param {string | null} sub @param {number | null} layer @param {number} [value]
+ * @param {string} name @param {string | null} [sub] @param {number | null} [layer] @param {number} [value]
  */
 function sym(name, sub, layer, value) {
   const base = m("mi", {}, name);
@@ -63,23 +64,17 @@ function math(...children) {
   return m("math", { display: "block" }, ...children);
 }
 
-const PHI = { linear: "z", sigmoid: "σ", tanh: "tanh", relu: "relu", leaky_relu: "leaky relu",
-  softmax: "softmax", step: "step" };
-const DERIVATIVE = {
-  linear: "φ′(z) = 1", sigmoid: "φ′(z) = φ(z)·(1 − φ(z))", tanh: "φ′(z) = 1 − φ(z)²",
-  relu: "φ′(z) = 1 if z > 0, else 0", leaky_relu: "φ′(z) = 1 if z > 0, else 0.01",
-  softmax: "", step: "",
-};
-
 export class Explainer {
   /**
    * @param {HTMLElement} root
    * @param {{explain: (index: number) => Promise<any>, apply: () => Promise<any>,
    *          focus: (f: any) => void, pickPoint: () => number | null}} api
+   * @param {Record<string, import("./store.js").Activation>} activations  the schema's
    */
-  constructor(root, api) {
+  constructor(root, api, activations) {
     this.root = root;
     this.api = api;
+    this.activations = activations;
     this.e = null;
     this.stages = [];
     this.at = 0;
@@ -177,7 +172,7 @@ export class Explainer {
         sym("w", "ij", l), sym("a", "i", l - 1), layer.b ? mo("+") : "", layer.b ? sym("b", "j", l) : ""));
       add(math(sym("z", String(j), l, layer.z[j]), mo("="), ...terms, mo("="),
         num(layer.z[j], `z${l}[${j}]`)));
-      add(math(sym("a", String(j), l, layer.a[j]), mo("="), m("mi", {}, PHI[act]),
+      add(math(sym("a", String(j), l, layer.a[j]), mo("="), m("mi", {}, this.activations[act].symbol),
         mo("("), num(layer.z[j], `z${l}[${j}]`), mo(")"), mo("="), num(layer.a[j], `a${l}[${j}]`)));
       note(`Neuron ${j} of layer ${l} (click another neuron in the diagram to follow it): its ` +
         `inputs ${l === 1 ? "are the point's features" : `are layer ${l - 1}'s activations`}, ` +
@@ -210,7 +205,7 @@ export class Explainer {
       add(math(sym("δ", String(j), l, layer.delta[j]), mo("="), mo("("), ...terms, mo(")"), mo("·"),
         num(layer.phi_prime[j], `phi_prime${l}[${j}]`), mo("="), num(layer.delta[j], `delta${l}[${j}]`)));
       note(`Each neuron of layer ${l + 1} sends its δ back along its weight; the sum is scaled ` +
-        `by the slope of ${act} at z (${DERIVATIVE[act]}). A slope near 0 stops the ` +
+        `by the slope of ${act} at z (${this.activations[act].derivative_formula}). A slope near 0 stops the ` +
         "gradient: that is how gradients vanish.");
       add(this.vectors([["φ′(z)", layer.phi_prime, `phi_prime${l}`], ["δ", layer.delta, `delta${l}`]], l));
     } else if (stage.kind === "gradient") {

@@ -1,10 +1,11 @@
 // @ts-check
 /**
  * The neuron inspector: a clicked neuron's incoming weights and bias, and, for the selected
- * point, its pre-activation z, activation a and error δ, with the sum that makes z.
+ * point, each weight times its input, and the neuron's pre-activation z, activation a and
+ * error δ as the engine computed them (the frame's trace).
  */
 
-import { fmt } from "./network-view.js";
+import { number as fmt } from "./format.js";
 
 export class Inspector {
   /**
@@ -52,27 +53,24 @@ export class Inspector {
     const trace = frame.header.trace;
     const prev = l > 1 ? A[`trace_a${l - 1}`] : null;
     const rows = [];
-    let sum = 0;
     for (let i = 0; i < W.shape[0]; i++) {
       const w = W.data[i * W.shape[1] + j];
-      let input = null;
-      if (trace) {
-        input = prev ? prev.data[i] : this.inputValue(frame, i);
-        if (input != null) sum += w * input;
-      }
+      const input = trace ? (prev ? prev.data[i] : this.inputValue(frame, i)) : null;
       rows.push(`<tr><th>${names?.[i] ?? `x${i}`}</th><td>w = ${fmt(w)}</td>` +
         (trace && input != null ? `<td>× ${fmt(input)} = ${fmt(w * input)}</td>` : "") + "</tr>");
     }
+    const normalized = Boolean(this.net.batch_norm?.[l - 1]);
     let html = `<table>${rows.join("")}`;
-    if (b) html += `<tr><th>bias</th><td>b = ${fmt(b.data[j])}</td>` +
-      (trace ? `<td>+ ${fmt(b.data[j])}</td>` : "") + "</tr>";
+    // with batch norm, β shifts the normalized sum: it is not added to the products
+    if (b) html += `<tr><th>${normalized ? "shift β" : "bias"}</th><td>${normalized ? "β" : "b"} = ` +
+      `${fmt(b.data[j])}</td>` + (trace && !normalized ? `<td>+ ${fmt(b.data[j])}</td>` : "") + "</tr>";
     html += "</table>";
     if (trace) {
       const z = A[`trace_z${l}`]?.data[j];
       const a = A[`trace_a${l}`]?.data[j];
       const d = A[`trace_delta${l}`]?.data[j];
       html += `<p>For point ${trace.index}: <b>z</b> = ${fmt(z)} ` +
-        `(Σ wᵢaᵢ + b = ${fmt(sum + (b ? b.data[j] : 0))}), ` +
+        (normalized ? "(Σ wᵢaᵢ, batch-normalized, scaled by γ, plus β), " : "(Σ wᵢaᵢ + b), ") +
         `<b>a</b> = φ(z) = ${fmt(a)}, <b>δ</b> = ∂L/∂z = ${fmt(d)}</p>`;
     } else {
       html += "<p class=\"label\">Click a point in the output plot to see this neuron's z, a and δ for it.</p>";
@@ -80,7 +78,7 @@ export class Inspector {
     this.els.body.innerHTML = html;
   }
 
-  /** The network input i of the traced point (its features), from the data. */
+  /** The network input i of the traced point (its features), from the frame's trace. */
   inputValue(frame, i) {
     const x = frame.header.trace?.x;
     return x ? x[i] : null;

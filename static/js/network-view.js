@@ -2,7 +2,7 @@
 /**
  * The network diagram: inputs, hidden layers and outputs as columns of neuron tiles, each tile
  * the neuron's activation over the input plane; links coloured by the weight's sign and
- * thickened by |w|, redrawn every frame; a bias square per neuron.
+ * thickened by |w|; a bias square per neuron.
  *
  * Two canvases: one for the links, batched by colour and width (about twenty strokes for a
  * 6×8 network) and redrawn only when some link changes its colour or width step, since
@@ -11,9 +11,13 @@
  * neuron made Chromium spend most of each frame compositing.) Hovering finds the nearest link
  * from sampled curve points. Hover a link or a bias to read it, click to edit
  * it, click a neuron to inspect it, hover a neuron to show it large in the output plot.
+ *
+ * For image inputs (the digits), each first-layer neuron is drawn as its incoming weights, in
+ * its tile and, larger, in the weight gallery below the diagram.
  */
 
 import { diverging } from "./colors.js";
+import * as format from "./format.js";
 import { paint } from "./heatmap.js";
 
 const MAX_LINK = 9; // px, the Playground's 1 + 9·min(|w|, 5)/5
@@ -31,12 +35,15 @@ const LINK_RESOLUTION = 0.5;
 
 export class NetworkView {
   /**
-   * @param {HTMLElement} container
+   * @param {{container: HTMLElement, gallery: HTMLElement}} els
    * @param {{onEditWeight: Function, onEditBias: Function, onSelectNeuron: Function,
-   *          onHoverNeuron: Function, onChangeLayers: Function}} callbacks
+   *          onHoverTile: (canvas: HTMLCanvasElement | null, name: string) => void,
+   *          onChangeLayers: Function, onFocusNeuron: Function}} callbacks
    */
-  constructor(container, callbacks) {
+  constructor(els, callbacks) {
+    const container = els.container;
     this.container = container;
+    this.gallery = els.gallery;
     this.cb = callbacks;
     this.canvas = document.createElement("canvas");
     this.canvas.style.position = "absolute";
@@ -57,10 +64,9 @@ export class NetworkView {
     this.columns = [];
     /** @type {Link[]} */
     this.links = [];
+    /** @type {import("./store.js").Network | null} */
     this.net = null;
     this.frame = null;
-    /** @type {{layer: number, index: number} | null} */
-    this.selected = null;
     /** The step-through's focus: links into `layer` lit (the rest faded), drawn from `values`
      * (e.g. dW) when given, and neuron `neuron` ringed. @type {any} */
     this.focus = null;
@@ -70,16 +76,12 @@ export class NetworkView {
     new ResizeObserver(() => this.layout()).observe(container);
   }
 
-  /** The network's shape and input maps (a `network` message). */
+  /** The network's shape and input maps (a `network` message). @param {import("./store.js").Network} net */
   setNetwork(net) {
     this.net = net;
-    const gallery = document.getElementById("weight-gallery");
-    if (gallery) {
-      gallery.hidden = true;
-      gallery.textContent = "";
-    }
+    this.gallery.hidden = true;
+    this.gallery.textContent = "";
     this.frame = null;
-    this.selected = null;
     this.layout();
   }
 
@@ -107,11 +109,10 @@ export class NetworkView {
     const top = 34; // room for the +/- buttons
     const bottom = 18;
     const most = Math.max(...shown);
-    const nColsAll = shown.length;
-    const size = Math.max(12, Math.min(72, (H - top - bottom) / (most * 1.35),
-      W / (nColsAll * 2.4)));
-    const gapY = Math.min(size * 0.45, (H - top - bottom - most * size) / Math.max(most - 1, 1));
     const nCols = shown.length;
+    const size = Math.max(12, Math.min(72, (H - top - bottom) / (most * 1.35),
+      W / (nCols * 2.4)));
+    const gapY = Math.min(size * 0.45, (H - top - bottom - most * size) / Math.max(most - 1, 1));
     const marginX = size * 0.9;
     const stepX = nCols > 1 ? (W - 2 * marginX - size) / (nCols - 1) : 0;
     this.columns = shown.map((n, l) => {
@@ -129,7 +130,7 @@ export class NetworkView {
         }
       }
     }
-    this.addLayerControls(stepX, marginX, size, top, H);
+    this.addLayerControls(stepX, marginX, size, H);
     this.paintInputs();
     if (this.frame) this.update(this.frame);
     else this.drawLinks(null);
@@ -146,9 +147,6 @@ export class NetworkView {
     el.dataset.index = String(i);
     const net = this.net;
     const isInput = l === 0;
-    const isOutput = l === net.sizes.length - 1;
-    const side = Math.round(Math.sqrt(net.sizes[0]));
-    net.image_side = !net.plane && side * side === net.sizes[0] && side >= 4 ? side : 0;
     const tile = Boolean(net.plane || (l === 1 && net.image_side));
     if (!tile) el.classList.add("plain");
     if (isInput) {
@@ -173,14 +171,22 @@ export class NetworkView {
       if (this.focus && this.cb.onFocusNeuron) this.cb.onFocusNeuron(l, i);
       else this.select(l, i);
     });
-    el.addEventListener("mouseenter", () => this.cb.onHoverNeuron(l, i));
-    el.addEventListener("mouseleave", () => this.cb.onHoverNeuron(null, null));
+    el.addEventListener("mouseenter", () => this.hoverNeuron(l, i));
+    el.addEventListener("mouseleave", () => this.cb.onHoverTile(null, ""));
     this.container.appendChild(el);
     return { x, y, size, layer: l, index: i, el, tile, bias, last: null,
       img: tile ? document.createElement("canvas") : null };
   }
 
-  addLayerControls(stepX, marginX, size, top, H) {
+  /** Show a hidden or input neuron's map large (not the output's: that is the plot itself). */
+  hoverNeuron(l, i) {
+    const net = this.net;
+    if (!net || l >= net.sizes.length - 1) return;
+    const canvas = this.tileCanvas(l, i);
+    if (canvas) this.cb.onHoverTile(canvas, l === 0 ? net.input_labels[i] : `layer ${l}, neuron ${i}`);
+  }
+
+  addLayerControls(stepX, marginX, size, H) {
     const net = this.net;
     const hidden = net.sizes.slice(1, -1);
     hidden.forEach((n, k) => {
@@ -240,7 +246,6 @@ export class NetworkView {
       });
     }
     if (net.image_side && A.W1) this.paintWeightImages(A.W1, net.image_side);
-    const out = this.columns[this.columns.length - 1];
     const dead = A.dead?.data;
     for (let l = 1; l < this.columns.length - 1 && dead; l++) {
       const isDead = dead[l - 1] === 1;
@@ -248,7 +253,6 @@ export class NetworkView {
         if (node.el.classList.contains("dead") !== isDead) node.el.classList.toggle("dead", isDead);
       }
     }
-    this.outputNodes = out;
     this.drawLinks(frame);
   }
 
@@ -273,16 +277,14 @@ export class NetworkView {
    */
   paintWeightImages(W1, side) {
     const n = W1.shape[1];
-    const gallery = document.getElementById("weight-gallery");
-    if (gallery) {
-      gallery.hidden = false;
-      if (gallery.children.length !== n) {
-        gallery.textContent = "";
-        for (let j = 0; j < n; j++) {
-          const c = document.createElement("canvas");
-          c.title = `hidden neuron ${j}: its ${side}×${side} incoming weights`;
-          gallery.appendChild(c);
-        }
+    const gallery = this.gallery;
+    gallery.hidden = false;
+    if (gallery.children.length !== n) {
+      gallery.textContent = "";
+      for (let j = 0; j < n; j++) {
+        const c = document.createElement("canvas");
+        c.title = `hidden neuron ${j}: its ${side}×${side} incoming weights`;
+        gallery.appendChild(c);
       }
     }
     let most = 1e-12;
@@ -295,7 +297,7 @@ export class NetworkView {
       }
       this.paintTile(node, codes.slice(), side, 0);
       node.el.title = `neuron ${j}: its ${side}×${side} incoming weights`;
-      const big = gallery?.children[j];
+      const big = gallery.children[j];
       if (big) paint(/** @type {HTMLCanvasElement} */ (big), codes, side);
     });
   }
@@ -376,9 +378,9 @@ export class NetworkView {
       return;
     }
     const w = weight(this.frame, link);
-    let text = `W${link.l}[${link.i}→${link.j}] = ${fmt(w)}`;
+    let text = `W${link.l}[${link.i}→${link.j}] = ${format.number(w)}`;
     const g = this.frame.arrays[`trace_dW${link.l}`];
-    if (g) text += `\n∂L/∂w (selected point) = ${fmt(g.data[link.i * g.shape[1] + link.j])}`;
+    if (g) text += `\n∂L/∂w (selected point) = ${format.number(g.data[link.i * g.shape[1] + link.j])}`;
     text += "\nclick to edit";
     this.tip(text, e);
   }
@@ -395,7 +397,7 @@ export class NetworkView {
   showBias(l, i, e) {
     const b = this.frame?.arrays[`b${l}`] || this.frame?.arrays[`beta${l}`];
     if (!b) return;
-    this.tip(`b${l}[${i}] = ${fmt(b.data[i])}\nclick to edit`, e);
+    this.tip(`b${l}[${i}] = ${format.number(b.data[i])}\nclick to edit`, e);
   }
 
   editBias(l, i, e) {
@@ -424,7 +426,7 @@ export class NetworkView {
     box.style.top = `${e.clientY + 8}px`;
     box.innerHTML = `<label>${name} = <input type="number" step="any" required></label>`;
     const input = /** @type {HTMLInputElement} */ (box.querySelector("input"));
-    input.value = String(+value.toPrecision(6));
+    input.value = format.editable(value);
     box.addEventListener("submit", (ev) => {
       ev.preventDefault();
       const v = Number(input.value);
@@ -440,14 +442,12 @@ export class NetworkView {
 
   select(l, i) {
     for (const col of this.columns) for (const n of col) n.el.classList.remove("selected");
-    this.selected = { layer: l, index: i };
     this.columns[l][i].el.classList.add("selected");
     this.cb.onSelectNeuron(l, i);
   }
 
   clearSelection() {
     for (const col of this.columns) for (const n of col) n.el.classList.remove("selected");
-    this.selected = null;
   }
 
   /**
@@ -538,12 +538,4 @@ function distanceToCurve(p, x, y) {
 function weightCss(w) {
   const [r, g, b] = diverging((Math.max(-1, Math.min(1, w)) + 1) / 2, 0);
   return `rgb(${r},${g},${b})`;
-}
-
-/** @param {number} v */
-export function fmt(v) {
-  if (!Number.isFinite(v)) return String(v);
-  const a = Math.abs(v);
-  if (a !== 0 && (a < 1e-3 || a >= 1e4)) return v.toExponential(3);
-  return v.toFixed(4);
 }

@@ -66,15 +66,12 @@ export class Connection {
     /** @type {WebSocket | null} */
     this.ws = null;
     this.nextId = 1;
-    /** @type {Map<string, {resolve: Function, reject: Function}>} */
+    /** @type {Map<string, {resolve: Function}>} */
     this.pending = new Map();
     this.attempt = 0;
-    this.closedByUser = false;
-    this.hello = null;
   }
 
   connect() {
-    this.closedByUser = false;
     const token = sessionStorage.getItem(TOKEN_KEY);
     const ws = new WebSocket(token ? `${this.url}?resume=${encodeURIComponent(token)}` : this.url);
     ws.binaryType = "arraybuffer";
@@ -102,7 +99,6 @@ export class Connection {
     const message = JSON.parse(data);
     if (message.type === "hello") {
       this.attempt = 0;
-      this.hello = message;
       sessionStorage.setItem(TOKEN_KEY, message.resume_token);
       this.status("connected", message.resumed ? "resumed" : "new");
       this.handlers.onHello?.(message);
@@ -124,10 +120,6 @@ export class Connection {
       waiter.resolve({ type: "error", code: "disconnected", message: "the connection dropped" });
     }
     this.pending.clear();
-    if (this.closedByUser) {
-      this.status("closed");
-      return;
-    }
     if (event.code === 1008 || event.code === 1013) {
       // refused (origin or session cap): the error message came before the close
       this.status("refused", event.reason);
@@ -145,13 +137,13 @@ export class Connection {
    */
   send(command) {
     const id = `p${this.nextId++}`;
-    return new Promise((resolve, reject) => {
+    return new Promise((resolve) => {
       if (!this.ws || this.ws.readyState !== WebSocket.OPEN) {
         resolve({ type: "error", code: "disconnected", command: command.type,
           message: "not connected; the command was not sent" });
         return;
       }
-      this.pending.set(id, { resolve, reject });
+      this.pending.set(id, { resolve });
       this.ws.send(JSON.stringify({ ...command, id }));
     });
   }
@@ -159,10 +151,5 @@ export class Connection {
   /** Drop the socket as a network failure would (for tests): the session resumes. */
   drop() {
     this.ws?.close(4000, "dropped");
-  }
-
-  /** Forget the session: the next connection starts a new one. */
-  forget() {
-    sessionStorage.removeItem(TOKEN_KEY);
   }
 }

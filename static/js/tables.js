@@ -6,6 +6,7 @@
  */
 
 import { CLASS_COLORS } from "./colors.js";
+import { fixed, rounded } from "./format.js";
 
 export class Tables {
   /** @param {HTMLElement} confusion @param {HTMLElement} predictions */
@@ -68,10 +69,10 @@ export class Tables {
     const head = names.map((s) => `<th>${s}</th>`).join("") + "<th>target</th><th>prediction</th>";
     const rows = [];
     for (let i = 0; i < n; i++) {
-      const xs = X ? Array.from({ length: X.shape[1] }, (_, j) => `<td>${+X.data[i * X.shape[1] + j].toFixed(3)}</td>`).join("") : "";
-      const pred = cols === 1 ? P.data[i].toFixed(4)
-        : Array.from({ length: cols }, (_, j) => P.data[i * cols + j].toFixed(2)).join(" ");
-      rows.push(`<tr>${xs}<td>${+y[i].toFixed(3)}</td><td class="prediction">${pred}</td></tr>`);
+      const xs = X ? Array.from({ length: X.shape[1] }, (_, j) => `<td>${rounded(X.data[i * X.shape[1] + j], 3)}</td>`).join("") : "";
+      const pred = cols === 1 ? fixed(P.data[i], 4)
+        : Array.from({ length: cols }, (_, j) => fixed(P.data[i * cols + j], 2)).join(" ");
+      rows.push(`<tr>${xs}<td>${rounded(y[i], 3)}</td><td class="prediction">${pred}</td></tr>`);
     }
     this.predictionsEl.innerHTML = `<table class="predictions"><tr>${head}</tr>${rows.join("")}</table>`;
   }

@@ -6,7 +6,7 @@
  */
 
 import { CLASS_COLORS } from "./colors.js";
-import { fmt } from "./network-view.js";
+import { exponent, number as fmt, powerOfTen, wholePercent } from "./format.js";
 
 /** One neuron: inputs, weights, bias and activation, and what it computes. */
 export class NeuronToy {
@@ -61,7 +61,7 @@ export class NeuronToy {
       this.result.textContent = typeof r.detail === "string" ? r.detail : JSON.stringify(r.detail);
       return;
     }
-    const terms = this.inputs.map((p, i) => `${p[1]}·${p[0]}`).join(" + ");
+    const terms = this.inputs.map((p) => `${p[1]}·${p[0]}`).join(" + ");
     this.result.innerHTML = `<div>z = Σ wᵢxᵢ + b = ${terms} + ${body.b} = ` +
       `<b data-key="z" data-value="${r.z}">${fmt(r.z)}</b></div>` +
       `<div>a = ${body.activation}(z) = <b data-key="a" data-value="${r.a}">${fmt(r.a)}</b>` +
@@ -192,11 +192,11 @@ export class Diagnostics {
     const colors = Array.from({ length: L }, (_, l) => CLASS_COLORS[(l + 1) % CLASS_COLORS.length]);
     const trained = s.filter((x) => x.grad.some((v) => v > 0)); // step 0 has no gradient yet
     if (trained.length) lines(this.els.grad, trained.map((x) => x.grad.map((v) => Math.log10(Math.max(v, 1e-30)))),
-      colors, (v) => `1e${Math.round(v)}`);
+      colors, powerOfTen);
     this.els.gradLegend.innerHTML = colors.map((c, l) =>
       `<span><span class="swatch" style="background:${c}"></span> layer ${l + 1}</span>`).join(" ") +
-      ` &nbsp; latest: ${s[s.length - 1].grad.map((v) => v.toExponential(1)).join(", ")}`;
-    lines(this.els.dead, s.map((x) => x.dead.map((v) => 100 * v)), colors, (v) => `${Math.round(v)}%`, [0, 100]);
+      ` &nbsp; latest: ${s[s.length - 1].grad.map((v) => exponent(v, 1)).join(", ")}`;
+    lines(this.els.dead, s.map((x) => x.dead.map((v) => 100 * v)), colors, wholePercent, [0, 100]);
     this.strips(s, L);
   }
 

@@ -3,12 +3,13 @@
  * The configuration in the URL hash, so a link reproduces a run:
  *   #dataset=spiral&hidden_layers=8,8,8&learning_rate=0.01&features=x1,x2,sinx1
  * Only fields that differ from the schema's defaults are written. Values are parsed by the
- * schema's field types; anything unknown or malformed is reported, never silently applied.
+ * schema's field types; anything unknown or malformed is reported, never silently applied,
+ * with the schema's own words for what is allowed.
  */
 
 /**
  * @typedef {{name: string, type: string, default: any, choices?: string[], min?: number,
- *            max?: number, max_length?: number}} Field
+ *            max?: number, max_length?: number, allowed?: string}} Field
  */
 
 /**
@@ -27,8 +28,7 @@ function encodeValue(value, field) {
  */
 function decodeValue(text, field) {
   const fail = () => {
-    const allowed = field.choices ? `: choose one of ${field.choices.join(", ")}`
-      : field.min != null ? `: allowed ${field.min} to ${field.max}` : "";
+    const allowed = field.allowed ? `; allowed: ${field.allowed}` : "";
     throw new Error(`${field.name}=${JSON.stringify(text)} in the link is not valid${allowed}`);
   };
   const inRange = (v) => (field.min == null || v >= field.min) && (field.max == null || v <= field.max);

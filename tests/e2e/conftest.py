@@ -1,5 +1,10 @@
 """Fixtures for the browser tests: one nnplay server and one Chromium per module, a fresh page
-per test that fails the test on any console error and leaves a screenshot behind."""
+per test that fails the test on any console error and leaves a screenshot behind.
+
+Tests observe the page through the DOM and its test interface, `window.nnplayTest`
+(static/js/test-api.js, docs/testing.md), never through the page's internals; and they wait
+for conditions (`wait`, `wait_frame`), never for time: how many frames arrive in a second
+depends on the machine and on what else it is doing."""
 
 import re
 
@@ -35,22 +40,23 @@ class Page:
         page.on("pageerror", lambda e: self.console_errors.append(f"pageerror: {e}"))
 
     def open(self, hash_=""):
+        """Load the page (with a link's hash) and wait until it has settled: the link applied
+        and a frame drawn that reflects it, with its network and data."""
         self.page.goto(self.server.url + hash_)
-        self.page.wait_for_function("window.nnplay && window.nnplay.state.ready && "
-                                    "window.nnplay.state.net !== null")
-        self.wait_frame()
+        self.page.wait_for_function("window.nnplayTest && window.nnplayTest.ready()",
+                                    timeout=30000)
         return self
 
     def js(self, expression, arg=None):
         return self.page.evaluate(expression, arg)
 
     def frame_header(self):
-        return self.js("window.nnplay.state.frame && window.nnplay.state.frame.header")
+        return self.js("window.nnplayTest.frameHeader()")
 
     def wait_frame(self, predicate="true", timeout=15000):
-        """Wait for a drawn frame whose header `h` satisfies the JS predicate."""
+        """Wait for a drawn frame whose header `h` (frame `f`) satisfies the JS predicate."""
         self.page.wait_for_function(
-            f"(() => {{ const f = window.nnplay.state.frame; if (!f) return false; "
+            f"(() => {{ const f = window.nnplayTest.frame(); if (!f) return false; "
             f"const h = f.header; return {predicate}; }})()", timeout=timeout)
         return self.frame_header()
 
@@ -77,7 +83,7 @@ class Page:
 
     def export(self):
         """The server's whole session (an `export` reply's state)."""
-        reply = self.js("window.nnplay.act({type: 'export'})")
+        reply = self.js("window.nnplayTest.act({type: 'export'})")
         assert reply["type"] == "state", reply
         return reply["state"]
 

@@ -125,7 +125,7 @@ def test_decode_message_on_a_real_frame_from_the_page(units, browser, nnplay):
     context = browser.new_context(viewport={"width": 1280, "height": 720})
     try:
         p = Page(context.new_page(), nnplay).open()
-        arrays = p.js("""Object.fromEntries(Object.entries(window.nnplay.state.frame.arrays)
+        arrays = p.js("""Object.fromEntries(Object.entries(window.nnplayTest.frame().arrays)
             .map(([k, a]) => [k, [a.data.constructor.name, a.shape, a.data.byteOffset % 8]]))""")
         assert not p.console_errors
     finally:

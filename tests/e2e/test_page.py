@@ -1,8 +1,9 @@
 """The playground page in real headless Chromium, checked as a person would see it.
 
-Every test drives the page with clicks, keys and file choosers; `window.nnplay` is read to
-observe what the page drew and what the server holds (an `export`), never to act where the
-page has a control for it.
+Every test drives the page with clicks, keys and file choosers; the page's test interface,
+`window.nnplayTest` (docs/testing.md), is read to observe what the page drew and what the server
+holds (an `export`), never to act where the page has a control for it. Tests wait for
+conditions, never for time, and assume nothing about how many frames arrive in a second.
 """
 
 import base64
@@ -21,12 +22,12 @@ MAIN_PANELS = ("#toolbar", "#data-panel", "#network-panel", "#output-panel")
 
 
 def sizes(page):
-    return page.js("window.nnplay.state.net.sizes")
+    return page.js("window.nnplayTest.network().sizes")
 
 
 def wait_sizes(page, expected, timeout=15000):
-    page.wait(f"window.nnplay.state.net && JSON.stringify(window.nnplay.state.net.sizes) === "
-              f"'{json.dumps(expected, separators=(',', ':'))}'", timeout=timeout)
+    page.wait(f"window.nnplayTest.network() && JSON.stringify(window.nnplayTest.network().sizes) "
+              f"=== '{json.dumps(expected, separators=(',', ':'))}'", timeout=timeout)
 
 
 def theta(state):
@@ -61,7 +62,7 @@ def pause_and_settle(page):
     """Press space to pause and wait for the paused frame; the step it shows."""
     page.page.keyboard.press(" ")
     page.wait_frame("h.state === 'paused'")
-    page.wait("window.nnplay.state.session === 'paused'")
+    page.wait("window.nnplayTest.session() === 'paused'")
     return int(page.number("#step-count"))
 
 
@@ -109,7 +110,7 @@ def test_learning_rate_change_mid_run_keeps_the_step(page):
     before = shown_steps(page)[0]
     assert before >= 300
     page.page.select_option("select[data-field=learning_rate]", "0.1")
-    page.wait("window.nnplay.state.config.learning_rate === 0.1")
+    page.wait("window.nnplayTest.config().learning_rate === 0.1")
     page.wait_frame(f"h.step > {before} + 100")
     shown = shown_steps(page)
     assert min(shown) >= before, f"the step went back after the change: {shown}"
@@ -152,10 +153,10 @@ def test_editing_a_weight_changes_it_on_the_server(page):
     page.page.keyboard.type(typed)  # the editor opens with its value selected
     page.page.keyboard.press("Enter")
     editor.wait_for(state="detached")
-    n_out = page.js(f"window.nnplay.state.frame.arrays.W{layer}.shape[1]")
+    n_out = page.js(f"window.nnplayTest.frameArray('W{layer}').shape[1]")
     page.wait_frame(f"f.arrays.W{layer}.data[{i * n_out + j}] === Math.fround({typed})")
     # no other weight moved (the session is paused)
-    W = page.js(f"Array.from(window.nnplay.state.frame.arrays.W{layer}.data)")
+    W = page.js(f"window.nnplayTest.frameArray('W{layer}').data")
     assert W[i * n_out + j] == pytest.approx(float(np.float32(typed)), abs=0)
     t = theta(page.export())
     assert t[i * n_out + j] == float(typed)
@@ -170,9 +171,9 @@ def test_inspector_shows_weights_then_z_a_delta_of_a_clicked_point(page):
     assert "selected" in page.page.get_attribute('.neuron[data-layer="1"][data-index="2"]',
                                                  "class")
     expected = page.js("""async () => {
-        const {fmt} = await import('/static/js/network-view.js');
-        const W = window.nnplay.state.frame.arrays.W1;
-        return [0, 1].map((i) => `w = ${fmt(W.data[i * W.shape[1] + 2])}`);
+        const {number} = await import('/static/js/format.js');
+        const W = window.nnplayTest.frameArray('W1');
+        return [0, 1].map((i) => `w = ${number(W.data[i * W.shape[1] + 2])}`);
     }""")
     rows = page.page.locator("#inspector-body tr td:first-of-type").all_inner_texts()
     assert rows[:2] == expected
@@ -181,8 +182,8 @@ def test_inspector_shows_weights_then_z_a_delta_of_a_clicked_point(page):
     # a visible training point (not under the inspector), the one farthest from its
     # neighbours, so that the click cannot hit another one
     index, px, py = page.js("""() => {
-        const d = window.nnplay.state.data, X = d.arrays.X.data, train = d.arrays.train.data;
-        const [lo, hi] = d.header.extent;
+        const a = window.nnplayTest.dataArrays(), X = a.X.data, train = a.train.data;
+        const [lo, hi] = window.nnplayTest.dataHeader().extent;
         const canvas = document.getElementById('points-canvas');
         const r = canvas.getBoundingClientRect();
         const at = (i) => [r.left + (X[2*i] - lo) / (hi - lo) * r.width,
@@ -204,9 +205,10 @@ def test_inspector_shows_weights_then_z_a_delta_of_a_clicked_point(page):
     page.wait_frame(f"h.trace && h.trace.index === {index}")
     page.wait(f"document.getElementById('inspector-body').textContent.includes('point {index}')")
     expected = page.js("""async () => {
-        const {fmt} = await import('/static/js/network-view.js');
-        const A = window.nnplay.state.frame.arrays;
-        return [fmt(A.trace_z1.data[2]), fmt(A.trace_a1.data[2]), fmt(A.trace_delta1.data[2])];
+        const {number} = await import('/static/js/format.js');
+        const A = window.nnplayTest.frame().arrays;
+        return [number(A.trace_z1.data[2]), number(A.trace_a1.data[2]),
+                number(A.trace_delta1.data[2])];
     }""")
     body = page.text("#inspector-body")
     z, a, d = expected
@@ -238,8 +240,8 @@ def test_the_inspector_leaves_the_output_plot_clickable(page):
 # -- data ------------------------------------------------------------------------------------------
 def test_a_drawn_point_appears_and_trains(page):
     page.open()
-    count = page.js("window.nnplay.state.data.header.count")
-    lo, hi = page.js("window.nnplay.state.data.header.extent")
+    count = page.js("window.nnplayTest.dataHeader().count")
+    lo, hi = page.js("window.nnplayTest.dataHeader().extent")
     page.page.keyboard.press("d")
     assert page.page.get_attribute("#draw-toggle", "aria-pressed") == "true"
     page.page.locator("#draw-tools").wait_for(state="visible")
@@ -247,9 +249,9 @@ def test_a_drawn_point_appears_and_trains(page):
     fx, fy = 0.92, 0.08  # the top-right corner, away from the circle's points
     px, py = box["x"] + fx * box["width"], box["y"] + fy * box["height"]
     page.page.mouse.click(px, py)
-    page.wait(f"window.nnplay.state.data.header.count === {count + 1}")
-    X, y, train = page.js("""() => { const a = window.nnplay.state.data.arrays;
-        return [Array.from(a.X.data), Array.from(a.y.data), Array.from(a.train.data)]; }""")
+    page.wait(f"window.nnplayTest.dataHeader().count === {count + 1}")
+    X, y, train = page.js("""() => { const a = window.nnplayTest.dataArrays();
+        return [a.X.data, a.y.data, a.train.data]; }""")
     new = len(y) - 1
     per_pixel = (hi - lo) / box["width"]
     assert X[2 * new] == pytest.approx(lo + fx * (hi - lo), abs=2 * per_pixel)
@@ -265,8 +267,8 @@ def test_a_drawn_point_appears_and_trains(page):
     assert rgb[:3] == pytest.approx([8, 104, 172], abs=30) and rgb[3] > 200
     page.page.keyboard.press(" ")
     page.wait_frame("h.step >= 100")
-    assert page.js("window.nnplay.state.data.header.count") == count + 1
-    assert page.js(f"window.nnplay.state.data.arrays.train.data[{new}]") == 1
+    assert page.js("window.nnplayTest.dataHeader().count") == count + 1
+    assert page.js(f"window.nnplayTest.dataArrays().train.data[{new}]") == 1
     assert page.number("#step-count") >= 100
 
 
@@ -286,17 +288,17 @@ def test_a_bad_csv_shows_the_servers_error_and_a_good_one_loads(page):
     message = page.text("#data-message")
     assert "line 3" in message and "2 columns" in message, message
     page.page.locator(".toast.error", has_text="line 3").wait_for()
-    assert page.js("window.nnplay.state.data.header.count") == 500  # nothing changed
+    assert page.js("window.nnplayTest.dataHeader().count") == 500  # nothing changed
 
     rng = np.random.default_rng(0)
     rows = ["x1,x2,label"] + [f"{a:.3f},{b:.3f},{int(a * b > 0)}"
                               for a, b in rng.uniform(-5, 5, (40, 2))]
     choose_file(page, "#csv-input", {"name": "good.csv", "mimeType": "text/csv",
                                      "buffer": ("\n".join(rows) + "\n").encode()})
-    page.wait("window.nnplay.state.data.header.count === 40")
+    page.wait("window.nnplayTest.dataHeader().count === 40")
     page.wait("document.getElementById('data-message').textContent.includes('good.csv')")
     assert page.text("#data-message") == "good.csv: 40 points, 2 inputs"
-    page.wait_frame("h.data_version === window.nnplay.state.data.header.version")
+    page.wait_frame("h.data_version === window.nnplayTest.dataHeader().version")
 
 
 def test_after_a_csv_loads_the_page_shows_custom_data(page):
@@ -304,10 +306,10 @@ def test_after_a_csv_loads_the_page_shows_custom_data(page):
     rows = ["x1,x2,label"] + [f"{i % 7 - 3},{i % 5 - 2},{i % 2}" for i in range(30)]
     choose_file(page, "#csv-input", {"name": "points.csv", "mimeType": "text/csv",
                                      "buffer": ("\n".join(rows) + "\n").encode()})
-    page.wait("window.nnplay.state.data.header.count === 30")
-    page.wait_frame("h.data_version === window.nnplay.state.data.header.version")
+    page.wait("window.nnplayTest.dataHeader().count === 30")
+    page.wait_frame("h.data_version === window.nnplayTest.dataHeader().version")
     assert page.export()["trainer"]["config"]["dataset"] == "custom"
-    assert page.js("window.nnplay.state.data.header.dataset") == "custom"
+    assert page.js("window.nnplayTest.dataHeader().dataset") == "custom"
     pressed = page.js("[...document.querySelectorAll('[data-dataset][aria-pressed=true]')]"
                       ".map((b) => b.dataset.dataset)")
     assert pressed == [], f"shown as chosen: {pressed}"
@@ -324,7 +326,7 @@ def check_hash_config(page, activation=None):
                 "features": ["x1", "x2", "sinx1"]}
     if activation:
         expected["activation"] = activation
-    config = page.js("window.nnplay.state.config")
+    config = page.js("window.nnplayTest.config()")
     server = page.export()["trainer"]["config"]
     for key, value in expected.items():
         assert config[key] == value and server[key] == value, key
@@ -361,43 +363,43 @@ def test_a_malformed_hash_value_shows_an_error_naming_the_field(page):
     text = page.toasts("error")[0]
     assert '"fast"' in text, text
     wait_sizes(page, [2, 3, 1])  # the rest of the link still applies
-    assert page.js("window.nnplay.state.config.learning_rate") == 0.03
+    assert page.js("window.nnplayTest.config().learning_rate") == 0.03
 
 
 def test_a_bad_choice_in_the_hash_drops_only_that_field(page):
     page.open("#activation=bogus&hidden_layers=3")
     page.page.locator(".toast.error", has_text="activation").wait_for()
-    wait_sizes(page, [2, 3, 1], timeout=3000)
+    wait_sizes(page, [2, 3, 1])
 
 
 # -- connection ------------------------------------------------------------------------------------
 def test_a_dropped_socket_reconnects_and_resumes(page):
     page.open()
-    session = page.js("window.nnplay.socket.hello.session")
+    session = page.js("window.nnplayTest.hello().session")
     page.page.keyboard.press(" ")
     page.wait_frame("h.step >= 200")
     page.record("#status-text")
     page.record("#step-count")
     before = shown_steps(page)[0]
-    page.js("window.nnplay.socket.drop()")
+    page.js("window.nnplayTest.dropSocket()")
     page.wait("window.__recorded['#status-text'].includes('reconnecting…')")
     page.wait("document.getElementById('status-text').textContent === 'connected' && "
-              "window.nnplay.socket.hello.resumed === true")
+              "window.nnplayTest.hello().resumed === true")
     page.page.locator(".toast.info", has_text="reconnected").wait_for()
     page.wait_frame(f"h.step > {before} + 100")
     statuses = page.recorded("#status-text")
     assert statuses.index("reconnecting…") < len(statuses) - 1 and statuses[-1] == "connected"
     shown = shown_steps(page)
     assert min(shown) >= before, f"the step was reset: {shown}"
-    assert page.js("window.nnplay.socket.hello.session") == session
-    assert page.js("window.nnplay.state.session") == "running"
+    assert page.js("window.nnplayTest.hello().session") == session
+    assert page.js("window.nnplayTest.session()") == "running"
 
     # a reload resumes the same session too (the token is in sessionStorage)
     step = pause_and_settle(page)
     page.page.reload()
-    page.wait("window.nnplay && window.nnplay.socket.hello && window.nnplay.state.frame")
-    assert page.js("window.nnplay.socket.hello.resumed") is True
-    assert page.js("window.nnplay.socket.hello.session") == session
+    page.wait("window.nnplayTest && window.nnplayTest.hello() && window.nnplayTest.frame()")
+    assert page.js("window.nnplayTest.hello().resumed") is True
+    assert page.js("window.nnplayTest.hello().session") == session
     page.wait_frame(f"h.step === {step}")
     assert int(page.number("#step-count")) == step
     assert page.text("#status-text") == "connected"
@@ -426,9 +428,8 @@ def test_keyboard_shortcuts(page):
     assert page.js("document.getElementById('shortcuts').open") is False
     assert page.page.get_attribute("#draw-toggle", "aria-pressed") == "false"
     assert page.js("document.body.classList.contains('present')") is False
-    assert page.js("window.nnplay.state.session") == "paused"
-    assert page.js("window.nnplay.act({type: 'export'})")["state"]["trainer"]["progress"][
-        "step"] == step + 1
+    assert page.js("window.nnplayTest.session()") == "paused"
+    assert page.export()["trainer"]["progress"]["step"] == step + 1
     assert int(page.number("#step-count")) == step + 1
 
     page.page.click('[role=tab][data-tab="settings"]')  # close the drawer again
@@ -451,7 +452,7 @@ def test_escape_closes_the_shortcuts_dialog_while_a_drawer_tab_is_open(page):
     page.page.keyboard.press("?")
     page.page.locator("#shortcuts").wait_for(state="visible")
     page.page.keyboard.press("Escape")
-    page.wait("!document.getElementById('shortcuts').open", timeout=3000)
+    page.wait("!document.getElementById('shortcuts').open")
 
 
 def test_space_after_clicking_play_pauses(page):
@@ -461,7 +462,7 @@ def test_space_after_clicking_play_pauses(page):
     page.wait_frame("h.state === 'running' && h.step > 0")
     page.page.keyboard.press(" ")
     page.wait_frame("h.state === 'paused'")
-    page.wait("window.nnplay.state.session === 'paused'")
+    page.wait("window.nnplayTest.session() === 'paused'")
     step = page.frame_header()["step"]
     assert page.export()["trainer"]["progress"]["step"] == step
     assert page.page.get_attribute("#play", "aria-label") == "Play"
@@ -526,7 +527,7 @@ def test_sharing_link_run_download_and_pngs(page, tmp_path):
     page.page.context.grant_permissions(["clipboard-read", "clipboard-write"],
                                         origin=page.server.url.rstrip("/"))
     page.open("#learning_rate=0.1")
-    page.wait("window.nnplay.state.config.learning_rate === 0.1")
+    page.wait("window.nnplayTest.config().learning_rate === 0.1")
     page.page.keyboard.press(" ")
     page.wait_frame("h.step >= 50")
     step = pause_and_settle(page)
@@ -567,7 +568,7 @@ def test_loading_a_run_restores_its_loss_chart(page, tmp_path):
     page.page.keyboard.press(" ")
     # A condition on the chart, not on the step: how many points 300 steps make depends on
     # how fast the machine trains.
-    page.wait("window.nnplay.chart.points.length >= 6")
+    page.wait("window.nnplayTest.chartPoints().length >= 6")
     step = pause_and_settle(page)
     page.open_tab("lesson")
     name, raw = download(page, "#download-state")
@@ -580,7 +581,7 @@ def test_loading_a_run_restores_its_loss_chart(page, tmp_path):
     choose_file(page, "#state-input", str(tmp_path / name))
     page.wait_frame(f"h.step === {step}")
     page.page.locator(".toast.info", has_text=f"step {step}").wait_for()
-    shown = page.js("window.nnplay.chart.points.map((p) => p.step)")
+    shown = page.js("window.nnplayTest.chartPoints().map((p) => p.step)")
     assert shown == history
 
 
@@ -589,11 +590,11 @@ def test_reset_clears_the_charts_mini_batch_trace(page):
     page.page.keyboard.press(" ")
     page.wait_frame("h.step >= 500")
     step = pause_and_settle(page)
-    assert page.js("Math.max(...window.nnplay.chart.batch.map((b) => b[0]))") > step / 2
+    assert page.js("Math.max(...window.nnplayTest.chartBatch().map((b) => b[0]))") > step / 2
     page.page.keyboard.press("r")
     page.wait_frame("h.step === 0")
-    page.wait("window.nnplay.chart.points.length === 1")
-    stale = page.js("window.nnplay.chart.batch.filter((b) => b[0] > 0).length")
+    page.wait("window.nnplayTest.chartPoints().length === 1")
+    stale = page.js("window.nnplayTest.chartBatch().filter((b) => b[0] > 0).length")
     assert stale == 0, f"{stale} mini-batch losses of the previous run are still charted"
 
 

@@ -15,8 +15,7 @@ def shown_values(page):
 
 
 def session_trainer(page):
-    reply = page.js("window.nnplay.act({type: 'export'})")
-    return Trainer.from_dict(reply["state"]["trainer"])
+    return Trainer.from_dict(page.export()["trainer"])
 
 
 def close(a, b):
@@ -25,18 +24,19 @@ def close(a, b):
 
 def test_step_through_shows_the_engines_numbers_and_applies_that_step(page):
     page.open("#preset=xor_two_hidden")
-    page.page.keyboard.press("ArrowRight")  # a few steps, so the weights are not the start
-    page.wait_frame("h.step >= 1")
-    for _ in range(3):
+    # A few steps, so the weights are not the start. One at a time: the session keeps one
+    # pending `step` command, which a new one replaces, and on a busy machine key presses can
+    # come faster than the server steps.
+    for k in range(1, 5):
         page.page.keyboard.press("ArrowRight")
-    page.wait_frame("h.step >= 4")
+        page.wait_frame(f"h.step >= {k}")
     # select point 1 by clicking it in the output plot
     box = page.page.locator("#points-canvas").bounding_box()
-    x = page.js("Array.from(window.nnplay.state.data.arrays.X.data.slice(2, 4))")
-    lo, hi = page.js("window.nnplay.state.data.header.extent")
+    x = page.js("window.nnplayTest.dataArrays().X.data.slice(2, 4)")
+    lo, hi = page.js("window.nnplayTest.dataHeader().extent")
     page.page.mouse.click(box["x"] + (x[0] - lo) / (hi - lo) * box["width"],
                           box["y"] + (hi - x[1]) / (hi - lo) * box["height"])
-    page.page.wait_for_function("window.nnplay.state.selected === 1")
+    page.page.wait_for_function("window.nnplayTest.selected() === 1")
     page.page.keyboard.press("e")
     page.page.wait_for_function("document.querySelector('.explain-counter').textContent"
                                 ".startsWith('1 /')")
@@ -85,8 +85,8 @@ def test_step_through_shows_the_engines_numbers_and_applies_that_step(page):
     page.page.locator(".explain-apply").click()
     page.wait_frame(f"h.command_seq > {before_seq}")
     after = {k: v for k, v in seen.items() if k.startswith("after:W")}
-    W1 = page.js("Array.from(window.nnplay.state.frame.arrays.W1.data)")
-    shape = page.js("window.nnplay.state.frame.arrays.W1.shape")
+    W1, shape = page.js("(() => { const W = window.nnplayTest.frameArray('W1'); "
+                        "return [W.data, W.shape]; })()")
     for key, value in after.items():
         if key.startswith("after:W1["):
             i, j = map(int, key[len("after:W1["):-1].split(","))
@@ -161,5 +161,5 @@ def test_preset_link_shows_its_explanation(page):
     page.open("#preset=vanishing_gradients")
     page.page.wait_for_selector("#lesson-card:not([hidden])")
     assert "vanishing" in page.text("#lesson-card").lower()
-    assert page.js("window.nnplay.state.net.sizes") == [2, 8, 8, 8, 8, 8, 8, 1]
-    assert json.loads(json.dumps(page.js("window.nnplay.state.config.activation"))) == "sigmoid"
+    assert page.js("window.nnplayTest.network().sizes") == [2, 8, 8, 8, 8, 8, 8, 1]
+    assert json.loads(json.dumps(page.js("window.nnplayTest.config().activation"))) == "sigmoid"

@@ -1,0 +1,59 @@
+// @ts-check
+/**
+ * Drawing points on the output plot: the Draw toggle, one button per class (or per target
+ * value, for regression) to choose what a click adds, and Clear.
+ */
+
+import { CLASS_COLORS, pointColor } from "./colors.js";
+
+export class DrawTools {
+  /**
+   * @param {{toggle: HTMLElement, tools: HTMLElement, classes: HTMLElement, plot: HTMLElement}} els
+   * @param {import("./boundary.js").Boundary} boundary
+   */
+  constructor(els, boundary) {
+    this.els = els;
+    this.boundary = boundary;
+    /** @type {Record<string, any> | null} the data's header */
+    this.header = null;
+    els.toggle.addEventListener("click", () => this.toggle());
+  }
+
+  /** Drawing on or off. */
+  toggle() {
+    const drawing = !this.boundary.drawing;
+    this.boundary.setDrawing(drawing);
+    this.els.toggle.setAttribute("aria-pressed", String(drawing));
+    this.els.tools.hidden = !drawing;
+    this.els.plot.classList.toggle("drawing", drawing);
+  }
+
+  /** New data: a button per class it has. @param {import("./socket.js").Decoded | null} data */
+  setData(data) {
+    this.header = data?.header ?? null;
+    this.drawButtons();
+  }
+
+  drawButtons() {
+    const box = this.els.classes;
+    const b = this.boundary;
+    box.textContent = "";
+    const h = this.header;
+    if (!h) return;
+    const labels = h.task === "regression" ? [-1, 1] : Array.from({ length: h.n_classes }, (_, i) => i);
+    if (!labels.includes(b.drawClass)) b.setDrawClass(labels[labels.length - 1]);
+    for (const label of labels) {
+      const button = document.createElement("button");
+      button.style.background = h.task === "regression" ? pointColor(label, "regression", 0)
+        : h.n_classes > 2 ? CLASS_COLORS[label] : pointColor(label, "classification", 2);
+      button.title = h.task === "regression" ? `value ${label}` : `class ${label}`;
+      button.setAttribute("aria-label", button.title);
+      button.setAttribute("aria-pressed", String(label === b.drawClass));
+      button.addEventListener("click", () => {
+        b.setDrawClass(label);
+        this.drawButtons();
+      });
+      box.appendChild(button);
+    }
+  }
+}

@@ -1,0 +1,69 @@
+// @ts-check
+/**
+ * What the server says, into the store: the hello (and, on a new session, what the link asks
+ * for), a rebuilt network, new data, and events (divergence, errors nobody waits for). Frames
+ * go to the frame loop instead (frame-loop.js); connection status to the read-outs.
+ */
+
+import { describeNetwork } from "./store.js";
+import { describe } from "./toasts.js";
+
+export class Messages {
+  /**
+   * @param {import("./store.js").Store} store
+   * @param {import("./commands.js").Commands} commands
+   * @param {import("./link.js").Link} link
+   * @param {import("./toasts.js").Toasts} toasts
+   */
+  constructor(store, commands, link, toasts) {
+    this.store = store;
+    this.commands = commands;
+    this.link = link;
+    this.toasts = toasts;
+  }
+
+  /** @param {any} hello */
+  async hello(hello) {
+    const store = this.store;
+    store.set({ hello, config: { ...store.config, ...hello.config }, session: hello.state,
+      selected: hello.selected });
+    if (!hello.resumed && !store.hashApplied) {
+      store.set({ hashApplied: true });
+      await this.commands.followLink();
+    } else if (hello.resumed) {
+      this.toasts.show("reconnected: the session carried on where it was", "info", 2500);
+    }
+    this.link.write();
+    store.set({ ready: true });
+  }
+
+  /** A rebuilt network. @param {import("./socket.js").Decoded} message */
+  network(message) {
+    const store = this.store;
+    store.set({ config: { ...store.config, ...message.header.config },
+      net: describeNetwork(message, store) });
+    this.link.write();
+  }
+
+  /** New points. @param {import("./socket.js").Decoded} message */
+  data(message) {
+    const store = this.store;
+    const h = message.header;
+    if (h.dataset !== store.config.dataset) { // e.g. a CSV made it "custom"
+      store.set({ config: { ...store.config, dataset: h.dataset } });
+      this.link.write();
+    }
+    store.set({ data: message });
+    if (store.selected != null && store.selected >= h.count) store.set({ selected: null });
+  }
+
+  /** @param {any} message  an event, or an error reply nobody waits for */
+  event(message) {
+    if (message.type === "diverged") {
+      this.store.set({ session: "diverged" });
+      this.toasts.show(message.message, "error", 15000);
+    } else if (message.type === "error" && message.id == null) {
+      this.toasts.show(describe(message));
+    }
+  }
+}

@@ -1,0 +1,90 @@
+// @ts-check
+/**
+ * The page's read-outs: the epoch and step counters, steps/s and frames/s, the losses and the
+ * accuracy (or R²), the play button's state, the connection status, the number of hidden
+ * layers, and the notes under the network and the data. Text is written only when it changes:
+ * an unchanged write still costs a repaint.
+ */
+
+import * as format from "./format.js";
+
+export class Readouts {
+  /** @param {Document} doc */
+  constructor(doc) {
+    /** @param {string} id */
+    const el = (id) => /** @type {HTMLElement} */ (doc.getElementById(id));
+    this.els = {
+      epoch: el("epoch-count"), step: el("step-count"), sps: el("sps"), fps: el("fps"),
+      testLoss: el("test-loss"), trainLoss: el("train-loss"), scoreLabel: el("test-score-label"),
+      score: el("test-score"), play: el("play"), status: el("status"), statusText: el("status-text"),
+      layers: el("layer-count"), network: el("network-message"), data: el("data-message"),
+    };
+  }
+
+  /** A frame's counters and metrics. @param {Record<string, any>} h  the frame's header */
+  frame(h) {
+    const e = this.els;
+    setText(e.epoch, format.epoch(h.epoch));
+    setText(e.step, format.count(h.step));
+    setText(e.sps, format.count(h.steps_per_second));
+    const m = h.metrics;
+    setText(e.testLoss, format.metric(m.test_loss));
+    setText(e.trainLoss, format.metric(m.train_loss));
+    if ("test_accuracy" in m || "train_accuracy" in m) {
+      setText(e.scoreLabel, "Test accuracy");
+      setText(e.score, format.percent(m.test_accuracy ?? m.train_accuracy));
+    } else {
+      setText(e.scoreLabel, "Test R²");
+      setText(e.score, format.metric(m.test_r2 ?? m.train_r2));
+    }
+  }
+
+  /** Frames drawn in the last second. @param {number} n */
+  fps(n) {
+    setText(this.els.fps, String(n));
+  }
+
+  /** The play button shows pause while training runs. @param {string} session */
+  session(session) {
+    const running = session === "running";
+    const button = this.els.play;
+    button.classList.toggle("running", running);
+    button.setAttribute("aria-label", running ? "Pause" : "Play");
+    button.title = running ? "Pause (space)" : "Play (space)";
+  }
+
+  /** The connection's status. @param {string} status @param {string} [detail] */
+  status(status, detail) {
+    this.els.status.dataset.state = status;
+    this.els.statusText.textContent = status === "reconnecting" ? "reconnecting…" :
+      status === "refused" ? `refused: ${detail}` : status;
+  }
+
+  /** @param {import("./store.js").Network} net */
+  network(net) {
+    this.els.layers.textContent = String(net.sizes.length - 2);
+    const side = net.image_side;
+    this.els.network.textContent = net.plane ? "" : side
+      ? `${side}×${side} images: each first-layer neuron below is drawn as its incoming weights`
+      : `${net.sizes[0]} inputs: this data is not 2-D, so neurons have no map over a plane`;
+  }
+
+  /** @param {import("./socket.js").Decoded} data */
+  data(data) {
+    this.dataMessage(data.header.count === 0 ? "No points: draw some (d), or load a CSV" : "");
+  }
+
+  /**
+   * The note under the data panel; `ok` marks a success (a CSV that loaded).
+   * @param {string} text @param {boolean} [ok]
+   */
+  dataMessage(text, ok) {
+    this.els.data.textContent = text;
+    if (ok !== undefined) this.els.data.classList.toggle("ok", ok);
+  }
+}
+
+/** @param {HTMLElement} el @param {string} text */
+function setText(el, text) {
+  if (el.textContent !== text) el.textContent = text;
+}
