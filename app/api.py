@@ -63,6 +63,9 @@ def get_activations():
     return {"z": Z[:, 0].round(6).tolist(), "activations": out}
 
 
+ELEMENTWISE = tuple(name for name, a in ACTIVATIONS.items() if a.elementwise)  # one neuron's
+
+
 class NeuronQuery(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
     x: Annotated[list[Annotated[float, Field(allow_inf_nan=False, ge=-1e6, le=1e6)]],
@@ -70,7 +73,7 @@ class NeuronQuery(BaseModel):
     w: Annotated[list[Annotated[float, Field(allow_inf_nan=False, ge=-1e6, le=1e6)]],
                  Field(min_length=1, max_length=8)]
     b: Annotated[float, Field(allow_inf_nan=False, ge=-1e6, le=1e6)] = 0.0
-    activation: Literal["linear", "sigmoid", "tanh", "relu", "leaky_relu", "step"] = "relu"
+    activation: Literal[ELEMENTWISE] = "relu"
 
 
 @router.post("/neuron")

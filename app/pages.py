@@ -19,7 +19,7 @@ def index(request: Request):
     body = schema.as_json()
     return TEMPLATES.TemplateResponse(request, "index.html", {
         "fields": {f.name: f for f in schema.FIELDS}, "datasets": body["datasets"],
-        "features": body["features"], "presets": PRESETS,
+        "features": body["features"], "activations": body["activations"], "presets": PRESETS,
         # </ cannot end the <script> element it is embedded in
         "schema_json": json.dumps(body).replace("</", "<\\/")})
 

@@ -12,7 +12,8 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 
-from nncore import ACTIVATIONS, DATASETS, FEATURES, LOSSES, Config, activations
+from nncore import ACTIVATIONS, DATASETS, FEATURES, LOSSES, Config, activations, losses
+from nncore.model import PENALTY_FORMULA
 from nncore.config import APPLIES, SETTINGS
 from nncore.validation import ArgumentError
 
@@ -167,6 +168,8 @@ def as_json():
                          for name, s in DATASETS.items()},
             "features": {name: label for name, (label, _) in FEATURES.items()},
             "activations": {name: activations.facts(a) for name, a in ACTIVATIONS.items()},
+            "losses": {name: losses.facts(loss) for name, loss in LOSSES.items()},
+            "penalty_formula": PENALTY_FORMULA,
             "pairings": {name: list(loss.outputs) for name, loss in LOSSES.items()},
             "limits": LIMITS}
     return {"version": VERSION, **body}

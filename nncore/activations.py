@@ -9,8 +9,8 @@ frame, and reusing their buffers halves that cost (no large allocation, no page 
 Each class also carries its facts, which the probes, the API, the page and the exported script
 read from here and nowhere else: `symbol` (φ's name in an equation), `formula` and
 `derivative_formula` (text), `range` ((lo, hi) of φ, or None when unbounded), `max_derivative`
-(the largest φ'), `note` (what a learner should know), and where it may be used (`hidden`,
-`output`).
+(the largest φ'), `note` (what a learner should know), where it may be used (`hidden`,
+`output`) and whether it acts on each z alone (`elementwise`; softmax acts on a row).
 """
 
 import numpy as np
@@ -30,6 +30,7 @@ class Linear:
     note = "No bend: stacked linear layers are still one linear map, so depth adds nothing."
     hidden = True
     output = True
+    elementwise = True
 
     def forward(self, Z):
         return Z
@@ -57,6 +58,7 @@ class Sigmoid:
             "gradients shrink layer after layer (vanishing gradients).")
     hidden = True
     output = True
+    elementwise = True
 
     def forward(self, Z):
         return 0.5 * np.tanh(0.5 * Z) + 0.5
@@ -87,6 +89,7 @@ class Tanh:
     note = "Like sigmoid but centred on 0, slope up to 1; still saturates for large |z|."
     hidden = True
     output = True
+    elementwise = True
 
     def forward(self, Z):
         return np.tanh(Z)
@@ -114,6 +117,7 @@ class ReLU:
             "there for every input is dead and never learns again.")
     hidden = True
     output = False
+    elementwise = True
 
     def forward(self, Z):
         return np.maximum(Z, 0.0)
@@ -140,6 +144,7 @@ class LeakyReLU:
     note = "ReLU with a small slope (0.01) for z < 0, so no unit can die."
     hidden = True
     output = False
+    elementwise = True
 
     def forward(self, Z):
         return np.where(Z > 0, Z, LEAKY_SLOPE * Z)
@@ -170,6 +175,7 @@ class Softmax:
     note = "Turns a layer's z into probabilities that sum to 1 (for the output only)."
     hidden = False
     output = True
+    elementwise = False  # each output depends on the whole row
 
     def forward(self, Z):
         E = np.exp(Z - Z.max(axis=1, keepdims=True))  # (N, k)
@@ -206,6 +212,7 @@ class Step:
             "trained by backpropagation, only by the perceptron rule.")
     hidden = False
     output = True
+    elementwise = True
 
     def forward(self, Z):
         return (Z >= 0).astype(Z.dtype)
@@ -234,4 +241,5 @@ def facts(activation):
             "derivative_formula": activation.derivative_formula,
             "range": None if activation.range is None else list(activation.range),
             "max_derivative": activation.max_derivative, "note": activation.note,
-            "hidden": activation.hidden, "output": activation.output}
+            "hidden": activation.hidden, "output": activation.output,
+            "elementwise": activation.elementwise}

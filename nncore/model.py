@@ -115,6 +115,9 @@ def backward(layers, loss, A, Y, input_grad=False):
     return value
 
 
+PENALTY_FORMULA = "(l2/2)·ΣW² + l1·Σ|W|"  # the regularization added to the loss, weights only
+
+
 def penalty(W, l1, l2):
     """(l2/2)·ΣW² + l1·Σ|W| for the network's weights W, one flat vector."""
     value = 0.0

@@ -69,12 +69,14 @@ export class Explainer {
    * @param {HTMLElement} root
    * @param {{explain: (index: number) => Promise<any>, apply: () => Promise<any>,
    *          focus: (f: any) => void, pickPoint: () => number | null}} api
-   * @param {Record<string, import("./store.js").Activation>} activations  the schema's
+   * @param {{activations: Record<string, import("./store.js").Activation>,
+   *          losses: Record<string, any>, penalty_formula: string}} facts  the schema's facts of
+   *          the engine's activations and losses: the step-through holds no copy of the math
    */
-  constructor(root, api, activations) {
+  constructor(root, api, facts) {
     this.root = root;
     this.api = api;
-    this.activations = activations;
+    this.facts = facts;
     this.e = null;
     this.stages = [];
     this.at = 0;
@@ -172,7 +174,7 @@ export class Explainer {
         sym("w", "ij", l), sym("a", "i", l - 1), layer.b ? mo("+") : "", layer.b ? sym("b", "j", l) : ""));
       add(math(sym("z", String(j), l, layer.z[j]), mo("="), ...terms, mo("="),
         num(layer.z[j], `z${l}[${j}]`)));
-      add(math(sym("a", String(j), l, layer.a[j]), mo("="), m("mi", {}, this.activations[act].symbol),
+      add(math(sym("a", String(j), l, layer.a[j]), mo("="), m("mi", {}, this.facts.activations[act].symbol),
         mo("("), num(layer.z[j], `z${l}[${j}]`), mo(")"), mo("="), num(layer.a[j], `a${l}[${j}]`)));
       note(`Neuron ${j} of layer ${l} (click another neuron in the diagram to follow it): its ` +
         `inputs ${l === 1 ? "are the point's features" : `are layer ${l - 1}'s activations`}, ` +
@@ -205,7 +207,7 @@ export class Explainer {
       add(math(sym("δ", String(j), l, layer.delta[j]), mo("="), mo("("), ...terms, mo(")"), mo("·"),
         num(layer.phi_prime[j], `phi_prime${l}[${j}]`), mo("="), num(layer.delta[j], `delta${l}[${j}]`)));
       note(`Each neuron of layer ${l + 1} sends its δ back along its weight; the sum is scaled ` +
-        `by the slope of ${act} at z (${this.activations[act].derivative_formula}). A slope near 0 stops the ` +
+        `by the slope of ${act} at z (${this.facts.activations[act].derivative_formula}). A slope near 0 stops the ` +
         "gradient: that is how gradients vanish.");
       add(this.vectors([["φ′(z)", layer.phi_prime, `phi_prime${l}`], ["δ", layer.delta, `delta${l}`]], l));
     } else if (stage.kind === "gradient") {
@@ -241,35 +243,15 @@ export class Explainer {
 
   lossMath() {
     const e = this.e;
-    const yh = e.y_hat;
-    const y = e.y;
-    const k = y.length;
-    const parts = [];
-    const name = e.loss_name;
-    if (name === "bce") {
-      parts.push(math(sym("L"), mo("="), mo("−"), mo("["), sym("y"), m("mi", {}, "log"), sym("ŷ"), mo("+"),
-        mo("("), m("mn", {}, "1"), mo("−"), sym("y"), mo(")"), m("mi", {}, "log"), mo("("), m("mn", {}, "1"),
-        mo("−"), sym("ŷ"), mo(")"), mo("]")));
-    } else if (name === "cross_entropy") {
-      parts.push(math(sym("L"), mo("="), mo("−"), sym("Σ", "c", null), sym("y", "c", null), m("mi", {}, "log"),
-        sym("ŷ", "c", null)));
-    } else if (name === "mse") {
-      parts.push(math(sym("L"), mo("="), mfrac(m("mn", {}, "1"), m("mn", {}, String(k))), sym("Σ"),
-        m("msup", {}, row(mo("("), sym("ŷ"), mo("−"), sym("y"), mo(")")), m("mn", {}, "2"))));
-    } else if (name === "sse") {
-      parts.push(math(sym("L"), mo("="), sym("Σ"),
-        m("msup", {}, row(mo("("), sym("ŷ"), mo("−"), sym("y"), mo(")")), m("mn", {}, "2"))));
-    } else {
-      parts.push(math(sym("L"), mo("="), m("mi", {}, "max"), mo("("), m("mn", {}, "0"), mo(","), mo("−"),
-        sym("t"), sym("z"), mo(")"), mo(","), sym("t"), mo("="), m("mn", {}, "2"), sym("y"), mo("−"), m("mn", {}, "1")));
-    }
+    const loss = this.facts.losses[e.loss_name];
+    const parts = [math(m("mtext", {}, loss.formula))];
     const values = [];
-    yh.forEach((v, c) => {
+    e.y_hat.forEach((v, c) => {
       if (c) values.push(mo(","));
       values.push(num(v, `y_hat[${c}]`));
     });
     const targets = [];
-    y.forEach((v, c) => {
+    e.y.forEach((v, c) => {
       if (c) targets.push(mo(","));
       targets.push(num(v, `y[${c}]`));
     });
@@ -277,7 +259,7 @@ export class Explainer {
       mo("="), num(e.loss, "loss")));
     if (e.l1 || e.l2) {
       const p = document.createElement("p");
-      p.textContent = `The loss includes the regularization penalty (l2/2)·ΣW² + l1·Σ|W| ` +
+      p.textContent = `The loss includes the regularization penalty ${this.facts.penalty_formula} ` +
         `(l2 = ${e.l2}, l1 = ${e.l1}).`;
       parts.push(p);
     }
@@ -288,29 +270,21 @@ export class Explainer {
 
   outputErrorMath(layer, j) {
     const e = this.e;
-    const k = e.y.length;
-    const name = e.loss_name;
-    const pieces = [];
-    if (name === "bce" || name === "cross_entropy" || name === "perceptron") {
-      const scale = name === "bce" && k > 1 ? row(mfrac(m("mn", {}, "1"), m("mn", {}, String(k))), mo("·")) : "";
-      pieces.push(math(sym("δ", "j", e.layers.length), mo("="), scale, sym("ŷ", "j", null), mo("−"), sym("y", "j", null)));
-      pieces.push(math(sym("δ", String(j), e.layers.length, layer.delta[j]), mo("="), scale,
-        num(e.y_hat[j], `y_hat[${j}]`), mo("−"), num(e.y[j], `y[${j}]`), mo("="),
-        num(layer.delta[j], `delta${e.layers.length}[${j}]`)));
-      const p = document.createElement("p");
-      p.textContent = name === "perceptron" ? "The perceptron criterion's gradient is ŷ − y: " +
-        "zero when the point is right, ±1 when it is wrong." : `With ${e.output_activation} ` +
-        `and ${name}, the derivative of the activation cancels: δ is simply ŷ − y.`;
-      pieces.push(p);
-    } else {
-      const c = name === "mse" ? `2/${k}` : "2";
-      pieces.push(math(sym("δ", "j", e.layers.length), mo("="), m("mn", {}, c), mo("·"), mo("("), sym("ŷ", "j", null),
-        mo("−"), sym("y", "j", null), mo(")"), mo("·"), m("mi", {}, "φ′"), mo("("), sym("z", "j", null), mo(")")));
-      pieces.push(math(sym("δ", String(j), e.layers.length, layer.delta[j]), mo("="), m("mn", {}, c), mo("·"),
-        mo("("), num(e.y_hat[j], `y_hat[${j}]`), mo("−"), num(e.y[j], `y[${j}]`), mo(")"), mo("·"),
-        num(layer.phi_prime[j], `phi_prime${e.layers.length}[${j}]`), mo("="),
-        num(layer.delta[j], `delta${e.layers.length}[${j}]`)));
-    }
+    const L = e.layers.length;
+    const loss = this.facts.losses[e.loss_name];
+    const scale = loss.scale.replace("k", String(e.y.length)).replace(/\/1$/, "");  // 2/1 is 2
+    const factor = scale === "1" ? [] : [m("mn", {}, scale), mo("·")];
+    const error = [mo("("), num(e.y_hat[j], `y_hat[${j}]`), mo("−"), num(e.y[j], `y[${j}]`), mo(")")];
+    const slope = loss.through_activation
+      ? [mo("·"), num(layer.phi_prime[j], `phi_prime${L}[${j}]`)] : [];
+    const pieces = [
+      math(m("mtext", {}, loss.output_error)),
+      math(sym("δ", String(j), L, layer.delta[j]), mo("="), ...factor, ...error, ...slope, mo("="),
+        num(layer.delta[j], `delta${L}[${j}]`)),
+    ];
+    const p = document.createElement("p");
+    p.textContent = loss.note;
+    pieces.push(p);
     const wrap = document.createElement("div");
     wrap.append(...pieces);
     return wrap;

@@ -99,7 +99,7 @@ const explainer = new Explainer($("explain"), {
   apply: () => commands.act({ type: "explain_apply" }),
   focus: (focus) => network.setFocus(focus),
   pickPoint: () => store.pointToExplain(),
-}, schema.activations);
+}, schema);
 new NeuronToy($("neuron-panel"));
 const activationPlots = new ActivationPlots($("activation-plots"));
 const diagnostics = new Diagnostics({ grad: $("diag-grad"), gradLegend: $("diag-grad-legend"),
