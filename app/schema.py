@@ -12,7 +12,8 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 
-from nncore import ACTIVATIONS, DATASETS, FEATURES, LOSSES, Config, activations, losses
+from nncore import (ACTIVATIONS, DATASETS, FEATURES, LOSSES, OPTIMIZERS, Config, activations,
+                    losses)
 from nncore.model import PENALTY_FORMULA
 from nncore.config import APPLIES, SETTINGS
 from nncore.validation import ArgumentError
@@ -64,7 +65,12 @@ class Field:
                 "scale": self.scale, "choices": list(self.choices),
                 "suggestions": list(self.suggestions), "max_length": self.max_length,
                 "advanced": self.advanced, "default": self.default, "apply": self.apply,
-                "allowed": self.allowed}
+                "allowed": self.allowed, "optimizers": self.optimizers}
+
+    @property
+    def optimizers(self):
+        """The optimizers this field is a hyperparameter of ([] when it is not one)."""
+        return [name for name, cls in OPTIMIZERS.items() if self.name in cls.defaults]
 
 
 def _show(value):

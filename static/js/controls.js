@@ -2,17 +2,12 @@
 /**
  * The controls the server rendered from its schema (templates/index.html): each element with
  * data-field sends a `set` for its field; `setConfig` shows the store's config without sending
- * anything. Also the dataset thumbnails, the feature toggles, and which optimizer settings apply.
+ * anything. Also the dataset thumbnails, the feature toggles, and which optimizer settings apply
+ * (the schema says which optimizers each field belongs to).
  */
 
 import { pointColor } from "./colors.js";
 import { paint } from "./heatmap.js";
-
-const OPTIMIZER_FIELDS = {
-  sgd: ["momentum", "nesterov"],
-  adam: ["beta1", "beta2", "eps"],
-  rmsprop: ["momentum", "alpha", "eps"],
-};
 
 export class Controls {
   /**
@@ -101,9 +96,8 @@ export class Controls {
     this.toggle("n_classes", Boolean(spec?.variable_classes));
     this.toggle("n_samples", !spec?.fixed_size && config.dataset !== "custom");
     this.toggle("noise", !spec?.fixed_size && config.dataset !== "custom");
-    const applies = new Set(OPTIMIZER_FIELDS[config.optimizer] || []);
-    for (const name of ["momentum", "nesterov", "beta1", "beta2", "alpha", "eps"]) {
-      this.toggle(name, applies.has(name));
+    for (const f of this.schema.fields) {  // an optimizer's settings show with it only
+      if (f.optimizers.length) this.toggle(f.name, f.optimizers.includes(config.optimizer));
     }
   }
 
