@@ -1,3 +1,7 @@
+"""`python -m app`: the `nnplay` command."""
+
+import sys
+
 from app.cli import main
 
-main()
+sys.exit(main())

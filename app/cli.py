@@ -1,18 +1,20 @@
 """The `nnplay` command: start the server on a free port and open the page.
 
     nnplay [--host 127.0.0.1] [--port 8000] [--no-browser] [--log-level info]
-           [--max-sessions 32] [--allow-origin URL ...] [--version]
+           [--max-sessions 32] [--allow-host NAME ...] [--allow-origin URL ...] [--version]
+
+Ctrl+C stops it (exit status 0).
 """
 
 import argparse
 import errno
-import ipaddress
 import logging
 import os
 import socket
 import sys
 import threading
 import webbrowser
+from dataclasses import replace
 
 from .paths import VERSION
 
@@ -40,6 +42,25 @@ def positive_int(text):
     return value
 
 
+def allowed_host(text):
+    from .security import host_name
+
+    try:
+        return host_name(text)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
+
+
+def allowed_origin(text):
+    from .security import origin_key
+
+    try:
+        origin_key(text)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
+    return text
+
+
 def parser():
     p = argparse.ArgumentParser(prog="nnplay", description="A neural-network playground whose "
                                 "training loop is real Python and NumPy.")
@@ -52,10 +73,18 @@ def parser():
     p.add_argument("--log-level", choices=LOG_LEVELS, default="info", type=str.lower,
                    help="server log level (default info)")
     p.add_argument("--max-sessions", type=positive_int, default=32,
-                   help="concurrent training sessions allowed (default 32)")
+                   help="training sessions held at once (default 32); when full, the one "
+                   "whose client left longest ago makes room for a newcomer")
+    p.add_argument("--allow-host", action="append", default=[], metavar="NAME",
+                   type=allowed_host,
+                   help="also answer requests for this name or address (the Host header), "
+                   "e.g. a name of this machine on the network; repeatable. By default only "
+                   "localhost, loopback addresses, the --host and the address a request "
+                   "arrives on are answered (a defence against DNS rebinding)")
     p.add_argument("--allow-origin", action="append", default=[], metavar="URL",
-                   help="also accept websocket connections from this page origin "
-                   "(repeatable; '*' for any)")
+                   type=allowed_origin,
+                   help="also accept websocket connections from this page origin, "
+                   "scheme://host[:port] (repeatable; '*' for any)")
     p.add_argument("--version", action="version", version=f"%(prog)s {VERSION}")
     return p
 
@@ -93,13 +122,16 @@ def bind(host, port):
                      "choose another with --port (or --port 0)")
 
 
-def is_loopback(host):
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+EVERY_INTERFACE = ("", "0.0.0.0", "::")
+
+
+def page_host(host):
+    """The host of the page's URL. Listening on every interface (0.0.0.0, ::, '') names no
+    host a browser should open, and nnplay does not answer to it (security.py): this machine's
+    loopback address is shown instead."""
+    if host in EVERY_INTERFACE:
+        return "[::1]" if host == "::" else "127.0.0.1"
+    return f"[{host}]" if ":" in host else host
 
 
 def single_threaded_blas():
@@ -111,12 +143,26 @@ def single_threaded_blas():
 
 
 def main(argv=None):
+    single_threaded_blas()  # first: checking --allow-host imports the app, and NumPy with it
     args = parser().parse_args(argv)
-    single_threaded_blas()
+    try:
+        started = serve(args)
+    except KeyboardInterrupt:  # Ctrl+C: uvicorn has shut down cleanly, then raised it again
+        started = True
+    if not started:
+        return 1  # uvicorn has said why
+    print("nnplay: stopped", flush=True)
+    return 0
+
+
+def serve(args):
+    """Run the server until a signal stops it; whether it had started."""
     import uvicorn
 
     from .limits import TRANSPORT_MAX_BYTES
+    from .logs import install_filters
     from .main import create_app
+    from .security import is_loopback
     from .settings import Settings
 
     handler = logging.StreamHandler()
@@ -124,24 +170,33 @@ def main(argv=None):
     app_log = logging.getLogger("nnplay")
     app_log.addHandler(handler)
     app_log.setLevel("DEBUG" if args.log_level == "trace" else args.log_level.upper())
-    settings = Settings.from_env(host=args.host, port=args.port,
-                                 open_browser=not args.no_browser, log_level=args.log_level,
-                                 max_sessions=args.max_sessions,
-                                 allowed_origins=tuple(args.allow_origin))
+    try:
+        env = Settings.from_env()
+        settings = replace(env, host=args.host, port=args.port,
+                           open_browser=not args.no_browser, log_level=args.log_level,
+                           max_sessions=args.max_sessions,
+                           allowed_hosts=env.allowed_hosts + tuple(args.allow_host),
+                           allowed_origins=env.allowed_origins + tuple(args.allow_origin))
+        app = create_app(settings)
+    except ValueError as e:  # a bad NNPLAY_* value, named by the message
+        raise SystemExit(f"nnplay: {e}") from None
     sock, note = bind(args.host, args.port)
     port = sock.getsockname()[1]
-    shown_host = f"[{args.host}]" if ":" in args.host else args.host
-    url = f"http://{shown_host}:{port}/"
+    url = f"http://{page_host(args.host)}:{port}/"
     if note:
         print(f"nnplay: {note}")
     if not is_loopback(args.host):
         print(f"nnplay: WARNING: listening on {args.host}: anyone who can reach this machine "
               "on the network can open the page and train on this server")
+        if args.host in EVERY_INTERFACE:
+            print(f"nnplay: other machines open it by this machine's address "
+                  f"(http://ADDRESS:{port}/); to open it by a name, add --allow-host NAME")
     print(f"nnplay: serving on {url}  (Ctrl+C stops)", flush=True)
-    config = uvicorn.Config(create_app(settings), log_level=args.log_level,
+    config = uvicorn.Config(app, log_level=args.log_level,
                             ws="websockets-sansio", ws_per_message_deflate=False,
                             ws_max_size=TRANSPORT_MAX_BYTES,
                             timeout_graceful_shutdown=2)
+    install_filters()  # after uvicorn.Config, which configures uvicorn's loggers
     server = uvicorn.Server(config)
     if settings.open_browser:
         def open_when_ready():
@@ -151,7 +206,7 @@ def main(argv=None):
                 webbrowser.open(url)
         threading.Thread(target=open_when_ready, daemon=True).start()
     server.run(sockets=[sock])
-    return 0
+    return server.started
 
 
 if __name__ == "__main__":

@@ -20,7 +20,7 @@ import numpy as np
 
 from nncore import ACTIVATIONS, FEATURES, probes, targets
 
-from .protocol import jsonsafe
+from .replies import jsonsafe
 
 FEATURE_NAMES = tuple(FEATURES)
 ALIGN = 8
@@ -31,10 +31,17 @@ PREDICTION_ROWS = 16
 
 
 def pack(header, arrays):
-    """One binary message from a JSON-able header and {name: ndarray}."""
-    entries, chunks, offset = [], [], 0
+    """One binary message from a JSON-able header and {name: ndarray}.
+
+    No non-finite number leaves the server: a float array holding NaN or ±inf (a diverged
+    step's gradient) travels with those entries as 0, and the header's `non_finite` names it.
+    """
+    entries, chunks, offset, non_finite = [], [], 0, []
     for name, A in arrays.items():
         A = np.ascontiguousarray(A)
+        if A.dtype.kind == "f" and not np.isfinite(A).all():
+            A = np.where(np.isfinite(A), A, 0).astype(A.dtype)
+            non_finite.append(name)
         dtype = DTYPES[A.dtype]  # a KeyError here is a bug: this dtype cannot travel
         if A.dtype.byteorder == ">":
             A = A.astype(A.dtype.newbyteorder("<"))
@@ -43,6 +50,8 @@ def pack(header, arrays):
         pad = -len(raw) % ALIGN
         chunks.append(raw + b"\0" * pad)
         offset += len(raw) + pad
+    if non_finite:
+        header = {**header, "non_finite": non_finite}
     text = json.dumps({**header, "arrays": entries}, separators=(",", ":"),
                       allow_nan=False).encode("utf-8")
     text += b" " * (-(4 + len(text)) % ALIGN)
@@ -108,9 +117,9 @@ def data_message(trainer, version):
               "task": data.task, "n_classes": data.n_classes, "extent": list(data.extent),
               "count": len(data.y), "n_inputs": data.X.shape[1],
               "input_names": trainer.input_names}
-    arrays = {"y": data.y.astype(np.float32), "train": is_train}
+    arrays = {"y": _floats(data.y), "train": is_train}
     if data.is_plane or len(data.y) <= PREDICTION_ROWS:  # larger sets stay on the server
-        arrays["X"] = data.X.astype(np.float32)
+        arrays["X"] = _floats(data.X)
     return pack(header, arrays)
 
 
@@ -146,7 +155,7 @@ def _render(job):
         losses = {"steps": [], "values": []}
     header["metrics"] = metrics
     header["losses"] = losses
-    arrays = {name: _weights(P) for name, P in zip(net.param_names, net.params)}
+    arrays = {name: _floats(P) for name, P in zip(net.param_names, net.params)}
     arrays["grad_norms"] = probes.gradient_norms(net).astype(np.float32)
     arrays["dead"] = evaluation.dead.astype(np.float32)
     edges, counts = probes.weight_histograms(net)
@@ -200,8 +209,9 @@ def _plane(job, header, arrays):
             Do, Do)
 
 
-def _weights(P):
+def _floats(A):
     """float32 for the page, unless a value would overflow it (a diverging network's last
-    finite weights can): then float64, so nothing shown is rounded to infinity."""
-    P32 = P.astype(np.float32)
-    return P32 if np.isfinite(P32).all() or not np.isfinite(P).all() else P
+    finite weights, a CSV of huge numbers): then float64, so nothing is rounded to infinity."""
+    with np.errstate(over="ignore"):
+        A32 = A.astype(np.float32)
+    return A32 if np.isfinite(A32).all() or not np.isfinite(A).all() else A.astype(np.float64)

@@ -2,7 +2,8 @@
 
 LIMITS = {
     "max_message_bytes": 16 * 1024,  # any command but load_csv and import
-    "max_upload_bytes": 1024 * 1024,  # load_csv and import
+    "max_upload_bytes": 1024 * 1024,  # load_csv
+    "max_import_bytes": 6 * 1024 * 1024,  # import: the largest run nnplay saves, with room
     "messages_per_second": 50,  # sustained; see settings for the burst
     "max_hidden_layers": 8,
     "max_neurons_per_layer": 32,
@@ -16,8 +17,10 @@ LIMITS = {
     "neuron_density": [8, 64],
     "output_density": [16, 200],
     "max_history_points": 2000,
-    "max_replay_log": 10_000,
+    "max_replay_log": 10_000,  # entries in a saved run's log of commands
+    "max_log_bytes": 1024 * 1024,  # ... and its size as JSON
     "resume_seconds": 60,
 }
-# Messages above this are closed by the websocket layer itself (1009), before any parsing.
-TRANSPORT_MAX_BYTES = 4 * 1024 * 1024
+# Messages above this are closed by the websocket layer itself (1009), before any parsing; it is
+# above every limit above, so a message over its limit gets an error reply that names it.
+TRANSPORT_MAX_BYTES = 8 * 1024 * 1024

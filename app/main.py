@@ -9,7 +9,9 @@ from . import api, pages, ws
 from .manager import SessionManager
 from .paths import STATIC_DIR, VERSION
 from .scheduler import Scheduler
+from .security import AllowedHosts, AllowedHostsMiddleware, SecurityHeadersMiddleware
 from .settings import Settings
+from .transport import ServerCloseMiddleware
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -27,10 +29,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             scheduler.stop()
             manager.close_all()
 
-    app = FastAPI(title="nnplay", version=VERSION, lifespan=lifespan)
+    # No /docs or /redoc: FastAPI's pages load Swagger UI and ReDoc from a CDN, which breaks
+    # offline and brings a third party into a local tool. /openapi.json stays (the wheel's
+    # smoke test reads the version from it); docs/protocol.md is the reference.
+    app = FastAPI(title="nnplay", version=VERSION, lifespan=lifespan, docs_url=None,
+                  redoc_url=None)
     app.state.settings = settings
     app.state.manager = manager
     app.state.scheduler = scheduler
+    app.state.hosts = hosts = AllowedHosts.from_settings(settings)
+    # The last added runs first: headers on every response, then the Host check.
+    app.add_middleware(ServerCloseMiddleware)
+    app.add_middleware(AllowedHostsMiddleware, hosts=hosts)
+    app.add_middleware(SecurityHeadersMiddleware, hosts=hosts)  # outside: 400s carry it too
     app.include_router(pages.router)
     app.include_router(api.router)
     app.include_router(ws.router)

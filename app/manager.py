@@ -1,4 +1,10 @@
-"""The sessions of one server: creation under a cap, resume by token, and expiry."""
+"""The sessions of one server: creation under a cap, resume by token, and expiry.
+
+A session whose client left waits `resume_seconds` for it. It never keeps a new person out: when
+the server holds `max_sessions` sessions and someone new connects, the session detached longest
+is freed to make room (its token then finds nothing, like an expired one). Only when every
+session has its client connected is the newcomer refused.
+"""
 
 import asyncio
 import logging
@@ -27,9 +33,10 @@ class SessionManager:
             resume_error = ("that session is still connected elsewhere"
                             if session is not None else
                             "no session with that token (it expired or the server restarted)")
-        if len(self.sessions) >= self.settings.max_sessions:
+        if len(self.sessions) >= self.settings.max_sessions and not self.evict():
             return None, False, (f"the server is at its limit of {self.settings.max_sessions} "
-                                 "sessions; close another tab or try again in a minute")
+                                 "sessions, all of them connected; close another tab or try "
+                                 "again later")
         session = Session(self.settings)
         self.sessions[session.token] = session
         log.info("session %s opened (%d live)", session.id, len(self.sessions))
@@ -43,9 +50,24 @@ class SessionManager:
         now = time.monotonic() if now is None else now
         for token, s in list(self.sessions.items()):
             if s.state is State.DETACHED and now - s.detached_at > self.settings.resume_seconds:
-                s.close()
-                del self.sessions[token]
-                log.info("session %s expired", s.id)
+                self.free(token, "expired")
+
+    def evict(self, now=None):
+        """Free the session detached longest, to make room; False when every session has its
+        client connected."""
+        detached = [(s.detached_at, token) for token, s in self.sessions.items()
+                    if s.state is State.DETACHED]
+        if not detached:
+            return False
+        since, token = min(detached)
+        now = time.monotonic() if now is None else now
+        self.free(token, f"evicted after {now - since:.0f} s detached: the server was full")
+        return True
+
+    def free(self, token, why):
+        session = self.sessions.pop(token)
+        session.close()
+        log.info("session %s %s", session.id, why)
 
     async def reap_forever(self, interval=1.0):
         while True:
@@ -58,9 +80,5 @@ class SessionManager:
         self.sessions.clear()
 
     def stats(self):
-        return {"sessions": [{"id": s.id, "state": s.state.value, "step": s.trainer.step_count,
-                              "frames_built": s.frames_built, "frames_skipped": s.cadence.skipped,
-                              "outbox": len(s.outbox), "train_seconds": s.train_seconds,
-                              "frame_seconds": s.frame_seconds}
-                             for s in self.sessions.values()],
+        return {"sessions": [s.stats() for s in self.sessions.values()],
                 "max_sessions": self.settings.max_sessions}

@@ -28,6 +28,11 @@ class TokenBucket:
         self.tokens -= n
         return True
 
+    def spend(self, n):
+        """Spend n tokens whether or not they are there (the bucket may go negative)."""
+        self.refill()
+        self.tokens -= n
+
     def empty(self):
         self.refill()
         self.tokens = 0.0
@@ -82,9 +87,16 @@ class Pace:
 
 class Cadence:
     """When frames fall due: every 1/fps seconds while something changes, and sooner (up to
-    60 a second) after a command, so that its effect shows at once."""
+    60 a second) after a command, so that its effect shows at once.
+
+    While the session trains, a frame also waits until training has had its share since the
+    last one (SHARE of the session's time goes to frames at most): a costly frame (a large
+    network over a fine grid) slows the frames, never the training. `limited` says whether
+    that held a frame back since the last one.
+    """
 
     URGENT_INTERVAL = 1.0 / 60
+    SHARE = 0.5
 
     def __init__(self, fps=30, clock=time.monotonic):
         self.clock, self.fps = clock, fps
@@ -93,6 +105,9 @@ class Cadence:
         self.dirty = True  # something changed since the last frame
         self.urgent = True  # ... and a command asked to see it soon
         self.skipped = 0  # frames that fell due while the previous one was still going out
+        self.cost = 0.0  # seconds a frame takes to build (a moving average)
+        self.trained = 0.0  # training seconds since the last frame
+        self.held = False  # a frame was held back for training since the last one
 
     def touch(self, urgent=False):
         self.dirty = True
@@ -106,6 +121,22 @@ class Cadence:
         if self.urgent:
             due = min(due, self.built_time + self.URGENT_INTERVAL)
         return max(0.0, due - self.clock())
+
+    def ready(self, training):
+        """Seconds until a frame may be built (0: now; None: nothing to show, or training
+        first, whose slices bring it due again)."""
+        wait = self.wait()
+        if wait != 0.0 or not training:
+            return wait
+        if self.trained >= self.cost * (1.0 - self.SHARE) / self.SHARE:
+            return 0.0
+        self.held = True
+        return None
+
+    def rendered(self, seconds):
+        """A frame took `seconds` to build: the next one's budget starts now."""
+        self.cost = seconds if not self.cost else 0.7 * self.cost + 0.3 * seconds
+        self.trained, self.held = 0.0, False
 
     def skip(self):
         """A frame fell due while the last one was going out: skip it (never queue it)."""

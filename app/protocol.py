@@ -6,16 +6,14 @@ becomes one `error` reply naming the field, the value and what is allowed.
 """
 
 import json
-import math
 import re
 from typing import Annotated, Any, Literal, Union
 
-import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from .limits import LIMITS
+from .replies import ProtocolError, shown
 
-FiniteFloat = Annotated[float, Field(allow_inf_nan=False)]
 Coordinate = Annotated[float, Field(allow_inf_nan=False, ge=-1000.0, le=1000.0)]
 MessageId = Union[Annotated[int, Field(ge=-(2**53), le=2**53)],
                   Annotated[str, Field(max_length=64)]]
@@ -175,79 +173,94 @@ REPLY_TYPES = ("applied", "error", "state", "explanation", "code")  # answers to
 _ADAPTER = TypeAdapter(Annotated[Union[COMMANDS], Field(discriminator="type")])
 
 
-class ProtocolError(Exception):
-    """A rejected message; `reply` is the error message to send back."""
-
-    def __init__(self, code, message, field=None, value=None, allowed=None, command=None,
-                 id=None):
-        super().__init__(message)
-        self.reply = error_reply(code, message, field, value, allowed, command, id)
-
-
-def error_reply(code, message, field=None, value=None, allowed=None, command=None, id=None):
-    return {"type": "error", "id": id, "command": command, "code": code, "field": field,
-            "value": shown(value), "allowed": allowed, "message": message}
-
-
-def shown(value):
-    """A value safe to echo: JSON scalars as they are, anything else as a short string."""
-    if value is None or isinstance(value, bool):
-        return value
-    if isinstance(value, int) and abs(value) < 2**53:
-        return value
-    if isinstance(value, float) and math.isfinite(value):
-        return value
-    text = value if isinstance(value, str) else _compact(value)
-    return text if len(text) <= 100 else text[:97] + "..."
-
-
-def _compact(value):
-    try:
-        return json.dumps(value, allow_nan=True)[:200]
-    except (TypeError, ValueError):
-        return repr(value)[:200]
-
-
-def jsonsafe(value):
-    """JSON-safe numbers: NumPy scalars become Python ones, a non-finite float a string
-    ('nan', 'inf')."""
-    if isinstance(value, dict):
-        return {k: jsonsafe(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [jsonsafe(v) for v in value]
-    if isinstance(value, (float, np.floating)):
-        return float(value) if math.isfinite(value) else str(float(value))
-    if isinstance(value, np.integer):
-        return int(value)
-    return value
-
-
 def _reject_constant(name):
     raise ValueError(f"{name} is not valid JSON")
 
 
-_SNIFF_TYPE = re.compile(r'"type"\s*:\s*"([a-z_]{1,32})"')
-_SNIFF_ID = re.compile(r'"id"\s*:\s*(?:"([^"\\]{0,64})"|(-?\d{1,16})\b)')
+# A JSON scalar, and one key of an object with a scalar value: what _sniff reads.
+_SCALAR = r'"(?:[^"\\]|\\.){0,200}"|-?\d{1,20}(?:\.\d{1,20})?(?:[eE][+-]?\d{1,4})?|true|false|null'
+_HEAD_KEY = re.compile(r'\s*"(\w{1,32})"\s*:\s*(' + _SCALAR + r')\s*([,}])')
+_TAIL_KEY = re.compile(r'([{,])\s*"(\w{1,32})"\s*:\s*(' + _SCALAR + r')\s*$')
+SNIFF_WINDOW = 512  # characters read at each end of a message too large to parse
+SNIFF_KEYS = 4  # top-level keys read at each end
 
 
 def _sniff(text):
-    """(type, id) read from the start of a message too large to parse, when they are there."""
-    head = text[:512]
-    kind, mid = _SNIFF_TYPE.search(head), _SNIFF_ID.search(head)
-    return (kind.group(1) if kind else None,
-            None if mid is None else (mid.group(1) if mid.group(1) is not None
-                                      else int(mid.group(2))))
+    """(type, id) of a message too large to parse, read from the top-level keys with scalar
+    values at its start and at its end (clients put `id` first or last), when they are there.
+
+    Only keys of the outermost object are read: at the start, the keys right after its `{`;
+    at the end, the keys right before its final `}`. A key nested in the message never
+    counts."""
+    found = {}
+    head = text[:SNIFF_WINDOW]
+    start = re.match(r"\s*\{", head)
+    pos = start.end() if start else None
+    for _ in range(SNIFF_KEYS if start else 0):
+        m = _HEAD_KEY.match(head, pos)
+        if m is None:
+            break
+        found.setdefault(m.group(1), m.group(2))
+        if m.group(3) == "}":
+            break
+        pos = m.end()
+    tail = text[-SNIFF_WINDOW:].rstrip()
+    if tail.endswith("}"):
+        tail = tail[:-1]
+        for _ in range(SNIFF_KEYS):
+            m = _TAIL_KEY.search(tail)
+            if m is None:
+                break
+            found.setdefault(m.group(2), m.group(3))
+            if m.group(1) == "{":
+                break
+            tail = tail[:m.start()]
+    kind, mid = (_json_scalar(found.get(k)) for k in ("type", "id"))
+    return (kind if isinstance(kind, str) else None), (mid if _valid_id(mid) else None)
+
+
+def _json_scalar(raw):
+    try:
+        return None if raw is None else json.loads(raw)
+    except ValueError:
+        return None
+
+
+def _valid_id(mid):
+    return (isinstance(mid, int) and not isinstance(mid, bool) and abs(mid) <= 2**53) or (
+        isinstance(mid, str) and len(mid) <= 64)
+
+
+def size_limit(kind):
+    """The largest message of a command type, in bytes (UTF-8)."""
+    if kind == "import":
+        return LIMITS["max_import_bytes"]
+    if kind == "load_csv":
+        return LIMITS["max_upload_bytes"]
+    return LIMITS["max_message_bytes"]
+
+
+def _too_large(kind, size, mid):
+    known = kind in COMMAND_TYPES
+    limit = size_limit(kind) if known else LIMITS["max_import_bytes"]
+    what = f"{'an' if kind[0] in 'aeiou' else 'a'} {kind} message" if known else "a message"
+    return ProtocolError("too_large", f"{what} of {size} bytes exceeds the limit of {limit} "
+                         "bytes", "message", size, f"at most {limit} bytes",
+                         kind if known else None, mid)
 
 
 def parse(text):
-    """A command model from a JSON text message, or ProtocolError."""
-    size = len(text.encode("utf-8"))
+    """A command model from a JSON text message, or ProtocolError.
+
+    Each type has its size limit (size_limit). A message over the upload limit is refused
+    before it is parsed when _sniff reads a type it is too large for, or when it is larger
+    than any type allows (an import); the refusal carries the id _sniff reads, if any."""
+    size = len(text.encode("utf-8", "surrogatepass"))
     if size > LIMITS["max_upload_bytes"]:
         kind, mid = _sniff(text)
-        raise ProtocolError("too_large", f"message of {size} bytes exceeds the upload limit of "
-                            f"{LIMITS['max_upload_bytes']} bytes", "message", size,
-                            f"at most {LIMITS['max_upload_bytes']} bytes",
-                            kind if kind in COMMAND_TYPES else None, mid)
+        if size > LIMITS["max_import_bytes"] or (kind in COMMAND_TYPES
+                                                 and size > size_limit(kind)):
+            raise _too_large(kind, size, mid)
     try:
         data = json.loads(text, parse_constant=_reject_constant)
     except (ValueError, RecursionError) as e:
@@ -257,17 +270,13 @@ def parse(text):
         raise ProtocolError("bad_message", "message must be a JSON object with a type", "message",
                             data, "a JSON object like {\"type\": \"play\"}")
     kind, mid = data.get("type"), data.get("id")
-    valid_id = (isinstance(mid, int) and not isinstance(mid, bool) and abs(mid) <= 2**53) or (
-        isinstance(mid, str) and len(mid) <= 64)
-    mid = mid if valid_id else None  # an id that is not an id is not echoed
+    mid = mid if _valid_id(mid) else None  # an id that is not an id is not echoed
     if kind not in COMMAND_TYPES:
         raise ProtocolError("unknown_type", f"type={shown(kind)!r} is not a command; allowed: "
                             + ", ".join(COMMAND_TYPES), "type", kind,
                             "one of: " + ", ".join(COMMAND_TYPES), id=mid)
-    if size > LIMITS["max_message_bytes"] and kind not in UPLOAD_TYPES:
-        raise ProtocolError("too_large", f"a {kind} message of {size} bytes exceeds the limit of "
-                            f"{LIMITS['max_message_bytes']} bytes", "message", size,
-                            f"at most {LIMITS['max_message_bytes']} bytes", kind, mid)
+    if size > size_limit(kind):
+        raise _too_large(kind, size, mid)
     try:
         return _ADAPTER.validate_python(data)
     except ValidationError as e:

@@ -7,16 +7,24 @@ the network was last built, with old and new values, which the exported script r
 Both are bounded in entries and bytes; a run that outgrows them says so instead of growing.
 """
 
+import hashlib
 import json
 import math
+import re
 
 import numpy as np
 
 from .limits import LIMITS
 
 HISTORY_LIMIT = LIMITS["max_history_points"]
-LOG_BYTES = 4 * 1024 * 1024  # the log's size limit (CSV uploads dominate it)
+LOG_BYTES = LIMITS["max_log_bytes"]  # the log's size limit, as JSON
 SCHEDULE_BYTES = 4 * 1024 * 1024  # the schedule's (explained steps carry whole weight arrays)
+# A chart point is {"step": whole number, name: finite number, ...}: a frame's point has the
+# step, the epoch and up to 12 metrics (its own and a comparison's). These bounds keep an
+# imported history, which goes out again in every export, as small as a real one can be.
+POINT_KEYS = 16
+POINT_KEY = re.compile(r"[a-z][a-z0-9_]{0,23}")
+MAX_STEP = 2**53
 
 
 class History:
@@ -65,8 +73,10 @@ class RunRecord:
 
     # -- changes ----------------------------------------------------------------------------
     def logged(self, step, command):
-        """An applied command, kept in the saved run's log while it has room."""
-        size = len(json.dumps(command, default=str)) + 16
+        """An applied command, kept in the saved run's log while it has room. An upload is
+        logged by its size and hash, not its text: the data itself is in the saved state."""
+        command = compact(command)
+        size = len(json.dumps([step, command], default=str)) + 2
         if len(self.log) < LIMITS["max_replay_log"] and self.log_bytes + size <= LOG_BYTES:
             self.log.append([step, command])
             self.log_bytes += size
@@ -85,33 +95,73 @@ class RunRecord:
         self.schedule_bytes += size
 
     def restore(self, history, log, log_truncated):
-        """A saved run's chart and log, checked (they go out again in exports)."""
-        self.history = History(points=valid_history(history))
-        self.log = valid_log(log)
-        self.log_bytes = len(json.dumps(self.log))
-        self.log_truncated = bool(log_truncated) if isinstance(log_truncated, bool) else False
+        """A saved run's chart and log, already checked (`checked_history`, `checked_log`)."""
+        self.history = History(points=history)
+        self.log = list(log)
+        self.log_bytes = len(json.dumps(log))
+        self.log_truncated = log_truncated
 
 
-def valid_history(points):
-    """Imported chart points that are well formed: {"step": int, name: finite number, ...}."""
+def compact(command):
+    """A command as the log keeps it: an upload by its size and SHA-256, not its text."""
+    if (isinstance(command, dict) and command.get("type") == "load_csv"
+            and isinstance(command.get("text"), str)):
+        raw = command["text"].encode("utf-8", "surrogatepass")
+        return {"type": "load_csv", "bytes": len(raw), "sha256": hashlib.sha256(raw).hexdigest()}
+    return command
+
+
+def checked_history(points):
+    """(the well-formed points of an imported history, how many were dropped). A point is
+    {"step": whole number >= 0, name: finite number, ...} with at most POINT_KEYS names of
+    lowercase letters, digits and _ (at most 24); the first HISTORY_LIMIT points are kept."""
     if not isinstance(points, list):
-        return []
-    out = []
-    for p in points[:HISTORY_LIMIT]:
-        if (isinstance(p, dict) and isinstance(p.get("step"), int) and all(
-                isinstance(k, str) and isinstance(v, (int, float)) and not isinstance(v, bool)
-                and math.isfinite(v) for k, v in p.items())):
-            out.append(p)
-    return out
+        return [], 0 if points is None else 1
+    out = [p for p in points[:HISTORY_LIMIT] if _valid_point(p)]
+    return out, len(points) - len(out)
 
 
-def valid_log(log):
-    """An imported log, kept only if it is plain JSON within the log's limits."""
+def _valid_point(p):
+    if not isinstance(p, dict) or len(p) > POINT_KEYS:
+        return False
+    step = p.get("step")
+    if isinstance(step, bool) or not isinstance(step, int) or not 0 <= step <= MAX_STEP:
+        return False
+    for k, v in p.items():
+        if not isinstance(k, str) or not POINT_KEY.fullmatch(k):
+            return False
+        if isinstance(v, bool) or not isinstance(v, (int, float)):
+            return False
+        try:
+            if not math.isfinite(v):
+                return False
+        except OverflowError:  # a whole number too large for a float
+            return False
+    return True
+
+
+def checked_log(log, truncated):
+    """(log, log_truncated, whether part of it was dropped, its size as JSON) of an imported
+    log: a list of plain JSON (finite numbers), its first max_replay_log entries within
+    LOG_BYTES."""
+    if log is None:
+        return [], truncated is True, False, 2
     if not isinstance(log, list):
-        return []
-    log = log[:LIMITS["max_replay_log"]]
+        return [], True, True, 2
+    kept = [[e[0], compact(e[1])] if isinstance(e, list) and len(e) == 2 else e
+            for e in log[:LIMITS["max_replay_log"]]]  # a file from before uploads were hashed
     try:
-        size = len(json.dumps(log, allow_nan=False))
-    except (TypeError, ValueError, OverflowError):
-        return []
-    return log if size <= LOG_BYTES else []
+        size = len(json.dumps(kept, allow_nan=False))
+        if size > LOG_BYTES:  # keep the entries that fit
+            size, fits = 2, 0
+            for entry in kept:
+                entry_size = len(json.dumps(entry, allow_nan=False)) + 2
+                if size + entry_size > LOG_BYTES:
+                    break
+                size += entry_size
+                fits += 1
+            kept = kept[:fits]
+    except (TypeError, ValueError, OverflowError, RecursionError):
+        return [], True, True, 2
+    dropped = len(kept) < len(log)
+    return kept, dropped or truncated is True, dropped, size

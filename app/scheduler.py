@@ -1,10 +1,17 @@
-"""One scheduler shares the event loop between every connection's training and frames.
+"""One scheduler shares the event loop, fairly, between every connection's work.
 
-Each turn it does one unit of work for one connection, round-robin: build its frame if one is
-due (and the previous one has gone out), else train it for one short slice. Then it yields to
-the event loop. So each loop iteration holds at most one unit (a few ms) of CPU work whatever
-the number of sessions, and a message, which needs a few iterations to pass through the
-websocket layer to the session and back, is answered within a few units.
+Each turn it does one unit of work for one connection: build its frame if one is due (and
+the previous one has gone out), else train it for one short slice. Then it yields to the event
+loop. So each loop iteration holds at most one unit of CPU work whatever the number of
+sessions, and a message, which needs a few iterations to pass through the websocket layer to
+the session and back, is answered within a few units.
+
+Fairness is by CPU time, not by turns (a fair-share scheduler, as Linux's CFS): every
+connection has a virtual time, the CPU seconds charged to it (its training slices, its frames
+and the commands it sent), and the turn goes to the ready connection with the least. A
+session with costly frames or a client that floods commands spends its own share, not the
+others'. A connection that was idle comes back at most GRACE behind the others, so time spent
+paused is not banked for a burst later.
 """
 
 import asyncio
@@ -14,17 +21,19 @@ import anyio
 
 SLICE = 0.003  # seconds of training in one unit
 MIN_SLICE = 0.0005
+GRACE = 0.05  # how far behind the others an idle connection may come back, in CPU seconds
 
 
 class Scheduler:
     def __init__(self):
         self.connections = []
-        self.turn = 0
+        self.vtime = {}  # connection -> CPU seconds charged to it
         self.wake = None
         self.task = None
 
     def add(self, conn):
         self.connections.append(conn)
+        self.vtime[conn] = min(self.vtime.values(), default=0.0)  # no debt, no credit
         if self.task is None or self.task.done():
             self.wake = asyncio.Event()
             self.task = asyncio.get_running_loop().create_task(self.run())
@@ -33,6 +42,12 @@ class Scheduler:
     def remove(self, conn):
         if conn in self.connections:
             self.connections.remove(conn)
+            del self.vtime[conn]
+
+    def charge(self, conn, seconds):
+        """CPU time spent for `conn` outside its units (a command it sent)."""
+        if conn in self.vtime:
+            self.vtime[conn] += seconds
 
     def poke(self):
         if self.wake is not None:
@@ -51,22 +66,28 @@ class Scheduler:
                 with anyio.move_on_after(wait):
                     await self.wake.wait()
                 continue
+            started = time.perf_counter()
             try:
                 conn.unit(now)
             except Exception as e:  # a failing session must not stop the others
                 conn.fail(e)
+            self.charge(conn, time.perf_counter() - started)
             await asyncio.sleep(0)
 
     def _pick(self, now):
-        """(connection with work to do now, None) or (None, seconds until one may have)."""
-        n = len(self.connections)
-        wait = None
-        for i in range(n):
-            conn = self.connections[(self.turn + i) % n]
+        """(the ready connection with the least CPU charged, None), or (None, seconds until
+        one may have work)."""
+        ready, wait = [], None
+        for conn in self.connections:
             w = conn.wait(now)
             if w == 0.0:
-                self.turn = (self.turn + i + 1) % n
-                return conn, None
-            if w is not None:
+                ready.append(conn)
+            elif w is not None:
                 wait = w if wait is None else min(wait, w)
-        return None, wait
+        if not ready:
+            return None, wait
+        floor = min(self.vtime[c] for c in ready)
+        for c in self.connections:  # an idle connection rejoins just behind the ready ones
+            if self.vtime[c] < floor - GRACE:
+                self.vtime[c] = floor - GRACE
+        return min(ready, key=self.vtime.__getitem__), None

@@ -19,7 +19,7 @@ from collections import deque
 
 from nncore import Config, Trainer, probes
 
-from . import frames, protocol, schema
+from . import frames, protocol, replies, schema
 from .commands import run_command
 from .lifecycle import IllegalState, Lifecycle, State  # noqa: F401 - State: the session's API
 from .limits import LIMITS
@@ -39,6 +39,8 @@ class Session:
         self.life = Lifecycle()
         self.outbox = deque()
         self.rate = TokenBucket(settings.messages_per_second, settings.message_burst, clock)
+        self.inbound = TokenBucket(settings.inbound_bytes_per_second,
+                                   settings.inbound_bytes_burst, clock)
         self.pace = Pace(clock)
         self.cadence = Cadence(30, clock)
         self.record = RunRecord()
@@ -48,8 +50,9 @@ class Session:
         self.command_seq = 0  # commands applied so far; frames carry it
         self.network_version = self.data_version = 0
         self.pending_steps, self.pending_step_id = 0, None  # steps owed to `step` commands
-        self.frames_built = 0
+        self.frames_built = self.bytes_in = 0
         self.train_seconds = self.frame_seconds = 0.0  # where this session's CPU time went
+        self.frame_limited = False  # frames come slower than asked, to leave time to train
         self.built_step, self.steps_per_second = 0, 0.0
         self.compare = None
         self.adopt(Trainer(config or Config()))
@@ -116,23 +119,30 @@ class Session:
                 "history": self.record.history.points, "presets": sorted(PRESETS)}
 
     def limits(self):
-        return {**LIMITS, "max_sessions": self.settings.max_sessions,
-                "resume_seconds": self.settings.resume_seconds,
-                "messages_per_second": self.settings.messages_per_second,
-                "message_burst": self.settings.message_burst}
+        s = self.settings
+        return {**LIMITS, "max_sessions": s.max_sessions, "resume_seconds": s.resume_seconds,
+                "messages_per_second": s.messages_per_second, "message_burst": s.message_burst,
+                "inbound_bytes_per_second": s.inbound_bytes_per_second,
+                "inbound_bytes_burst": s.inbound_bytes_burst}
 
     # -- commands ---------------------------------------------------------------------------
+    def received(self, size):
+        """A message of `size` bytes came in: counted, and charged to the byte budget."""
+        self.bytes_in += size
+        self.inbound.spend(size)
+
     def handle(self, text):
         """Parse, check and apply one text message; its reply goes to the outbox."""
+        self.received(len(text))
         try:
             if not self.rate.take():
                 s = self.settings
-                raise protocol.ProtocolError(
+                raise replies.ProtocolError(
                     "rate_limited", f"more than {s.messages_per_second:g} messages per second "
                     f"(burst {s.message_burst}); this one was dropped, the session is unchanged",
                     "message", None, f"at most {s.messages_per_second:g} messages per second")
             command = protocol.parse(text)
-        except protocol.ProtocolError as e:
+        except replies.ProtocolError as e:
             self.push(e.reply)
             return
         self.push(self.apply(command))
@@ -143,14 +153,14 @@ class Session:
         step = self.trainer.step_count
         try:
             spec, result = run_command(self, command)
-        except protocol.ProtocolError as e:
+        except replies.ProtocolError as e:
             return e.reply | {"command": kind, "id": command.id}
         except IllegalState as e:
-            return protocol.error_reply("illegal_state", str(e), "type", kind,
+            return replies.error_reply("illegal_state", str(e), "type", kind,
                                         f"a command legal in state {self.state.value}", kind,
                                         command.id)
         except ValueError as e:  # an ArgumentError names field, value and allowed
-            return protocol.error_reply(
+            return replies.error_reply(
                 "invalid_value", str(e), getattr(e, "field", None), getattr(e, "value", None),
                 getattr(e, "allowed", None), kind, command.id)
         self.command_seq += 1
@@ -196,8 +206,10 @@ class Session:
         if report.diverged:
             self.life.go("diverge")
             self.cadence.touch(urgent=True)
-            self.push({"type": "diverged", **protocol.jsonsafe(report.diverged)})
-        self.train_seconds += time.perf_counter() - started
+            self.push({"type": "diverged", **replies.jsonsafe(report.diverged)})
+        spent = time.perf_counter() - started
+        self.train_seconds += spent
+        self.cadence.trained += spent
         return report.steps
 
     def seconds_until_work(self):
@@ -209,6 +221,20 @@ class Session:
         return None
 
     # -- frames -----------------------------------------------------------------------------
+    def frame_wait(self):
+        """Seconds until a frame may be built (0: now; None: not yet): see pacing.Cadence."""
+        return self.cadence.ready(self.busy)
+
+    def _limit_frames(self, limited):
+        if limited != self.frame_limited:
+            self.frame_limited = limited
+            self.push({"type": "frame_rate", "limited": limited,
+                       "frame_ms": round(self.cadence.cost * 1000, 1), "fps": self.cadence.fps,
+                       "message": (f"frames come slower than {self.cadence.fps} a second: each "
+                                   f"takes {self.cadence.cost * 1000:.0f} ms to build, and "
+                                   "training gets at least as much time" if limited else
+                                   f"frames are back to {self.cadence.fps} a second")})
+
     def snapshot(self):
         """What the next frame shows, captured now: `frames.render` turns it into bytes."""
         tr = self.trainer
@@ -230,7 +256,7 @@ class Session:
                     "steps_per_second": self.steps_per_second,
                     "network_version": self.network_version,
                     "data_version": self.data_version, "output_density": self.output_density,
-                    "diverged": tr.diverged})
+                    "frame_limited": self.frame_limited, "diverged": tr.diverged})
         self.frames_built += 1
         self.cadence.built(still_changing=self.busy)
         self.built_step = tr.step_count
@@ -239,19 +265,30 @@ class Session:
     def frame(self):
         """Snapshot and render the next frame here (binary); its chart point is kept."""
         started = time.perf_counter()
+        self._limit_frames(self.cadence.held)
         job = self.snapshot()
         message, point = frames.render(job)
         self.record.history.add(point)
-        self.frame_seconds += time.perf_counter() - started
+        cost = time.perf_counter() - started
+        self.frame_seconds += cost
+        self.cadence.rendered(cost)
         return message
 
     def export(self):
         """The whole session as JSON-safe data: the `export` reply, and a saved run."""
-        return protocol.jsonsafe({
-            "format": "nnplay.session/1", "trainer": self.trainer.to_dict(),
-            "speed": self.pace.shown, "fps": self.cadence.fps, "selected": self.selected,
-            "history": self.record.history.points, "log": self.record.log,
-            "log_truncated": self.record.log_truncated})
+        return {"format": "nnplay.session/1",
+                "trainer": replies.jsonsafe(self.trainer.to_dict()),  # a diverged loss is inf
+                "speed": self.pace.shown, "fps": self.cadence.fps, "selected": self.selected,
+                "history": self.record.history.points, "log": self.record.log,
+                "log_truncated": self.record.log_truncated}
+
+    def stats(self):
+        """What GET /api/stats says of this session: where its time went, what it read."""
+        return {"id": self.id, "state": self.state.value, "step": self.trainer.step_count,
+                "frames_built": self.frames_built, "frames_skipped": self.cadence.skipped,
+                "frame_limited": self.frame_limited, "outbox": len(self.outbox),
+                "train_seconds": self.train_seconds, "frame_seconds": self.frame_seconds,
+                "bytes_in": self.bytes_in}
 
     # -- lifetime ---------------------------------------------------------------------------
     def detach(self):

@@ -10,11 +10,15 @@ class Settings:
     port: int = 8000  # first port to try (0: the system picks)
     open_browser: bool = True  # open the page in the default browser on start
     log_level: str = "info"  # uvicorn's log level
-    max_sessions: int = 32  # concurrent sessions; the next one is refused
+    max_sessions: int = 32  # sessions held; a full server evicts the longest-detached one
     resume_seconds: float = 60.0  # how long a dropped session waits for its client
+    allowed_hosts: tuple = field(default_factory=tuple)  # extra names it is served as (Host)
     allowed_origins: tuple = field(default_factory=tuple)  # extra websocket origins allowed
     messages_per_second: float = 50.0  # sustained command rate per session
     message_burst: int = 200  # commands allowed in a burst above that rate
+    inbound_bytes_per_second: float = 256 * 1024  # what a client may send, sustained ...
+    inbound_bytes_burst: int = 8 * 1024 * 1024  # ... and at once (the largest import passes)
+    write_timeout: float = 20.0  # seconds a client may take to take one message: then it's gone
 
     @classmethod
     def from_env(cls, environ=None, **overrides):

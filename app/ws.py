@@ -11,12 +11,11 @@ import asyncio
 import json
 import logging
 import time
-from urllib.parse import urlsplit
 
 import anyio
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect, status
 
-from . import protocol
+from . import replies
 from .deps import ManagerDep, SchedulerDep, SettingsDep
 from .scheduler import MIN_SLICE, SLICE
 
@@ -24,14 +23,16 @@ log = logging.getLogger("nnplay")
 router = APIRouter()
 
 WS_1013_TRY_AGAIN_LATER = 1013
+CLOSE_TIMEOUT = 2.0  # seconds to wait for a closing handshake
 
-def origin_allowed(origin, host, allowed):
-    """Browsers send Origin; only the page's own origin (and any allowed ones) may connect."""
+def origin_allowed(websocket):
+    """Browsers send Origin: only a page served by nnplay (an allowed name on the port the
+    connection arrived on) or one allowed with --allow-origin may connect. Never judged by the
+    request's own Host header, which a DNS-rebinding page chooses (security.py)."""
+    origin = websocket.headers.get("origin")
     if origin is None:
         return True  # not a browser: cross-site hijacking needs a browser
-    if origin in allowed or "*" in allowed:
-        return True
-    return urlsplit(origin).netloc == host
+    return websocket.app.state.hosts.allows_origin(origin, websocket.scope.get("server"))
 
 
 @router.websocket("/ws")
@@ -39,7 +40,7 @@ async def websocket_endpoint(websocket: WebSocket, manager: ManagerDep, settings
                              scheduler: SchedulerDep):
     await websocket.accept()
     origin = websocket.headers.get("origin")
-    if not origin_allowed(origin, websocket.headers.get("host"), settings.allowed_origins):
+    if not origin_allowed(websocket):
         await _refuse(websocket, "forbidden_origin",
                       f"connections from origin {origin!r} are not allowed; start nnplay with "
                       f"--allow-origin {origin} to allow it", "origin", origin,
@@ -51,23 +52,29 @@ async def websocket_endpoint(websocket: WebSocket, manager: ManagerDep, settings
                       WS_1013_TRY_AGAIN_LATER)
         return
     try:
-        await Connection(websocket, session, manager, scheduler).run(resumed, reason)
+        await Connection(websocket, session, manager, scheduler,
+                         settings.write_timeout).run(resumed, reason)
     finally:
         manager.detach(session)
 
 
 async def _refuse(websocket, code, message, field, value, close_code):
-    await websocket.send_text(json.dumps(protocol.error_reply(code, message, field, value)))
+    await websocket.send_text(json.dumps(replies.error_reply(code, message, field, value)))
     await websocket.close(code=close_code, reason=code)
+
+
+class DeadPeer(ConnectionError):
+    """The client stopped taking data: its session is detached, to wait for a resume."""
 
 
 class Connection:
     """One websocket and its session: a receiver and a sender task; the app's Scheduler
     calls `wait` and `unit` to train the session and build its frames."""
 
-    def __init__(self, websocket, session, manager, scheduler):
+    def __init__(self, websocket, session, manager, scheduler, write_timeout=20.0):
         self.ws, self.session, self.manager, self.scheduler = (websocket, session, manager,
                                                                scheduler)
+        self.write_timeout = write_timeout
         self.frame = None  # the frame waiting for the sender (at most one)
         self.frame_in_flight = False
         self.wake_sender = asyncio.Event()
@@ -89,6 +96,10 @@ class Connection:
                 self.scheduler.add(self)
         except Exception as group:  # an ExceptionGroup of what the tasks raised
             errors = getattr(group, "exceptions", [group])
+            if any(isinstance(e, DeadPeer) for e in errors):
+                log.info("session %s: %s; detached", self.session.id,
+                         next(e for e in errors if isinstance(e, DeadPeer)))
+                return  # no closing handshake: it would wait on the dead peer too
             if not all(isinstance(e, (WebSocketDisconnect, ConnectionError)) for e in errors):
                 self.failure = self.failure or group
         finally:
@@ -101,7 +112,8 @@ class Connection:
 
     async def _close(self, code, reason):
         try:
-            await self.ws.close(code=code, reason=reason)
+            with anyio.move_on_after(CLOSE_TIMEOUT):  # a peer that reads nothing never acks
+                await self.ws.close(code=code, reason=reason)
         except Exception:  # the socket may already be gone
             pass
 
@@ -115,7 +127,7 @@ class Connection:
     def wait(self, now):
         """Seconds until this connection has work (0: now; None: nothing planned)."""
         s = self.session
-        frame = s.cadence.wait()
+        frame = s.frame_wait()
         if frame == 0.0 and self.frame_in_flight:
             s.cadence.skip()  # due, but the last one has not gone out: skipped, never queued
             frame = None  # the sender pokes the scheduler when it is free
@@ -128,7 +140,7 @@ class Connection:
     def unit(self, now):
         """One unit of work: the frame if it is due, else a slice of training."""
         s = self.session
-        frame = None if self.frame_in_flight else s.cadence.wait()
+        frame = None if self.frame_in_flight else s.frame_wait()
         if frame == 0.0:
             self.frame = s.frame()
             self.frame_in_flight = True
@@ -140,38 +152,58 @@ class Connection:
             if s.outbox:
                 self.wake_sender.set()
 
+    async def _send(self, message):
+        """Send within the write deadline: a peer that takes longer to take one message is
+        gone (a dead connection stops acknowledging and the write never completes)."""
+        with anyio.move_on_after(self.write_timeout) as scope:
+            if isinstance(message, bytes):
+                await self.ws.send_bytes(message)
+            else:
+                await self.ws.send_text(message)
+        if scope.cancelled_caught:
+            raise DeadPeer(f"the client took no data for {self.write_timeout:g} s")
+
     # -- tasks ------------------------------------------------------------------------------
     async def receiver(self):
+        """Read and apply commands. The CPU time a command takes is charged to this session's
+        share, and its bytes to its byte budget: past the budget the next message is read only
+        when the budget allows, so a flood waits in the client's socket, not in the server."""
         s = self.session
         while True:
             message = await self.ws.receive()
             if message["type"] == "websocket.disconnect":
                 return
+            started = time.perf_counter()
             text = message.get("text")
             if text is not None:
                 s.handle(text)
             else:
                 size = len(message.get("bytes") or b"")
-                s.push(protocol.error_reply(
+                s.received(size)
+                s.push(replies.error_reply(
                     "binary_not_allowed", f"commands are JSON text messages; a binary message "
                     f"of {size} bytes was ignored", "message", f"<{size} bytes>",
                     "a JSON text message"))
+            self.scheduler.charge(self, time.perf_counter() - started)
             self.wake_sender.set()
             self.scheduler.poke()
+            delay = s.inbound.seconds_until(0.0)
+            if delay:
+                await asyncio.sleep(delay)
 
     async def sender(self):
-        s, ws = self.session, self.ws
+        s = self.session
         while True:
             while s.outbox:
                 message = s.outbox.popleft()
                 if isinstance(message, bytes):
-                    await ws.send_bytes(message)
+                    await self._send(message)
                 else:
-                    await ws.send_text(json.dumps(message, allow_nan=False))
+                    await self._send(_json(message))
             if self.frame is not None:
                 frame, self.frame = self.frame, None
                 started = time.monotonic()
-                await ws.send_bytes(frame)
+                await self._send(frame)
                 log.debug("session %s: frame of %d bytes sent in %.1f ms", s.id, len(frame),
                           1000 * (time.monotonic() - started))
                 self.frame_in_flight = False
@@ -180,3 +212,12 @@ class Connection:
             self.wake_sender.clear()
             if not s.outbox and self.frame is None:
                 await self.wake_sender.wait()
+
+
+def _json(message):
+    """JSON text of a message. Should a NaN or an infinity have slipped into it, it goes out
+    as a string ("nan", "inf"): never as a number, and never as a dropped connection."""
+    try:
+        return json.dumps(message, allow_nan=False)
+    except ValueError:
+        return json.dumps(replies.jsonsafe(message), allow_nan=False)

@@ -11,7 +11,13 @@ Prints, in one run:
   (d) p50/p99 latency from sending `set` to receiving the first frame that reflects it
       (target p99 ≤ 50 ms);
   (e) 20 concurrent sessions at max speed: frames per second each, and the p99 of control
-      replies (target: every session ≥ 10 fps, p99 ≤ 150 ms).
+      replies (target: every session ≥ 10 fps, p99 ≤ 150 ms);
+  (f) a flood: 3 quiet sessions at max speed while 3 clients send 16 KiB messages as fast as
+      they can and one uploads 1 MiB CSVs in a loop; the quiet sessions' training speed beside
+      the same sessions without the flood (target ≥ 0.65) and their command p99 (≤ 150 ms);
+  (g) 32 sessions at the largest configuration the limits allow (8 layers of 32, 7 features,
+      2,000 points, batch 2,000, maps 64/200, 60 fps requested): the fewest steps any session
+      made in any second (target ≥ 1) and the command p99 (target ≤ 1 s).
 The server runs in its own process; the clients only decode frame headers, so that they do
 not become the bottleneck. Figures vary ±20% between runs on a shared 2-core machine.
 """
@@ -210,6 +216,81 @@ async def classroom(url, sessions, seconds, config):
     return fps, control
 
 
+LARGEST = {"dataset": "spiral", "hidden_layers": [32] * 8, "n_samples": 2000,
+           "train_ratio": 1.0, "batch_size": 2000,
+           "features": ["x1", "x2", "x1sq", "x2sq", "x1x2", "sinx1", "sinx2"]}
+
+
+async def quiet_sessions(url, http_url, seconds, flood):
+    """Steps/s of 3 quiet sessions and their command latencies, with or without a flood."""
+    quiet = [await Conn.open(url) for _ in range(3)]
+    for c in quiet:
+        await c.call({"type": "play"})
+    stop = asyncio.Event()
+    attackers = []
+    if flood:
+        junk = json.dumps({"type": "pause", "pad": "x" * (16 * 1024)})
+        rows = "\n".join(f"{i % 97 / 10},{i % 89 / 10},{i % 2}" for i in range(60_000))
+        upload = json.dumps({"type": "load_csv", "text": rows[:1_000_000]})
+
+        async def hammer(message):
+            async with connect(url, proxy=None, max_size=2**24, max_queue=None) as ws:
+                while not stop.is_set():
+                    await ws.send(message)
+
+        attackers = [asyncio.create_task(hammer(m)) for m in (junk, junk, junk, upload)]
+        await asyncio.sleep(1.0)
+    before = session_stats(http_url)
+    control, t0 = [], time.monotonic()
+    k = 0
+    while time.monotonic() - t0 < seconds:
+        for i, c in enumerate(quiet):
+            sent = time.monotonic()
+            received, _ = await c.call({"type": "set", "id": f"q{i}-{k}",
+                                        "config": {"learning_rate": 0.03 if k % 2 else 0.01}})
+            control.append(received - sent)
+        k += 1
+        await asyncio.sleep(0.2)
+    elapsed = time.monotonic() - t0
+    after = session_stats(http_url)
+    stop.set()
+    for a in attackers:
+        a.cancel()
+    await asyncio.gather(*attackers, return_exceptions=True)
+    ids = [sid for sid in after if sid in before and after[sid]["state"] == "running"
+           and before[sid]["state"] == "running"][:3]
+    sps = [(after[sid]["step"] - before[sid]["step"]) / elapsed for sid in ids]
+    for c in quiet:
+        await c.close()
+    return sps, control
+
+
+async def largest(url, http_url, sessions, seconds):
+    conns = [await Conn.open(url) for _ in range(sessions)]
+    for c in conns:
+        await c.call({"type": "set", "config": LARGEST})
+        await c.call({"type": "density", "neuron": 64, "output": 200})
+        await c.call({"type": "fps", "fps": 60})
+        await c.call({"type": "play"})
+    await asyncio.sleep(1.0)
+    samples, control = [session_stats(http_url)], []
+    for k in range(int(seconds)):
+        t0 = time.monotonic()
+        for i, c in enumerate(conns):
+            sent = time.monotonic()
+            received, _ = await c.call({"type": "fps", "fps": 60, "id": f"g{i}-{k}"})
+            control.append(received - sent)
+        await asyncio.sleep(max(0.0, 1.0 - (time.monotonic() - t0)))
+        samples.append(session_stats(http_url))
+    fewest = min(b[sid]["step"] - a[sid]["step"] for a, b in zip(samples, samples[1:])
+                 for sid in a if sid in b)
+    fps = [len(c.frames) / (seconds + 1) for c in conns]
+    limited = sum(s["frame_limited"] for s in samples[-1].values())
+    for c in conns:
+        await c.close()
+    return fewest, control, fps, limited
+
+
 def pct(values, q):
     values = sorted(values)
     return values[min(len(values) - 1, int(round(q / 100 * (len(values) - 1))))]
@@ -220,10 +301,20 @@ def main():
     ap.add_argument("--seconds", type=float, default=3.0, help="length of each round")
     ap.add_argument("--rounds", type=int, default=6, help="rounds of (a)")
     ap.add_argument("--sessions", type=int, default=20, help="sessions in (e)")
+    ap.add_argument("--parts", default="abcdefg", help="which figures, e.g. fg (default all)")
     args = ap.parse_args()
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs; server: real uvicorn "
           "in a subprocess, loopback, no compression")
     # Closed sessions wait resume_seconds for their client and count against the cap.
+    if set("abcde") & set(args.parts):
+        first_parts(args)
+    if "f" in args.parts:
+        flood(args)
+    if "g" in args.parts:
+        heavy(args)
+
+
+def first_parts(args):
     with running("--max-sessions", str(3 * args.sessions + 10)) as server:
         url = server.ws_url
         streams = asyncio.run(streaming_rounds(url, args.rounds, args.seconds))
@@ -269,6 +360,35 @@ def main():
                   f"{1000 * pct(control, 50):.1f} ms, p99 {p99:.1f} ms "
                   f"({len(control)} replies)   target ≥ 10 fps, p99 ≤ 150 ms  "
                   f"{'ok' if ok else 'MISSED'}")
+
+
+def flood(args):
+    with running("--max-sessions", "100") as server:
+        http = server.url
+        calm, calm_control = asyncio.run(quiet_sessions(server.ws_url, http, 4 * args.seconds,
+                                                        flood=False))
+        hit, hit_control = asyncio.run(quiet_sessions(server.ws_url, http, 4 * args.seconds,
+                                                      flood=True))
+        ratio = min(h / c for h, c in zip(hit, calm)) if hit and calm else 0.0
+        p99 = 1000 * pct(hit_control, 99)
+        print(f"(f) flood: quiet sessions train at {', '.join(f'{h:.0f}' for h in hit)} steps/s "
+              f"beside {', '.join(f'{c:.0f}' for c in calm)} without it: worst ratio "
+              f"{ratio:.2f} (target ≥ 0.65); their command p50 "
+              f"{1000 * pct(hit_control, 50):.1f} ms, p99 {p99:.1f} ms (target ≤ 150; "
+              f"{1000 * pct(calm_control, 99):.1f} ms without the flood)  "
+              f"{'ok' if ratio >= 0.65 and p99 <= 150 else 'MISSED'}")
+
+
+def heavy(args):
+    with running("--max-sessions", "40") as server:
+        fewest, control, fps, limited = asyncio.run(largest(server.ws_url, server.url, 32,
+                                                            4 * args.seconds))
+        p99 = pct(control, 99)
+        print(f"(g) 32 sessions at the largest configuration: fewest steps any session made in a "
+              f"second {fewest} (target ≥ 1); command p50 {1000 * pct(control, 50):.0f} ms, "
+              f"p99 {1000 * p99:.0f} ms (target ≤ 1000); frames/s each min {min(fps):.1f} / "
+              f"median {statistics.median(fps):.1f} ({limited} sessions told their frames are "
+              f"limited)  {'ok' if fewest >= 1 and p99 <= 1.0 else 'MISSED'}")
 
 
 if __name__ == "__main__":

@@ -253,26 +253,44 @@ class MLP:
 
     def load_state(self, theta, batch_norm=(), dropout_rng=None):
         """Set every parameter from a flat vector laid out as `theta`, each batch-norm layer's
-        running (mean, var), and the dropout generator; ValueError if a part does not fit."""
+        running (mean, var), and the dropout generator. Each array must have this network's
+        shape and dtype (a cast could round a value to infinity) and finite values, variances
+        >= 0; ValueError names the part that does not fit, and nothing is changed then."""
         theta = np.asarray(theta)
-        if theta.shape != self.theta.shape:
-            raise ValueError(f"theta has {theta.size} values; this config's network has "
-                             f"{self.theta.size}")
+        if theta.shape != self.theta.shape or theta.dtype != self.theta.dtype:
+            raise check.ArgumentError("theta", f"{theta.dtype.name} {list(theta.shape)}",
+                                      f"{self.theta.dtype.name} [{self.theta.size}]",
+                                      f"theta has {theta.size} values of {theta.dtype.name}; "
+                                      f"this config's network has {self.theta.size} of "
+                                      f"{self.theta.dtype.name}")
         if not np.isfinite(theta).all():
-            raise ValueError("theta holds a non-finite value; every parameter must be finite")
+            raise check.ArgumentError("theta", "non-finite", "finite numbers",
+                                      "theta holds a non-finite value; every parameter must be "
+                                      "finite")
         bn_layers = [layer.bn for layer in self.layers if layer.bn is not None]
         if len(batch_norm) != len(bn_layers):
-            raise ValueError(f"batch_norm has {len(batch_norm)} layers' statistics; this network "
-                             f"has {len(bn_layers)} batch-norm layers")
-        for bn, (mean, var) in zip(bn_layers, batch_norm):
-            mean, var = np.asarray(mean), np.asarray(var)
-            if (mean.shape != bn.running_mean.shape or var.shape != bn.running_var.shape
-                    or not (np.isfinite(mean).all() and np.isfinite(var).all())
-                    or (var < 0).any()):
-                raise ValueError(f"batch_norm statistics must be {bn.running_mean.size} finite "
-                                 "means and as many finite variances >= 0")
+            raise check.ArgumentError("batch_norm", len(batch_norm),
+                                      f"{len(bn_layers)} layers' statistics",
+                                      f"batch_norm has {len(batch_norm)} layers' statistics; "
+                                      f"this network has {len(bn_layers)} batch-norm layers")
+        stats = []
+        for l, (bn, pair) in enumerate(zip(bn_layers, batch_norm)):
+            mean, var = (np.asarray(a) for a in pair)
+            like = bn.running_mean
+            if (mean.shape != like.shape or var.shape != like.shape or mean.dtype != like.dtype
+                    or var.dtype != like.dtype or not np.isfinite(mean).all()
+                    or not np.isfinite(var).all() or (var < 0).any()):
+                raise check.ArgumentError(
+                    f"batch_norm[{l}]", f"{mean.dtype.name} {list(mean.shape)}",
+                    f"{like.size} finite means and variances >= 0 of {like.dtype.name}",
+                    f"batch_norm[{l}] statistics must be {like.size} finite means and as many "
+                    f"finite variances >= 0, of {like.dtype.name}")
+            stats.append((mean, var))
+        if dropout_rng is not None and not isinstance(dropout_rng, np.random.Generator):
+            raise check.ArgumentError("dropout_rng", type(dropout_rng).__name__,
+                                      "a numpy Generator", "dropout_rng must be a numpy Generator")
         self.theta[...] = theta
-        for bn, (mean, var) in zip(bn_layers, batch_norm):
+        for bn, (mean, var) in zip(bn_layers, stats):
             bn.running_mean[...] = mean
             bn.running_var[...] = var
         if dropout_rng is not None:

@@ -142,18 +142,38 @@ class Optimizer:
 
     def load_state_dict(self, sd, params=None):
         """Continue from `state_dict()`'s output. Hyperparameters in it are applied when present
-        (a Trainer keeps them in its config instead). With `params`, each buffer must match
-        their shapes. Checked whole before anything changes; ValueError names the part."""
+        (a Trainer keeps them in its config instead). The state holds every buffer of this
+        optimizer or none (before the first step); with `params`, each buffer has their shapes
+        and dtypes. Values must be finite, and running averages of g² >= 0 (their square root
+        is taken). Checked whole before anything changes; ValueError names the part."""
         t = check.integer("optimizer.t", sd["t"], 0, 2**53)
+        if not isinstance(sd["state"], dict):
+            raise check.ArgumentError("optimizer.state", type(sd["state"]).__name__,
+                                      "an object of buffers", "optimizer.state must be an "
+                                      "object of buffers")
         state = {name: [np.array(a) for a in arrays] for name, arrays in sd["state"].items()}
+        allowed = (f"none or all of {', '.join(self.buffers)}, each shaped like the parameters"
+                   + ("" if params is None else " with their dtype"))
+        if state and set(state) != set(self.buffers):
+            name = next(iter(set(state) ^ set(self.buffers)))
+            raise check.ArgumentError(f"optimizer.{name}", None, allowed,
+                                      f"optimizer.{name} does not fit {self.name}'s state "
+                                      f"({allowed})")
+        second_moments = ("exp_avg_sq", "square_avg")  # averages of g², under a square root
         for name, arrays in state.items():
-            shapes = None if params is None else [p.shape for p in params]
-            if name not in self.buffers or (shapes is not None
-                                            and [a.shape for a in arrays] != shapes):
-                raise ValueError(f"optimizer.{name} does not fit {self.name}'s state "
-                                 f"({', '.join(self.buffers)}, shaped like the parameters)")
+            fits = params is None or (len(arrays) == len(params) and all(
+                a.shape == p.shape and a.dtype == p.dtype for a, p in zip(arrays, params)))
+            if not fits or not all(a.dtype.kind == "f" for a in arrays):
+                raise check.ArgumentError(f"optimizer.{name}", None, allowed,
+                                          f"optimizer.{name} does not fit {self.name}'s state "
+                                          f"({allowed})")
             if not all(np.isfinite(a).all() for a in arrays):
-                raise ValueError(f"optimizer.{name} holds a non-finite value")
+                raise check.ArgumentError(f"optimizer.{name}", "non-finite", "finite numbers",
+                                          f"optimizer.{name} holds a non-finite value")
+            if name in second_moments and any((a < 0).any() for a in arrays):
+                raise check.ArgumentError(f"optimizer.{name}", "negative", "values >= 0",
+                                          f"optimizer.{name} holds a negative value; it is an "
+                                          "average of squared gradients, never negative")
         if "hyperparameters" in sd:
             self.set(learning_rate=sd["learning_rate"], **sd["hyperparameters"])
         self.t, self.state = t, state

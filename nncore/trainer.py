@@ -96,15 +96,42 @@ class Trainer:
 
     @classmethod
     def restore(cls, config, data, theta, batch_norm, optimizer, shuffle_rng, dropout_rng,
-                progress, diverged=None):
+                progress, diverged=None, max_points=state.MAX_POINTS,
+                max_inputs=state.MAX_INPUTS):
         """The Trainer a run was at: built from its config and data, then set to its saved
-        parameters, optimizer state, random generators and progress. ValueError when a part
-        does not fit the network the config builds (nothing half-built is returned).
+        parameters, optimizer state, random generators and progress. Every part is checked
+        first (the data, the sizes, the progress, the divergence record), and the network is
+        built only when theta has the size it needs; ValueError names the first part that
+        does not fit (nothing half-built is returned).
 
         batch_norm   [(running_mean, running_var)] of each batch-norm layer
         optimizer    {"t": steps taken, "state": {buffer: [array]}}
         progress     {"step", "epoch", "position", "perm" (array or None)}
+        diverged     None, or {"step", "loss", "what", "message"} of the step refused
         """
+        if not isinstance(config, Config):
+            raise check.ArgumentError("config", type(config).__name__, "a Config",
+                                      f"config must be a Config; got {type(config).__name__}")
+        state.check_data(data, max_points, max_inputs)
+        targets.check_task(data.task, data.n_classes, config.output_activation, config.loss)
+        theta = np.asarray(theta)
+        n_params = state.parameter_count(config, data)
+        if theta.shape != (n_params,) or theta.dtype != DTYPES[config.dtype]:
+            raise check.ArgumentError("theta", f"{theta.dtype.name} {list(theta.shape)}",
+                                      f"{config.dtype} [{n_params}]",
+                                      f"theta has {theta.size} values of {theta.dtype.name}; "
+                                      f"this config's network has {n_params} of {config.dtype}")
+        if not isinstance(optimizer, dict) or set(optimizer) != {"t", "state"}:
+            raise check.ArgumentError("optimizer", type(optimizer).__name__,
+                                      "an object with t and state",
+                                      "optimizer must be an object with t and state")
+        n_train = len(data.train)
+        progress = state.check_progress(progress, n_train, optimizer["t"])
+        diverged = state.check_diverged(diverged, progress["step"])
+        for field, rng in (("rng.shuffle", shuffle_rng), ("rng.dropout", dropout_rng)):
+            if not isinstance(rng, np.random.Generator):
+                raise check.ArgumentError(field, type(rng).__name__, "a numpy Generator",
+                                          f"{field} must be a numpy Generator")
         tr = cls(config, data=data)
         tr.net.load_state(theta, batch_norm, dropout_rng)
         tr.optimizer.load_state_dict({"t": optimizer["t"], "state": optimizer["state"]},
@@ -115,19 +142,14 @@ class Trainer:
         return tr
 
     def _resume(self, step, epoch, position, perm):
-        self.step_count = check.integer("progress.step", step, 0, 2**53)
-        self.epoch = check.integer("progress.epoch", epoch, 0, self.step_count)
-        if perm is not None:
-            perm = np.asarray(perm)
-            if perm.dtype.kind not in "iu" or sorted(perm.tolist()) != list(range(self.n_train)):
-                raise ValueError("progress.perm is not a permutation of the training set")
-            self.perm = perm
+        """Continue at a checked progress (state.check_progress): the epoch's order is the
+        saved permutation, or, without one, the training points as they are (full batch)."""
+        self.step_count, self.epoch, self.position = step, epoch, position
+        self.perm = perm
+        if perm is None:
+            self._Xs, self._Ys = self.X_train, self.Y_train
+        else:
             self._Xs, self._Ys = self.X_train[perm], self.Y_train[perm]
-        position = check.integer("progress.position", position, 0)
-        if position >= max(self.n_train, 1):
-            raise ValueError(f"progress.position={position} is outside the training set "
-                             f"(0 to {max(self.n_train - 1, 0)})")
-        self.position = position
 
     # -- construction ----------------------------------------------------------------------
     @staticmethod
@@ -223,6 +245,7 @@ class Trainer:
         theta, grad = [net.theta], [net.grad]
         losses = []  # grows with the steps done: n may be a large "as many as time allows"
         deadline = None if max_seconds is None else time.perf_counter() + max_seconds
+        self.diverged = None  # what the last attempt did: a step that works clears it
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             done = self._run(n, deadline, net, opt, theta, grad, losses)
         return StepReport(done, np.array(losses, np.float64), self.diverged)

@@ -2,7 +2,7 @@
 
 from nncore import datasets
 
-from .. import protocol
+from .. import replies
 from ..limits import LIMITS
 from . import command
 
@@ -49,7 +49,7 @@ def add_point(s, c):
     tr = s.trainer
     _plane_only(s, "drawn")
     if len(tr.data.y) >= LIMITS["max_points"]:
-        raise protocol.ProtocolError("limit", f"the dataset already has {len(tr.data.y)} "
+        raise replies.ProtocolError("limit", f"the dataset already has {len(tr.data.y)} "
                                      "points, the most allowed", "x", c.x,
                                      f"at most {LIMITS['max_points']} points")
     tr.add_point(c.x, c.label, c.split == "train")

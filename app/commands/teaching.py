@@ -4,7 +4,7 @@ import numpy as np
 
 from nncore import export, probes
 
-from .. import protocol
+from .. import replies
 from ..lifecycle import IllegalState
 from . import command
 
@@ -24,9 +24,9 @@ def explain(s, c):
         entry = {"W": layer.W, "b": layer.b, "a_prev": t["a_prev"], "z": t["z"], "a": t["a"],
                  "phi_prime": t["phi_prime"], "delta": t["delta"], "dW": t["dW"],
                  "db": t["db"], "W_after": a["W"], "b_after": a.get("b")}
-        layers.append({k: None if v is None else protocol.jsonsafe(np.asarray(v).tolist())
+        layers.append({k: None if v is None else replies.jsonsafe(np.asarray(v).tolist())
                        for k, v in entry.items()})
-    return {"reply": protocol.jsonsafe({
+    return {"reply": replies.jsonsafe({
         "type": "explanation", "index": c.index,
         "train_point": bool(np.isin(c.index, tr.data.train)), "step": tr.step_count,
         "x": np.asarray(x).tolist(), "y": np.asarray(Y).tolist(),

@@ -3,7 +3,7 @@
 from nncore import Config, Trainer
 from nncore.config import CUSTOM
 
-from .. import protocol, schema
+from .. import protocol, replies, schema
 from ..compare import Comparison
 from ..lifecycle import IllegalState, State
 from ..presets import PRESETS
@@ -77,7 +77,7 @@ def set_(s, c):
         if report.changed:
             s.record.changed(tr.step_count, "set", {
                 k: (plain(getattr(before, k)), plain(v)) for k, v in report.changed.items()})
-    return {"changed": protocol.jsonsafe(report.changed), "rebuilt": report.rebuilt}
+    return {"changed": replies.jsonsafe(report.changed), "rebuilt": report.rebuilt}
 
 
 @command("regenerate_data")
@@ -93,7 +93,7 @@ def regenerate_data(s, c):
 def preset(s, c):
     p = PRESETS.get(c.name)
     if p is None:
-        raise protocol.ProtocolError("invalid_value", f"{c.name!r} is not a preset", "name",
+        raise replies.ProtocolError("invalid_value", f"{c.name!r} is not a preset", "name",
                                      c.name, "one of: " + ", ".join(PRESETS))
     config = Config(**p["config"])
     trainer = Trainer(config)

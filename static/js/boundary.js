@@ -5,6 +5,7 @@
  * points (ringed), a legend, drawing, and a neuron's tile shown large on hover.
  */
 
+import { h, swatch } from "./dom.js";
 import { CLASS_COLORS, pointColor } from "./colors.js";
 import { scaleEnd } from "./format.js";
 import { DIVERGING, discreteTable, paint, paintClasses } from "./heatmap.js";
@@ -221,9 +222,7 @@ export class Boundary {
     legend.textContent = "";
     if (task === "classification" && k > 2) {
       for (let c = 0; c < k; c++) {
-        const item = document.createElement("span");
-        item.innerHTML = `<span class="swatch" style="background:${CLASS_COLORS[c]}"></span> ${c}`;
-        legend.appendChild(item);
+        legend.appendChild(h("span", {}, swatch(CLASS_COLORS[c]), ` ${c}`));
       }
       return;
     }

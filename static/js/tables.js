@@ -5,6 +5,7 @@
  * prediction, updated live (the classic tutorial's 4-row table).
  */
 
+import { h, swatch } from "./dom.js";
 import { CLASS_COLORS } from "./colors.js";
 import { fixed, rounded } from "./format.js";
 
@@ -36,26 +37,26 @@ export class Tables {
     const k = C.shape[0];
     let total = 0;
     let right = 0;
-    const rows = [];
+    const head = h("tr", {}, h("th"), ...Array.from({ length: k }, (_, j) => h("th", {}, String(j))));
+    const table = h("table", { className: "confusion" }, head);
     for (let i = 0; i < k; i++) {
       let rowSum = 0;
       for (let j = 0; j < k; j++) rowSum += C.data[i * k + j];
-      const cells = [];
+      const row = h("tr", {}, h("th", {}, swatch(CLASS_COLORS[i % CLASS_COLORS.length]), String(i)));
       for (let j = 0; j < k; j++) {
         const n = C.data[i * k + j];
         total += n;
         if (i === j) right += n;
         const share = rowSum ? n / rowSum : 0;
-        const bg = i === j ? `rgba(8,104,172,${share})` : `rgba(230,97,1,${Math.min(1, share * 3)})`;
-        const fg = share > 0.55 ? "#fff" : "#111";
-        cells.push(`<td style="background:${bg};color:${fg}">${n || ""}</td>`);
+        const background = i === j ? `rgba(8,104,172,${share})` : `rgba(230,97,1,${Math.min(1, share * 3)})`;
+        const color = share > 0.55 ? "#fff" : "#111";
+        row.appendChild(h("td", { style: { background, color } }, n ? String(n) : ""));
       }
-      rows.push(`<tr><th><span class="swatch" style="background:${CLASS_COLORS[i % CLASS_COLORS.length]}"></span>${i}</th>${cells.join("")}</tr>`);
+      table.appendChild(row);
     }
-    const head = Array.from({ length: k }, (_, j) => `<th>${j}</th>`).join("");
-    this.confusionEl.innerHTML = `<div class="label">Test set: true class (rows) × predicted ` +
-      `(columns); ${right} of ${total} right</div><table class="confusion"><tr><th></th>${head}` +
-      `</tr>${rows.join("")}</table>`;
+    const label = h("div", { className: "label" },
+      `Test set: true class (rows) × predicted (columns); ${right} of ${total} right`);
+    this.confusionEl.replaceChildren(label, table);
   }
 
   predictions(P) {

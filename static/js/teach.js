@@ -5,6 +5,7 @@
  * show comes from the server (the engine), never from arithmetic done here.
  */
 
+import { h, swatch } from "./dom.js";
 import { CLASS_COLORS } from "./colors.js";
 import { exponent, number as fmt, powerOfTen, wholePercent } from "./format.js";
 
@@ -111,8 +112,9 @@ export class ActivationPlots {
       const canvas = document.createElement("canvas");
       canvas.width = 220;
       canvas.height = 130;
-      fig.innerHTML = `<figcaption><b>${name.replace("_", " ")}</b>: ` +
-        `<span style="color:#0868ac">φ(z)</span>, <span style="color:#e66101">φ′(z)</span></figcaption>`;
+      fig.appendChild(h("figcaption", {}, h("b", {}, name.replace("_", " ")), ": ",
+        h("span", { style: { color: "#0868ac" } }, "φ(z)"), ", ",
+        h("span", { style: { color: "#e66101" } }, "φ′(z)")));
       fig.appendChild(canvas);
       const p = document.createElement("p");
       p.textContent = curve.note;
@@ -193,9 +195,9 @@ export class Diagnostics {
     const trained = s.filter((x) => x.grad.some((v) => v > 0)); // step 0 has no gradient yet
     if (trained.length) lines(this.els.grad, trained.map((x) => x.grad.map((v) => Math.log10(Math.max(v, 1e-30)))),
       colors, powerOfTen);
-    this.els.gradLegend.innerHTML = colors.map((c, l) =>
-      `<span><span class="swatch" style="background:${c}"></span> layer ${l + 1}</span>`).join(" ") +
-      ` &nbsp; latest: ${s[s.length - 1].grad.map((v) => exponent(v, 1)).join(", ")}`;
+    this.els.gradLegend.replaceChildren(
+      ...colors.map((c, l) => h("span", {}, swatch(c), ` layer ${l + 1} `)),
+      `\u00a0 latest: ${s[s.length - 1].grad.map((v) => exponent(v, 1)).join(", ")}`);
     lines(this.els.dead, s.map((x) => x.dead.map((v) => 100 * v)), colors, wholePercent, [0, 100]);
     this.strips(s, L);
   }

@@ -817,14 +817,30 @@ def test_same_origin_is_accepted(client):
 def test_session_cap_refuses_the_next_connection():
     app = create_app(Settings(open_browser=False, max_sessions=2))
     with TestClient(app) as client:
-        with client.websocket_connect("/ws") as a, client.websocket_connect("/ws") as b:
-            Wire(a), Wire(b)
-            with client.websocket_connect("/ws") as c:
-                assert_refused(c, "too_many_sessions", 1013)
-        # Closed sessions wait to be resumed and still count.
+        def detached(session):
+            deadline = time.monotonic() + 10
+            while {s["id"]: s["state"] for s in client.get("/api/stats").json()["sessions"]
+                   }.get(session) != "detached":
+                assert time.monotonic() < deadline, f"session {session} never detached"
+                time.sleep(0.02)
+
+        with client.websocket_connect("/ws") as a:
+            left_last = Wire(a)
+            with client.websocket_connect("/ws") as b:
+                left_first = Wire(b)
+                with client.websocket_connect("/ws") as c:
+                    assert_refused(c, "too_many_sessions", 1013)  # both are connected
+            detached(left_first.hello["session"])
+        detached(left_last.hello["session"])
+        # Sessions waiting to be resumed never keep a newcomer out: the one detached longest
+        # makes room, and its token no longer resumes.
         with client.websocket_connect("/ws") as c:
-            assert_refused(c, "too_many_sessions", 1013)
-        assert len(client.get("/api/stats").json()["sessions"]) == 2
+            assert Wire(c).hello["resumed"] is False
+            ids = [s["id"] for s in client.get("/api/stats").json()["sessions"]]
+            assert len(ids) == 2 and left_first.hello["session"] not in ids
+            assert left_last.hello["session"] in ids
+        with client.websocket_connect(f"/ws?resume={left_first.hello['resume_token']}") as d:
+            assert "expired" in Wire(d).hello["resume_error"]
 
 
 def test_resume_gives_back_the_session(client):

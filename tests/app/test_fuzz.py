@@ -107,9 +107,11 @@ oversize = st.builds(lambda t, n: ("oversize", {"type": t, "padding": "x" * n}),
                      st.sampled_from(SMALL_TYPES), st.integers(16 * 1024 + 1, 40 * 1024))
 oversize_text = st.integers(16 * 1024 + 1, 40 * 1024).map(lambda n: ("text", "{" * n))
 hostile_ids = command("hostile_id", st.builds(lambda i: {"type": "pause", "id": i}, json_values))
-# Over the 1 MiB upload limit: some batches end with one (not all: they are slow to send).
+# Over the upload (load_csv) and import limits: some batches end with one (not all: they are
+# slow to send).
 HUGE_UPLOADS = ['{"type": "load_csv", "text": "%s"}' % ("1,2,0\\n" * 200_000),
-                '{"type": "import", "state": {"format": "%s"}}' % ("x" * (1 << 20))]
+                '{"type": "import", "state": {"format": "%s"}}'
+                % ("x" * protocol.LIMITS["max_import_bytes"])]
 
 message = st.one_of(raw_text, raw_bytes, command_bytes, random_json, typed_random,
                     command("wrong", wrong_fields()), command("set", random_set()),
@@ -193,7 +195,10 @@ KNOWN = {**Config().to_dict(), "dataset": "moons", "noise": 0.1, "hidden_layers"
 
 
 def test_fuzz_one_session_with_hostile_messages(capsys, caplog):
-    app = create_app(Settings(open_browser=False, messages_per_second=1e6, message_burst=10**6))
+    # The fuzz is a flood by design: it is let through the message and byte budgets, which
+    # tests of their own check; here every message must reach the session.
+    app = create_app(Settings(open_browser=False, messages_per_second=1e6, message_burst=10**6,
+                              inbound_bytes_per_second=1e12, inbound_bytes_burst=10**12))
     start = time.monotonic()
     with TestClient(app) as client, client.websocket_connect("/ws") as ws:
         wire = Wire(ws)

@@ -31,5 +31,25 @@ def chromium_path():
     pytest.skip(message)
 
 
-def launch(playwright):
-    return playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+class Browser:
+    """Playwright's Browser, whose new contexts and pages bypass the page's
+    Content-Security-Policy: the policy forbids eval, and Playwright's `wait_for_function` runs
+    its predicate in the page with eval. tests/e2e/test_csp.py checks the page under its real
+    policy (launch(p, enforce_csp=True))."""
+
+    def __init__(self, browser):
+        self._browser = browser
+
+    def new_context(self, **options):
+        return self._browser.new_context(**{"bypass_csp": True, **options})
+
+    def new_page(self, **options):
+        return self._browser.new_page(**{"bypass_csp": True, **options})
+
+    def __getattr__(self, name):
+        return getattr(self._browser, name)
+
+
+def launch(playwright, enforce_csp=False):
+    browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+    return browser if enforce_csp else Browser(browser)

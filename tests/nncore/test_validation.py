@@ -7,13 +7,17 @@ of the allowed values, so a bare "invalid value" would fail the test.
 
 import copy
 import json
+import math
+import time
 
 import numpy as np
 import pytest
 
-from nncore import MLP, Trainer, datasets, optimizers
+from nncore import MLP, Trainer, datasets, optimizers, state
+from nncore import validation as check
 from nncore.config import Config
-from nncore.state import array_to_json
+from nncore.records import Data
+from nncore.state import array_from_json, array_to_json
 
 NAN, INF = float("nan"), float("inf")
 
@@ -536,6 +540,12 @@ def _truncate(field, n):
     return edit
 
 
+def _garble(field):
+    def edit(d):
+        d[field]["data"] = "!" * len(d[field]["data"])
+    return edit
+
+
 def _drop(*path):
     def edit(d):
         for key in path[:-1]:
@@ -557,19 +567,20 @@ FROM_DICT_CASES = {
                      r"state\.format must be 'nncore\.trainer/1'; got 'nncore\.trainer/0'"),
     "no format": (_drop("format"), r"state\.format must be 'nncore\.trainer/1'; got None"),
     "truncated base64 (bad padding)": (_truncate("theta", 3),
-                                       r"theta\.data is not valid base64"),
+                                       r"theta\.data holds \d+ characters; shape \[\d+\] of "
+                                       r"float64 needs \d+ bytes, \d+ characters of base64"),
     "truncated base64 (too few bytes)": (_truncate("theta", 4),
-                                         r"theta\.data holds \d+ bytes; shape \[\d+\] of float64 "
-                                         r"needs \d+"),
+                                         r"theta\.data holds \d+ characters; shape \[\d+\] of "
+                                         r"float64 needs \d+ bytes"),
+    "not base64": (_garble("theta"), r"theta\.data is not valid base64"),
     "theta of the wrong size": (_set(array_to_json(np.zeros(5)), "theta"),
-                                r"theta has 5 values; this config's network has \d+"),
+                                r"theta has shape \[5\]; this config's network has \d+ values"),
     "theta shape disagrees with its data": (_set([3], "theta", "shape"),
-                                            r"theta\.data holds \d+ bytes; shape \[3\] of "
-                                            r"float64 needs 24"),
+                                            r"theta has shape \[3\]; this config's network has"),
     "negative size in a shape": (_set([-1], "theta", "shape"),
                                  r"theta\.shape=\[-1\] must be a list of sizes"),
     "unsafe dtype": (_set("object", "theta", "dtype"),
-                     r"theta\.dtype='object' is not allowed; allowed: float64, float32, int64"),
+                     r"theta\.dtype='object' is not allowed; allowed: float64"),
     "array not an object": (_set("AAAA", "theta"),
                             r"theta must be an object with dtype, shape and data"),
     "missing section": (_drop("optimizer"),
@@ -596,9 +607,13 @@ def test_from_dict_rejects_non_object(not_a_dict):
 
 
 def test_from_dict_rejects_training_index_out_of_range(saved_state):
-    bad = _state_with(saved_state, _set(array_to_json(np.array([10_000], np.int64)),
-                                        "data", "train"))
-    _raises(lambda: Trainer.from_dict(bad), r"data\.train")
+    def edit(d):
+        train = array_from_json(d["data"]["train"])
+        train[0] = 10_000
+        d["data"]["train"] = array_to_json(train)
+
+    _raises(lambda: Trainer.from_dict(_state_with(saved_state, edit)),
+            r"data\.train holds the index 10000; the points are 0 to 499")
 
 
 def test_from_dict_rejects_optimizer_state_of_wrong_shape(saved_state):
@@ -608,12 +623,319 @@ def test_from_dict_rejects_optimizer_state_of_wrong_shape(saved_state):
     def load_and_step():
         Trainer.from_dict(_state_with(saved_state, edit)).step(1)
 
-    _raises(load_and_step, r"optimizer\.exp_avg does not fit")
+    _raises(load_and_step, r"optimizer\.exp_avg has shape \[3\]; expected \(\d+\)")
 
 
 def test_from_dict_rejects_malformed_rng_state(saved_state):
     bad = _state_with(saved_state, _set("abc", "rng", "shuffle", "state", "state"))
     _raises(lambda: Trainer.from_dict(bad), r"rng\.shuffle")
+
+
+# -- every malformed part is refused, named, before a Trainer exists ------------------------
+@pytest.fixture(scope="module")
+def regression_state():
+    trainer = Trainer(dataset="plane", output_activation="linear", loss="mse", momentum=0.5)
+    trainer.step(5)
+    return json.loads(json.dumps(trainer.to_dict()))
+
+
+@pytest.fixture(scope="module")
+def batch_norm_state():
+    trainer = Trainer(batch_norm=True, hidden_layers=(4, 3), optimizer="rmsprop")
+    trainer.step(6)
+    return json.loads(json.dumps(trainer.to_dict()))
+
+
+def _array(fn, *path):
+    """An edit that decodes the array at `path`, applies fn (in place, or returns a new
+    array) and encodes it back."""
+    def edit(d):
+        for key in path[:-1]:
+            d = d[key]
+        A = array_from_json(d[path[-1]])
+        d[path[-1]] = array_to_json(A if (B := fn(A)) is None else B)
+    return edit
+
+
+def _put(index, value):
+    def fn(A):
+        A[index] = value
+    return fn
+
+
+def _edits(*edits):
+    def edit(d):
+        for e in edits:
+            e(d)
+    return edit
+
+
+DIVERGED = {"step": 8, "loss": "inf", "what": "loss", "message": "step 8 gave a loss of inf"}
+ADAM_STATE = ("optimizer", "state", "exp_avg_sq", 0)
+
+MALFORMED_CASES = {
+    # the data's extent
+    "extent not a pair (NaN string)": (_set(["nan", 1], "data", "extent"),
+                                       r"data\.extent=\['nan', 1\] must be \[lo, hi\]"),
+    "extent empty": (_set([], "data", "extent"), r"data\.extent=\[\] must be \[lo, hi\]"),
+    "extent of three": (_set([1, 2, 3], "data", "extent"), r"data\.extent=\[1, 2, 3\] must be"),
+    "extent beyond the bound": (_set([-1e308, 1e308], "data", "extent"),
+                                r"each within ±1e\+06"),
+    "extent lo = hi": (_set([1.0, 1.0], "data", "extent"), r"lo < hi"),
+    "extent reversed": (_set([2.0, -2.0], "data", "extent"), r"data\.extent=\[2\.0, -2\.0\]"),
+    "extent of hundreds of digits": (_set([-(10**400), 1], "data", "extent"),
+                                     r"data\.extent=.* must be \[lo, hi\]"),
+    "extent not a list": (_set("wide", "data", "extent"), r"data\.extent=wide must be"),
+    "extent of booleans": (_set([False, True], "data", "extent"), r"data\.extent="),
+    # the points and labels
+    "NaN in X": (_array(_put((3, 1), np.nan), "data", "X"),
+                 r"data\.X holds nan at index \(3, 1\); every value must be a finite number"),
+    "infinity in X": (_array(_put((0, 0), -np.inf), "data", "X"), r"data\.X holds -inf"),
+    "too many points (before decoding)": (_set([10**7, 2], "data", "X", "shape"),
+                                          r"data\.X holds 10000000 points; at most 1000000"),
+    "too many inputs (before decoding)": (_set([500, 10**6], "data", "X", "shape"),
+                                          r"data\.X has 1000000 inputs per point; allowed 1 to"),
+    "no inputs": (_set([500, 0], "data", "X", "shape"), r"data\.X has 0 inputs per point"),
+    "X as float32": (_array(lambda A: A.astype(np.float32), "data", "X"),
+                     r"data\.X\.dtype='float32' is not allowed; allowed: float64"),
+    "unknown task": (_set("clustering", "data", "task"),
+                     r"data\.task='clustering' is not allowed; choose one of: classification"),
+    "label beyond the classes": (_array(_put(4, 2), "data", "y"),
+                                 r"data\.y holds the label 2; with data\.n_classes=2 the labels "
+                                 r"are 0 to 1"),
+    "negative label": (_array(_put(0, -1), "data", "y"), r"data\.y holds the label -1"),
+    "labels as floats": (_array(lambda A: A.astype(np.float64), "data", "y"),
+                         r"data\.y\.dtype='float64' is not allowed; allowed: int64"),
+    "300 classes": (_set(300, "data", "n_classes"),
+                    r"data\.n_classes=300 is out of range; allowed from 2 to 10"),
+    "one class": (_set(1, "data", "n_classes"), r"data\.n_classes=1 is out of range"),
+    "n_classes as text": (_set("2", "data", "n_classes"), r"data\.n_classes='2' must be"),
+    # the split
+    "a point twice in train": (_array(lambda A: np.concatenate([A[:1], A[:-1]]), "data",
+                                      "train"), r"point \d+ is (more than once in|in neither)"),
+    "train and test overlap": (_edits(_array(lambda A: A[:-1], "data", "train"),
+                                      _array(lambda A: np.concatenate([A, [0]]), "data", "test")),
+                               r"point \d+ is (more than once in|in neither) data\.train"),
+    "negative index": (_array(_put(0, -3), "data", "test"), r"data\.test holds the index -3"),
+    "more indices than points": (_array(lambda A: np.arange(600), "data", "train"),
+                                 r"data\.train has 600 values; at most 500 are allowed"),
+    "indices as floats": (_array(lambda A: A.astype(np.float64), "data", "train"),
+                          r"data\.train\.dtype='float64' is not allowed; allowed: int64"),
+    # the divergence record
+    "diverged as a list": (_set([1, 2], "diverged"), r"diverged=\[1, 2\] must be null or"),
+    "diverged as text": (_set("boom", "diverged"), r"diverged=boom must be null or"),
+    "diverged without a message": (_set({"step": 8, "loss": 1.0, "what": "loss"}, "diverged"),
+                                   r"diverged=.* must be null or"),
+    "diverged at step 0": (_set({**DIVERGED, "step": 0}, "diverged"),
+                           r"diverged\.step=0 is out of range; allowed from 1 to 8"),
+    "diverged after the run": (_set({**DIVERGED, "step": 50}, "diverged"),
+                               r"diverged\.step=50 is out of range"),
+    "diverged loss as other text": (_set({**DIVERGED, "loss": "NaN!"}, "diverged"),
+                                    r"diverged\.loss=NaN! must be a number or"),
+    "diverged loss of hundreds of digits": (_set({**DIVERGED, "loss": 10**400}, "diverged"),
+                                            r"diverged\.loss=.* is too large for a number"),
+    "diverged what unknown": (_set({**DIVERGED, "what": "weights"}, "diverged"),
+                              r"diverged\.what='weights' is not allowed"),
+    "diverged message too long": (_set({**DIVERGED, "message": "x" * 5000}, "diverged"),
+                                  r"diverged\.message must be text of at most 2000"),
+    # the progress
+    "negative step": (_set(-5, "progress", "step"), r"progress\.step=-5 is out of range"),
+    "step 1e30": (_set(1e30, "progress", "step"), r"progress\.step=1e\+30 must be a whole"),
+    "step of 31 digits": (_set(10**30, "progress", "step"), r"progress\.step=10{30} is out of"),
+    "step as a float": (_set(7.0, "progress", "step"), r"progress\.step=7\.0 must be a whole"),
+    "step as true": (_set(True, "progress", "step"), r"progress\.step=True must be a whole"),
+    "epoch beyond the steps": (_set(9, "progress", "epoch"),
+                               r"progress\.epoch=9 is out of range; allowed from 0 to 7"),
+    "negative position": (_set(-1, "progress", "position"), r"progress\.position=-1 is out"),
+    "perm of the wrong length": (_array(lambda A: A[:-1], "progress", "perm"),
+                                 r"progress\.perm has shape \[249\]; expected \(250\)"),
+    "perm not a permutation": (_array(_put(0, 1), "progress", "perm"),
+                               r"progress\.perm is not a permutation of the training set"),
+    "perm with an index out of range": (_array(_put(0, 250), "progress", "perm"),
+                                        r"progress\.perm is not a permutation"),
+    # the optimizer
+    "negative t": (_set(-1, "optimizer", "t"), r"optimizer\.t=-1 is out of range"),
+    "t beyond the steps": (_set(8, "optimizer", "t"),
+                           r"optimizer\.t=8 is out of range; allowed from 0 to 7"),
+    "a buffer missing": (_drop("optimizer", "state", "exp_avg"),
+                         r"optimizer\.exp_avg does not fit adam's state"),
+    "an unknown buffer": (_set([], "optimizer", "state", "velocity"),
+                          r"optimizer\.velocity must be a list of one array"),
+    "a buffer of float32": (_array(lambda A: A.astype(np.float32), *ADAM_STATE),
+                            r"optimizer\.exp_avg_sq\.dtype='float32' is not allowed"),
+    "NaN in a buffer": (_array(_put(2, np.nan), *ADAM_STATE),
+                        r"optimizer\.exp_avg_sq holds a non-finite value"),
+    "negative second moment": (_array(_put(1, -1.0), *ADAM_STATE),
+                               r"optimizer\.exp_avg_sq holds a negative value"),
+    # the random generators
+    "not PCG64": (_set("MT19937", "rng", "shuffle", "bit_generator"),
+                  r"rng\.shuffle\.bit_generator=MT19937 is not allowed"),
+    "state as a number": (_set(12, "rng", "dropout", "state", "state"),
+                          r"rng\.dropout\.state\.state=12 must be a whole number from 0 to"),
+    "state of 2^128": (_set(str(2**128), "rng", "shuffle", "state", "state"),
+                       r"rng\.shuffle\.state\.state=\d+ must be a whole number"),
+    "state with a sign": (_set("-5", "rng", "shuffle", "state", "inc"),
+                          r"rng\.shuffle\.state\.inc=-5 must be a whole number"),
+    "even increment": (_set("4", "rng", "shuffle", "state", "inc"),
+                       r"rng\.shuffle\.state\.inc=4 must be odd"),
+    "has_uint32 of 2": (_set(2, "rng", "shuffle", "has_uint32"),
+                        r"rng\.shuffle\.has_uint32=2 must be 0 or 1"),
+    "uinteger too large": (_set(str(2**32), "rng", "shuffle", "uinteger"),
+                           r"rng\.shuffle\.uinteger=4294967296 must be a whole number"),
+    "generator state with an extra key": (_set(0, "rng", "shuffle", "extra"),
+                                          r"rng\.shuffle=.* is not a generator state"),
+    # the parameters
+    "NaN in theta": (_array(_put(0, np.nan), "theta"), r"theta holds a non-finite value"),
+    "theta of float32 for a float64 network": (_array(lambda A: A.astype(np.float32), "theta"),
+                                               r"theta\.dtype='float32' is not allowed; "
+                                               r"allowed: float64"),
+    "batch norm statistics without batch norm": (
+        _set([[array_to_json(np.zeros(3)), array_to_json(np.ones(3))]], "batch_norm"),
+        r"batch_norm must list 0 \[running mean, running variance\] pairs"),
+    # the structure
+    "a config field missing": (_drop("config", "learning_rate"),
+                               r"'learning_rate' is missing from config"),
+    "config not an object": (_set([1, 2], "config"), r"config must be an object"),
+    "features as one string": (_set("x1", "config", "features"),
+                               r"features='x1' must be a list of features"),
+    "config field named self": (_set(1, "config", "self"),
+                                r"'self' is not a config field"),
+    "an unknown top-level field": (_set(1, "extra"), r"state has an unknown field 'extra'"),
+    "an unknown data field": (_set(1, "data", "weights"),
+                              r"data has an unknown field 'weights'"),
+    "data not an object": (_set(None, "data"), r"data must be an object"),
+    "array data not text": (_set(12, "theta", "data"), r"theta\.data holds int characters"),
+    "progress without perm": (_drop("progress", "perm"), r"'perm' is missing from progress"),
+}
+
+
+@pytest.mark.parametrize("edit, match", MALFORMED_CASES.values(), ids=MALFORMED_CASES.keys())
+def test_from_dict_refuses_every_malformed_part(saved_state, edit, match):
+    with pytest.raises(check.ArgumentError, match=match) as e:
+        Trainer.from_dict(_state_with(saved_state, edit))
+    assert e.value.field and e.value.allowed, "the error names the field and what is allowed"
+
+
+REGRESSION_CASES = {
+    "NaN target": (_array(_put(2, np.nan), "data", "y"), r"data\.y holds nan at index \(2,\)"),
+    "infinite target": (_array(_put(0, np.inf), "data", "y"), r"data\.y holds inf"),
+    "classes for regression": (_set(2, "data", "n_classes"),
+                               r"data\.n_classes=2 is out of range; allowed from 0 to 0"),
+    "integer targets": (_array(lambda A: A.astype(np.int64), "data", "y"),
+                        r"data\.y\.dtype='int64' is not allowed; allowed: float64"),
+    "momentum buffer of infinity": (_array(_put(0, np.inf), "optimizer", "state",
+                                           "momentum_buffer", 0),
+                                    r"optimizer\.momentum_buffer holds a non-finite value"),
+    "classification task on regression targets": (_set("classification", "data", "task"),
+                                                  r"data\.y\.dtype='float64' is not allowed"),
+}
+
+
+@pytest.mark.parametrize("edit, match", REGRESSION_CASES.values(), ids=REGRESSION_CASES.keys())
+def test_from_dict_refuses_malformed_regression_state(regression_state, edit, match):
+    _raises(lambda: Trainer.from_dict(_state_with(regression_state, edit)), match)
+
+
+BATCH_NORM_CASES = {
+    "negative variance": (_array(_put(1, -0.5), "batch_norm", 0, 1),
+                          r"batch_norm\[0\] statistics must be .* variances >= 0"),
+    "NaN mean": (_array(_put(0, np.nan), "batch_norm", 1, 0), r"batch_norm\[1\]"),
+    "a layer's statistics missing": (lambda d: d["batch_norm"].pop(),
+                                     r"batch_norm must list 2 \[running mean, running "
+                                     r"variance\] pairs"),
+    "statistics of the wrong width": (_set(array_to_json(np.zeros(5)), "batch_norm", 0, 0),
+                                      r"batch_norm\[0\]\.mean has shape \[5\]; expected \(4\)"),
+    "a square average below zero": (_array(_put(0, -1e-3), "optimizer", "state", "square_avg",
+                                           0), r"optimizer\.square_avg holds a negative value"),
+}
+
+
+@pytest.mark.parametrize("edit, match", BATCH_NORM_CASES.values(), ids=BATCH_NORM_CASES.keys())
+def test_from_dict_refuses_malformed_batch_norm_state(batch_norm_state, edit, match):
+    _raises(lambda: Trainer.from_dict(_state_with(batch_norm_state, edit)), match)
+
+
+def test_negative_variance_is_refused_by_load_state_too():
+    net = MLP([2, 3, 1], batch_norm=True)
+    with pytest.raises(check.ArgumentError, match=r"batch_norm\[0\] statistics must be"):
+        net.load_state(net.theta.copy(), [(np.zeros(3), -np.ones(3))])
+
+
+def test_sizes_are_checked_before_anything_is_decoded_or_built(saved_state):
+    """A state whose headers claim huge arrays is refused by its headers: the config of the
+    engine's largest network (64 layers of 4096, ~10⁹ parameters) with a small theta is
+    refused before a network is built, and quickly."""
+    def giant(d):
+        d["config"]["hidden_layers"] = [4096] * 64
+
+    started = time.perf_counter()
+    _raises(lambda: Trainer.from_dict(_state_with(saved_state, giant)),
+            r"theta has shape \[13\]; this config's network has 1057\d+ values")
+    _raises(lambda: Trainer.from_dict(_state_with(
+        saved_state, _set([2**62, 2**62], "data", "X", "shape"))), r"data\.X holds \d+ points")
+    _raises(lambda: Trainer.from_dict(_state_with(
+        saved_state, _set([2**40, 0], "theta", "shape"))), r"theta has shape")
+    assert time.perf_counter() - started < 1.0
+
+
+def test_from_dict_takes_the_callers_limits(saved_state):
+    _raises(lambda: state.trainer_from_dict(Trainer, saved_state, max_points=100),
+            r"data\.X holds 500 points; at most 100 are allowed")
+    _raises(lambda: state.trainer_from_dict(Trainer, saved_state, max_inputs=1),
+            r"data\.X has 2 inputs per point; allowed 1 to 1")
+
+
+@pytest.mark.parametrize("config", [
+    dict(), dict(bias=False), dict(batch_norm=True, hidden_layers=(5, 3, 2)),
+    dict(batch_norm=True, bias=False, hidden_layers=(4,)), dict(hidden_layers=()),
+    dict(dataset="blobs", n_classes=4), dict(dataset="spiral", n_classes=3,
+                                              output_activation="softmax",
+                                              loss="cross_entropy", features=("x1", "x2sq")),
+    dict(dataset="tutorial", hidden_layers=(6,)),
+], ids=["default", "no bias", "batch norm", "batch norm without bias", "no hidden layer",
+        "four blobs", "softmax with features", "three inputs"])
+def test_parameter_count_is_the_networks_size(config):
+    trainer = Trainer(**config)
+    assert state.parameter_count(trainer.config, trainer.data) == trainer.net.theta.size
+
+
+def test_a_divergence_saves_as_strict_json_and_loads_back():
+    trainer = Trainer(dataset="plane", output_activation="linear", loss="mse",
+                      learning_rate=10.0, activation="relu", dtype="float32")
+    report = trainer.step(2000)
+    assert report.diverged is not None and not math.isfinite(report.diverged["loss"])
+    text = json.dumps(trainer.to_dict(), allow_nan=False)  # no NaN or Infinity in the JSON
+    restored = Trainer.from_dict(json.loads(text))
+    assert restored.diverged["what"] == trainer.diverged["what"]
+    assert str(restored.diverged["loss"]) == str(trainer.diverged["loss"])
+    assert json.dumps(restored.to_dict(), allow_nan=False) == text
+
+
+def test_a_state_without_perm_below_full_batch_restores_exactly(saved_state):
+    """No shuffled order saved (perm null) means the training points in their own order until
+    the epoch ends, even when a batch is smaller than the training set."""
+    d = _state_with(saved_state, _edits(_set(None, "progress", "perm"),
+                                        _set(30, "progress", "position")))
+    restored = Trainer.from_dict(d)
+    assert restored.perm is None and np.array_equal(restored._Xs, restored.X_train)
+    assert json.loads(json.dumps(restored.to_dict())) == d
+    restored.step(25)  # through the end of the epoch, and into a shuffled one
+    assert restored.epoch == saved_state["progress"]["epoch"] + 1 and restored.perm is not None
+
+
+def test_restore_refuses_a_raw_data_of_the_wrong_kind():
+    trainer = Trainer()
+    parts = dict(theta=trainer.net.theta, batch_norm=[], optimizer={"t": 0, "state": {}},
+                 shuffle_rng=trainer.shuffle_rng, dropout_rng=trainer.net.dropout_rng,
+                 progress={"step": 0, "epoch": 0, "position": 0, "perm": None})
+    d = trainer.data
+    bad = Data(d.X, d.y.astype(np.float64), d.train, d.test, d.task, d.n_classes, d.extent)
+    _raises(lambda: Trainer.restore(trainer.config, bad, **parts),
+            r"data\.y must hold 500 int64 labels")
+    bad = Data(d.X, d.y, d.train, d.test, d.task, d.n_classes, (float("nan"), 1.0))
+    _raises(lambda: Trainer.restore(trainer.config, bad, **parts), r"data\.extent=\[nan, 1\.0\]")
+    _raises(lambda: Trainer.restore(trainer.config, d, **{**parts, "shuffle_rng": 7}),
+            r"rng\.shuffle must be a numpy Generator")
 
 
 # -- a failed set() changes nothing ---------------------------------------------------------

@@ -1,0 +1,27 @@
+// @ts-check
+/**
+ * Elements built in code. The page's Content-Security-Policy allows no inline style
+ * attributes, so colours set in code go through the element's style object (the CSSOM),
+ * never through markup.
+ */
+
+/**
+ * An element with a class, styles and children (elements or text).
+ * @param {string} tag
+ * @param {{className?: string, style?: Record<string, string>, title?: string}} [props]
+ * @param {...(Node | string)} children
+ * @returns {HTMLElement}
+ */
+export function h(tag, props = {}, ...children) {
+  const el = document.createElement(tag);
+  if (props.className) el.className = props.className;
+  if (props.title) el.title = props.title;
+  if (props.style) Object.assign(el.style, props.style);
+  el.append(...children);
+  return el;
+}
+
+/** A colour swatch, as the legends draw them. @param {string} color */
+export function swatch(color) {
+  return h("span", { className: "swatch", style: { background: color } });
+}
