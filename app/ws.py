@@ -23,6 +23,7 @@ log = logging.getLogger("nnplay")
 router = APIRouter()
 
 WS_1013_TRY_AGAIN_LATER = 1013
+WS_4001_REPLACED = 4001  # the session was resumed by a newer connection
 CLOSE_TIMEOUT = 2.0  # seconds to wait for a closing handshake
 
 def origin_allowed(websocket):
@@ -46,16 +47,20 @@ async def websocket_endpoint(websocket: WebSocket, manager: ManagerDep, settings
                       f"--allow-origin {origin} to allow it", "origin", origin,
                       status.WS_1008_POLICY_VIOLATION)
         return
-    session, resumed, reason = manager.open(websocket.query_params.get("resume"))
+    token = websocket.query_params.get("resume")
+    await manager.take_over(token)  # the token's holder, if still connected, gives it up
+    session, resumed, reason = manager.open(token)
     if session is None:
         await _refuse(websocket, "too_many_sessions", reason, "session", None,
                       WS_1013_TRY_AGAIN_LATER)
         return
+    conn = Connection(websocket, session, manager, scheduler, settings.write_timeout)
+    manager.hold(session, conn)
     try:
-        await Connection(websocket, session, manager, scheduler,
-                         settings.write_timeout).run(resumed, reason)
+        await conn.run(resumed, reason)
     finally:
-        manager.detach(session)
+        manager.release(session, conn)  # detached, unless a newer connection holds it now
+        conn.done.set()
 
 
 async def _refuse(websocket, code, message, field, value, close_code):
@@ -79,6 +84,8 @@ class Connection:
         self.frame_in_flight = False
         self.wake_sender = asyncio.Event()
         self.failure = None
+        self.replaced = False  # a newer connection took the session over
+        self.done = asyncio.Event()  # set once the session is let go
         self.tg = None
 
     async def run(self, resumed, resume_error):
@@ -104,7 +111,9 @@ class Connection:
                 self.failure = self.failure or group
         finally:
             self.scheduler.remove(self)
-        if isinstance(self.failure, OverflowError):
+        if self.replaced:
+            await self._close(WS_4001_REPLACED, "replaced by a newer connection")
+        elif isinstance(self.failure, OverflowError):
             await self._close(status.WS_1008_POLICY_VIOLATION, "client not reading")
         elif self.failure is not None:
             log.error("session %s failed", self.session.id, exc_info=self.failure)
@@ -116,6 +125,15 @@ class Connection:
                 await self.ws.close(code=code, reason=reason)
         except Exception:  # the socket may already be gone
             pass
+
+    async def replace(self, timeout=5.0):
+        """A newer connection resumes this session: end this one and wait until the session
+        is detached (at most `timeout`: a dead peer's connection may never finish closing)."""
+        self.replaced = True
+        if self.tg is not None:
+            self.tg.cancel_scope.cancel()
+        with anyio.move_on_after(timeout):
+            await self.done.wait()
 
     def fail(self, error):
         """Called by the scheduler when this session's work raised: end the connection."""

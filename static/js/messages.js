@@ -27,11 +27,17 @@ export class Messages {
     const store = this.store;
     store.set({ hello, config: { ...store.config, ...hello.config }, session: hello.state,
       selected: hello.selected });
-    if (!hello.resumed && !store.hashApplied) {
+    if (hello.resumed) {
+      this.toasts.show("reconnected: the session carried on where it was", "info", 2500);
+    } else {
+      // A new session: the link's settings apply, on the first connection and after a lost
+      // one (a restarted server) alike; the link is never overwritten with defaults first.
+      if (store.hashApplied && hello.resume_error) {
+        this.toasts.show(`The session is gone (${hello.resume_error}): a new one starts from ` +
+          "this link's settings", "info", 8000);
+      }
       store.set({ hashApplied: true });
       await this.commands.followLink();
-    } else if (hello.resumed) {
-      this.toasts.show("reconnected: the session carried on where it was", "info", 2500);
     }
     this.link.write();
     store.set({ ready: true });
@@ -62,6 +68,8 @@ export class Messages {
     if (message.type === "diverged") {
       this.store.set({ session: "diverged" });
       this.toasts.show(message.message, "error", 15000);
+    } else if (message.type === "frame_rate") {
+      if (message.limited) this.toasts.show(message.message, "info", 5000);
     } else if (message.type === "error" && message.id == null) {
       this.toasts.show(describe(message));
     }

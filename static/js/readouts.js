@@ -57,7 +57,9 @@ export class Readouts {
   status(status, detail) {
     this.els.status.dataset.state = status;
     this.els.statusText.textContent = status === "reconnecting" ? "reconnecting…" :
-      status === "refused" ? `refused: ${detail}` : status;
+      status === "refused" ? `refused: ${detail}` : status === "replaced" ? "opened elsewhere"
+        : status;
+    this.els.status.title = status === "replaced" || status === "refused" ? detail ?? "" : "";
   }
 
   /** @param {import("./store.js").Network} net */

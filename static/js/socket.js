@@ -55,6 +55,8 @@ const BACKOFF = [250, 500, 1000, 2000, 4000];
  * @property {(status: string, detail?: string) => void} [onStatus]
  */
 
+const REPLACED = 4001;  // the server's close code for a session resumed by a newer connection
+
 export class Connection {
   /**
    * @param {string} url  ws://host/ws
@@ -120,6 +122,12 @@ export class Connection {
       waiter.resolve({ type: "error", code: "disconnected", message: "the connection dropped" });
     }
     this.pending.clear();
+    if (event.code === REPLACED) {
+      // Another tab or window resumed this session: it is theirs now. Reconnecting would take
+      // it back and start a tug of war; the page says so and waits for a reload.
+      this.status("replaced", "this session is open in another tab or window: reload to take it back");
+      return;
+    }
     if (event.code === 1008 || event.code === 1013) {
       // refused (origin or session cap): the error message came before the close
       this.status("refused", event.reason);

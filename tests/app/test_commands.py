@@ -856,12 +856,16 @@ def test_resume_gives_back_the_session(client):
         f = wire.frame()
         assert f["step"] == 30
         assert_same(params(f), before)
-        # A token whose session is connected gives a new session.
+        # A token whose session is still connected takes it over: the older connection is
+        # closed with 4001 (replaced), and no second session is made.
         with client.websocket_connect(f"/ws?resume={token}") as ws2:
             other = Wire(ws2)
-            assert other.hello["resumed"] is False and other.hello["step"] == 0
-            assert "still connected" in other.hello["resume_error"]
-        still_works(wire, 30)
+            assert other.hello["resumed"] is True and other.hello["step"] == 30
+            with pytest.raises(ConnectionError, match="closed: 4001"):
+                while True:
+                    wire.next()
+            assert len(client.get("/api/stats").json()["sessions"]) == 1
+            still_works(other, 30)
 
 
 def test_unknown_resume_token_gives_a_new_session(client):

@@ -141,3 +141,33 @@ def test_a_flood_is_held_to_the_byte_budget():
                 assert by_id(s)[hello["session"]]["bytes_in"] >= 32 * 16 * 1024
 
         run(scenario())
+
+
+def test_a_resume_while_still_connected_takes_the_session_over():
+    """The token is the session's key: a second connection with it (a network drop the server
+    has not noticed, a duplicated tab) takes the session over at once, the older connection is
+    closed with 4001, and no retry ever makes another session."""
+    from websockets.exceptions import ConnectionClosed
+
+    with running() as server:
+        async def scenario():
+            a = await Client.open(server.ws_url)
+            token, sid = a.hello["resume_token"], a.hello["session"]
+            await a.call({"type": "step", "n": 7})
+            await a.expect("stepped")
+            for _ in range(3):
+                b = await Client.open(server.ws_url + f"?resume={token}")
+                assert b.hello["resumed"] is True and b.hello["session"] == sid, b.hello
+                assert b.hello["step"] == 7
+                try:
+                    while True:
+                        await a.next(timeout=10)
+                except ConnectionClosed as e:
+                    assert e.rcvd is not None and e.rcvd.code == 4001, e
+                a = b
+            s = await stats(server)
+            assert [x["id"] for x in s["sessions"]] == [sid]
+            assert (await a.call({"type": "step", "n": 1}))["type"] == "applied"
+            await a.close()
+
+        run(scenario())

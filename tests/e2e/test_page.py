@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 
 from tests.e2e.conftest import Page
+from tests.e2e.server import running
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 MAIN_PANELS = ("#toolbar", "#data-panel", "#network-panel", "#output-panel")
@@ -608,3 +609,45 @@ def test_a_preset_loads_its_network(page):
     assert config["dataset"] == "xor_table" and config["hidden_layers"] == [2]
     assert page.page.locator("#preset").input_value() == ""
     assert page.text("#layer-count") == "1"
+
+
+def test_a_second_tab_with_the_token_takes_the_session_over(page, browser, nnplay):
+    """A duplicated tab carries the same token: it gets the session, and the first tab says
+    the session is open elsewhere instead of taking it back (no tug of war)."""
+    page.open()
+    session = page.js("window.nnplayTest.hello().session")
+    token = page.js("sessionStorage.getItem('nnplay.resume')")
+    with another_context(browser, nnplay) as other:
+        other.page.add_init_script(f"sessionStorage.setItem('nnplay.resume', {token!r})")
+        other.open()
+        assert other.js("window.nnplayTest.hello().resumed") is True
+        assert other.js("window.nnplayTest.hello().session") == session
+        page.wait("document.getElementById('status-text').textContent === 'opened elsewhere'")
+        assert "reload to take it back" in page.page.locator("#status").get_attribute("title")
+        other.wait_frame()
+        assert other.text("#status-text") == "connected"  # and it stays so
+
+
+def test_a_restarted_server_says_the_session_is_gone_and_keeps_the_links_settings(browser):
+    """After a restart the page's token finds nothing: the page says so, and the new session
+    takes the settings of the link (the page kept them in its URL), not the defaults."""
+    with running("--max-sessions", "20") as first:
+        context = browser.new_context(viewport={"width": 1600, "height": 900})
+        p = Page(context.new_page(), first)
+        p.open("#hidden_layers=5,3&learning_rate=0.3&dataset=xor")
+        p.wait("window.nnplayTest.config().hidden_layers.join(',') === '5,3'")
+        url = p.page.url
+        port = first.url.rsplit(":", 1)[1].strip("/")
+    with running("--max-sessions", "20", "--port", port) as second:
+        assert second.url == first.url, "the restarted server must answer on the same port"
+        p.wait("window.nnplayTest.hello() && window.nnplayTest.hello().resumed === false",
+               timeout=30000)
+        p.page.locator(".toast.info", has_text="The session is gone").wait_for()
+        p.wait("window.nnplayTest.config().hidden_layers.join(',') === '5,3' && "
+               "window.nnplayTest.config().learning_rate === 0.3 && "
+               "window.nnplayTest.config().dataset === 'xor'")
+        assert p.page.url == url, "the link was overwritten"
+        context.close()
+    # while the server was down, the browser reported its failed reconnection attempts
+    errors = [e for e in p.console_errors if "WebSocket connection to" not in e]
+    assert not errors, errors
