@@ -89,14 +89,16 @@ class Cadence:
     """When frames fall due: every 1/fps seconds while something changes, and sooner (up to
     60 a second) after a command, so that its effect shows at once.
 
-    While the session trains, a frame also waits until training has had its share since the
-    last one (SHARE of the session's time goes to frames at most): a costly frame (a large
-    network over a fine grid) slows the frames, never the training. `limited` says whether
-    that held a frame back since the last one.
+    While the session trains, frames take at most SHARE of its time and training at least the
+    rest: every second of training earns SHARE/(1 − SHARE) seconds of frames (up to CREDIT
+    saved), each frame spends what it cost, and a due frame waits while the credit is spent. A
+    costly frame (a large network over a fine grid) slows the frames, never stops the
+    training. `held` says whether that held a frame back since the last one.
     """
 
     URGENT_INTERVAL = 1.0 / 60
-    SHARE = 0.5
+    SHARE = 0.75
+    CREDIT = 0.05  # seconds of frames a session may save up (a few frames back to back)
 
     def __init__(self, fps=30, clock=time.monotonic):
         self.clock, self.fps = clock, fps
@@ -106,7 +108,7 @@ class Cadence:
         self.urgent = True  # ... and a command asked to see it soon
         self.skipped = 0  # frames that fell due while the previous one was still going out
         self.cost = 0.0  # seconds a frame takes to build (a moving average)
-        self.trained = 0.0  # training seconds since the last frame
+        self.credit = 0.0  # seconds of frame building that training has paid for
         self.held = False  # a frame was held back for training since the last one
 
     def touch(self, urgent=False):
@@ -126,17 +128,21 @@ class Cadence:
         """Seconds until a frame may be built (0: now; None: nothing to show, or training
         first, whose slices bring it due again)."""
         wait = self.wait()
-        if wait != 0.0 or not training:
+        if wait != 0.0 or not training or self.credit >= 0.0:
             return wait
-        if self.trained >= self.cost * (1.0 - self.SHARE) / self.SHARE:
-            return 0.0
         self.held = True
         return None
 
-    def rendered(self, seconds):
-        """A frame took `seconds` to build: the next one's budget starts now."""
+    def trained(self, seconds):
+        """Training ran for `seconds`: that pays for frames."""
+        self.credit = min(self.CREDIT, self.credit + seconds * self.SHARE / (1.0 - self.SHARE))
+
+    def rendered(self, seconds, training):
+        """A frame took `seconds` to build; while training, it is paid from the credit."""
         self.cost = seconds if not self.cost else 0.7 * self.cost + 0.3 * seconds
-        self.trained, self.held = 0.0, False
+        if training:
+            self.credit -= seconds
+        self.held = False
 
     def skip(self):
         """A frame fell due while the last one was going out: skip it (never queue it)."""

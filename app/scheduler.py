@@ -11,7 +11,8 @@ connection has a virtual time, the CPU seconds charged to it (its training slice
 and the commands it sent), and the turn goes to the ready connection with the least. A
 session with costly frames or a client that floods commands spends its own share, not the
 others'. A connection that was idle comes back at most GRACE behind the others, so time spent
-paused is not banked for a burst later.
+paused is not banked for a burst later; one whose frame is due may go up to FRAME_LEAD ahead,
+so that frames come at their cadence.
 """
 
 import asyncio
@@ -22,6 +23,7 @@ import anyio
 SLICE = 0.003  # seconds of training in one unit
 MIN_SLICE = 0.0005
 GRACE = 0.05  # how far behind the others an idle connection may come back, in CPU seconds
+FRAME_LEAD = 0.02  # how far ahead of the others a connection may go to build a due frame
 
 
 class Scheduler:
@@ -90,4 +92,9 @@ class Scheduler:
         for c in self.connections:  # an idle connection rejoins just behind the ready ones
             if self.vtime[c] < floor - GRACE:
                 self.vtime[c] = floor - GRACE
-        return min(ready, key=self.vtime.__getitem__), None
+        # A due frame goes first, within FRAME_LEAD of the others' share: frames are paid for
+        # from the connection's own share all the same, but come when they are due instead of
+        # waiting for a turn (with many sessions a turn comes round only every few dozen ms).
+        frames = [c for c in ready if getattr(c, "frame_due", False)
+                  and self.vtime[c] <= floor + FRAME_LEAD]
+        return min(frames or ready, key=self.vtime.__getitem__), None

@@ -209,7 +209,7 @@ class Session:
             self.push({"type": "diverged", **replies.jsonsafe(report.diverged)})
         spent = time.perf_counter() - started
         self.train_seconds += spent
-        self.cadence.trained += spent
+        self.cadence.trained(spent)
         return report.steps
 
     def seconds_until_work(self):
@@ -271,7 +271,7 @@ class Session:
         self.record.history.add(point)
         cost = time.perf_counter() - started
         self.frame_seconds += cost
-        self.cadence.rendered(cost)
+        self.cadence.rendered(cost, self.busy)
         return message
 
     def export(self):

@@ -82,6 +82,7 @@ class Connection:
         self.write_timeout = write_timeout
         self.frame = None  # the frame waiting for the sender (at most one)
         self.frame_in_flight = False
+        self.frame_due = False  # the next unit builds a frame (set by `wait`)
         self.wake_sender = asyncio.Event()
         self.failure = None
         self.replaced = False  # a newer connection took the session over
@@ -151,6 +152,7 @@ class Connection:
             frame = None  # the sender pokes the scheduler when it is free
         elif self.frame_in_flight:
             frame = None
+        self.frame_due = frame == 0.0
         work = s.seconds_until_work()
         waits = [w for w in (frame, work) if w is not None]
         return min(waits) if waits else None

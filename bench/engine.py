@@ -472,8 +472,8 @@ def main():
                  rounds=7).bare
     print(f"{'bare 6x8 100x100 in float64':<38}{'':>10}{b64 * 1e3:>10.2f}"
           f"   {'':<19}(reference)")
-    print(f"(PlaneProbe evaluates {len(everything.inputs)} points for the all-neuron probe "
-          f"and {len(frame.inputs)} for the frame probe)")
+    print(f"(PlaneProbe evaluates {everything.n_points} points for the all-neuron probe "
+          f"and {frame.n_points} for the frame probe)")
 
     torch_figures(configs, [t.engine * 1e6 for _, t, *_ in rows])
     return 0

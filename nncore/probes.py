@@ -32,44 +32,60 @@ def grid(extent, D):
 
 
 class PlaneProbe:
-    """Responses over the input plane for a fixed feature set, extent and densities."""
+    """Responses over the input plane for a fixed feature set, extent and densities.
+
+    Two grids: every neuron's map needs each layer's activations over the neuron grid (kept);
+    the output map needs only the last layer over the (finer) output grid, which is evaluated
+    in chunks of CHUNK points through small reused buffers. So memory stays a few MB whatever
+    the densities: a 200² grid through 8 layers of 32, held whole, would be 40 MB a session.
+    With equal densities one pass over one grid serves both.
+    """
+
+    CHUNK = 4096  # output-grid points per pass through the network
 
     def __init__(self, features, extent, neuron_density=32, output_density=100,
                  dtype=np.float32):
         self.features, self.extent = tuple(features), tuple(extent)
         self.neuron_density, self.output_density = neuron_density, output_density
         self.dtype = dtype
-        self.n_output_points = output_density ** 2
-        # With equal densities one grid serves both; otherwise the neuron grid follows.
         self.shared = neuron_density == output_density
-        grids = [grid(extent, output_density)]
-        if not self.shared:
-            grids.append(grid(extent, neuron_density))
-        self.inputs = feats.apply(self.features, np.concatenate(grids), dtype)  # (P, n_features)
+        self.output_inputs = feats.apply(self.features, grid(extent, output_density), dtype)
+        self.neuron_inputs = (self.output_inputs if self.shared else
+                              feats.apply(self.features, grid(extent, neuron_density), dtype))
         # The feature tiles never change; they are the input layer's "neurons".
-        self.feature_maps = self.inputs[self._neurons]  # (Dn², n_features)
-        self._buffers = {}  # layer widths -> one reusable activation buffer per layer
+        self.feature_maps = self.neuron_inputs  # (Dn², n_features)
+        self._buffers = None  # (layer widths, neuron buffers, chunk buffers, output buffer)
 
     @property
-    def _neurons(self):
-        return slice(0, None) if self.shared else slice(self.n_output_points, None)
+    def n_points(self):
+        """Points evaluated per run."""
+        return len(self.neuron_inputs) + (0 if self.shared else len(self.output_inputs))
 
     def run(self, net):
-        """(output (Do², n_out), [per layer (Dn², n_l)]) in float32, in one pass.
+        """(output (Do², n_out), [per layer (Dn², n_l)]) in float32.
 
         The arrays are views into buffers the next run overwrites: use them before then.
         """
         widths = tuple(layer.n_out for layer in net.layers)
-        buffers = self._buffers.get(widths)
-        if buffers is None:
-            P = self.inputs.shape[0]
-            self._buffers = {widths: [np.empty((P, n), self.dtype) for n in widths]}
-            buffers = self._buffers[widths]
-        A = self.inputs
-        for layer, out in zip(net.layers, buffers):
+        if self._buffers is None or self._buffers[0] != widths:
+            chunk = min(self.CHUNK, len(self.output_inputs))
+            self._buffers = (
+                widths, [np.empty((len(self.neuron_inputs), n), self.dtype) for n in widths],
+                [np.empty((chunk, n), self.dtype) for n in widths[:-1]],
+                np.empty((len(self.output_inputs), widths[-1]), self.dtype))
+        _, neurons, chunks, output = self._buffers
+        A = self.neuron_inputs
+        for layer, out in zip(net.layers, neurons):
             A = layer.infer_into(A, out)
-        cut = self.n_output_points
-        return buffers[-1][:cut], [B[self._neurons] for B in buffers]
+        if self.shared:
+            return neurons[-1], neurons
+        last = net.layers[-1]
+        for start in range(0, len(self.output_inputs), self.CHUNK):
+            A = self.output_inputs[start:start + self.CHUNK]
+            for layer, out in zip(net.layers[:-1], chunks):
+                A = layer.infer_into(A, out[:len(A)])
+            last.infer_into(A, output[start:start + len(A)])
+        return output, neurons
 
 
 def feature_maps(features, extent, D, dtype=np.float32):

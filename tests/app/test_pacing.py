@@ -100,3 +100,27 @@ def test_a_paced_session_trains_at_its_speed_on_the_clock():
 
 def command(kind, **fields):
     return protocol.parse(json.dumps({"type": kind, **fields}))
+
+
+@pytest.mark.parametrize("frame_cost", [0.001, 0.014, 0.2])
+def test_while_training_frames_take_at_most_their_share(frame_cost):
+    """Whatever a frame costs, while the session trains frames get at most SHARE of its time:
+    each second of training pays for SHARE/(1 − SHARE) of frames."""
+    clock = Clock()
+    start = clock.t
+    cadence = Cadence(60, clock)
+    framed = trained = 0.0
+    for _ in range(20_000):  # a session's units: a frame when one may be built, else a slice
+        if cadence.ready(training=True) == 0.0:
+            cadence.built(still_changing=True)
+            cadence.rendered(frame_cost, training=True)
+            framed += frame_cost
+            clock.advance(frame_cost)
+        else:
+            cadence.trained(0.003)
+            trained += 0.003
+            clock.advance(0.003)
+    share = framed / (framed + trained)
+    assert share <= Cadence.SHARE + 0.01, share
+    if frame_cost < 0.002:  # cheap frames come at their cadence (60 a second)
+        assert framed / frame_cost >= 0.98 * 60 * (clock.t - start)

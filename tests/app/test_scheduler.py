@@ -81,3 +81,24 @@ def test_add_starts_a_newcomer_level_with_the_others():
         return s.vtime[new]
 
     assert asyncio.run(scenario()) == 5.0
+
+
+class Framed(Busy):
+    """A connection whose next unit is a frame when `frame_due` is set."""
+
+    def __init__(self, name, cost):
+        super().__init__(name, cost)
+        self.frame_due = False
+
+
+def test_a_due_frame_goes_first_but_stays_within_the_lead():
+    from app.scheduler import FRAME_LEAD
+
+    a, b = Framed("a", 0.003), Framed("b", 0.003)
+    s = make(a, b)
+    s.vtime[a] = 0.01  # a is a little ahead ...
+    a.frame_due = True  # ... but its frame is due: it goes first
+    conn, _ = s._pick(0.0)
+    assert conn is a
+    s.vtime[a] = FRAME_LEAD + 0.001  # too far ahead: b's turn, frame or not
+    assert s._pick(0.0)[0] is b
