@@ -40,8 +40,11 @@ def shown(value):
 def _compact(value):
     try:
         return json.dumps(value, allow_nan=True)[:200]
-    except (TypeError, ValueError):
-        return repr(value)[:200]
+    except (TypeError, ValueError, RecursionError):  # not JSON, or nested beyond the stack
+        try:
+            return repr(value)[:200]
+        except RecursionError:
+            return f"<a {type(value).__name__} nested too deeply to show>"
 
 
 def jsonsafe(value):

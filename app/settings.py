@@ -16,7 +16,7 @@ class Settings:
     allowed_origins: tuple = field(default_factory=tuple)  # extra websocket origins allowed
     messages_per_second: float = 50.0  # sustained command rate per session
     message_burst: int = 200  # commands allowed in a burst above that rate
-    inbound_bytes_per_second: float = 256 * 1024  # what a client may send, sustained ...
+    inbound_bytes_per_second: float = 256 * 1024.0  # what a client may send, sustained ...
     inbound_bytes_burst: int = 8 * 1024 * 1024  # ... and at once (the largest import passes)
     write_timeout: float = 20.0  # seconds a client may take to take one message: then it's gone
 

@@ -25,9 +25,11 @@ from nncore.state import array_from_json
 from tests.app.wire import Wire
 from app.protocol import REPLY_TYPES
 
-EXAMPLES = 110
-BATCH = (20, 30)  # messages per example: at least 110 * 20 = 2200 in all
-MIN_MESSAGES = 2000
+EXAMPLES = 150
+BATCH = (20, 30)  # messages per example: at least 150 * 20 = 3000 in all
+MIN_MESSAGES = 3000
+FLOOD = {"messages_per_second": 1e6, "message_burst": 10**6,  # the fuzz is a flood by design:
+         "inbound_bytes_per_second": 1e12, "inbound_bytes_burst": 10**12}  # let it through
 REPLIES = ("error", "applied", "state", "explanation", "code")
 SKIPPED = ("frame", "data", "network", "stepped", "diverged")
 
@@ -195,40 +197,43 @@ KNOWN = {**Config().to_dict(), "dataset": "moons", "noise": 0.1, "hidden_layers"
 
 
 def test_fuzz_one_session_with_hostile_messages(capsys, caplog):
-    # The fuzz is a flood by design: it is let through the message and byte budgets, which
-    # tests of their own check; here every message must reach the session.
-    app = create_app(Settings(open_browser=False, messages_per_second=1e6, message_burst=10**6,
-                              inbound_bytes_per_second=1e12, inbound_bytes_burst=10**12))
-    start = time.monotonic()
+    """In process, through Starlette's TestClient (tests/e2e/test_attack_fuzz.py runs the same
+    fuzz against a real nnplay over a real socket)."""
+    app = create_app(Settings(open_browser=False, **FLOOD))
     with TestClient(app) as client, client.websocket_connect("/ws") as ws:
-        wire = Wire(ws)
-        fuzzer = Fuzzer(wire)
-
-        @settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=True,
-                  phases=[Phase.explicit, Phase.generate], report_multiple_bugs=False,
-                  suppress_health_check=list(HealthCheck))
-        @given(batches)
-        def fuzz(drawn):
-            messages, k = drawn
-            if k < len(HUGE_UPLOADS):
-                messages = [*messages, ("huge", HUGE_UPLOADS[k])]
-            fuzzer.batch(messages)
-
-        fuzz()  # a ConnectionError here means the server closed the session: a crash
-        elapsed = time.monotonic() - start
-        assert fuzzer.sent >= MIN_MESSAGES, fuzzer.sent
-        errors = sum(n for (_, code), n in fuzzer.codes.items() if code not in REPLIES)
-        assert errors + len(fuzzer.applied) == fuzzer.sent
-        assert errors >= 0.9 * fuzzer.sent
-        with capsys.disabled():
-            print(f"\nfuzz: {fuzzer.sent} messages in {elapsed:.1f} s, {errors} errors, "
-                  f"{len(fuzzer.applied)} valid by chance: "
-                  f"{sorted(Counter(m['type'] for m in fuzzer.applied).items())}\n"
-                  f"replies by message kind: {sorted(fuzzer.codes.items())}")
-
+        fuzzer = run_fuzz(Wire(ws), capsys)
         assert len(client.get("/api/stats").json()["sessions"]) == 1  # the same session
         still_trains_like_the_engine(fuzzer)
     assert not [r for r in caplog.records if r.levelname == "ERROR"], caplog.text[:2000]
+
+
+def run_fuzz(wire, capsys):
+    """Send every drawn batch to the session behind `wire`; the Fuzzer, with its counts."""
+    start = time.monotonic()
+    fuzzer = Fuzzer(wire)
+
+    @settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=True,
+              phases=[Phase.explicit, Phase.generate], report_multiple_bugs=False,
+              suppress_health_check=list(HealthCheck))
+    @given(batches)
+    def fuzz(drawn):
+        messages, k = drawn
+        if k < len(HUGE_UPLOADS):
+            messages = [*messages, ("huge", HUGE_UPLOADS[k])]
+        fuzzer.batch(messages)
+
+    fuzz()  # a ConnectionError here means the server closed the session: a crash
+    elapsed = time.monotonic() - start
+    assert fuzzer.sent >= MIN_MESSAGES, fuzzer.sent
+    errors = sum(n for (_, code), n in fuzzer.codes.items() if code not in REPLIES)
+    assert errors + len(fuzzer.applied) == fuzzer.sent
+    assert errors >= 0.9 * fuzzer.sent
+    types = sorted(Counter(m["type"] for m in fuzzer.applied).items())
+    with capsys.disabled():
+        print(f"\nfuzz: {fuzzer.sent} messages in {elapsed:.1f} s, {errors} errors, "
+              f"{len(fuzzer.applied)} valid by chance: {types}\n"
+              f"replies by message kind: {sorted(fuzzer.codes.items())}")
+    return fuzzer
 
 
 def still_trains_like_the_engine(fuzzer):
