@@ -115,6 +115,14 @@ def backward(layers, loss, A, Y, input_grad=False):
     return value
 
 
+def parameter_counts(layers):
+    """(weights, the rest) for layers given as (n_in, n_out, has_bias, batch_norm): every W,
+    then per layer its bias b, or batch norm's γ and β (which then replaces the bias)."""
+    weights = sum(n_in * n_out for n_in, n_out, _, _ in layers)
+    rest = sum(n_out * (bias + 2 * bn) for _, n_out, bias, bn in layers)
+    return weights, rest
+
+
 PENALTY_FORMULA = "(l2/2)·ΣW² + l1·Σ|W|"  # the regularization added to the loss, weights only
 
 
@@ -190,9 +198,10 @@ class MLP:
     # -- storage ---------------------------------------------------------------------------
     def _allocate(self):
         """Lay every parameter out in `theta` (weights first) and point the layers at views."""
-        n_weights = sum(layer.n_in * layer.n_out for layer in self.layers)
-        n_total = n_weights + sum(
-            layer.n_out * (layer.has_bias + 2 * (layer.bn is not None)) for layer in self.layers)
+        n_weights, n_others = parameter_counts(
+            [(layer.n_in, layer.n_out, layer.has_bias, layer.bn is not None)
+             for layer in self.layers])
+        n_total = n_weights + n_others
         self.n_weights = n_weights
         self.theta = np.zeros(n_total, self.dtype)
         self.grad = np.zeros(n_total, self.dtype)

@@ -1,9 +1,8 @@
 """A Trainer's whole state as JSON-safe data, restored bit for bit.
 
-Arrays travel as {"dtype", "shape", "data": base64 of the little-endian bytes}, so every float
-survives exactly. Random generator states hold 128-bit integers, which are written as strings
-because JavaScript's JSON would round them; a divergence's non-finite loss is written as
-"nan", "inf" or "-inf", so the whole state is strict JSON.
+Arrays and generator states go through nncore.codec (exact, and checked on the way back); a
+divergence's non-finite loss is written as "nan", "inf" or "-inf", so the whole state is
+strict JSON.
 
 Loading is checked whole before a Trainer exists: every field's type, every array's dtype and
 shape (from its header, before its bytes are decoded), sizes against limits, finiteness, the
@@ -12,7 +11,6 @@ the progress and the divergence record. A refusal is a ValueError (an ArgumentEr
 names the field, the value and what is allowed; nothing half-built is ever returned.
 """
 
-import base64
 import math
 import numbers
 
@@ -20,12 +18,14 @@ import numpy as np
 
 from . import targets
 from . import validation as check
+from .codec import array_from_json, array_to_json, is_shape, rng_from_json, rng_to_json
+from .validation import clip
 from .config import FIELDS as CONFIG_FIELDS, Config
 from .datasets import MAX_CLASSES
+from .model import parameter_counts
 from .records import Data
 
 FORMAT = "nncore.trainer/1"
-ALLOWED_DTYPES = ("float64", "float32", "int64", "bool")
 TASKS = ("classification", "regression")
 # What a state may hold, unless the caller allows less (a server passes its own limits).
 MAX_POINTS = 1_000_000
@@ -33,123 +33,12 @@ MAX_INPUTS = 4096
 MAX_EXTENT = 1e6  # |lo|, |hi| of the input plane
 MAX_STEP = 2**53  # steps, epochs, positions and the optimizer's t: whole numbers JSON keeps
 MAX_MESSAGE = 2000  # characters of a divergence's message
-PCG64_MAX = 2**128
 FIELDS = ("format", "config", "data", "theta", "batch_norm", "optimizer", "rng", "diverged",
           "progress")
 OPTIONAL = ("diverged",)  # absent means None
 DATA_FIELDS = ("X", "y", "train", "test", "task", "n_classes", "extent")
 DIVERGED_FIELDS = ("step", "loss", "what", "message")
 NON_FINITE = {"nan": math.nan, "inf": math.inf, "-inf": -math.inf}
-
-
-# -- arrays ------------------------------------------------------------------------------------
-def array_to_json(A):
-    A = np.ascontiguousarray(A)
-    le = A.astype(A.dtype.newbyteorder("<"), copy=False)
-    return {"dtype": A.dtype.name, "shape": list(A.shape),
-            "data": base64.b64encode(le.tobytes()).decode("ascii")}
-
-
-def array_from_json(d, field="array", dtype=None, shape=None, max_size=None):
-    """The array `d` describes. Its header is checked before its bytes are decoded: `dtype`
-    (a name) and `shape` (a tuple whose None entries are free) when given, and at most
-    `max_size` elements."""
-    if not isinstance(d, dict) or set(d) != {"dtype", "shape", "data"}:
-        raise check.ArgumentError(field, _short(d), "an object with dtype, shape and data",
-                                  f"{field} must be an object with dtype, shape and data")
-    allowed = (dtype,) if dtype is not None else ALLOWED_DTYPES
-    if not isinstance(d["dtype"], str) or d["dtype"] not in allowed:
-        raise check.ArgumentError(f"{field}.dtype", _short(d["dtype"]), ", ".join(allowed),
-                                  f"{field}.dtype={_short(d['dtype'])!r} is not allowed; "
-                                  f"allowed: {', '.join(allowed)}")
-    dims = d["shape"]
-    if not _sizes(dims):
-        raise check.ArgumentError(f"{field}.shape", _short(dims), "a list of sizes >= 0",
-                                  f"{field}.shape={_short(dims)} must be a list of sizes")
-    if shape is not None and (len(dims) != len(shape) or any(
-            want is not None and n != want for n, want in zip(dims, shape))):
-        wanted = "(" + ", ".join("n" if n is None else str(n) for n in shape) + ")"
-        raise check.ArgumentError(f"{field}.shape", _short(dims), f"shape {wanted}",
-                                  f"{field} has shape {_short(dims)}; expected {wanted}")
-    size = math.prod(dims)
-    if max_size is not None and size > max_size:
-        raise check.ArgumentError(f"{field}.shape", _short(dims), f"at most {max_size} values",
-                                  f"{field} has {size} values; at most {max_size} are allowed")
-    itemsize = np.dtype(d["dtype"]).itemsize
-    data = d["data"]
-    if not isinstance(data, str) or len(data) != 4 * math.ceil(size * itemsize / 3):
-        held = len(data) if isinstance(data, str) else type(data).__name__
-        raise check.ArgumentError(
-            f"{field}.data", f"<{held} characters>" if isinstance(data, str) else held,
-            f"{4 * math.ceil(size * itemsize / 3)} characters of base64",
-            f"{field}.data holds {held} characters; shape {dims} of {d['dtype']} needs "
-            f"{size * itemsize} bytes, {4 * math.ceil(size * itemsize / 3)} characters of "
-            "base64")
-    try:
-        raw = base64.b64decode(data, validate=True)
-    except ValueError:
-        raise check.ArgumentError(f"{field}.data", "<not base64>", "base64 text",
-                                  f"{field}.data is not valid base64") from None
-    if len(raw) != size * itemsize:
-        raise check.ArgumentError(f"{field}.data", f"<{len(raw)} bytes>",
-                                  f"{size * itemsize} bytes",
-                                  f"{field}.data holds {len(raw)} bytes; shape {dims} of "
-                                  f"{d['dtype']} needs {size * itemsize}")
-    le = np.dtype(d["dtype"]).newbyteorder("<")
-    return np.frombuffer(raw, le).astype(le.newbyteorder("="), copy=True).reshape(dims)
-
-
-def _sizes(dims):
-    """Whether `dims` is a shape: a list of whole numbers >= 0."""
-    return isinstance(dims, list) and all(
-        isinstance(n, int) and not isinstance(n, bool) and n >= 0 for n in dims)
-
-
-# -- random generators -------------------------------------------------------------------------
-def _rng_to_json(rng):
-    state = rng.bit_generator.state
-    return {"bit_generator": state["bit_generator"],
-            "state": {k: str(v) for k, v in state["state"].items()},
-            "has_uint32": int(state["has_uint32"]), "uinteger": str(state["uinteger"])}
-
-
-def _rng_from_json(d, field):
-    """A PCG64 Generator at the saved state; every part is checked against PCG64's ranges."""
-    allowed = ('{"bit_generator": "PCG64", "state": {"state": "<0..2^128-1>", "inc": '
-               '"<odd, 0..2^128-1>"}, "has_uint32": 0 or 1, "uinteger": "<0..2^32-1>"}')
-
-    def refuse(part, value, why):
-        raise check.ArgumentError(f"{field}{part}", _short(value), allowed,
-                                  f"{field}{part}={_short(value)} {why}; {field} must be a "
-                                  f"PCG64 generator state {allowed}")
-
-    if not isinstance(d, dict) or set(d) != {"bit_generator", "state", "has_uint32",
-                                             "uinteger"}:
-        refuse("", d, "is not a generator state")
-    if d["bit_generator"] != "PCG64":
-        refuse(".bit_generator", d["bit_generator"], "is not allowed")
-    inner = d["state"]
-    if not isinstance(inner, dict) or set(inner) != {"state", "inc"}:
-        refuse(".state", inner, "must hold exactly state and inc")
-    values = {}
-    for part, value, hi in ((".state.state", inner["state"], PCG64_MAX),
-                            (".state.inc", inner["inc"], PCG64_MAX),
-                            (".uinteger", d["uinteger"], 2**32)):
-        if not (isinstance(value, str) and value.isascii() and value.isdigit()
-                and len(value) <= 39 and int(value) < hi):
-            refuse(part, value, f"must be a whole number from 0 to {hi - 1}, written as a string")
-        values[part] = int(value)
-    if values[".state.inc"] % 2 == 0:
-        refuse(".state.inc", inner["inc"], "must be odd")
-    has = d["has_uint32"]
-    if isinstance(has, bool) or has not in (0, 1):
-        refuse(".has_uint32", has, "must be 0 or 1")
-    rng = np.random.default_rng()
-    rng.bit_generator.state = {
-        "bit_generator": "PCG64",
-        "state": {"state": values[".state.state"], "inc": values[".state.inc"]},
-        "has_uint32": int(has), "uinteger": values[".uinteger"]}
-    return rng
 
 
 # -- saving ------------------------------------------------------------------------------------
@@ -168,7 +57,7 @@ def trainer_to_dict(tr):
         "optimizer": {"t": opt["t"],
                       "state": {name: [array_to_json(a) for a in arrays]
                                 for name, arrays in opt["state"].items()}},
-        "rng": {"shuffle": _rng_to_json(tr.shuffle_rng), "dropout": _rng_to_json(net.dropout_rng)},
+        "rng": {"shuffle": rng_to_json(tr.shuffle_rng), "dropout": rng_to_json(net.dropout_rng)},
         "diverged": _diverged_to_json(tr.diverged),
         "progress": {"step": tr.step_count, "epoch": tr.epoch, "position": tr.position,
                      "perm": None if tr.perm is None else array_to_json(tr.perm)},
@@ -191,17 +80,17 @@ def trainer_from_dict(cls, d, max_points=MAX_POINTS, max_inputs=MAX_INPUTS):
     """
     if not isinstance(d, dict) or d.get("format") != FORMAT:
         got = d.get("format") if isinstance(d, dict) else type(d).__name__
-        raise check.ArgumentError("format", _short(got), repr(FORMAT),
-                                  f"state.format must be {FORMAT!r}; got {_short(got)!r}")
+        raise check.ArgumentError("format", clip(got), repr(FORMAT),
+                                  f"state.format must be {FORMAT!r}; got {clip(got)!r}")
     _fields(d, "state", FIELDS, OPTIONAL)
     config = config_from_json(d["config"])
     data = _data_from_json(d["data"], max_points, max_inputs)
     n_params = parameter_count(config, data)
     dtype = config.dtype
     dims = d["theta"].get("shape") if isinstance(d["theta"], dict) else None
-    if _sizes(dims) and dims != [n_params]:
-        raise check.ArgumentError("theta.shape", _short(dims), f"[{n_params}]",
-                                  f"theta has shape {_short(dims)}; this config's network has "
+    if is_shape(dims) and dims != [n_params]:
+        raise check.ArgumentError("theta.shape", clip(dims), f"[{n_params}]",
+                                  f"theta has shape {clip(dims)}; this config's network has "
                                   f"{n_params} values, shape [{n_params}]")
     theta = array_from_json(d["theta"], "theta", dtype, (n_params,))
     batch_norm = _batch_norm_from_json(d["batch_norm"], config, dtype)
@@ -215,8 +104,8 @@ def trainer_from_dict(cls, d, max_points=MAX_POINTS, max_inputs=MAX_INPUTS):
         perm = array_from_json(perm, "progress.perm", "int64", (len(data.train),))
     return cls.restore(
         config, data, theta=theta, batch_norm=batch_norm, optimizer=optimizer,
-        shuffle_rng=_rng_from_json(rng["shuffle"], "rng.shuffle"),
-        dropout_rng=_rng_from_json(rng["dropout"], "rng.dropout"),
+        shuffle_rng=rng_from_json(rng["shuffle"], "rng.shuffle"),
+        dropout_rng=rng_from_json(rng["dropout"], "rng.dropout"),
         progress={"step": progress["step"], "epoch": progress["epoch"],
                   "position": progress["position"], "perm": perm},
         diverged=d.get("diverged"), max_points=max_points, max_inputs=max_inputs)
@@ -225,7 +114,7 @@ def trainer_from_dict(cls, d, max_points=MAX_POINTS, max_inputs=MAX_INPUTS):
 def _fields(d, field, names, optional=()):
     """`d` is an object holding `names` (all but the optional ones), and nothing else."""
     if not isinstance(d, dict):
-        raise check.ArgumentError(field, _short(d), f"an object with {', '.join(names)}",
+        raise check.ArgumentError(field, clip(d), f"an object with {', '.join(names)}",
                                   f"state is missing or has a malformed field: {field} must "
                                   f"be an object with {', '.join(names)}; got "
                                   f"{type(d).__name__}")
@@ -238,9 +127,9 @@ def _fields(d, field, names, optional=()):
                                       f"{', '.join(names)}")
     unknown = [k for k in d if k not in names]
     if unknown:
-        raise check.ArgumentError(f"{field}.{_short(unknown[0])}", None,
+        raise check.ArgumentError(f"{field}.{clip(unknown[0])}", None,
                                   f"only {', '.join(names)}",
-                                  f"{field} has an unknown field {_short(unknown[0])!r}; "
+                                  f"{field} has an unknown field {clip(unknown[0])!r}; "
                                   f"allowed: {', '.join(names)}")
 
 
@@ -249,8 +138,8 @@ def config_from_json(cfg):
     if isinstance(cfg, dict):
         unknown = [k for k in cfg if k not in CONFIG_FIELDS]
         if unknown:
-            raise check.ArgumentError(_short(unknown[0]), None, ", ".join(CONFIG_FIELDS),
-                                      f"{_short(unknown[0])!r} is not a config field; allowed: "
+            raise check.ArgumentError(clip(unknown[0]), None, ", ".join(CONFIG_FIELDS),
+                                      f"{clip(unknown[0])!r} is not a config field; allowed: "
                                       f"{', '.join(CONFIG_FIELDS)}")
     _fields(cfg, "config", CONFIG_FIELDS)
     return Config(**cfg)
@@ -260,7 +149,7 @@ def _data_from_json(dd, max_points, max_inputs):
     _fields(dd, "data", DATA_FIELDS)
     X = dd["X"]
     dims = X.get("shape") if isinstance(X, dict) else None
-    if _sizes(dims) and len(dims) == 2:
+    if is_shape(dims) and len(dims) == 2:
         _check_size("data.X", dims[0], dims[1], max_points, max_inputs)
     X = array_from_json(X, "data.X", "float64", (None, None))
     n = X.shape[0]
@@ -291,13 +180,13 @@ def _batch_norm_from_json(items, config, dtype):
     widths = list(config.hidden_layers) if config.batch_norm else []
     if not isinstance(items, list) or len(items) != len(widths):
         raise check.ArgumentError(
-            "batch_norm", _short(items), f"a list of {len(widths)} [mean, var] pairs",
+            "batch_norm", clip(items), f"a list of {len(widths)} [mean, var] pairs",
             f"batch_norm must list {len(widths)} [running mean, running variance] pairs, one "
-            f"per batch-norm layer of this config; got {_short(items)}")
+            f"per batch-norm layer of this config; got {clip(items)}")
     out = []
     for l, (pair, n) in enumerate(zip(items, widths)):
         if not isinstance(pair, list) or len(pair) != 2:
-            raise check.ArgumentError(f"batch_norm[{l}]", _short(pair), "[mean, var]",
+            raise check.ArgumentError(f"batch_norm[{l}]", clip(pair), "[mean, var]",
                                       f"batch_norm[{l}] must be a [mean, var] pair")
         out.append(tuple(array_from_json(a, f"batch_norm[{l}].{part}", dtype, (n,))
                          for a, part in zip(pair, ("mean", "var"))))
@@ -308,16 +197,16 @@ def _optimizer_from_json(opt, dtype, n_params):
     _fields(opt, "optimizer", ("t", "state"))
     state = opt["state"]
     if not isinstance(state, dict):
-        raise check.ArgumentError("optimizer.state", _short(state), "an object of buffers",
+        raise check.ArgumentError("optimizer.state", clip(state), "an object of buffers",
                                   "optimizer.state must be an object of buffers")
     buffers = {}
     for name, arrays in state.items():
         if not isinstance(arrays, list) or len(arrays) != 1:
-            raise check.ArgumentError(f"optimizer.{_short(name)}", _short(arrays),
+            raise check.ArgumentError(f"optimizer.{clip(name)}", clip(arrays),
                                       "a list of one array",
-                                      f"optimizer.{_short(name)} must be a list of one array "
+                                      f"optimizer.{clip(name)} must be a list of one array "
                                       "(a Trainer's optimizer updates one flat vector)")
-        buffers[name] = [array_from_json(arrays[0], f"optimizer.{_short(name)}", dtype,
+        buffers[name] = [array_from_json(arrays[0], f"optimizer.{clip(name)}", dtype,
                                          (n_params,))]
     return {"t": opt["t"], "state": buffers}
 
@@ -329,11 +218,11 @@ def parameter_count(config, data):
     n_in = len(config.features) if data.is_plane else data.X.shape[1]
     n_out = targets.n_outputs(data.task, data.n_classes, config.output_activation)
     sizes = [n_in, *config.hidden_layers, n_out]
-    count = 0
-    for l, (a, b) in enumerate(zip(sizes[:-1], sizes[1:])):
-        bn = config.batch_norm and l < len(sizes) - 2
-        count += a * b + b * ((config.bias and not bn) + 2 * bn)
-    return count
+    hidden = len(sizes) - 2
+    layers = [(a, b, config.bias and not (config.batch_norm and l < hidden),
+               config.batch_norm and l < hidden)
+              for l, (a, b) in enumerate(zip(sizes[:-1], sizes[1:]))]
+    return sum(parameter_counts(layers))
 
 
 def check_data(data, max_points=MAX_POINTS, max_inputs=MAX_INPUTS):
@@ -345,7 +234,7 @@ def check_data(data, max_points=MAX_POINTS, max_inputs=MAX_INPUTS):
                                   f"data must be a Data; got {type(data).__name__}")
     X, y = data.X, data.y
     if not isinstance(X, np.ndarray) or X.ndim != 2 or X.dtype != np.float64:
-        raise check.ArgumentError("data.X", _short(getattr(X, "shape", X)),
+        raise check.ArgumentError("data.X", clip(getattr(X, "shape", X)),
                                   "an (N, d) float64 array", "data.X must be an (N, d) float64 "
                                   "array")
     n = X.shape[0]
@@ -354,7 +243,7 @@ def check_data(data, max_points=MAX_POINTS, max_inputs=MAX_INPUTS):
     task = check.choice("data.task", data.task, TASKS)
     label_dtype = np.int64 if task == "classification" else np.float64
     if not isinstance(y, np.ndarray) or y.shape != (n,) or y.dtype != label_dtype:
-        raise check.ArgumentError("data.y", _short(getattr(y, "shape", y)),
+        raise check.ArgumentError("data.y", clip(getattr(y, "shape", y)),
                                   f"({n},) {np.dtype(label_dtype).name}",
                                   f"data.y must hold {n} {np.dtype(label_dtype).name} labels, "
                                   "one per point")
@@ -385,7 +274,7 @@ def _check_split(train, test, n):
     """train and test together list every point index once."""
     for field, idx in (("data.train", train), ("data.test", test)):
         if not isinstance(idx, np.ndarray) or idx.ndim != 1 or idx.dtype != np.int64:
-            raise check.ArgumentError(field, _short(getattr(idx, "shape", idx)),
+            raise check.ArgumentError(field, clip(getattr(idx, "shape", idx)),
                                       "a 1-D int64 array of point indices",
                                       f"{field} must be a 1-D int64 array of point indices")
         if idx.size and (idx.min() < 0 or idx.max() >= n):
@@ -412,7 +301,7 @@ def _check_extent(extent):
         except OverflowError:  # a whole number too large for a float
             ok = False
     if not ok or not (-MAX_EXTENT <= lo < hi <= MAX_EXTENT):
-        shown = _short(list(extent) if isinstance(extent, tuple) else extent)
+        shown = clip(list(extent) if isinstance(extent, tuple) else extent)
         raise check.ArgumentError("data.extent", shown, _EXTENT_ALLOWED,
                                   f"data.extent={shown} must be {_EXTENT_ALLOWED}")
     return lo, hi
@@ -422,7 +311,7 @@ def check_progress(progress, n_train, t):
     """The checked progress {"step", "epoch", "position", "perm"} of a run with n_train
     training points whose optimizer has taken t steps."""
     if not isinstance(progress, dict) or set(progress) != {"step", "epoch", "position", "perm"}:
-        raise check.ArgumentError("progress", _short(progress),
+        raise check.ArgumentError("progress", clip(progress),
                                   "an object with step, epoch, position and perm",
                                   "progress must be an object with step, epoch, position and "
                                   "perm")
@@ -440,7 +329,7 @@ def check_progress(progress, n_train, t):
         if (not isinstance(perm, np.ndarray) or perm.shape != (n_train,)
                 or perm.dtype != np.int64
                 or not np.array_equal(np.sort(perm), np.arange(n_train))):
-            raise check.ArgumentError("progress.perm", _short(getattr(perm, "shape", perm)),
+            raise check.ArgumentError("progress.perm", clip(getattr(perm, "shape", perm)),
                                       f"a permutation of 0 to {n_train - 1}",
                                       "progress.perm is not a permutation of the training set "
                                       f"(0 to {n_train - 1})")
@@ -455,8 +344,8 @@ def check_diverged(diverged, step):
     allowed = ('null or {"step": whole number, "loss": number or "nan"/"inf"/"-inf", '
                '"what": "loss" or "gradient", "message": text}')
     if not isinstance(diverged, dict) or set(diverged) != set(DIVERGED_FIELDS):
-        raise check.ArgumentError("diverged", _short(diverged), allowed,
-                                  f"diverged={_short(diverged)} must be {allowed}")
+        raise check.ArgumentError("diverged", clip(diverged), allowed,
+                                  f"diverged={clip(diverged)} must be {allowed}")
     check.integer("diverged.step", diverged["step"], 1, step + 1)
     loss = diverged["loss"]
     if isinstance(loss, str) and loss in NON_FINITE:
@@ -465,28 +354,20 @@ def check_diverged(diverged, step):
         try:
             loss = float(loss)
         except OverflowError:
-            raise check.ArgumentError("diverged.loss", _short(loss),
+            raise check.ArgumentError("diverged.loss", clip(loss),
                                       'a number or "nan", "inf", "-inf"',
-                                      f"diverged.loss={_short(loss)} is too large for a "
+                                      f"diverged.loss={clip(loss)} is too large for a "
                                       "number") from None
     else:
-        raise check.ArgumentError("diverged.loss", _short(loss),
+        raise check.ArgumentError("diverged.loss", clip(loss),
                                   'a number or "nan", "inf", "-inf"',
-                                  f"diverged.loss={_short(loss)} must be a number or "
+                                  f"diverged.loss={clip(loss)} must be a number or "
                                   '"nan", "inf", "-inf"')
     what = check.choice("diverged.what", diverged["what"], ("loss", "gradient"))
     message = diverged["message"]
     if not isinstance(message, str) or len(message) > MAX_MESSAGE:
-        raise check.ArgumentError("diverged.message", _short(message),
+        raise check.ArgumentError("diverged.message", clip(message),
                                   f"text of at most {MAX_MESSAGE} characters",
                                   f"diverged.message must be text of at most {MAX_MESSAGE} "
                                   "characters")
     return {"step": int(diverged["step"]), "loss": loss, "what": what, "message": message}
-
-
-def _short(value):
-    """A value to show in an error: itself when short, else its repr cut to 80 characters."""
-    if value is None or isinstance(value, (bool, int, float)) and len(repr(value)) <= 80:
-        return value
-    text = value if isinstance(value, str) else repr(value)
-    return text if len(text) <= 80 else text[:77] + "..."

@@ -90,3 +90,11 @@ def _short(value):
     """repr of a value, cut to 80 characters (a number can have hundreds of digits)."""
     text = repr(value)
     return text if len(text) <= 80 else text[:77] + "..."
+
+
+def clip(value):
+    """A value to show in an error: itself when short, else its repr cut to 80 characters."""
+    if value is None or isinstance(value, (bool, int, float)) and len(repr(value)) <= 80:
+        return value
+    text = value if isinstance(value, str) else repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."

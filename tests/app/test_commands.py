@@ -22,7 +22,7 @@ from app.protocol import COMMAND_TYPES
 from app.settings import Settings
 from nncore import Config, Trainer
 from nncore.config import LIVE
-from nncore.state import array_from_json
+from nncore.codec import array_from_json
 from tests.app.wire import Wire
 from app.protocol import REPLY_TYPES
 

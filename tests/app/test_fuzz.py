@@ -21,7 +21,7 @@ from app import protocol, schema
 from app.main import create_app
 from app.settings import Settings
 from nncore import Config, Trainer
-from nncore.state import array_from_json
+from nncore.codec import array_from_json
 from tests.app.wire import Wire
 from app.protocol import REPLY_TYPES
 

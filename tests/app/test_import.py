@@ -20,7 +20,8 @@ from app.limits import LIMITS
 from app.protocol import REPLY_TYPES
 from nncore import Config, Trainer
 from nncore.records import Data
-from nncore.state import array_from_json, array_to_json, parameter_count
+from nncore.codec import array_from_json, array_to_json
+from nncore.state import parameter_count
 from nncore.trainer import data_from_arrays
 from tests.app.saved_runs import csv_at_the_limits, fullest_history, fullest_log
 from tests.app.wire import Wire

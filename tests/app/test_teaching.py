@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from nncore import Trainer, probes
-from nncore.state import array_from_json
+from nncore.codec import array_from_json
 
 
 def exported_trainer(wire):

@@ -23,7 +23,7 @@ import numpy as np
 import pytest
 
 from app.limits import LIMITS
-from nncore.state import array_from_json, array_to_json
+from nncore.codec import array_from_json, array_to_json
 from tests.app.saved_runs import csv_at_the_limits, fullest_history, fullest_log
 from tests.e2e.client import Client
 from tests.e2e.server import running

@@ -226,7 +226,7 @@ async def until(server, condition, timeout=120.0):
 
 def test_socket_training_is_bit_identical_to_the_trainer(server):
     from nncore import Config, Trainer
-    from nncore.state import array_from_json
+    from nncore.codec import array_from_json
 
     async def scenario():
         c = await Client.open(server.ws_url)

@@ -17,7 +17,7 @@ from nncore import MLP, Trainer, datasets, optimizers, state
 from nncore import validation as check
 from nncore.config import Config
 from nncore.records import Data
-from nncore.state import array_from_json, array_to_json
+from nncore.codec import array_from_json, array_to_json
 
 NAN, INF = float("nan"), float("inf")
 
