@@ -171,3 +171,56 @@ def test_a_resume_while_still_connected_takes_the_session_over():
             await a.close()
 
         run(scenario())
+
+
+def test_no_message_from_a_real_server_carries_nan_or_infinity():
+    """A run driven to divergence, and a CSV of numbers near float32's limit: every text
+    message parses as strict JSON and every float array is finite; the page is told what was
+    not finite (`non_finite`) instead."""
+    import numpy as np
+
+    def strict(text):
+        def refuse(name):
+            raise AssertionError(f"{name} on the wire: {text[:200]}")
+        return json.loads(text, parse_constant=refuse)
+
+    with running() as server:
+        async def scenario():
+            seen, flagged = 0, set()
+            async with connect(server.ws_url, proxy=None, max_size=2**24) as ws:
+                async def until(kind):
+                    nonlocal seen
+                    while True:
+                        m = await asyncio.wait_for(ws.recv(), 60)
+                        seen += 1
+                        if isinstance(m, str):
+                            message = strict(m)
+                        else:
+                            from app import frames
+                            message, arrays = frames.unpack(m)
+                            for name, A in arrays.items():
+                                assert A.dtype.kind != "f" or np.isfinite(A).all(), name
+                            flagged.update(message.get("non_finite", []))
+                        if message["type"] == kind:
+                            return message
+
+                await until("hello")
+                await ws.send(json.dumps({"type": "set", "config": {
+                    "learning_rate": 10.0, "hidden_layers": [32, 32], "activation": "relu",
+                    "output_activation": "linear", "loss": "mse", "dataset": "plane"}}))
+                await ws.send(json.dumps({"type": "play"}))
+                diverged = await until("diverged")
+                assert diverged["loss"] in ("nan", "inf", "-inf") or isinstance(
+                    diverged["loss"], float)
+                await until("frame")
+                await ws.send(json.dumps({"type": "export", "id": "e"}))
+                await until("state")
+                await ws.send(json.dumps({"type": "load_csv", "id": "c", "text":
+                                          "a,b,label\n1e38,2,0\n3.4e38,-1e300,1\n1,1,0\n"}))
+                await until("applied")
+                await ws.send(json.dumps({"type": "play"}))
+                await until("frame")
+            return seen, flagged
+
+        seen, flagged = run(scenario())
+        assert seen > 5 and "grad_norms" in flagged, (seen, flagged)
