@@ -115,6 +115,7 @@ def data_message(trainer, version):
     is_train[data.train] = 1
     header = {"type": "data", "version": version, "dataset": trainer.config.dataset,
               "task": data.task, "n_classes": data.n_classes, "extent": list(data.extent),
+              "kind": targets.kind(data.task, data.n_classes),  # which pairs fit (schema.tasks)
               "count": len(data.y), "n_inputs": data.X.shape[1],
               "input_names": trainer.input_names}
     arrays = {"y": _floats(data.y), "train": is_train}

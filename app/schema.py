@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass, field
 
 from nncore import (ACTIVATIONS, DATASETS, FEATURES, LOSSES, OPTIMIZERS, Config, activations,
-                    losses)
+                    losses, targets)
 from nncore.model import PENALTY_FORMULA
 from nncore.config import APPLIES, SETTINGS
 from nncore.validation import ArgumentError
@@ -21,6 +21,8 @@ from nncore.validation import ArgumentError
 from .limits import LIMITS
 
 DEFAULTS = Config()
+TASK_EXAMPLES = {"binary": ("classification", 2), "multiclass": ("classification", 3),
+                 "regression": ("regression", 0)}
 LEARNING_RATES = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 RATES = (0.0, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 FieldError = ArgumentError  # a refused value: .field, .value, .allowed, and the message
@@ -177,6 +179,10 @@ def as_json():
             "losses": {name: losses.facts(loss) for name, loss in LOSSES.items()},
             "penalty_formula": PENALTY_FORMULA,
             "pairings": {name: list(loss.outputs) for name, loss in LOSSES.items()},
+            # what the data decides: for each kind of task, the (output, loss) pairs that can
+            # learn it, its default first
+            "tasks": {kind: [list(pair) for pair in targets.pairs(*example)]
+                      for kind, example in TASK_EXAMPLES.items()},
             "limits": LIMITS}
     return {"version": VERSION, **body}
 

@@ -1,6 +1,6 @@
 """The plain data types the engine hands around: a dataset with its split, and reports."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -52,3 +52,5 @@ class SetReport:
     changed: dict  # field -> new value, for the fields that changed
     rebuilt: bool  # the network was rebuilt (weights re-initialised)
     data_changed: bool  # the data was remade
+    adjusted: dict = field(default_factory=dict)  # output/loss moved to fit the data's task
+    note: str | None = None  # why, in one short line

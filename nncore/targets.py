@@ -7,7 +7,14 @@
 
 import numpy as np
 
+from .losses import LOSSES
+from .model import check_pairing
 from .validation import ArgumentError
+
+# The pair of output activation and loss a kind of task starts with: what a dataset of that
+# kind moves the network to when its current pair cannot learn it.
+DEFAULT_PAIRS = {"binary": ("sigmoid", "bce"), "multiclass": ("softmax", "cross_entropy"),
+                 "regression": ("linear", "mse")}
 
 
 def n_outputs(task, n_classes, output_activation):
@@ -61,3 +68,32 @@ def check_task(task, n_classes, output_activation, loss):
         raise ArgumentError("output_activation", output_activation, "2 classes for a step output",
                             f"output_activation='step' (the perceptron) separates 2 classes; "
                             f"this dataset has {n_classes}")
+
+
+def kind(task, n_classes):
+    """"binary", "multiclass" or "regression": what decides which outputs and losses fit."""
+    if task == "regression":
+        return "regression"
+    return "binary" if n_classes <= 2 else "multiclass"
+
+
+def pairs(task, n_classes):
+    """Every (output activation, loss) that can learn this task, the default first."""
+    found = []
+    for loss in LOSSES.values():
+        for output in loss.outputs:
+            try:
+                check_pairing(output, loss.name, n_outputs(task, n_classes, output))
+                check_task(task, n_classes, output, loss.name)
+            except ArgumentError:
+                continue
+            found.append((output, loss.name))
+    default = DEFAULT_PAIRS[kind(task, n_classes)]
+    return sorted(found, key=lambda pair: pair != default)
+
+
+def fit_pair(task, n_classes, output_activation, loss):
+    """The pair itself when it can learn the task, else the task's default pair."""
+    if (output_activation, loss) in pairs(task, n_classes):
+        return output_activation, loss
+    return DEFAULT_PAIRS[kind(task, n_classes)]

@@ -315,8 +315,26 @@ class Trainer:
             data = (self._resplit(new) if new.dataset == CUSTOM else self._make_data(new))
         else:
             data = self.data
+        adjusted, note = {}, None
+        if data_changed and not changes.keys() & {"output_activation", "loss"}:
+            new, adjusted, note = self._fit_task(new, data)
         self._rebuild(new, data)
-        return SetReport(changed, rebuilt=True, data_changed=data_changed)
+        return SetReport({**changed, **adjusted}, rebuilt=True, data_changed=data_changed,
+                         adjusted=adjusted, note=note)
+
+    @staticmethod
+    def _fit_task(config, data):
+        """(config, adjusted, note): the config with its output and loss moved to the data's
+        task when they cannot learn it (a regression set after a classifier, k classes after
+        a perceptron); the dataset decides the task."""
+        pair = targets.fit_pair(data.task, data.n_classes, config.output_activation, config.loss)
+        if pair == (config.output_activation, config.loss):
+            return config, {}, None
+        adjusted = {"output_activation": pair[0], "loss": pair[1]}
+        what = targets.kind(data.task, data.n_classes)
+        note = (f"{what} data: output {pair[0]} with loss {pair[1]} "
+                f"(was {config.output_activation} with {config.loss})")
+        return config.replace(**adjusted), adjusted, note
 
     def _rebuild(self, config, data):
         """Rebuild with a new config and data; on a bad combination, keep the old state."""
@@ -355,8 +373,9 @@ class Trainer:
 
         The config's dataset becomes "custom". `train` (bool per point) overrides the seeded
         split, for example to put drawn points in the training set. keep_task=True keeps the
-        current task and classes (and allows an empty set, to draw on). Returns True when the
-        network had to be rebuilt (the input width or the classes changed).
+        current task and classes (and allows an empty set, to draw on). Returns a SetReport:
+        `rebuilt` when the network had to be rebuilt (the input width or the classes changed),
+        and `adjusted` when its output and loss moved to fit the new data's task.
         """
         X = np.asarray(X, np.float64)
         plane = X.ndim == 2 and X.shape[1] == 2
@@ -368,13 +387,14 @@ class Trainer:
             if train.shape != data.y.shape:
                 raise ValueError(f"train has {train.size} flags for {data.y.size} points")
             data.train, data.test = np.flatnonzero(train), np.flatnonzero(~train)
-        n_out = targets.n_outputs(data.task, data.n_classes, self.config.output_activation)
+        config, adjusted, note = self._fit_task(self.config.replace(dataset=CUSTOM), data)
+        n_out = targets.n_outputs(data.task, data.n_classes, config.output_activation)
         compatible = (data.X.shape[1] == self.data.X.shape[1] and data.task == self.data.task
-                      and n_out == self.net.sizes[-1])
-        config = self.config.replace(dataset=CUSTOM)
+                      and n_out == self.net.sizes[-1] and not adjusted)
         if not compatible:
             self._rebuild(config, data)
-            return True
+            return SetReport(adjusted, rebuilt=True, data_changed=True, adjusted=adjusted,
+                             note=note)
         targets.check_task(data.task, data.n_classes, config.output_activation, config.loss)
         self.config, self.data = config, data
         dtype = DTYPES[config.dtype]
@@ -382,7 +402,7 @@ class Trainer:
         self.Y = targets.encode(data.y, data.task, data.n_classes, config.output_activation, dtype)
         self._split()
         self._start_epoch()
-        return False
+        return SetReport({}, rebuilt=False, data_changed=True)
 
     # -- editing -----------------------------------------------------------------------------
     def _split_flags(self):

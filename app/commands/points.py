@@ -75,7 +75,7 @@ def clear_points(s, c):
 @command("load_csv")
 def load_csv(s, c):
     X, y = datasets.parse_csv(c.text, LIMITS["max_csv_rows"], LIMITS["max_csv_columns"])
-    rebuilt = s.trainer.replace_data(X, y)
-    _points_changed(s, rebuilt)
+    report = s.trainer.replace_data(X, y)
+    _points_changed(s, report.rebuilt)
     return {"count": len(y), "inputs": X.shape[1], "rebuilt": True,
-            "task": s.trainer.data.task}
+            "task": s.trainer.data.task, "adjusted": report.adjusted, "note": report.note}

@@ -77,7 +77,8 @@ def set_(s, c):
         if report.changed:
             s.record.changed(tr.step_count, "set", {
                 k: (plain(getattr(before, k)), plain(v)) for k, v in report.changed.items()})
-    return {"changed": replies.jsonsafe(report.changed), "rebuilt": report.rebuilt}
+    return {"changed": replies.jsonsafe(report.changed), "rebuilt": report.rebuilt,
+            "adjusted": report.adjusted, "note": report.note}
 
 
 @command("regenerate_data")

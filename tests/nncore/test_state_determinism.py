@@ -150,7 +150,7 @@ def test_round_trip_after_replace_data():
     original.step(12)
     X, y = _points(30, seed=4)
     train = np.arange(30) % 3 != 0
-    assert original.replace_data(X, y, train=train) is False  # same width: network kept
+    assert original.replace_data(X, y, train=train).rebuilt is False  # same width: kept
     original.step(3)
     restored = _through_json(original)
     assert restored.config.dataset == "custom"

@@ -948,10 +948,12 @@ FAILED_SET_CASES = {
     "loss that does not pair with the output": dict(loss="cross_entropy"),
     "too few samples for the new classes": dict(dataset="spiral", n_classes=3, n_samples=5),
     # These pass Config and fail inside the rebuild, after the new data was made:
-    "regression data for a bce network": dict(dataset="plane"),
+    "regression data with bce asked for": dict(dataset="plane", loss="bce"),
     "perceptron on three classes": dict(dataset="spiral", n_classes=3,
                                         output_activation="step", loss="perceptron"),
-    "live change with a failing rebuild": dict(learning_rate=0.5, dataset="gaussians"),
+    "live change with a failing rebuild": dict(learning_rate=0.5, dataset="gaussians",
+                                               output_activation="softmax",
+                                               loss="cross_entropy"),
 }
 
 
@@ -984,7 +986,7 @@ def test_failed_rebuild_keeps_the_old_data_and_inputs():
     trainer = Trainer(dataset="xor", features=("x1", "x2", "x1x2"))
     X_train = trainer.X_train.copy()
     with pytest.raises(ValueError, match="regression"):
-        trainer.set(dataset="plane", features=("x1",))
+        trainer.set(dataset="plane", features=("x1",), loss="bce")  # bce asked for: refused
     assert trainer.config.dataset == "xor" and trainer.config.features == ("x1", "x2", "x1x2")
     assert trainer.data.task == "classification"
     assert np.array_equal(trainer.X_train, X_train)
