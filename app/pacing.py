@@ -50,10 +50,13 @@ class Pace:
     them (at least one), so a session that could not keep up does not burst afterwards.
     """
 
-    def __init__(self, clock=time.monotonic):
+    DEFAULT = 100.0  # a teaching pace: the circle is learned in about ten seconds, visibly
+
+    def __init__(self, clock=time.monotonic, speed=DEFAULT):
         self.clock = clock
         self.speed = None  # steps per second; None: as fast as possible
         self.bucket = None
+        self.set(speed)
 
     def set(self, speed):
         self.speed = None if speed in (None, "max") else float(speed)

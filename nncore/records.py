@@ -1,5 +1,6 @@
 """The plain data types the engine hands around: a dataset with its split, and reports."""
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -18,6 +19,14 @@ class Data:
     @property
     def is_plane(self):
         return self.X.shape[1] == 2
+
+    @property
+    def image_shape(self):
+        """(side, side) when each point is a square image (digits 8×8, MNIST 28×28, a CSV
+        of 16, 25, … columns), else None."""
+        d = self.X.shape[1]
+        side = math.isqrt(d)
+        return (side, side) if d >= 16 and side * side == d else None
 
 
 @dataclass

@@ -6,6 +6,7 @@ from nncore.config import CUSTOM
 from .. import protocol, replies, schema
 from ..compare import Comparison
 from ..lifecycle import IllegalState, State
+from ..pacing import Pace
 from ..presets import PRESETS
 from . import command, plain
 
@@ -102,8 +103,8 @@ def preset(s, c):
     s.life.go("restart")
     s.adopt(trainer)
     s.compare = comparison
-    s.pace.set(p.get("speed"))
-    return {"rebuilt": True, "preset": c.name}
+    s.pace.set(p.get("speed", Pace.DEFAULT))
+    return {"rebuilt": True, "preset": c.name, "speed": s.pace.shown}
 
 
 @command("fps", logged=False, moves_weights=False)

@@ -62,6 +62,8 @@ export class Commands {
     const reply = await this.act({ type: "preset", name });
     if (reply.type === "applied") {
       this.store.set({ extra: { ...this.store.extra, preset: "" }, lesson: name });
+      const speed = /** @type {HTMLSelectElement | null} */ (document.getElementById("speed"));
+      if (speed) speed.value = String(reply.speed);  // a preset sets its own pace
     }
     return reply;
   }

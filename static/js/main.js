@@ -120,7 +120,7 @@ const frames = new FrameLoop(store, { readouts, network, boundary, tables, inspe
 // -- the store's changes, to the views ----------------------------------------------------------
 store.on("hello", (hello) => {
   chart.reset(hello.history);
-  if (hello.speed !== "max") $("speed").value = String(hello.speed);
+  $("speed").value = String(hello.speed);  // the session's real pace, "max" included
 });
 store.on("config", (config) => controls.setConfig(config));
 store.on("session", (session) => readouts.session(session));
