@@ -27,6 +27,7 @@ ALIGN = 8
 DTYPES = {np.dtype(name): name for name in ("float32", "float64", "uint8", "uint16", "int32")}
 TILE_BYTES_BUDGET = 46 * 1024  # neuron tiles shrink below the requested density to fit this
 LOSS_POINTS_PER_FRAME = 32
+GALLERY_SIZE = 24  # test images a frame of image data shows
 PREDICTION_ROWS = 16
 
 
@@ -90,6 +91,8 @@ def network_message(trainer, version, probe):
         "input_names": trainer.input_names, "plane": probe is not None,
         "extent": list(trainer.data.extent), "config": trainer.config.to_dict(),
         "batch_norm": [layer.bn is not None for layer in net.layers],
+        "image_shape": (None if trainer.data.image_shape is None
+                        else list(trainer.data.image_shape)),
     }
     arrays = {}
     if probe is not None:
@@ -137,6 +140,8 @@ class FrameJob:
     first_loss_step: int  # the step of losses[0]
     header: dict
     compare: object = None  # a Comparison run side by side, or None
+    data: object = None  # the trainer's Data (image data: the gallery's pixels)
+    tried: np.ndarray | None = None  # an input of the user's own (a drawn digit), or None
 
 
 def render(job):
@@ -166,6 +171,10 @@ def _render(job):
         _plane(job, header, arrays)
     if evaluation.confusion is not None:
         arrays["confusion"] = evaluation.confusion.astype(np.int32)
+    if job.data is not None and job.data.image_shape is not None:
+        _gallery(job, evaluation, header, arrays)
+    if job.tried is not None:  # the user's own input: what the network makes of it
+        arrays["tried_output"] = net.forward(job.tried[None, :])[0].astype(np.float32)
     if len(job.order) <= PREDICTION_ROWS:  # small tables: every point's prediction
         arrays["predictions"] = evaluation.outputs[np.argsort(job.order, kind="stable")].astype(
             np.float64)
@@ -185,6 +194,22 @@ def _render(job):
                       if k != "penalty" and math.isfinite(v)})
     header["point"] = point  # the chart point the server keeps in its history, as it is
     return pack(jsonsafe(header), arrays), point
+
+
+def _gallery(job, evaluation, header, arrays):
+    """Test points as images, mistakes first, with what the network predicts for each."""
+    if job.points.task != "classification":
+        return
+    index, label, predicted, confidence = probes.gallery(job.net, job.points, evaluation,
+                                                         job.order, GALLERY_SIZE)
+    lo, hi = job.data.value_range
+    arrays["gallery_index"] = index.astype(np.int32)
+    arrays["gallery_pixels"] = probes.quantize(job.data.X[index], lo, hi).reshape(
+        len(index), *job.data.image_shape)
+    arrays["gallery_label"] = label.astype(np.uint8)
+    arrays["gallery_predicted"] = predicted.astype(np.uint8)
+    arrays["gallery_confidence"] = probes.quantize(confidence, 0.0, 1.0)
+    header["gallery_range"] = [lo, hi]
 
 
 def _plane(job, header, arrays):
@@ -208,6 +233,19 @@ def _plane(job, header, arrays):
         arrays["output_class"] = predicted.astype(np.uint8).reshape(Do, Do)
         arrays["output_confidence"] = probes.quantize(output.max(axis=1), 0.0, 1.0).reshape(
             Do, Do)
+    other = job.compare.trainer if job.compare is not None else None
+    if other is not None and other.config.features == probe.features:
+        output, _ = probe.run(other.net)  # the run side by side, over the same plane
+        if output.shape[1] == 1:
+            lo, hi = probes.output_range(other.net.layers[-1].activation, job.points.task,
+                                         output)
+            header["compare_output_range"] = [lo, hi]
+            arrays["compare_output"] = probes.quantize(output[:, 0], lo, hi).reshape(Do, Do)
+        else:
+            predicted = targets.predict(output, other.net.output_activation)
+            arrays["compare_output_class"] = predicted.astype(np.uint8).reshape(Do, Do)
+            arrays["compare_output_confidence"] = probes.quantize(
+                output.max(axis=1), 0.0, 1.0).reshape(Do, Do)
 
 
 def _floats(A):

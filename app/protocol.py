@@ -137,6 +137,14 @@ class Preset(Command):
     name: Annotated[str, Field(max_length=64)]
 
 
+class TryInput(Command):
+    """An input of your own for data that is not 2-D (a drawn digit): frames then carry the
+    network's output for it as `tried_output`; null stops."""
+    type: Literal["try_input"]
+    x: Annotated[list[Annotated[float, Field(allow_inf_nan=False, ge=-1e6, le=1e6)]],
+                 Field(min_length=1, max_length=4096)] | None
+
+
 class Export(Command):
     """Reply with the whole session state as JSON."""
     type: Literal["export"]
@@ -165,8 +173,8 @@ class ExportCode(Command):
 
 
 COMMANDS = (Play, Pause, Step, Reset, Set, Speed, Fps, Density, SelectSample, SetWeight, SetBias,
-            AddPoint, RemovePoint, ClearPoints, LoadCsv, RegenerateData, Preset, Export, Import,
-            Explain, ExplainApply, ExportCode)
+            AddPoint, RemovePoint, ClearPoints, LoadCsv, RegenerateData, Preset, TryInput, Export,
+            Import, Explain, ExplainApply, ExportCode)
 COMMAND_TYPES = tuple(c.model_fields["type"].annotation.__args__[0] for c in COMMANDS)
 UPLOAD_TYPES = ("load_csv", "import")
 REPLY_TYPES = ("applied", "error", "state", "explanation", "code")  # answers to a command

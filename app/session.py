@@ -46,6 +46,7 @@ class Session:
         self.record = RunRecord()
         self.neuron_density, self.output_density = 32, 100
         self.selected = None  # the point whose trace frames carry
+        self.tried = None  # an input of the user's own whose output frames carry
         self.explained = None  # {"theta", "after"} of the last explained step
         self.command_seq = 0  # commands applied so far; frames carry it
         self.network_version = self.data_version = 0
@@ -72,6 +73,8 @@ class Session:
             self.data_version += 1
         if self.selected is not None and self.selected >= len(trainer.data.y):
             self.selected = None
+        if self.tried is not None and len(self.tried) != trainer.inputs.shape[1]:
+            self.tried = None  # drawn for another input width
         self.refresh_probe()
         self.record.new_run()
         self.explained = None
@@ -250,6 +253,7 @@ class Session:
         job = frames.FrameJob(
             net=tr.net, points=tr.eval_points, order=tr.eval_order, probe=self.probe,
             sample=sample, losses=losses, first_loss_step=first, compare=self.compare,
+            data=tr.data, tried=self.tried,
             header={"type": "frame", "seq": self.frames_built, "step": tr.step_count,
                     "epoch": tr.epoch, "epoch_progress": tr.epoch_progress,
                     "state": self.state.value, "command_seq": self.command_seq,

@@ -152,6 +152,31 @@ def evaluate(net, points, dtype=None):
     return Evaluation(out, dead, confusion, A)
 
 
+def gallery(net, points, evaluation, order, n=24):
+    """The points to show as images, mistakes first: the test points (the training points
+    when there is no test set), the wrong ones before the right ones, each group in data order.
+
+    Returns (indices into the data, true labels, predicted classes, confidence): the
+    confidence is the output for the predicted class on [0, 1] (its range mapped there).
+    """
+    part = slice(points.n_train, None) if points.n_train < len(points.y) else slice(0, None)
+    A, y, index = evaluation.outputs[part], points.y[part], order[part]
+    if len(y) == 0:
+        empty = np.zeros(0, np.int64)
+        return empty, empty, empty, np.zeros(0)
+    predicted = targets.predict(A, net.output_activation)
+    bounded = net.layers[-1].activation.range
+    lo, hi = bounded if bounded is not None else (float(A.min()), float(A.max()))
+    if A.shape[1] > 1:
+        score = A[np.arange(len(A)), predicted]
+    else:
+        score = np.where(predicted == 1, A[:, 0], lo + hi - A[:, 0])
+    confidence = np.clip((score - lo) / ((hi - lo) or 1.0), 0.0, 1.0)
+    wrong = predicted != y
+    rank = np.lexsort((index, ~wrong))[:n]  # mistakes first, then by index
+    return index[rank], y[rank], predicted[rank], confidence[rank]
+
+
 def metrics(trainer):
     """Loss on train and test data, and accuracy (classification) or RMSE and R² (regression).
 

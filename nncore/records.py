@@ -1,5 +1,6 @@
 """The plain data types the engine hands around: a dataset with its split, and reports."""
 
+import functools
 import math
 from dataclasses import dataclass, field
 
@@ -19,6 +20,14 @@ class Data:
     @property
     def is_plane(self):
         return self.X.shape[1] == 2
+
+    @functools.cached_property
+    def value_range(self):
+        """(lo, hi) of every input value (computed once: an image's pixels are drawn on it)."""
+        if self.X.size == 0:
+            return (0.0, 1.0)
+        lo, hi = float(self.X.min()), float(self.X.max())
+        return (lo, hi if hi > lo else lo + 1.0)
 
     @property
     def image_shape(self):

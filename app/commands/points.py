@@ -1,5 +1,7 @@
 """Commands that edit the network's weights and the data's points."""
 
+import numpy as np
+
 from nncore import datasets
 
 from .. import replies
@@ -79,3 +81,21 @@ def load_csv(s, c):
     _points_changed(s, report.rebuilt)
     return {"count": len(y), "inputs": X.shape[1], "rebuilt": True,
             "task": s.trainer.data.task, "adjusted": report.adjusted, "note": report.note}
+
+
+@command("try_input", logged=False, moves_weights=False)
+def try_input(s, c):
+    tr = s.trainer
+    if c.x is None:
+        s.tried = None
+        return {"tried": False}
+    if tr.data.is_plane:
+        raise ValueError("try_input is for data that is not 2-D (e.g. a drawn digit); on the "
+                         "plane, draw points instead")
+    n = tr.inputs.shape[1]
+    if len(c.x) != n:
+        raise replies.ProtocolError("invalid_value", f"x has {len(c.x)} values; this network "
+                                    f"takes {n} inputs", "x", f"<{len(c.x)} values>",
+                                    f"a list of {n} numbers")
+    s.tried = np.array(c.x, np.float64)
+    return {"tried": True}
