@@ -21,10 +21,12 @@ import { CodePanel } from "./code-panel.js";
 import { Commands } from "./commands.js";
 import { Controls } from "./controls.js";
 import { DrawTools } from "./draw-tools.js";
+import { installDownloads } from "./downloads.js";
 import { Drawer } from "./drawer.js";
 import { Explainer } from "./explain.js";
 import { Files, onFileChosen } from "./files.js";
 import { FrameLoop } from "./frame-loop.js";
+import { installImageViews } from "./image-views.js";
 import { Inspector } from "./inspector.js";
 import { bindKeys } from "./keyboard.js";
 import { Link } from "./link.js";
@@ -116,6 +118,8 @@ new CodePanel({ text: $("code-text"), note: $("code-note"), refresh: $("code-ref
   copy: $("code-copy"), download: $("code-download") }, store, commands, files, toasts);
 const frames = new FrameLoop(store, { readouts, network, boundary, tables, inspector,
   diagnostics, chart });
+installImageViews(document, store, commands);  // image data: static/js/image-views.js
+installDownloads(document, store, commands, toasts);  // datasets to fetch: downloads.js
 
 // -- the store's changes, to the views ----------------------------------------------------------
 store.on("hello", (hello) => {
