@@ -153,14 +153,20 @@ def train(settings, X_train, y_train, schedule, report=print):
     perm, Xs, Ys = new_epoch()
     position = epoch = 0
     steps = settings["steps"]
-    for step in range(steps + 1):
+    step = 0
+    while True:
+        by_hand = False
         for kind, values in changes.get(step, []):
             changed = apply_change(kind, values, layers, hyper)
+            by_hand = by_hand or kind == "sgd"
             if "optimizer" in changed:
                 optimizer = new_optimizer(hyper["optimizer"], params)  # a new one starts fresh
             if "batch_size" in changed and perm is None and hyper["batch_size"] < n:
                 perm, Xs, Ys = new_epoch()  # leaving full-batch mode: the epoch needs an order
                 position = 0
+        if by_hand:  # the step-through's step counts as a step of the run
+            step += 1
+            continue
         if step == steps:
             break
         bs = hyper["batch_size"]
@@ -179,8 +185,9 @@ def train(settings, X_train, y_train, schedule, report=print):
             epoch += 1
             perm, Xs, Ys = new_epoch()
             position = 0
-        if (step + 1) % max(1, steps // 20) == 0 or step + 1 == steps:
-            report(f"step {step + 1:7d}  epoch {epoch}  mini-batch loss {loss:.6f}")
+        step += 1
+        if step % max(1, steps // 20) == 0 or step == steps:
+            report(f"step {step:7d}  epoch {epoch}  mini-batch loss {loss:.6f}")
     return layers, params
 
 

@@ -475,6 +475,13 @@ class Trainer:
         check.integer("neuron", neuron, 0, b.shape[0] - 1)
         b[neuron] = check.real("value", value, -1e6, 1e6)
 
+    def apply_step(self, layers):
+        """A gradient-descent step applied by hand (the step-through's, probes.sgd_after):
+        every layer's W and b become `layers`' values, and the step counter advances by one.
+        The epoch's position and the optimizer's state are left as they are."""
+        self.assign(layers)
+        self.step_count += 1
+
     def assign(self, layers):
         """Set every layer's W (and b) to the given arrays (a list of {"W": ..., "b": ...}),
         for example the result of probes.sgd_after. Shapes must match."""

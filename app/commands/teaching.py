@@ -43,8 +43,9 @@ def explain_apply(s, c):
     if ex is None or not np.array_equal(ex["theta"], tr.net.theta):
         raise IllegalState("there is no explained step to apply, or the network changed since "
                            "it was explained: explain again")
-    tr.assign(ex["after"])
-    s.record.changed(tr.step_count, "sgd", {"after": [
+    step = tr.step_count
+    tr.apply_step(ex["after"])  # a step of the run: the counter advances
+    s.record.changed(step, "sgd", {"after": [
         {k: v.tolist() for k, v in layer.items()} for layer in ex["after"]]})
     return {"applied_step": True}
 

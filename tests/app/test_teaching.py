@@ -53,6 +53,25 @@ def test_applying_the_explained_step_sets_exactly_the_after_values(wire):
         assert layer.b.tolist() == mine["b_after"]
 
 
+def test_the_applied_step_counts_as_a_step_of_the_run(wire):
+    wire.call({"type": "step", "n": 12})
+    wire.expect("stepped")
+    wire.call({"type": "explain", "index": 3})
+    reply = wire.call({"type": "explain_apply"})
+    assert reply["type"] == "applied" and reply["step"] == 13
+    assert wire.frame(step=13)["step"] == 13  # the counter the page shows moved on
+    t = exported_trainer(wire)
+    assert t.step_count == 13 and t.position == exported_position_after(12)
+
+
+def exported_position_after(steps):
+    """Where a fresh default run's epoch stands after `steps` mini-batches: a hand-applied
+    step does not move it."""
+    t = Trainer()
+    t.step(steps)
+    return t.position
+
+
 def test_a_stale_explanation_is_refused(wire):
     wire.call({"type": "explain", "index": 0})
     wire.call({"type": "step", "n": 1})
