@@ -172,9 +172,12 @@ def as_json():
             "datasets": {name: {"task": s.task, "n_inputs": s.n_inputs,
                                 "n_classes": s.n_classes, "description": s.description,
                                 "variable_classes": s.variable_classes,
-                                "fixed_size": s.fixed_size}
+                                "fixed_size": s.fixed_size,
+                                # read from these files (MNIST), downloaded when missing
+                                "files": [stem + ".gz" for stem in s.files]}
                          for name, s in DATASETS.items()},
-            "features": {name: label for name, (label, _) in FEATURES.items()},
+            "features": {name: f.label for name, f in FEATURES.items()},
+            "feature_expressions": {name: f.expression for name, f in FEATURES.items()},
             "activations": {name: activations.facts(a) for name, a in ACTIVATIONS.items()},
             "losses": {name: losses.facts(loss) for name, loss in LOSSES.items()},
             "penalty_formula": PENALTY_FORMULA,

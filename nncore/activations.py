@@ -10,7 +10,8 @@ Each class also carries its facts, which the probes, the API, the page and the e
 read from here and nowhere else: `symbol` (φ's name in an equation), `formula` and
 `derivative_formula` (text), `range` ((lo, hi) of φ, or None when unbounded), `max_derivative`
 (the largest φ'), `note` (what a learner should know), where it may be used (`hidden`,
-`output`) and whether it acts on each z alone (`elementwise`; softmax acts on a row).
+`output`), whether it acts on each z alone (`elementwise`; softmax acts on a row) and
+`expression`, φ in nncore.expr's language (None for softmax), which the page evaluates.
 """
 
 import numpy as np
@@ -31,6 +32,7 @@ class Linear:
     hidden = True
     output = True
     elementwise = True
+    expression = "z"
 
     def forward(self, Z):
         return Z
@@ -59,6 +61,7 @@ class Sigmoid:
     hidden = True
     output = True
     elementwise = True
+    expression = "0.5 * tanh(0.5 * z) + 0.5"
 
     def forward(self, Z):
         return 0.5 * np.tanh(0.5 * Z) + 0.5
@@ -90,6 +93,7 @@ class Tanh:
     hidden = True
     output = True
     elementwise = True
+    expression = "tanh(z)"
 
     def forward(self, Z):
         return np.tanh(Z)
@@ -118,6 +122,7 @@ class ReLU:
     hidden = True
     output = False
     elementwise = True
+    expression = "max(z, 0)"
 
     def forward(self, Z):
         return np.maximum(Z, 0.0)
@@ -145,6 +150,7 @@ class LeakyReLU:
     hidden = True
     output = False
     elementwise = True
+    expression = "max(z, 0.01 * z)"
 
     def forward(self, Z):
         return np.where(Z > 0, Z, LEAKY_SLOPE * Z)
@@ -176,6 +182,7 @@ class Softmax:
     hidden = False
     output = True
     elementwise = False  # each output depends on the whole row
+    expression = None  # of a whole row: e^zᵢ / Σⱼ e^zⱼ
 
     def forward(self, Z):
         E = np.exp(Z - Z.max(axis=1, keepdims=True))  # (N, k)
@@ -213,6 +220,7 @@ class Step:
     hidden = False
     output = True
     elementwise = True
+    expression = "z >= 0"
 
     def forward(self, Z):
         return (Z >= 0).astype(Z.dtype)
@@ -242,4 +250,4 @@ def facts(activation):
             "range": None if activation.range is None else list(activation.range),
             "max_derivative": activation.max_derivative, "note": activation.note,
             "hidden": activation.hidden, "output": activation.output,
-            "elementwise": activation.elementwise}
+            "elementwise": activation.elementwise, "expression": activation.expression}

@@ -1,5 +1,7 @@
 """Input features computed from a 2-D point (x₁, x₂), as TensorFlow Playground offers them."""
 
+from typing import Callable, NamedTuple
+
 import numpy as np
 
 
@@ -31,15 +33,20 @@ def feature_sinx2(x1, x2):
     return np.sin(x2)
 
 
-# name -> (label for the page, function of the columns x₁, x₂ returning one column)
+class Feature(NamedTuple):
+    label: str  # what the page shows
+    function: Callable  # of the columns x₁, x₂, returning one column
+    expression: str  # the same, in nncore.expr's language (for the page's own evaluator)
+
+
 FEATURES = {
-    "x1": ("x₁", feature_x1),
-    "x2": ("x₂", feature_x2),
-    "x1sq": ("x₁²", feature_x1sq),
-    "x2sq": ("x₂²", feature_x2sq),
-    "x1x2": ("x₁x₂", feature_x1x2),
-    "sinx1": ("sin x₁", feature_sinx1),
-    "sinx2": ("sin x₂", feature_sinx2),
+    "x1": Feature("x₁", feature_x1, "x1"),
+    "x2": Feature("x₂", feature_x2, "x2"),
+    "x1sq": Feature("x₁²", feature_x1sq, "x1 * x1"),
+    "x2sq": Feature("x₂²", feature_x2sq, "x2 * x2"),
+    "x1x2": Feature("x₁x₂", feature_x1x2, "x1 * x2"),
+    "sinx1": Feature("sin x₁", feature_sinx1, "sin(x1)"),
+    "sinx2": Feature("sin x₂", feature_sinx2, "sin(x2)"),
 }
 
 
