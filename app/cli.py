@@ -1,7 +1,9 @@
 """The `nnplay` command: start the server on a free port and open the page.
 
     nnplay [--host 127.0.0.1] [--port 8000] [--no-browser] [--log-level info]
-           [--max-sessions 32] [--allow-host NAME ...] [--allow-origin URL ...] [--version]
+           [--max-sessions 32] [--allow-host NAME ...] [--allow-origin URL ...]
+           [--data-dir DIR] [--dataset-dir NAME=DIR ...] [--no-downloads]
+           [--download-table FILE] [--version]
 
 Ctrl+C stops it (exit status 0).
 """
@@ -42,23 +44,31 @@ def positive_int(text):
     return value
 
 
+def checked(check, keep_text=False):
+    """An argparse type from a checker that raises ValueError: the message becomes the
+    flag's error; the value is what the checker returns, or the text as typed."""
+    def convert(text):
+        try:
+            value = check(text)
+        except ValueError as e:
+            raise argparse.ArgumentTypeError(str(e)) from None
+        return text if keep_text else value
+    return convert
+
+
 def allowed_host(text):
     from .security import host_name
-
-    try:
-        return host_name(text)
-    except ValueError as e:
-        raise argparse.ArgumentTypeError(str(e)) from None
+    return checked(host_name)(text)
 
 
 def allowed_origin(text):
     from .security import origin_key
+    return checked(origin_key, keep_text=True)(text)
 
-    try:
-        origin_key(text)
-    except ValueError as e:
-        raise argparse.ArgumentTypeError(str(e)) from None
-    return text
+
+def dataset_dir(text):
+    from .downloads import parse_dataset_dir
+    return checked(parse_dataset_dir, keep_text=True)(text)
 
 
 def parser():
@@ -85,6 +95,20 @@ def parser():
                    type=allowed_origin,
                    help="also accept websocket connections from this page origin, "
                    "scheme://host[:port] (repeatable; '*' for any)")
+    p.add_argument("--data-dir", metavar="DIR", default=None,
+                   help="where datasets read from files (MNIST, Fashion-MNIST) are kept and "
+                   "downloaded to, each in a folder of its name (default: the user's data "
+                   "folder, e.g. ~/.local/share/nnplay; or NNPLAY_DATA_DIR)")
+    p.add_argument("--dataset-dir", action="append", default=[], metavar="NAME=DIR",
+                   type=dataset_dir,
+                   help="read a dataset's files from a folder of yours, as it is (nnplay never "
+                   "downloads into it), e.g. mnist=~/data/mnist; repeatable")
+    p.add_argument("--no-downloads", action="store_true",
+                   help="never download a dataset; a page that picks one whose files are "
+                   "missing is told where to put them (or NNPLAY_DOWNLOADS=0)")
+    p.add_argument("--download-table", metavar="FILE", default=None,
+                   help="a JSON file of download sources (URLs, sizes, SHA-256 sums) that "
+                   "replaces the built-in one: a mirror, or a test's local server")
     p.add_argument("--version", action="version", version=f"%(prog)s {VERSION}")
     return p
 
@@ -159,6 +183,7 @@ def serve(args):
     """Run the server until a signal stops it; whether it had started."""
     import uvicorn
 
+    from .downloads import library
     from .limits import TRANSPORT_MAX_BYTES
     from .logs import install_filters
     from .main import create_app
@@ -176,7 +201,12 @@ def serve(args):
                            open_browser=not args.no_browser, log_level=args.log_level,
                            max_sessions=args.max_sessions,
                            allowed_hosts=env.allowed_hosts + tuple(args.allow_host),
-                           allowed_origins=env.allowed_origins + tuple(args.allow_origin))
+                           allowed_origins=env.allowed_origins + tuple(args.allow_origin),
+                           data_dir=args.data_dir or env.data_dir,
+                           dataset_dirs=env.dataset_dirs + tuple(args.dataset_dir),
+                           downloads=env.downloads and not args.no_downloads,
+                           download_table=args.download_table or env.download_table)
+        library(settings)  # the data folders and the download table, checked now
         app = create_app(settings)
     except ValueError as e:  # a bad NNPLAY_* value, named by the message
         raise SystemExit(f"nnplay: {e}") from None

@@ -142,6 +142,9 @@ class FrameJob:
     compare: object = None  # a Comparison run side by side, or None
     data: object = None  # the trainer's Data (image data: the gallery's pixels)
     tried: np.ndarray | None = None  # an input of the user's own (a drawn digit), or None
+    # Large data (MNIST), whose `points` are a sample: (probes.FullTest, every point), which
+    # measures the whole test set a chunk a frame; None when `points` are every point.
+    full_test: tuple | None = None
 
 
 def render(job):
@@ -161,6 +164,13 @@ def _render(job):
         losses = {"steps": [], "values": []}
     header["metrics"] = metrics
     header["losses"] = losses
+    if job.full_test is not None:  # the metrics are a sample's: say which, and measure all
+        full_test, every = job.full_test
+        n_train, n = job.points.n_train, len(job.points.y)
+        header["metrics_sample"] = {"train": n_train, "test": n - n_train,
+                                    "of_train": every.n_train,
+                                    "of_test": len(every.y) - every.n_train}
+        header["full_test"] = full_test.advance(net, every, header["step"])
     arrays = {name: _floats(P) for name, P in zip(net.param_names, net.params)}
     arrays["grad_norms"] = probes.gradient_norms(net).astype(np.float32)
     arrays["dead"] = evaluation.dead.astype(np.float32)

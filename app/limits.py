@@ -3,10 +3,10 @@
 LIMITS = {
     "max_message_bytes": 16 * 1024,  # any command but load_csv and import
     "max_upload_bytes": 1024 * 1024,  # load_csv
-    "max_import_bytes": 6 * 1024 * 1024,  # import: the largest run nnplay saves, with room
+    "max_import_bytes": 14 * 1024 * 1024,  # import: the largest run nnplay saves, with room
     "messages_per_second": 50,  # sustained; see settings for the burst
     "max_hidden_layers": 8,
-    "max_neurons_per_layer": 32,
+    "max_neurons_per_layer": 128,  # MNIST's 784-128-64-10
     "max_samples": 2000,  # generated points
     "max_points": 2000,  # drawn or loaded points
     "max_csv_rows": 2000,
@@ -20,7 +20,8 @@ LIMITS = {
     "max_replay_log": 10_000,  # entries in a saved run's log of commands
     "max_log_bytes": 1024 * 1024,  # ... and its size as JSON
     "resume_seconds": 60,
+    "max_download_bytes": 64 * 1024 * 1024,  # one dataset's files (Fashion-MNIST: 30.9 MB)
 }
 # Messages above this are closed by the websocket layer itself (1009), before any parsing; it is
 # above every limit above, so a message over its limit gets an error reply that names it.
-TRANSPORT_MAX_BYTES = 8 * 1024 * 1024
+TRANSPORT_MAX_BYTES = 16 * 1024 * 1024

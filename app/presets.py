@@ -7,6 +7,11 @@ short explanation for the page. `speed` (steps per second, None for max) paces i
 PLAYGROUND = {"dataset": "circle", "hidden_layers": [4, 2], "activation": "tanh",
               "learning_rate": 0.03, "batch_size": 10, "train_ratio": 0.5, "noise": 0.0}
 
+# The A–Z tutorial's MNIST network: 784-128-64-10, relu, softmax with cross-entropy, Adam.
+MNIST = {"dataset": "mnist", "hidden_layers": [128, 64], "activation": "relu",
+         "output_activation": "softmax", "loss": "cross_entropy", "init": "he",
+         "optimizer": "adam", "learning_rate": 0.001, "batch_size": 128}
+
 PRESETS = {
     "playground": {
         "title": "TensorFlow Playground's default",
@@ -93,5 +98,24 @@ PRESETS = {
         "config": {"dataset": "digits", "hidden_layers": [32], "activation": "relu",
                    "output_activation": "softmax", "loss": "cross_entropy",
                    "learning_rate": 0.1, "batch_size": 32, "train_ratio": 0.7},
+    },
+    "mnist": {
+        "title": "MNIST: 784-128-64-10",
+        "text": "The from-scratch tutorials' exercise: 28×28 digits, 60,000 to train on and "
+                "10,000 to test, through 784-128-64-10 with relu and a softmax output, Adam "
+                "with learning rate 0.001, batches of 128. Test accuracy passes 95% within the "
+                "first epoch (about 470 steps). Now vary it and compare the curves: one hidden "
+                "layer or three, 32 neurons or 128, learning rate 0.01 or 0.0001, sigmoid "
+                "instead of relu.",
+        "config": MNIST,
+    },
+    "fashion_mnist": {
+        "title": "Fashion-MNIST: the same network on clothes",
+        "text": "The same 784-128-64-10 network on 28×28 photos of clothes in 10 kinds. They "
+                "are harder to tell apart than digits: test accuracy reaches about 85% in the "
+                "first epoch and about 88% after ten, where MNIST passes 97%. The confusion "
+                "matrix shows which kinds it mixes up (shirts, T-shirts, pullovers, coats). "
+                "Try the changes you tried on MNIST: do they help here too?",
+        "config": {**MNIST, "dataset": "fashion_mnist"},
     },
 }

@@ -11,8 +11,13 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
+from nncore import DATASETS
+
 from .limits import LIMITS
 from .replies import ProtocolError, shown
+
+FROM_FILES = tuple(name for name, spec in DATASETS.items() if spec.files)  # MNIST, ...
+MAX_INDEX = 100_000  # a point's index: MNIST's test images are 60,000 to 69,999
 
 Coordinate = Annotated[float, Field(allow_inf_nan=False, ge=-1000.0, le=1000.0)]
 MessageId = Union[Annotated[int, Field(ge=-(2**53), le=2**53)],
@@ -80,7 +85,7 @@ class Density(Command):
 class SelectSample(Command):
     """Whose forward/backward trace frames carry: a point's index, or null for none."""
     type: Literal["select_sample"]
-    index: Annotated[int, Field(ge=0, le=LIMITS["max_points"] * 10)] | None
+    index: Annotated[int, Field(ge=0, le=MAX_INDEX)] | None
 
 
 class SetWeight(Command):
@@ -159,7 +164,7 @@ class Import(Command):
 class Explain(Command):
     """Pause and explain one training step on a point: reply `explanation` with every number."""
     type: Literal["explain"]
-    index: Annotated[int, Field(ge=0, le=LIMITS["max_points"] * 10)]
+    index: Annotated[int, Field(ge=0, le=MAX_INDEX)]
 
 
 class ExplainApply(Command):
@@ -172,9 +177,17 @@ class ExportCode(Command):
     type: Literal["export_code"]
 
 
+class Download(Command):
+    """Fetch a dataset's missing files (MNIST) into the server's data folder, in the
+    background: `download` events report the progress. cancel=true stops waiting for it."""
+    type: Literal["download"]
+    dataset: Literal[FROM_FILES]
+    cancel: bool = False
+
+
 COMMANDS = (Play, Pause, Step, Reset, Set, Speed, Fps, Density, SelectSample, SetWeight, SetBias,
             AddPoint, RemovePoint, ClearPoints, LoadCsv, RegenerateData, Preset, TryInput, Export,
-            Import, Explain, ExplainApply, ExportCode)
+            Import, Explain, ExplainApply, ExportCode, Download)
 COMMAND_TYPES = tuple(c.model_fields["type"].annotation.__args__[0] for c in COMMANDS)
 UPLOAD_TYPES = ("load_csv", "import")
 REPLY_TYPES = ("applied", "error", "state", "explanation", "code")  # answers to a command

@@ -18,8 +18,9 @@ import time
 from collections import deque
 
 from nncore import Config, Trainer, probes
+from nncore.datasets import MissingFiles
 
-from . import frames, protocol, replies, schema
+from . import downloads, frames, protocol, replies, schema
 from .commands import run_command
 from .lifecycle import IllegalState, Lifecycle, State  # noqa: F401 - State: the session's API
 from .limits import LIMITS
@@ -56,7 +57,10 @@ class Session:
         self.frame_limited = False  # frames come slower than asked, to leave time to train
         self.built_step, self.steps_per_second = 0, 0.0
         self.compare = None
-        self.adopt(Trainer(config or Config()))
+        self.folders = downloads.library(settings).folders  # where MNIST's files are read
+        self.wake = None  # set by the connection: sends what is pushed outside a command
+        self.full_test = probes.FullTest()  # large data: the whole test set, a chunk a frame
+        self.adopt(Trainer(config or Config(), folders=self.folders))
 
     @property
     def state(self):
@@ -76,6 +80,7 @@ class Session:
         if self.tried is not None and len(self.tried) != trainer.inputs.shape[1]:
             self.tried = None  # drawn for another input width
         self.refresh_probe()
+        self.full_test.reset()
         self.record.new_run()
         self.explained = None
         self.pending_steps = 0
@@ -158,6 +163,8 @@ class Session:
             spec, result = run_command(self, command)
         except replies.ProtocolError as e:
             return e.reply | {"command": kind, "id": command.id}
+        except MissingFiles as e:  # MNIST's files are not here: offer to download them
+            return downloads.missing_reply(self.settings, e, command)
         except IllegalState as e:
             return replies.error_reply("illegal_state", str(e), "type", kind,
                                         f"a command legal in state {self.state.value}", kind,
@@ -250,8 +257,10 @@ class Session:
         sample = None
         if self.selected is not None:
             sample = (self.selected, *tr.sample(self.selected))
+        points, order = tr.metric_points  # large data: a fixed sample of it
+        full = (self.full_test, tr.eval_points) if len(order) < len(tr.eval_order) else None
         job = frames.FrameJob(
-            net=tr.net, points=tr.eval_points, order=tr.eval_order, probe=self.probe,
+            net=tr.net, points=points, order=order, probe=self.probe, full_test=full,
             sample=sample, losses=losses, first_loss_step=first, compare=self.compare,
             data=tr.data, tried=self.tried,
             header={"type": "frame", "seq": self.frames_built, "step": tr.step_count,

@@ -17,12 +17,18 @@ class Settings:
     messages_per_second: float = 50.0  # sustained command rate per session
     message_burst: int = 200  # commands allowed in a burst above that rate
     inbound_bytes_per_second: float = 256 * 1024.0  # what a client may send, sustained ...
-    inbound_bytes_burst: int = 8 * 1024 * 1024  # ... and at once (the largest import passes)
+    inbound_bytes_burst: int = 16 * 1024 * 1024  # ... and at once (the largest import passes)
     write_timeout: float = 20.0  # seconds a client may take to take one message: then it's gone
+    # Datasets read from files (MNIST, Fashion-MNIST): see app/downloads.py.
+    data_dir: str = ""  # where they are kept, each in a folder of its name ("": the user's)
+    dataset_dirs: tuple = field(default_factory=tuple)  # "name=DIR": read from DIR, as it is
+    downloads: bool = True  # fetch a missing one from its canonical source when a page asks
+    download_table: str = ""  # a JSON file that replaces the built-in sources (mirrors, tests)
 
     @classmethod
     def from_env(cls, environ=None, **overrides):
-        """Settings from NNPLAY_<FIELD> variables (e.g. NNPLAY_MAX_SESSIONS=8), then overrides."""
+        """Settings from NNPLAY_<FIELD> variables (e.g. NNPLAY_MAX_SESSIONS=8, NNPLAY_DATA_DIR,
+        NNPLAY_DOWNLOADS=0), then overrides."""
         environ = os.environ if environ is None else environ
         values = {}
         for f in fields(cls):

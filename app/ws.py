@@ -88,6 +88,7 @@ class Connection:
         self.replaced = False  # a newer connection took the session over
         self.done = asyncio.Event()  # set once the session is let go
         self.tg = None
+        session.wake = self.wake_sender.set  # events pushed outside a command (downloads)
 
     async def run(self, resumed, resume_error):
         await self.ws.send_text(json.dumps(self.session.hello(resumed, resume_error)))

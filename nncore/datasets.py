@@ -1,4 +1,5 @@
-"""Datasets: TensorFlow Playground's 2-D sets and more, tutorial tables, CSV, digits and MNIST.
+"""Datasets: TensorFlow Playground's 2-D sets and more, tutorial tables, CSV, digits, MNIST
+and Fashion-MNIST.
 
 Every loader returns (X, y): X (N, d) float64 inputs, y (N,) labels. Classification labels are
 int64 class indices 0..k−1; regression targets are float64 in [−1, 1]. The 2-D sets live in
@@ -6,18 +7,26 @@ the square [−6, 6]², as in the Playground, and their label 1 is the Playgroun
 
 The generators follow the Playground's `dataset.ts`; noise goes from 0 to 1 (the Playground's
 slider stops at 0.5). All randomness comes from `np.random.default_rng(seed)`.
+
+MNIST and Fashion-MNIST are read from their four IDX files in a folder the caller names
+(`read_files(name, folder)`): nncore never downloads anything. Their split is their authors'
+(60,000 training images, then 10,000 test images), not a random one.
 """
 
 import gzip
+import hashlib
 import importlib.util
 import math
 import os
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from . import validation as check
+from .records import Data
 
 MAX_SAMPLES = 100_000
 MAX_CLASSES = 10
@@ -35,6 +44,8 @@ class DatasetSpec:
     extent: tuple = (-6.0, 6.0)  # the input plane shown for 2-D sets
     fixed_size: bool = False  # a table whose rows are given, not sampled
     variable_classes: bool = False  # n_classes can be chosen
+    files: tuple = ()  # read from these files in a folder of its own (IDX, gzipped or not)
+    title: str = ""  # its name in a sentence ("MNIST")
 
 
 def _uniform(rng, lo, hi, n):
@@ -145,6 +156,10 @@ def _digits(n, noise, rng, k):
     return load_digits()
 
 
+IDX_FILES = ("train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte",
+             "t10k-labels-idx1-ubyte")  # MNIST's names, which Fashion-MNIST keeps
+
+
 _SPECS = [
     (DatasetSpec("circle", "classification", 2, 2, "A disc inside a ring"), _circle),
     (DatasetSpec("xor", "classification", 2, 2, "Opposite quadrants share a class"), _xor),
@@ -163,13 +178,20 @@ _SPECS = [
     (DatasetSpec("digits", "classification", 64, 10,
                  "scikit-learn's 8×8 handwritten digits (needs nnplay[datasets])",
                  fixed_size=True), _digits),
+    (DatasetSpec("mnist", "classification", 784, 10,
+                 "MNIST: 70,000 handwritten digits, 28×28, its own split (60,000 training)",
+                 fixed_size=True, files=IDX_FILES, title="MNIST"), None),
+    (DatasetSpec("fashion_mnist", "classification", 784, 10,
+                 "Fashion-MNIST: 70,000 photos of clothes, 28×28, 10 kinds, its own split",
+                 fixed_size=True, files=IDX_FILES, title="Fashion-MNIST"), None),
 ]
 DATASETS = {spec.name: spec for spec, _ in _SPECS}
 _GENERATORS = {spec.name: gen for spec, gen in _SPECS}
 
 
-def make(name, n_samples=500, noise=0.0, seed=0, n_classes=None):
-    """(X, y) for the named dataset; n_classes applies to spiral and blobs."""
+def make(name, n_samples=500, noise=0.0, seed=0, n_classes=None, folder=None):
+    """(X, y) for the named dataset; n_classes applies to spiral and blobs. A dataset read from
+    files (MNIST) is read from `folder` (see `read_files`), its training points first."""
     spec = DATASETS[check.choice("name", name, tuple(DATASETS))]
     n = check.integer("n_samples", n_samples, 1, MAX_SAMPLES)
     noise = check.real("noise", noise, 0.0, 1.0)
@@ -186,6 +208,9 @@ def make(name, n_samples=500, noise=0.0, seed=0, n_classes=None):
     if not spec.fixed_size and n < 2 * max(k, 1):
         raise ValueError(f"n_samples={n} is too few for {name!r}; it needs at least "
                          f"{2 * max(k, 1)} (two per class)")
+    if spec.files:
+        files = read_files(name, folder)
+        return files.X, files.y
     return _GENERATORS[name](n, noise, np.random.default_rng(seed), k)
 
 
@@ -369,3 +394,107 @@ def _read_idx(folder, stem, ndim):
         raise ValueError(f"{str(file)!r} declares shape {shape} ({math.prod(shape)} bytes) but "
                          f"holds {len(body)} bytes")
     return np.frombuffer(body, np.uint8).reshape(shape)
+
+
+# -- datasets read from files: MNIST and Fashion-MNIST -------------------------------------------
+class MissingFiles(check.ArgumentError):
+    """A dataset's files are not in its folder (or no folder was named): `dataset`, `folder`
+    (a Path, or None) and `missing` (file names) say what to put where."""
+
+    def __init__(self, dataset, folder, missing):
+        spec = DATASETS[dataset]
+        self.dataset, self.folder, self.missing = dataset, folder, list(missing)
+        names = ", ".join(f"{m}.gz" for m in self.missing)
+        if folder is None:
+            message = (f"{spec.title} is read from its four IDX files in a folder; name it: "
+                       f"Trainer(..., folders={{{dataset!r}: FOLDER}}) or "
+                       f"datasets.read_files({dataset!r}, FOLDER)")
+        else:
+            message = (f"{spec.title}'s files are not in {str(folder)!r}: {names} "
+                       f"{'is' if len(self.missing) == 1 else 'are'} missing (gzipped or not)")
+        super().__init__("dataset", dataset, "a dataset whose files are in its folder",
+                         message)
+
+
+@dataclass(frozen=True)
+class FileData:
+    """A dataset read from its files: X (N, d) float64, y (N,) int64, the first `n_train`
+    points its training set and the rest its test set; `sha256` fingerprints the content
+    (every image and label as read, whatever the files' compression)."""
+    X: np.ndarray
+    y: np.ndarray
+    n_train: int
+    sha256: str
+
+
+_READ = OrderedDict()  # (name, folder, the files' sizes and times) -> FileData, newest last
+_READ_KEPT = 2  # datasets kept read: MNIST in float64 is 440 MB, shared by every Trainer
+_READ_LOCK = threading.Lock()  # a server may read in a thread (after a download) and in its loop
+
+
+def read_files(name, folder):
+    """FileData of a dataset read from files (MNIST, Fashion-MNIST) in `folder`.
+
+    The arrays are read-only and shared: reading the same unchanged files again returns the
+    same FileData without touching the disk, so many Trainers on MNIST hold one copy of it.
+    MissingFiles (a ValueError) says which files are missing from where.
+    """
+    spec = DATASETS[check.choice("name", name, tuple(DATASETS))]
+    if not spec.files:
+        raise check.ArgumentError("name", name, "a dataset read from files: " + ", ".join(
+            n for n, s in DATASETS.items() if s.files), f"{name!r} is not read from files")
+    if folder is None:
+        raise MissingFiles(name, None, spec.files)
+    folder = Path(folder).expanduser()
+    found, missing = [], []
+    for stem in spec.files:
+        file = next((folder / n for n in (stem, stem + ".gz") if (folder / n).is_file()), None)
+        (found if file is not None else missing).append(file or stem)
+    if missing:
+        raise MissingFiles(name, folder, missing)
+    stamp = tuple((str(f), f.stat().st_size, f.stat().st_mtime_ns) for f in found)
+    key = (name, str(folder.resolve()), stamp)
+    with _READ_LOCK:
+        if key in _READ:
+            _READ.move_to_end(key)
+            return _READ[key]
+    arrays = [_read_idx(folder, stem, 3 if "images" in stem else 1) for stem in spec.files]
+    digest = hashlib.sha256()
+    for (images, labels), part in zip((arrays[:2], arrays[2:]), ("training", "test")):
+        if images.shape[1:] != (28, 28) or images.shape[0] != labels.shape[0]:
+            raise ValueError(f"{spec.title}'s {part} images {images.shape} and labels "
+                             f"{labels.shape} in {str(folder)!r} do not match: expected "
+                             "(N, 28, 28) images and N labels")
+        if labels.size and labels.max() >= MAX_CLASSES:
+            raise ValueError(f"{spec.title}'s {part} labels in {str(folder)!r} hold "
+                             f"{int(labels.max())}; labels are 0 to {MAX_CLASSES - 1}")
+        for A in (images, labels):
+            digest.update(repr(A.shape).encode())
+            digest.update(A.tobytes())
+    X, y, n_train = idx_points(*arrays)
+    X.flags.writeable = y.flags.writeable = False
+    read = FileData(X, y, n_train, digest.hexdigest())
+    with _READ_LOCK:
+        _READ[key] = read
+        while len(_READ) > _READ_KEPT:
+            _READ.popitem(last=False)
+    return read
+
+
+def file_data(name, folder):
+    """The Data of a dataset read from files in `folder`: every point, its authors' split
+    (the training images, then the test images), and its source named for saved runs."""
+    spec, read = DATASETS[name], read_files(name, folder)
+    n, n_train = len(read.y), read.n_train
+    return Data(read.X, read.y, np.arange(n_train, dtype=np.int64),
+                np.arange(n_train, n, dtype=np.int64), spec.task, spec.n_classes, spec.extent,
+                source={"dataset": name, "sha256": read.sha256})
+
+
+def idx_points(train_images, train_labels, test_images, test_labels):
+    """(X, y, n_train) from the four IDX arrays: every image a row of pixels / 255 (float64),
+    the training images first, and the labels as int64."""
+    pixels = np.concatenate([train_images.reshape(len(train_images), -1),
+                             test_images.reshape(len(test_images), -1)])  # (N, h·w) uint8
+    return (pixels / 255.0, np.concatenate([train_labels, test_labels]).astype(np.int64),
+            len(train_labels))

@@ -1,12 +1,13 @@
 """A Trainer's run as a standalone Python script: NumPy only, assembled from real source.
 
 `script(trainer, schedule)` writes a program that builds the same network from the same seed,
-trains it on the same points (embedded in the script) with the same mini-batches and the same
-changes, and prints the loss as it goes; after the same number of steps its weights equal the
-trainer's, bit for bit. Nothing in it is written twice: its classes and functions are the
-engine's own (`inspect.getsource` of the activations, the loss, the initializer, Dense and
-BatchNorm, forward and backward, the update rules, the features and the targets) and the
-training program of `nncore.script`, which drives them as the Trainer does.
+trains it on the same points (embedded in the script; or, for a dataset read from files such
+as MNIST, read from the same files with the engine's own reader) with the same mini-batches
+and the same changes, and prints the loss as it goes; after the same number of steps its
+weights equal the trainer's, bit for bit. Nothing in it is written twice: its classes and
+functions are the engine's own (`inspect.getsource` of the activations, the loss, the
+initializer, Dense and BatchNorm, forward and backward, the update rules, the features and the
+targets) and the training program of `nncore.script`, which drives them as the Trainer does.
 
 `schedule` lists what changed during the run, as (step, kind, values): kind "set" for live
 hyperparameter changes ({name: (old, new)}), "weight"/"bias" for edited parameters, "sgd" for
@@ -17,10 +18,11 @@ that followed it.
 import ast
 import inspect
 import textwrap
+from pathlib import Path
 
 import numpy as np
 
-from . import features, model, optimizers, targets
+from . import datasets, features, model, optimizers, targets
 from . import script as program
 from .activations import ACTIVATIONS, LEAKY_SLOPE
 from .config import LIVE
@@ -43,7 +45,7 @@ def script(trainer, schedule=(), title=None):
     desc = "-".join(map(str, net.sizes))
     parts = [
         _header(title or f"A {desc} network on the {cfg.dataset} dataset", cfg,
-                trainer.step_count),
+                trainer.step_count, trainer.data.source is not None),
         _settings(trainer, schedule),
         _data(trainer, cfg),
         _section("input features (nnplay's own code)", _features(trainer)),
@@ -79,7 +81,8 @@ def script(trainer, schedule=(), title=None):
 
 
 # -- the parts ----------------------------------------------------------------------------------
-def _header(title, cfg, steps):
+def _header(title, cfg, steps, from_files=False):
+    reads = ["import gzip", "import math", "import os", "import sys", "from pathlib import Path"]
     return "\n".join([
         "#!/usr/bin/env python3",
         f'"""{title}, as nnplay trained it.',
@@ -94,8 +97,7 @@ def _header(title, cfg, steps):
         "had. Its classes and functions are nnplay's own engine code.",
         '"""',
         "",
-        "import math",
-        "import sys",
+        *(reads if from_files else ["import math", "import sys"]),
         "",
         "import numpy as np"])
 
@@ -129,6 +131,8 @@ def _settings(trainer, schedule):
 
 def _data(trainer, cfg):
     data = trainer.data
+    if data.source is not None:
+        return _data_from_files(trainer, cfg)
     what = "labels" if data.task == "classification" else "targets"
     origin = (f" (noise {cfg.noise:g}, data seed {cfg.data_seed})"
               if cfg.dataset != "custom" else "")
@@ -143,6 +147,44 @@ def _data(trainer, cfg):
         '    "X_test": ' + _array(data.X[data.test]) + ",",
         '    "y_test": ' + _array(data.y[data.test]) + ",",
         "}"])
+
+
+def _data_from_files(trainer, cfg):
+    """A dataset read from files (MNIST) is read again from them, by the engine's own reader,
+    not embedded (70,000 images would make a 200 MB script)."""
+    data, spec = trainer.data, datasets.DATASETS[cfg.dataset]
+    folder = trainer.folders.get(cfg.dataset)
+    where = str(Path(folder).expanduser().resolve()) if folder is not None else ""
+    variable = f"NNPLAY_{cfg.dataset.upper()}_DIR"
+    return "\n".join([
+        RULE.format("the data")[:WIDTH],
+        f"# {spec.title}: {len(data.train)} training and {len(data.test)} test images, read "
+        "from its four IDX",
+        f"# files (gzipped or not) in the folder {variable} names, or else where nnplay",
+        f"# read them. nnplay's copy: SHA-256 {data.source['sha256'][:16]}… (its images and "
+        "labels).",
+        f"DATA_DIR = Path(os.environ.get({variable!r}, {_string(where, 4)}))",
+        f"IDX_FILES = {_literal(spec.files)}",
+        f"MNIST_HELP = {_string(datasets.MNIST_HELP, 4)}",
+        "",
+        "",
+        _functions(datasets, "_read_idx", "idx_points"),
+        "",
+        "",
+        "X, y, n_train = idx_points(*(_read_idx(DATA_DIR, name, 3 if \"images\" in name else 1)",
+        "                            for name in IDX_FILES))",
+        'DATA = {"X_train": X[:n_train], "y_train": y[:n_train], "X_test": X[n_train:],',
+        '        "y_test": y[n_train:]}'])
+
+
+def _string(text, indent):
+    """A string literal, split into parenthesised pieces when it would overrun the page."""
+    if len(repr(text)) + indent + 40 <= WIDTH:
+        return repr(text)
+    size = WIDTH - indent - 8
+    pieces = [repr(text[i:i + size]) for i in range(0, len(text), size)]
+    pad = "\n" + " " * (indent + 4)
+    return "(" + pad + pad.join(pieces) + "\n" + " " * indent + ")"
 
 
 def _features(trainer):

@@ -16,6 +16,9 @@ class Data:
     task: str  # "classification" or "regression"
     n_classes: int  # 0 for regression
     extent: tuple  # (lo, hi) of the square input plane shown for 2-D data
+    # Points read from a dataset's files (MNIST): {"dataset", "sha256"}, so a saved run names
+    # them instead of holding them; None for points made here or given.
+    source: dict | None = None
 
     @property
     def is_plane(self):

@@ -9,19 +9,25 @@ shape (from its header, before its bytes are decoded), sizes against limits, fin
 labels against the classes, the train/test split against the points, the generator states,
 the progress and the divergence record. A refusal is a ValueError (an ArgumentError) that
 names the field, the value and what is allowed; nothing half-built is ever returned.
+
+Points read from a dataset's files (MNIST: 70,000 images) are not written into the state: its
+`data` is then a reference, {"source": {"dataset", "sha256", "points", "train"}}, and loading
+reads the files again from the folder the caller names and checks that they are the same
+(their content's SHA-256 and counts) before anything is built.
 """
 
 import math
 import numbers
+import re
 
 import numpy as np
 
-from . import targets
+from . import datasets, targets
 from . import validation as check
 from .codec import array_from_json, array_to_json, is_shape, rng_from_json, rng_to_json
 from .validation import clip
 from .config import FIELDS as CONFIG_FIELDS, Config
-from .datasets import MAX_CLASSES
+from .datasets import DATASETS, MAX_CLASSES
 from .model import parameter_counts
 from .records import Data
 
@@ -33,10 +39,12 @@ MAX_INPUTS = 4096
 MAX_EXTENT = 1e6  # |lo|, |hi| of the input plane
 MAX_STEP = 2**53  # steps, epochs, positions and the optimizer's t: whole numbers JSON keeps
 MAX_MESSAGE = 2000  # characters of a divergence's message
+MAX_POINTS_READ = datasets.MAX_SAMPLES  # points a state may name in a dataset's files
 FIELDS = ("format", "config", "data", "theta", "batch_norm", "optimizer", "rng", "diverged",
           "progress")
 OPTIONAL = ("diverged",)  # absent means None
 DATA_FIELDS = ("X", "y", "train", "test", "task", "n_classes", "extent")
+SOURCE_FIELDS = ("dataset", "sha256", "points", "train")  # data read from a dataset's files
 DIVERGED_FIELDS = ("step", "loss", "what", "message")
 NON_FINITE = {"nan": math.nan, "inf": math.inf, "-inf": -math.inf}
 
@@ -47,10 +55,7 @@ def trainer_to_dict(tr):
     return {
         "format": FORMAT,
         "config": tr.config.to_dict(),
-        "data": {"X": array_to_json(data.X), "y": array_to_json(data.y),
-                 "train": array_to_json(data.train), "test": array_to_json(data.test),
-                 "task": data.task, "n_classes": data.n_classes,
-                 "extent": [float(v) for v in data.extent]},
+        "data": _data_to_json(data),
         "theta": array_to_json(net.theta),
         "batch_norm": [[array_to_json(mean), array_to_json(var)]
                        for mean, var in net.batch_norm_state()],
@@ -64,6 +69,15 @@ def trainer_to_dict(tr):
     }
 
 
+def _data_to_json(data):
+    if data.source is not None:  # read from files: named, not copied
+        return {"source": {**data.source, "points": len(data.y), "train": len(data.train)}}
+    return {"X": array_to_json(data.X), "y": array_to_json(data.y),
+            "train": array_to_json(data.train), "test": array_to_json(data.test),
+            "task": data.task, "n_classes": data.n_classes,
+            "extent": [float(v) for v in data.extent]}
+
+
 def _diverged_to_json(diverged):
     if diverged is None:
         return None
@@ -72,11 +86,13 @@ def _diverged_to_json(diverged):
 
 
 # -- loading -----------------------------------------------------------------------------------
-def trainer_from_dict(cls, d, max_points=MAX_POINTS, max_inputs=MAX_INPUTS):
+def trainer_from_dict(cls, d, max_points=MAX_POINTS, max_inputs=MAX_INPUTS, folders=None):
     """A Trainer equal to the one that wrote `d`; ValueError naming the first bad field.
 
-    max_points and max_inputs bound the data; they are checked (with every array's size)
-    before anything large is decoded or built.
+    max_points and max_inputs bound the data a state holds; they are checked (with every
+    array's size) before anything large is decoded or built. Data a state names instead
+    (MNIST) is read from `folders` ({dataset: folder}, as Trainer takes them) and checked
+    against the state's fingerprint; datasets.MissingFiles says which files are missing.
     """
     if not isinstance(d, dict) or d.get("format") != FORMAT:
         got = d.get("format") if isinstance(d, dict) else type(d).__name__
@@ -84,7 +100,10 @@ def trainer_from_dict(cls, d, max_points=MAX_POINTS, max_inputs=MAX_INPUTS):
                                   f"state.format must be {FORMAT!r}; got {clip(got)!r}")
     _fields(d, "state", FIELDS, OPTIONAL)
     config = config_from_json(d["config"])
-    data = _data_from_json(d["data"], max_points, max_inputs)
+    if isinstance(d["data"], dict) and "source" in d["data"]:
+        data = _data_from_source(d["data"], config, folders or {})
+    else:
+        data = _data_from_json(d["data"], max_points, max_inputs)
     n_params = parameter_count(config, data)
     dtype = config.dtype
     dims = d["theta"].get("shape") if isinstance(d["theta"], dict) else None
@@ -108,7 +127,8 @@ def trainer_from_dict(cls, d, max_points=MAX_POINTS, max_inputs=MAX_INPUTS):
         dropout_rng=rng_from_json(rng["dropout"], "rng.dropout"),
         progress={"step": progress["step"], "epoch": progress["epoch"],
                   "position": progress["position"], "perm": perm},
-        diverged=d.get("diverged"), max_points=max_points, max_inputs=max_inputs)
+        diverged=d.get("diverged"), max_points=max_points, max_inputs=max_inputs,
+        folders=folders)
 
 
 def _fields(d, field, names, optional=()):
@@ -161,6 +181,37 @@ def _data_from_json(dd, max_points, max_inputs):
     extent = _check_extent(dd["extent"])
     data = Data(X, y, train, test, task, dd["n_classes"], extent)
     check_data(data, max_points, max_inputs)
+    return data
+
+
+def _data_from_source(dd, config, folders):
+    """The points a state names (a dataset's files), read again and checked to be the ones
+    it was saved with."""
+    _fields(dd, "data", ("source",))
+    source = dd["source"]
+    _fields(source, "data.source", SOURCE_FIELDS)
+    from_files = tuple(name for name, spec in DATASETS.items() if spec.files)
+    name = check.choice("data.source.dataset", source["dataset"], from_files)
+    if config.dataset != name:
+        raise check.ArgumentError("data.source.dataset", name, f"the config's dataset, "
+                                  f"{config.dataset!r}", f"data.source.dataset={name!r} "
+                                  f"but config.dataset={config.dataset!r}; they must agree")
+    sha = source["sha256"]
+    if not (isinstance(sha, str) and re.fullmatch(r"[0-9a-f]{64}", sha)):
+        raise check.ArgumentError("data.source.sha256", clip(sha), "64 hexadecimal digits",
+                                  f"data.source.sha256={clip(sha)!r} must be 64 lowercase "
+                                  "hexadecimal digits (a SHA-256)")
+    points = check.integer("data.source.points", source["points"], 1, MAX_POINTS_READ)
+    train = check.integer("data.source.train", source["train"], 0, points)
+    data = datasets.file_data(name, folders.get(name))
+    here = data.source["sha256"]
+    if here != sha or len(data.y) != points or len(data.train) != train:
+        title = DATASETS[name].title
+        raise check.ArgumentError(
+            "data.source.sha256", sha, f"the files of this machine's {title}, sha256 {here}",
+            f"this run was saved with other {title} files than those here (sha256 "
+            f"{sha[:12]}…, {points} points of which {train} for training; here {here[:12]}…, "
+            f"{len(data.y)} of which {len(data.train)}): it cannot be replayed on these")
     return data
 
 
@@ -238,7 +289,8 @@ def check_data(data, max_points=MAX_POINTS, max_inputs=MAX_INPUTS):
                                   "an (N, d) float64 array", "data.X must be an (N, d) float64 "
                                   "array")
     n = X.shape[0]
-    _check_size("data.X", n, X.shape[1], max_points, max_inputs)
+    if data.source is None:  # points read from this machine's files are not the state's
+        _check_size("data.X", n, X.shape[1], max_points, max_inputs)
     _finite("data.X", X)
     task = check.choice("data.task", data.task, TASKS)
     label_dtype = np.int64 if task == "classification" else np.float64

@@ -16,7 +16,7 @@ import time
 
 import numpy as np
 
-from . import datasets, features, state, targets
+from . import datasets, features, probes, state, targets
 from . import validation as check
 from .config import CUSTOM, DATA_FIELDS, LIVE, Config
 from .model import DTYPES, MLP
@@ -24,6 +24,7 @@ from .optimizers import OPTIMIZERS
 from .records import Data, EvalPoints, SetReport, StepReport
 
 MAX_STEPS_PER_CALL = 10_000_000
+GATHER_BYTES = 32 * 2**20  # a training set larger than this is not copied in each epoch's order
 
 
 def data_from_arrays(X, y, train_ratio, seed, extent=None, task=None, n_classes=2):
@@ -76,10 +77,13 @@ class Trainer:
     """Trains an MLP on a dataset. Arguments: a Config and/or its fields as keywords.
 
     data=(X, y) trains on your own points (the config's dataset becomes "custom").
+    folders={"mnist": FOLDER, ...} names where datasets read from files (MNIST, Fashion-MNIST)
+    find their files, now and after a `set` (nncore reads them; it never downloads).
     """
 
-    def __init__(self, config=None, data=None, **changes):
+    def __init__(self, config=None, data=None, folders=None, **changes):
         config = config or Config()
+        self.folders = dict(folders or {})
         if data is not None and not isinstance(data, Data):
             changes.setdefault("dataset", CUSTOM)
         self.config = config.replace(**changes) if changes else config
@@ -97,7 +101,7 @@ class Trainer:
     @classmethod
     def restore(cls, config, data, theta, batch_norm, optimizer, shuffle_rng, dropout_rng,
                 progress, diverged=None, max_points=state.MAX_POINTS,
-                max_inputs=state.MAX_INPUTS):
+                max_inputs=state.MAX_INPUTS, folders=None):
         """The Trainer a run was at: built from its config and data, then set to its saved
         parameters, optimizer state, random generators and progress. Every part is checked
         first (the data, the sizes, the progress, the divergence record), and the network is
@@ -108,6 +112,7 @@ class Trainer:
         optimizer    {"t": steps taken, "state": {buffer: [array]}}
         progress     {"step", "epoch", "position", "perm" (array or None)}
         diverged     None, or {"step", "loss", "what", "message"} of the step refused
+        folders      where datasets read from files find them (see Trainer)
         """
         if not isinstance(config, Config):
             raise check.ArgumentError("config", type(config).__name__, "a Config",
@@ -132,7 +137,7 @@ class Trainer:
             if not isinstance(rng, np.random.Generator):
                 raise check.ArgumentError(field, type(rng).__name__, "a numpy Generator",
                                           f"{field} must be a numpy Generator")
-        tr = cls(config, data=data)
+        tr = cls(config, data=data, folders=folders)
         tr.net.load_state(theta, batch_norm, dropout_rng)
         tr.optimizer.load_state_dict({"t": optimizer["t"], "state": optimizer["state"]},
                                      [tr.net.theta])
@@ -149,12 +154,13 @@ class Trainer:
         if perm is None:
             self._Xs, self._Ys = self.X_train, self.Y_train
         else:
-            self._Xs, self._Ys = self.X_train[perm], self.Y_train[perm]
+            self._Xs, self._Ys = self._in_order(perm)
 
     # -- construction ----------------------------------------------------------------------
-    @staticmethod
-    def _make_data(cfg):
+    def _make_data(self, cfg):
         spec = datasets.DATASETS[cfg.dataset]
+        if spec.files:  # MNIST: its authors' split, whatever train_ratio says
+            return datasets.file_data(cfg.dataset, self.folders.get(cfg.dataset))
         X, y = datasets.make(cfg.dataset, cfg.n_samples, cfg.noise, cfg.data_seed,
                              cfg.n_classes if spec.variable_classes else None)
         train, test = datasets.split(len(y), cfg.train_ratio, cfg.data_seed)
@@ -185,23 +191,38 @@ class Trainer:
         d = self.data
         order = np.concatenate([d.train, d.test])
         self.eval_order = order  # the points' indices, training points first
-        self.X_eval, self.Y_eval, self.y_eval = self.inputs[order], self.Y[order], d.y[order]
+        if np.array_equal(order, np.arange(len(order))):  # already so (MNIST): no copies
+            self.X_eval, self.Y_eval, self.y_eval = self.inputs, self.Y, d.y
+        else:
+            self.X_eval, self.Y_eval, self.y_eval = (self.inputs[order], self.Y[order],
+                                                     d.y[order])
         n = len(d.train)
         self.X_train, self.Y_train = self.X_eval[:n], self.Y_eval[:n]
         self.X_test, self.Y_test = self.X_eval[n:], self.Y_eval[n:]
+        self._metric_points = None
 
     def _inputs(self, X):
-        """The network's input matrix: the selected features of 2-D data, else X itself."""
+        """The network's input matrix: the selected features of 2-D data, else X itself (not
+        a copy when it has the network's dtype: MNIST's 440 MB are shared, read-only)."""
         dtype = DTYPES[self.config.dtype]
         if self.data.is_plane:
             return features.apply(self.config.features, X, dtype)
-        return X.astype(dtype)
+        return X.astype(dtype, copy=False)
 
     @property
     def eval_points(self):
         """Every point as the network sees it, training points first (for probes.evaluate)."""
         return EvalPoints(self.X_eval, self.Y_eval, self.y_eval, len(self.data.train),
                           self.data.task, self.data.n_classes)
+
+    @property
+    def metric_points(self):
+        """(EvalPoints, their indices) that frames measure: every point, or, for a large
+        dataset, a fixed seeded sample of each part (probes.sample_points), chosen once."""
+        if self._metric_points is None:
+            self._metric_points = probes.sample_points(self.eval_points, self.eval_order,
+                                                       seed=self.config.data_seed)
+        return self._metric_points
 
     @property
     def input_names(self):
@@ -216,8 +237,15 @@ class Trainer:
             self._Xs, self._Ys = self.X_train, self.Y_train
         else:
             self.perm = self.shuffle_rng.permutation(n)
-            self._Xs, self._Ys = self.X_train[self.perm], self.Y_train[self.perm]
+            self._Xs, self._Ys = self._in_order(self.perm)
         self.position = 0
+
+    def _in_order(self, perm):
+        """The training set in an epoch's order: a copy, so that a batch is a slice of it; or,
+        past GATHER_BYTES (MNIST: 376 MB), views that gather each batch when it is sliced."""
+        if self.X_train.nbytes > GATHER_BYTES:
+            return Gathered(self.X_train, perm), Gathered(self.Y_train, perm)
+        return self.X_train[perm], self.Y_train[perm]
 
     # -- training --------------------------------------------------------------------------
     @property
@@ -512,3 +540,17 @@ class Trainer:
     @classmethod
     def from_dict(cls, d):
         return state.trainer_from_dict(cls, d)
+
+
+class Gathered:
+    """The rows of A in the order `perm`, gathered when sliced: g[a:b] is A[perm][a:b], equal
+    to the last bit, without the copy of A that A[perm] makes."""
+
+    def __init__(self, A, perm):
+        self.A, self.perm = A, perm
+
+    def __getitem__(self, rows):
+        return self.A[self.perm[rows]]
+
+    def __len__(self):
+        return len(self.perm)

@@ -47,13 +47,13 @@ class SavedRun:
 
 @command("import", logged=False)
 def import_state(s, c):
-    saved = check_saved_run(c.state)
+    saved = check_saved_run(s, c.state)
     rehearse(s, saved)
     take(s, saved)
     return {"rebuilt": True, "step": saved.trainer.step_count, "dropped": saved.dropped}
 
 
-def check_saved_run(state):
+def check_saved_run(s, state):
     """The SavedRun `state` (an export) holds; ValueError or ProtocolError naming the field."""
     if state.get("format") != FORMAT or not isinstance(state.get("trainer"), dict):
         raise replies.ProtocolError("invalid_value", f"state must be an export of nnplay "
@@ -67,7 +67,7 @@ def check_saved_run(state):
     try:
         trainer = trainer_state.trainer_from_dict(
             Trainer, state["trainer"], max_points=LIMITS["max_points"],
-            max_inputs=LIMITS["max_csv_columns"] - 1)
+            max_inputs=LIMITS["max_csv_columns"] - 1, folders=s.folders)
     except ValueError as e:
         if getattr(e, "field", None):
             raise

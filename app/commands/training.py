@@ -98,7 +98,7 @@ def preset(s, c):
         raise replies.ProtocolError("invalid_value", f"{c.name!r} is not a preset", "name",
                                      c.name, "one of: " + ", ".join(PRESETS))
     config = Config(**p["config"])
-    trainer = Trainer(config)
+    trainer = Trainer(config, folders=s.folders)
     comparison = Comparison(config, p["compare"]) if p.get("compare") else None
     s.life.go("restart")
     s.adopt(trainer)

@@ -5,12 +5,23 @@ from fastapi.testclient import TestClient
 
 from app.main import create_app
 from app.settings import Settings
+from tests import idx
 from tests.app.wire import Wire
 
 
+@pytest.fixture(scope="session")
+def data_dir(tmp_path_factory):
+    """A data folder with tiny MNIST and Fashion-MNIST files (tests/idx.py): the tests never
+    read the user's own folder, and never download."""
+    root = tmp_path_factory.mktemp("data")
+    for name in ("mnist", "fashion_mnist"):
+        idx.write_folder(root / name)
+    return root
+
+
 @pytest.fixture
-def settings():
-    return Settings(open_browser=False)
+def settings(data_dir):
+    return Settings(open_browser=False, data_dir=str(data_dir), downloads=False)
 
 
 @pytest.fixture

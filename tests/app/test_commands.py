@@ -533,9 +533,9 @@ def test_import_of_a_broken_trainer_says_why(wire, trainer, text):
 
 def test_import_with_a_bad_config_names_the_field(wire):
     state = exported(wire)
-    state["trainer"]["config"]["hidden_layers"] = [64]
+    state["trainer"]["config"]["hidden_layers"] = [129]
     reply, _ = send(wire, {"type": "import", "state": state})
-    assert_error(reply, "invalid_value", "hidden_layers", "[64]",
+    assert_error(reply, "invalid_value", "hidden_layers", "[129]",
                  allowed="a list of at most 8 whole numbers")
     still_works(wire, 0)
 
@@ -736,9 +736,9 @@ INVALID = [
      "a whole number from 0"),
     # schema limits
     ({"type": "set", "config": {"hidden_layers": [4] * 9}}, "hidden_layers", str([4] * 9),
-     "a list of at most 8 whole numbers, each from 1 to 32"),
-    ({"type": "set", "config": {"hidden_layers": [4, 33]}}, "hidden_layers", "[4, 33]",
-     "a list of at most 8 whole numbers, each from 1 to 32"),
+     "a list of at most 8 whole numbers, each from 1 to 128"),
+    ({"type": "set", "config": {"hidden_layers": [4, 129]}}, "hidden_layers", "[4, 129]",
+     "a list of at most 8 whole numbers, each from 1 to 128"),
     ({"type": "set", "config": {"n_samples": 5000}}, "n_samples", 5000,
      "a whole number from 20 to 2000"),
     # unknown and extra fields

@@ -213,7 +213,7 @@ HOSTILE = {
         lambda s: s["trainer"]["rng"]["shuffle"]["state"].update(state=str(2**130)),
         "rng.shuffle.state.state"),
     "too many points": (_data(lambda d: d["X"].update(shape=[2001, 2])), "data.X"),
-    "a config beyond the schema": (lambda s: s["trainer"]["config"].update(hidden_layers=[64]),
+    "a config beyond the schema": (lambda s: s["trainer"]["config"].update(hidden_layers=[129]),
                                    "hidden_layers"),
     "a config field missing": (lambda s: s["trainer"]["config"].pop("seed"), "config.seed"),
     "no trainer": (lambda s: s.pop("trainer"), "state.format"),

@@ -25,7 +25,7 @@ def train(wire, n):
 def test_every_preset_is_tested_here():
     tested = {"playground", "classic_tutorial", "xor_two_hidden", "perceptron_separable",
               "perceptron_xor", "vanishing_gradients", "dead_relus", "mse_vs_cross_entropy",
-              "spiral_depth", "digits"}
+              "spiral_depth", "digits", "mnist", "fashion_mnist"}
     assert set(PRESETS) == tested
 
 
@@ -107,6 +107,26 @@ def test_digits_relu_softmax_with_confusion_matrix(wire):
     C = f["arrays"]["confusion"]
     assert C.shape == (10, 10) and np.trace(C) >= 0.95 * C.sum()
     assert f["arrays"]["W1"].shape == (64, 32)  # drawn by the page as 32 images of 8×8
+
+
+@pytest.mark.parametrize("name", ["mnist", "fashion_mnist"])
+def test_mnist_presets_train_the_tutorials_784_128_64_10(wire, name):
+    """On the tiny IDX files of the tests' data folder (50 training and 20 test images): the
+    network, the split and the pace. Whether it passes 95% on MNIST is
+    tests/nncore/test_mnist.py's question."""
+    wire.send({"type": "preset", "name": name})
+    network = wire.expect("network")
+    while network["config"]["dataset"] != name:  # the session's first network came before
+        network = wire.expect("network")
+    assert network["sizes"] == [784, 128, 64, 10] and network["image_shape"] == [28, 28]
+    assert (network["activation"], network["output_activation"], network["loss"]) == (
+        "relu", "softmax", "cross_entropy")
+    assert network["config"]["optimizer"] == "adam" and network["config"]["dataset"] == name
+    f = train(wire, 20)
+    data = wire.call({"type": "export"})["state"]["trainer"]["data"]
+    assert data["source"]["dataset"] == name and data["source"]["train"] == 50
+    assert f["arrays"]["W1"].shape == (784, 128) and f["arrays"]["confusion"].sum() == 20
+    assert np.isfinite(f["metrics"]["train_loss"])
 
 
 @pytest.mark.parametrize("name", sorted(PRESETS))

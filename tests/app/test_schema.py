@@ -27,10 +27,10 @@ def test_the_schema_covers_every_config_field_and_its_apply():
 
 def test_a_narrowed_value_is_refused_by_the_app_with_the_engines_check():
     with pytest.raises(schema.FieldError) as e:
-        schema.validate_changes({"hidden_layers": [4, 33]})
+        schema.validate_changes({"hidden_layers": [4, 129]})
     assert e.value.field == "hidden_layers"
-    assert e.value.allowed == "a list of at most 8 whole numbers, each from 1 to 32"
-    assert "hidden_layers[1]=33 is out of range" in str(e.value)
+    assert e.value.allowed == "a list of at most 8 whole numbers, each from 1 to 128"
+    assert "hidden_layers[1]=129 is out of range" in str(e.value)
 
 
 def test_every_numeric_field_has_bounds_for_its_control():

@@ -9,9 +9,11 @@ import numpy as np
 import pytest
 
 from nncore import DATASETS, datasets, features
+from tests.idx import idx_bytes
 
 GENERATED = [name for name, spec in DATASETS.items() if not spec.fixed_size]
-TABLES = {"tutorial", "xor_table", "digits"}
+TABLES = {"tutorial", "xor_table", "digits", "mnist", "fashion_mnist"}
+FROM_FILES = {"mnist", "fashion_mnist"}  # read from IDX files: tiny ones here
 
 
 @cache
@@ -34,11 +36,17 @@ def test_every_registered_dataset_is_covered_here():
 
 # -- shapes, dtypes, labels --------------------------------------------------------------------
 @pytest.mark.parametrize("name", list(DATASETS))
-def test_dataset_shapes_dtypes_and_labels(name):
+def test_dataset_shapes_dtypes_and_labels(name, tmp_path):
     _needs_data(name)
     spec = DATASETS[name]
-    X, y = _make(name, 300)
-    n = {"tutorial": 4, "xor_table": 4, "digits": 1797}.get(name, 300)
+    if name in FROM_FILES:
+        assert set(spec.files) == set(datasets.MNIST_FILES["train"] + datasets.MNIST_FILES["test"])
+        folder = _write_mnist_folder(tmp_path / name, _mnist_arrays(60, 40), gz=True)
+        X, y = datasets.make(name, 300, folder=folder)
+    else:
+        X, y = _make(name, 300)
+    n = {"tutorial": 4, "xor_table": 4, "digits": 1797, "mnist": 100,
+         "fashion_mnist": 100}.get(name, 300)
     assert X.shape == (n, spec.n_inputs)
     assert y.shape == (n,)
     assert X.dtype == np.float64
@@ -340,13 +348,6 @@ def test_csv_file_with_byte_order_mark_keeps_its_first_row(tmp_path):
 
 
 # -- MNIST -------------------------------------------------------------------------------------
-def _idx_bytes(A):
-    """IDX encoding of a uint8 array: 0, 0, 8 (unsigned byte), ndim, big-endian sizes, data."""
-    A = np.asarray(A, np.uint8)
-    header = bytes([0, 0, 8, A.ndim]) + b"".join(int(n).to_bytes(4, "big") for n in A.shape)
-    return header + A.tobytes()
-
-
 def _mnist_arrays(n_train=5, n_test=3, seed=0):
     rng = np.random.default_rng(seed)
     return (rng.integers(0, 256, (n_train, 28, 28), dtype=np.uint8),
@@ -360,7 +361,7 @@ def _write_mnist_folder(folder, arrays, gz=False):
     names = ["train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte",
              "t10k-labels-idx1-ubyte"]
     for name, A in zip(names, arrays):
-        raw = _idx_bytes(A)
+        raw = idx_bytes(A)
         if gz:
             (folder / (name + ".gz")).write_bytes(gzip.compress(raw))
         else:
@@ -443,7 +444,7 @@ def _replace_file(folder, name, raw):
 
 def test_mnist_rejects_bad_magic_number(tmp_path):
     folder = _write_mnist_folder(tmp_path / "m", _mnist_arrays())
-    raw = bytearray(_idx_bytes(_mnist_arrays()[0]))
+    raw = bytearray(idx_bytes(_mnist_arrays()[0]))
     raw[2] = 0x0D  # float32 instead of unsigned byte
     _replace_file(folder, "train-images-idx3-ubyte", bytes(raw))
     with pytest.raises(ValueError, match=r"train-images-idx3-ubyte' is not an IDX file of 3-D "
@@ -453,7 +454,7 @@ def test_mnist_rejects_bad_magic_number(tmp_path):
 
 def test_mnist_rejects_labels_file_in_place_of_images(tmp_path):
     folder = _write_mnist_folder(tmp_path / "m", _mnist_arrays())
-    _replace_file(folder, "train-images-idx3-ubyte", _idx_bytes(np.zeros(5)))
+    _replace_file(folder, "train-images-idx3-ubyte", idx_bytes(np.zeros(5)))
     with pytest.raises(ValueError, match=r"is not an IDX file of 3-D unsigned bytes \(its header "
                                          r"is 00000801\)"):
         datasets.load_mnist(folder)
@@ -471,7 +472,7 @@ def test_mnist_rejects_empty_file(tmp_path):
 def test_mnist_rejects_truncated_body(tmp_path, cut):
     images = _mnist_arrays()[0]
     folder = _write_mnist_folder(tmp_path / "m", _mnist_arrays())
-    _replace_file(folder, "train-images-idx3-ubyte", _idx_bytes(images)[:-cut])
+    _replace_file(folder, "train-images-idx3-ubyte", idx_bytes(images)[:-cut])
     with pytest.raises(ValueError, match=rf"declares shape \(5, 28, 28\) \(3920 bytes\) but holds "
                                          rf"{3920 - cut} bytes"):
         datasets.load_mnist(folder)

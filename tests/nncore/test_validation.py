@@ -245,8 +245,8 @@ def test_optimizer_step_rejects_misaligned_grads():
 CONFIG_CASES = {
     "unknown field": (dict(speed=3), r"'speed' is not a config field; allowed: dataset, "
                                      r"n_samples, noise"),
-    "dataset unknown": (dict(dataset="mnist"), r"dataset='mnist' is not allowed; choose one of: "
-                                               r"circle, xor, .*custom"),
+    "dataset unknown": (dict(dataset="cifar10"), r"dataset='cifar10' is not allowed; choose one "
+                                                 r"of: circle, xor, .*custom"),
     "dataset not a string": (dict(dataset=3), r"dataset=3 is not allowed; choose one of: circle"),
     "n_samples 3": (dict(n_samples=3), r"n_samples=3 is out of range; allowed from 4 "
                                        r"to 100000"),
@@ -463,8 +463,8 @@ def test_trainer_step_rejects_bad_count(kwargs, match):
 
 # -- datasets.make and datasets.split ------------------------------------------------------------
 MAKE_CASES = {
-    "unknown name": (dict(name="mnist"), r"name='mnist' is not allowed; choose one of: circle, "
-                                         r"xor, gaussian"),
+    "unknown name": (dict(name="cifar10"), r"name='cifar10' is not allowed; choose one of: "
+                                           r"circle, xor, gaussian"),
     "n_samples 0": (dict(name="circle", n_samples=0), r"n_samples=0 is out of range; allowed "
                                                       r"from 1 to 100000"),
     "n_samples negative": (dict(name="xor", n_samples=-5), r"n_samples=-5 is out of range; "
