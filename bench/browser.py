@@ -3,15 +3,19 @@
     python bench/browser.py [--seconds 20] [--settle 2] [--rounds 3] [--breakdown 3]
 
 A real `nnplay` (uvicorn, in a subprocess) and Debian's /usr/bin/chromium (through
-Playwright, viewport 1600×900, the flags of tests/e2e/browser.py) run two configurations, each
+Playwright, viewport 1600×900, the flags of tests/e2e/browser.py) run four configurations, each
 in a fresh browser context, opened from a link (the configuration is in the URL hash):
 
   (a) TensorFlow Playground's default: circle, 2-4-2-1 tanh, learning rate 0.03, batch 10,
       500 points of which half train (`#dataset=circle`; these are nnplay's defaults too);
-  (b) spiral with six hidden layers of 8 (`#dataset=spiral&hidden_layers=8,8,8,8,8,8`).
+  (b) spiral with six hidden layers of 8 (`#dataset=spiral&hidden_layers=8,8,8,8,8,8`);
+
+and the same two in presentation mode, (c) and (d) (`&present=1`: larger type, larger
+drawings, the same viewport).
 
 For each, the script waits for the network and a drawn frame, prints the server's config as
-the page holds it (window.nnplayTest.config()), presses play (space), lets it settle (2 s),
+the page holds it (window.nnplayTest.config()), sets the speed to max (sessions start at a
+teaching pace of 100 steps/s), presses play (space), lets it settle (2 s),
 then measures for --seconds (20 by default), reading the page at the start, once a second,
 and at the end:
 
@@ -95,6 +99,15 @@ CONFIGS = [
      "epochs_target": 230, "tfp": 46},
     {"key": "b", "title": "spiral, six hidden layers of 8 (2-8-8-8-8-8-8-1)",
      "short": "6×8 spiral", "hash": "#dataset=spiral&hidden_layers=8,8,8,8,8,8",
+     "expect": {"dataset": "spiral", "hidden_layers": [8, 8, 8, 8, 8, 8]},
+     "epochs_target": 110, "tfp": 11},
+    # the same two in presentation mode (larger type and drawings: more pixels to paint)
+    {"key": "c", "title": "(a) in presentation mode (#present=1)",
+     "short": "(a) presenting", "hash": "#dataset=circle&present=1",
+     "expect": {"dataset": "circle", "hidden_layers": [4, 2]},
+     "epochs_target": 230, "tfp": 46},
+    {"key": "d", "title": "(b) in presentation mode (#present=1)",
+     "short": "(b) presenting", "hash": "#dataset=spiral&hidden_layers=8,8,8,8,8,8&present=1",
      "expect": {"dataset": "spiral", "hidden_layers": [8, 8, 8, 8, 8, 8]},
      "epochs_target": 110, "tfp": 11},
 ]
@@ -302,6 +315,10 @@ def measure_page(browser, server, cfg, args):
         page.wait_for_function(READY, arg=[cfg["expect"], len(cfg["expect"].get(
             "hidden_layers", [4, 2]))], timeout=30000)
         config = page.evaluate("() => window.nnplayTest.config()")
+        # Sessions start at a teaching pace (100 steps/s); the benchmark trains at max.
+        speed = page.evaluate(MAX_SPEED)
+        if speed != "applied":
+            raise RuntimeError(f"speed max was not applied: {speed}")
         page.keyboard.press(" ")
         page.wait_for_function(RUNNING, timeout=15000)
         time.sleep(args.settle)
@@ -346,6 +363,8 @@ def measure_page(browser, server, cfg, args):
         context.close()
 
 
+MAX_SPEED = ("async () => (await window.nnplayTest.act({type: 'speed', "
+             "steps_per_second: 'max'})).type")
 RUNNING = ("() => window.nnplayTest.session() === 'running' && "
            "window.nnplayTest.frame().header.state === 'running'")
 ACT = "async (type) => (await window.nnplayTest.act({ type })).type"
@@ -405,6 +424,7 @@ class HeaderClient:
         self.thread = threading.Thread(target=self._read, daemon=True)
         self.thread.start()
         self.call({"type": "set", "config": config})
+        self.call({"type": "speed", "steps_per_second": "max"})  # sessions start at 100/s
 
     def _read(self):
         try:
@@ -647,7 +667,8 @@ def main():
                     help="measure a configuration again (up to this many times in all) when "
                     "other work took more than half a core during its window; the table "
                     "keeps the quietest attempt")
-    ap.add_argument("--only", choices=["a", "b"], help="run one configuration")
+    ap.add_argument("--only", choices=[c["key"] for c in CONFIGS],
+                    help="run one configuration")
     ARGS = args = ap.parse_args()
 
     try:

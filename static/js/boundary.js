@@ -2,13 +2,17 @@
 /**
  * The output plot: the network's output over the input plane (the decision boundary, the k
  * class regions, or the regression surface), with the training points (filled) and the test
- * points (ringed), a legend, drawing, and a neuron's tile shown large on hover.
+ * points (ringed), a legend, drawing, and a neuron's tile shown large on hover. The map is
+ * painted at the grid's resolution on a continuous scale and scaled up smoothly (bilinear),
+ * so the surface shows no bands. With a run side by side (a preset comparing two losses) the
+ * other run's map is drawn beside it, with the same points, each captioned with its loss.
  */
 
 import { h, swatch } from "./dom.js";
 import { CLASS_COLORS, pointColor } from "./colors.js";
 import { scaleEnd } from "./format.js";
-import { DIVERGING, discreteTable, paint, paintClasses } from "./heatmap.js";
+import { SMOOTH, discreteTable, paint, paintClasses } from "./heatmap.js";
+import { runWords } from "./tasks.js";
 
 const DISCRETE = discreteTable();
 const REMOVE_RADIUS = 1 / 30; // of the plane's width: how near a shift-click must be to a point
@@ -16,7 +20,9 @@ const REMOVE_RADIUS = 1 / 30; // of the plane's width: how near a shift-click mu
 export class Boundary {
   /**
    * @param {{plot: HTMLElement, output: HTMLCanvasElement, points: HTMLCanvasElement,
-   *          label: HTMLElement, legend: HTMLElement}} els
+   *          label: HTMLElement, legend: HTMLElement, plots: HTMLElement,
+   *          caption: HTMLElement, compareFigure: HTMLElement, compareCaption: HTMLElement,
+   *          compareOutput: HTMLCanvasElement, comparePoints: HTMLCanvasElement}} els
    * @param {{onAdd: (x: number[], label: number) => void,
    *          onRemove: (x: number[], radius: number) => void,
    *          onSelect: (index: number) => void}} callbacks
@@ -34,6 +40,9 @@ export class Boundary {
     this.hoverTile = null;
     this.selected = null;
     this.plane = true;
+    /** the compared run's labels while its map is shown, else null */
+    /** @type {{label: string, base: string} | null} */
+    this.compare = null;
     els.points.addEventListener("click", (e) => this.click(e));
     new ResizeObserver(() => this.drawPoints()).observe(els.plot);
   }
@@ -45,9 +54,11 @@ export class Boundary {
     this.drawLegend();
   }
 
+  /** Data on the plane has a map; other data has none (the box then holds only tables). @param {boolean} plane */
   setPlane(plane) {
     this.plane = plane;
     for (const el of [this.els.output, this.els.points, this.els.legend]) el.hidden = !plane;
+    this.els.plots.classList.toggle("no-plane", !plane);
   }
 
   /** The selected point (ringed), or null. @param {number | null} index */
@@ -66,6 +77,7 @@ export class Boundary {
   setDiscrete(on) {
     this.discrete = on;
     this.paintOutput();
+    if (this.compare) this.paintOutput("compare_", this.els.compareOutput);
     this.drawLegend();
   }
 
@@ -82,20 +94,49 @@ export class Boundary {
   /** @param {{header: any, arrays: Record<string, any>}} frame */
   update(frame) {
     this.frame = frame;
+    this.setCompare(frame.header.compare && (frame.arrays.compare_output ||
+      frame.arrays.compare_output_class) ? frame.header.compare : null);
+    if (this.compare) this.paintOutput("compare_", this.els.compareOutput);
     if (this.hoverTile) return; // a neuron is being shown instead
     this.paintOutput();
     this.drawLegend();
   }
 
-  paintOutput() {
+  /**
+   * Show the compared run's map beside the session's, each captioned with its loss; or only
+   * the session's.
+   * @param {{label: string, base: string} | null} compare
+   */
+  setCompare(compare) {
+    const was = this.compare;
+    if (was?.label === compare?.label && was?.base === compare?.base) return;
+    this.compare = compare ? { label: compare.label, base: compare.base } : null;
+    const els = this.els;
+    els.compareFigure.hidden = !compare;
+    els.caption.hidden = !compare;
+    els.plots.classList.toggle("compare", Boolean(compare));
+    if (compare) {
+      els.caption.textContent = runWords(compare.base);
+      els.compareCaption.textContent = runWords(compare.label);
+    }
+    this.drawPoints();
+  }
+
+  /**
+   * Paint an output map of the frame: the session's (prefix "") or the compared run's
+   * ("compare_").
+   * @param {string} [prefix] @param {HTMLCanvasElement} [canvas]
+   */
+  paintOutput(prefix = "", canvas = this.els.output) {
     const frame = this.frame;
     if (!frame) return;
     const A = frame.arrays;
-    if (A.output) paint(this.els.output, A.output.data, A.output.shape[0],
-      this.discrete ? DISCRETE : DIVERGING);
-    else if (A.output_class) {
-      paintClasses(this.els.output, A.output_class.data, A.output_confidence.data,
-        A.output_class.shape[0], this.data?.header.n_classes ?? 2, this.discrete);
+    const output = A[`${prefix}output`];
+    const classes = A[`${prefix}output_class`];
+    if (output) paint(canvas, output.data, output.shape[0], this.discrete ? DISCRETE : SMOOTH);
+    else if (classes) {
+      paintClasses(canvas, classes.data, A[`${prefix}output_confidence`].data,
+        classes.shape[0], this.data?.header.n_classes ?? 2, this.discrete);
     }
   }
 
@@ -132,8 +173,14 @@ export class Boundary {
     return [Math.round(x1 * 1000) / 1000, Math.round(x2 * 1000) / 1000];
   }
 
+  /** The points on the plot, and on the compared run's plot when it is shown. */
   drawPoints() {
-    const canvas = this.els.points;
+    this.drawPointsOn(this.els.points);
+    if (this.compare) this.drawPointsOn(this.els.comparePoints);
+  }
+
+  /** @param {HTMLCanvasElement} canvas */
+  drawPointsOn(canvas) {
     const rect = canvas.getBoundingClientRect();
     const dpr = window.devicePixelRatio || 1;
     const W = rect.width;
@@ -210,6 +257,10 @@ export class Boundary {
     return best;
   }
 
+  /**
+   * The legend beside the plot: the classes' colours, or the output's scale as a vertical bar
+   * (its top the largest output, class 1), with the values at its ends.
+   */
   drawLegend() {
     const legend = this.els.legend;
     const data = this.data;
@@ -220,29 +271,30 @@ export class Boundary {
     if (legend.dataset.key === key) return;
     legend.dataset.key = key;
     legend.textContent = "";
+    legend.classList.toggle("classes", task === "classification" && k > 2);
     if (task === "classification" && k > 2) {
       for (let c = 0; c < k; c++) {
-        legend.appendChild(h("span", {}, swatch(CLASS_COLORS[c]), ` ${c}`));
+        legend.appendChild(h("span", { title: `class ${c}` }, swatch(CLASS_COLORS[c]), ` ${c}`));
       }
       return;
     }
     const lo = range ? range[0] : -1;
     const hi = range ? range[1] : 1;
-    const left = document.createElement("span");
-    const right = document.createElement("span");
-    left.textContent = task === "classification" ? `class 0 (${scaleEnd(lo)})` : scaleEnd(lo);
-    right.textContent = task === "classification" ? `(${scaleEnd(hi)}) class 1` : scaleEnd(hi);
+    const classes = task === "classification";
+    /** @param {string} name @param {number} v */
+    const end = (name, v) => h("span", { className: "end" }, ...(classes
+      ? [name, h("span", { className: "value" }, scaleEnd(v))] : [scaleEnd(v)]));
     const bar = document.createElement("canvas");
-    bar.width = 256;
-    bar.height = 1;
+    bar.width = 1;
+    bar.height = 256;
     const ctx = /** @type {CanvasRenderingContext2D} */ (bar.getContext("2d"));
-    const img = ctx.createImageData(256, 1);
-    const table = this.discrete ? DISCRETE : DIVERGING;
-    for (let q = 0; q < 256; q++) img.data.set(table.slice(q * 4, q * 4 + 4), q * 4);
+    const img = ctx.createImageData(1, 256);
+    const table = this.discrete ? DISCRETE : SMOOTH;
+    for (let q = 0; q < 256; q++) img.data.set(table.slice(q * 4, q * 4 + 4), (255 - q) * 4);
     ctx.putImageData(img, 0, 0);
-    bar.title = task === "classification"
+    bar.title = classes
       ? `output; the boundary is at ${scaleEnd((lo + hi) / 2)}` : "predicted value";
-    legend.append(left, bar, right);
+    legend.append(end("class 1", hi), bar, end("class 0", lo));
   }
 
   /** A PNG of the output plot with its points, for slides. @returns {Promise<Blob|null>} */

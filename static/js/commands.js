@@ -18,35 +18,82 @@ export class Commands {
     this.socket = socket;
     this.link = link;
     this.toasts = toasts;
+    /** @type {Map<string, (reply: any, command: Record<string, any>) => void>} */
+    this.claims = new Map();
   }
 
   /**
-   * Send a command; an error reply is shown to the user. Resolves with the reply.
+   * Let a module answer the error replies of one code itself, e.g. `missing_data` (a dataset
+   * whose files are not on the server yet), which downloads.js answers by offering the
+   * download: such replies are then handed to `handler` instead of being shown or counted as
+   * refusals.
+   * @param {string} code
+   * @param {(reply: any, command: Record<string, any>) => void} handler
+   */
+  claim(code, handler) {
+    this.claims.set(code, handler);
+  }
+
+  /**
+   * Send a command; an error reply is shown to the user: next to `origin`, the control that
+   * sent it, or else as a toast. Resolves with the reply.
    * @param {Record<string, any>} command
+   * @param {Element | null} [origin]
+   * @param {boolean} [quiet]  the caller shows a refusal itself (e.g. beside the CSV button)
    * @returns {Promise<any>}
    */
-  async act(command) {
+  async act(command, origin = null, quiet = false) {
     const reply = await this.socket.send(command);
     if (reply.type === "applied" && reply.seq > this.store.commandSeq) {
       this.store.set({ commandSeq: reply.seq });
     }
     if (reply.type === "error") {
+      const claimed = this.claims.get(reply.code);
+      if (claimed) {
+        claimed(reply, command);
+        return reply;
+      }
       this.store.stats.errors += 1;
-      this.toasts.show(describe(reply));
+      if (quiet) return reply;
+      if (isControl(origin)) this.toasts.near(/** @type {Element} */ (origin), describe(reply));
+      else this.toasts.show(describe(reply));
     }
     return reply;
   }
 
-  /** Change settings; the controls show what the server has afterwards. @param {Record<string, any>} changes */
-  async setConfig(changes) {
-    const reply = await this.act({ type: "set", config: changes });
+  /**
+   * Change settings (several at once, atomically); the controls show what the server has
+   * afterwards, including what it adjusted (new data moves the output and loss to a pair that
+   * can learn it: the note says so). A refusal is shown next to `origin`, by default the
+   * element that has the focus (the clicked control).
+   * @param {Record<string, any>} changes
+   * @param {Element | null} [origin]
+   */
+  async setConfig(changes, origin = document.activeElement) {
+    const newData = ["dataset", "n_classes"].some((k) => k in changes);
+    if (newData) this.store.set({ dataChanging: true });
+    const reply = await this.act({ type: "set", config: changes }, origin);
+    if (newData) this.store.set({ dataChanging: false });
     if (reply.type === "applied") {
-      this.store.set({ config: { ...this.store.config, ...reply.changed } });
+      this.store.set({ config: { ...this.store.config, ...reply.changed, ...reply.adjusted } });
+      this.taskNote(reply, changes);
       this.link.write();
     } else {
       this.store.set({ config: this.store.config }); // put the control back to what the server has
     }
     return reply;
+  }
+
+  /**
+   * The note on the output and loss after a change: the server's, when it moved them; none
+   * after any other change of the data or of the pair.
+   * @param {any} reply @param {Record<string, any>} [changes]  a `set`'s (none: new data)
+   */
+  taskNote(reply, changes) {
+    const touched = !changes || ["dataset", "n_classes", "output_activation", "loss"]
+      .some((k) => k in changes);
+    if (reply.note) this.store.set({ taskNote: reply.note });
+    else if (touched) this.store.set({ taskNote: "" });
   }
 
   /** Apply what the address bar asks for: its preset, then its settings. */
@@ -57,14 +104,28 @@ export class Commands {
     if (Object.keys(config).length) await this.setConfig(config);
   }
 
-  /** @param {string} name */
-  async loadPreset(name) {
-    const reply = await this.act({ type: "preset", name });
+  /** @param {string} name @param {Element | null} [origin] */
+  async loadPreset(name, origin = null) {
+    this.store.set({ dataChanging: true });
+    const reply = await this.act({ type: "preset", name }, origin);
+    this.store.set({ dataChanging: false });
     if (reply.type === "applied") {
-      this.store.set({ extra: { ...this.store.extra, preset: "" }, lesson: name });
-      const speed = /** @type {HTMLSelectElement | null} */ (document.getElementById("speed"));
-      if (speed) speed.value = String(reply.speed);  // a preset sets its own pace
+      this.store.set({ extra: { ...this.store.extra, preset: "" }, lesson: name,
+        speed: reply.speed, taskNote: "" });  // a preset sets its own pace
     }
+    return reply;
+  }
+
+  /**
+   * Train on a CSV's text; new data may move the output and loss (the note says so). A
+   * refusal is the caller's to show (beside the CSV button).
+   * @param {string} text
+   */
+  async loadCsv(text) {
+    this.store.set({ dataChanging: true });
+    const reply = await this.act({ type: "load_csv", text }, null, true);
+    this.store.set({ dataChanging: false });
+    if (reply.type === "applied") this.taskNote(reply);
     return reply;
   }
 
@@ -84,9 +145,26 @@ export class Commands {
     return this.act({ type: "reset" });
   }
 
-  /** @param {string} value  "max" or steps per second */
-  setSpeed(value) {
-    return this.act({ type: "speed", steps_per_second: value === "max" ? "max" : Number(value) });
+  /**
+   * The training pace; the store keeps what the server confirmed.
+   * @param {number | "max"} value  steps per second, or "max"
+   * @param {Element | null} [origin]
+   */
+  async setSpeed(value, origin = null) {
+    const reply = await this.act({ type: "speed", steps_per_second: value }, origin);
+    this.store.set({ speed: reply.type === "applied" ? reply.speed : this.store.speed });
+    return reply;
+  }
+
+  /**
+   * The heatmap resolution: neuron tiles and the output plot, cells per side.
+   * @param {number} neuron @param {number} output @param {Element | null} [origin]
+   */
+  async setDensity(neuron, output, origin = null) {
+    const reply = await this.act({ type: "density", neuron, output }, origin);
+    if (reply.type === "applied") this.store.set({ density: { neuron, output } });
+    else this.store.set({ density: this.store.density });
+    return reply;
   }
 
   /** Select a point (frames then carry its trace), or none. @param {number | null} index */
@@ -101,12 +179,23 @@ export class Commands {
     return this.selectSample(index === this.store.selected ? null : index);
   }
 
-  /** Add a hidden layer of two neurons. */
+  /** Add a hidden layer of two neurons (the button is disabled at the limit). */
   addLayer() {
-    return this.setConfig({ hidden_layers: [...this.store.config.hidden_layers, 2] });
+    const layers = this.store.config.hidden_layers;
+    if (layers.length >= this.store.schema.limits.max_hidden_layers) return null;
+    return this.setConfig({ hidden_layers: [...layers, 2] });
   }
 
+  /** Remove the last hidden layer (the button is disabled when there is none). */
   removeLayer() {
-    return this.setConfig({ hidden_layers: this.store.config.hidden_layers.slice(0, -1) });
+    const layers = this.store.config.hidden_layers;
+    if (!layers.length) return null;
+    return this.setConfig({ hidden_layers: layers.slice(0, -1) });
   }
+}
+
+/** Whether an element is a control a refusal can be shown beside (not the page itself). @param {Element | null} el */
+function isControl(el) {
+  return el instanceof HTMLElement && el !== document.body && el.isConnected &&
+    el.matches("button, select, input, label, [data-control], [data-control] *");
 }

@@ -13,7 +13,7 @@ export class Controls {
   /**
    * @param {Document} doc
    * @param {import("./store.js").Store} store
-   * @param {{onSet: (changes: Record<string, any>) => void}} callbacks
+   * @param {{onSet: (changes: Record<string, any>, origin: Element) => void}} callbacks
    */
   constructor(doc, store, callbacks) {
     const schema = store.schema;
@@ -32,12 +32,12 @@ export class Controls {
       }
       el.addEventListener("change", () => {
         const value = this.read(el);
-        if (value !== undefined) this.cb.onSet({ [name]: value });
+        if (value !== undefined) this.cb.onSet(this.withCompanions(name, value), el);
       });
     }
     for (const button of doc.querySelectorAll("[data-dataset]")) {
       button.addEventListener("click", () => this.cb.onSet({
-        dataset: /** @type {HTMLElement} */ (button).dataset.dataset }));
+        dataset: /** @type {HTMLElement} */ (button).dataset.dataset }, button));
     }
     for (const button of doc.querySelectorAll("[data-feature]")) {
       button.addEventListener("click", () => {
@@ -46,10 +46,22 @@ export class Controls {
         if (now.has(name)) now.delete(name);
         else now.add(name);
         const ordered = Object.keys(schema.features).filter((f) => now.has(f));
-        this.cb.onSet({ features: ordered });
+        this.cb.onSet({ features: ordered }, button);
       });
     }
     this.previews();
+  }
+
+  /**
+   * A change with what must change with it, sent together so that no click is refused:
+   * momentum back to 0 turns Nesterov momentum off.
+   * @param {string} name @param {any} value
+   */
+  withCompanions(name, value) {
+    if (name === "momentum" && value === 0 && this.store.config.nesterov) {
+      return { momentum: 0, nesterov: false };
+    }
+    return { [name]: value };
   }
 
   /** The element's value as its field's type, or undefined. @param {HTMLInputElement | HTMLSelectElement} el */
@@ -96,6 +108,7 @@ export class Controls {
     this.toggle("n_classes", Boolean(spec?.variable_classes));
     this.toggle("n_samples", !spec?.fixed_size && config.dataset !== "custom");
     this.toggle("noise", !spec?.fixed_size && config.dataset !== "custom");
+    this.toggle("train_ratio", !spec?.files?.length);  // MNIST's test set is its own
     for (const f of this.schema.fields) {  // an optimizer's settings show with it only
       if (f.optimizers.length) this.toggle(f.name, f.optimizers.includes(config.optimizer));
     }

@@ -1,7 +1,9 @@
 // @ts-check
 /**
- * The drawer's tabs along the bottom: one panel open at a time (or none). Opening a teaching
- * panel draws it from the store; leaving the step-through ends it.
+ * The drawer along the bottom: one panel open at a time (or none), chosen by its tabs, or
+ * the neuron inspector, which opens here when a neuron is clicked. Opening a teaching panel
+ * draws it from the store, and an open panel stays live: it is drawn again when the network
+ * or the settings it shows change. Leaving the step-through ends it.
  */
 
 import { renderShapes } from "./teach.js";
@@ -12,7 +14,9 @@ export class Drawer {
    * @param {import("./store.js").Store} store
    * @param {{explainer: import("./explain.js").Explainer,
    *          activationPlots: import("./teach.js").ActivationPlots,
-   *          diagnostics: import("./teach.js").Diagnostics, shapes: HTMLElement}} panels
+   *          diagnostics: import("./teach.js").Diagnostics, shapes: HTMLElement,
+   *          inspector: import("./inspector.js").Inspector,
+   *          code: import("./code-panel.js").CodePanel}} panels
    */
   constructor(doc, store, panels) {
     this.doc = doc;
@@ -26,9 +30,14 @@ export class Drawer {
 
   /** Open a tab, or close it if it is the open one. @param {string} name */
   toggle(name) {
+    this.show(this.store.openTab === name ? null : name);
+  }
+
+  /** Open a panel (a tab's, or "inspector"), or none. @param {string | null} open */
+  show(open) {
     const store = this.store;
-    store.set({ openTab: store.openTab === name ? null : name });
-    const open = store.openTab;
+    const before = store.openTab;
+    store.set({ openTab: open });
     for (const tab of this.doc.querySelectorAll("[data-tab]")) {
       tab.setAttribute("aria-selected", String(/** @type {HTMLElement} */ (tab).dataset.tab === open));
     }
@@ -39,19 +48,37 @@ export class Drawer {
     this.doc.body.classList.toggle("drawer-open", open !== null);
     const p = this.panels;
     if (open !== "explain") p.explainer.stop();
-    if (open === "shapes" && store.net) renderShapes(p.shapes, store.net.sizes, store.config.batch_size);
+    if (before === "inspector" && open !== "inspector") p.inspector.release();
     if (open === "activations") p.activationPlots.show();
     if (open === "diagnostics") p.diagnostics.draw();
+    if (open !== before) this.refresh();
   }
 
-  /** Close the open tab, if any. */
+  /** Close the open panel, if any. */
   close() {
-    if (this.store.openTab) this.toggle(this.store.openTab);
+    if (this.store.openTab) this.show(null);
+  }
+
+  /**
+   * Draw the open panel again from the store: called when it opens, and when the network,
+   * the data or the settings change while it is open.
+   */
+  refresh() {
+    const { store, panels: p } = this;
+    const open = store.openTab;
+    if (open === "shapes" && store.net) renderShapes(p.shapes, store.net.sizes, store.config.batch_size);
+    if (open === "code") p.code.refresh();
+  }
+
+  /** The network was rebuilt: an explanation of the old one no longer applies. */
+  networkChanged() {
+    this.panels.explainer.networkChanged();
+    this.refresh();
   }
 
   /** Open the step-through and explain a step on the selected point. */
   async explain() {
-    if (this.store.openTab !== "explain") this.toggle("explain");
+    if (this.store.openTab !== "explain") this.show("explain");
     await this.panels.explainer.start();
   }
 }

@@ -68,7 +68,9 @@ export class Explainer {
   /**
    * @param {HTMLElement} root
    * @param {{explain: (index: number) => Promise<any>, apply: () => Promise<any>,
-   *          focus: (f: any) => void, pickPoint: () => number | null}} api
+   *          focus: (f: any) => void, pickPoint: () => number | null,
+   *          networkKey: () => string}} api  networkKey: what identifies the network being
+   *          trained (its shape and config), to notice when an explanation no longer applies
    * @param {{activations: Record<string, import("./store.js").Activation>,
    *          losses: Record<string, any>, penalty_formula: string}} facts  the schema's facts of
    *          the engine's activations and losses: the step-through holds no copy of the math
@@ -107,6 +109,7 @@ export class Explainer {
     const e = await this.api.explain(index);
     if (e.type !== "explanation") return;
     this.e = e;
+    this.key = this.api.networkKey();
     const L = e.layers.length;
     this.neuron = {};
     for (let l = 1; l <= L; l++) this.neuron[l] = 0;
@@ -124,6 +127,18 @@ export class Explainer {
   stop() {
     this.e = null;
     this.api.focus(null);
+  }
+
+  /** The network was rebuilt (or its settings changed): an explanation of the old one ends. */
+  networkChanged() {
+    if (!this.e || this.api.networkKey() === this.key) return;
+    this.stop();
+    this.stages = [];
+    this.back.disabled = this.next.disabled = this.applyButton.disabled = true;
+    this.counter.textContent = "–";
+    this.title.textContent = "";
+    this.body.textContent = "The network changed since this step was explained: press " +
+      "\"Explain the selected point\" to explain a step of the network as it is now.";
   }
 
   /** @param {number} k */
@@ -345,7 +360,8 @@ export class Explainer {
     const reply = await this.api.apply();
     if (reply.type === "applied") {
       this.applyButton.disabled = true;
-      this.title.textContent = "Applied: the network now has the weights shown as \"after\"";
+      this.title.textContent = `Applied as step ${reply.step}: the network now has the ` +
+        "weights shown as \"after\"";
     }
   }
 }

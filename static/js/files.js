@@ -37,7 +37,7 @@ export class Files {
     setTimeout(() => URL.revokeObjectURL(a.href), 1000);
   }
 
-  /** Train on a CSV file; the note under the data panel says how it went. @param {File} file */
+  /** Train on a CSV file; the note beside the CSV button says how it went. @param {File} file */
   async loadCsv(file) {
     const limit = this.store.schema.limits.max_upload_bytes;
     /** @param {string} text @param {boolean} [ok] */
@@ -46,7 +46,7 @@ export class Files {
       say(`${file.name} is ${file.size} bytes; the limit is ${format.bytes(limit)}`);
       return;
     }
-    const reply = await this.commands.act({ type: "load_csv", text: await file.text() });
+    const reply = await this.commands.loadCsv(await file.text());
     say(reply.type === "error" ? `${file.name}: ${describe(reply)}`
       : `${file.name}: ${reply.count} points, ${reply.inputs} inputs`, reply.type !== "error");
   }

@@ -7,6 +7,8 @@
 import { classShade, divergingTable } from "./colors.js";
 
 const DIVERGING = divergingTable();
+/** The same scale, continuous: for the output plot, which is scaled up smoothly (no bands). */
+const SMOOTH = divergingTable(0);
 
 /**
  * Fill a canvas with 8-bit codes (row-major, row 0 at the top).
@@ -83,4 +85,4 @@ export function discreteTable() {
   return table;
 }
 
-export { DIVERGING };
+export { DIVERGING, SMOOTH };

@@ -2,39 +2,61 @@
 /**
  * The neuron inspector: a clicked neuron's incoming weights and bias, and, for the selected
  * point, each weight times its input, and the neuron's pre-activation z, activation a and
- * error δ as the engine computed them (the frame's trace).
+ * error δ as the engine computed them (the frame's trace). It opens in the drawer, under the
+ * network, so it hides neither the data nor the network it explains.
  */
 
 import { number as fmt } from "./format.js";
 
 export class Inspector {
   /**
-   * @param {{panel: HTMLElement, title: HTMLElement, body: HTMLElement, close: HTMLElement}} els
-   * @param {{onClose: Function}} callbacks
+   * @param {{panel: HTMLElement, title: HTMLElement, body: HTMLElement, close: HTMLElement,
+   *          network: HTMLElement}} els  network: the diagram whose neuron is inspected
+   * @param {{onOpen: () => void, onClose: () => void, onRelease: () => void}} callbacks
+   *   open and close its drawer panel; onRelease: no neuron is inspected any more (unmark it)
    */
   constructor(els, callbacks) {
     this.els = els;
+    this.cb = callbacks;
+    /** @type {{layer: number, index: number} | null} */
     this.target = null;
     this.net = null;
-    els.close.addEventListener("click", () => {
-      this.hide();
-      callbacks.onClose();
-    });
+    els.close.addEventListener("click", () => this.hide());
+    // Opening the drawer resizes the diagram, which draws its tiles anew: the inspected one
+    // stays marked.
+    new MutationObserver(() => this.mark()).observe(els.network, { childList: true });
+  }
+
+  /** Mark the inspected neuron's tile in the diagram. */
+  mark() {
+    const t = this.target;
+    if (!t) return;
+    const tile = this.els.network.querySelector(
+      `.neuron[data-layer="${t.layer}"][data-index="${t.index}"]`);
+    if (tile && !tile.classList.contains("selected")) tile.classList.add("selected");
   }
 
   setNetwork(net) {
     this.net = net;
-    this.hide();
+    if (this.target) this.hide();
   }
 
+  /** Inspect neuron `index` of layer `layer`. @param {number} layer @param {number} index */
   show(layer, index) {
     this.target = { layer, index };
-    this.els.panel.hidden = false;
+    this.cb.onOpen();
   }
 
+  /** Close the inspector (and its drawer panel). */
   hide() {
+    this.release();
+    this.cb.onClose();
+  }
+
+  /** Forget the neuron: the drawer closed or shows another panel now. */
+  release() {
     this.target = null;
-    this.els.panel.hidden = true;
+    this.cb.onRelease();
   }
 
   /** @param {{header: any, arrays: Record<string, any>}} frame */

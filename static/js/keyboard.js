@@ -10,6 +10,7 @@
  * @property {() => void} playPause
  * @property {() => void} step
  * @property {() => void} reset
+ * @property {() => void} toggleMax
  * @property {() => void} toggleDraw
  * @property {() => void} explain
  * @property {() => void} toggleTest
@@ -35,7 +36,7 @@ export function bindKeys(doc, store, explainer, a) {
       " ": a.playPause,
       ArrowRight: walking ? () => explainer.go(explainer.at + 1) : a.step,
       ArrowLeft: walking ? () => explainer.go(explainer.at - 1) : null,
-      r: a.reset, d: a.toggleDraw, e: a.explain, t: a.toggleTest, p: a.togglePresent,
+      r: a.reset, m: a.toggleMax, d: a.toggleDraw, e: a.explain, t: a.toggleTest, p: a.togglePresent,
       "?": a.showShortcuts, Escape: store.openTab ? a.closeTab : null,
     };
     const handler = keys[e.key];

@@ -53,11 +53,14 @@ export class Link {
       el.removeAttribute("data-hidden-by-lesson");
     }
     for (const name of hide) {
-      for (const el of document.querySelectorAll(`[data-control="${name}"], #${CSS.escape(name)}`)) {
+      const selector = `[data-control="${name}"], [data-controls~="${name}"], #${CSS.escape(name)}`;
+      for (const el of document.querySelectorAll(selector)) {
         el.setAttribute("data-hidden-by-lesson", "");
       }
     }
-    document.body.classList.toggle("present", this.store.extra.present === "1");
+    const present = this.store.extra.present === "1";
+    document.body.classList.toggle("present", present);
+    document.getElementById("present-button")?.setAttribute("aria-pressed", String(present));
     document.getElementById("drawer")?.toggleAttribute("data-hidden-by-lesson", hide.includes("drawer"));
   }
 }

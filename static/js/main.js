@@ -11,8 +11,9 @@
  *   drawer.js       the bottom tabs             draw-tools.js drawing points
  *   share.js        links, presets, lessons     code-panel.js the NumPy script
  *   format.js       every number as text        test-api.js   window.nnplayTest
+ *   limits.js       buttons disabled at limits  toasts.js     toasts, refusals by controls
  *   and the views: network-view.js, boundary.js, charts.js, tables.js, inspector.js,
- *   controls.js, explain.js, teach.js.
+ *   controls.js, tasks.js (output + loss), speed.js, explain.js, teach.js.
  */
 
 import { Boundary } from "./boundary.js";
@@ -29,14 +30,17 @@ import { FrameLoop } from "./frame-loop.js";
 import { installImageViews } from "./image-views.js";
 import { Inspector } from "./inspector.js";
 import { bindKeys } from "./keyboard.js";
+import { Limits } from "./limits.js";
 import { Link } from "./link.js";
 import { Messages } from "./messages.js";
 import { NetworkView } from "./network-view.js";
 import { Readouts } from "./readouts.js";
 import { Share } from "./share.js";
 import { Connection } from "./socket.js";
+import { SpeedControl } from "./speed.js";
 import { Store } from "./store.js";
 import { Tables } from "./tables.js";
+import { TaskControl } from "./tasks.js";
 import { ActivationPlots, Diagnostics, NeuronToy } from "./teach.js";
 import { testInterface } from "./test-api.js";
 import { Toasts } from "./toasts.js";
@@ -61,11 +65,17 @@ const socket = new Connection(`${location.protocol === "https:" ? "wss" : "ws"}:
   onStatus: (status, detail) => readouts.status(status, detail),
 });
 const commands = new Commands(store, socket, link, toasts);
-const messages = new Messages(store, commands, link, toasts);
+const readouts = new Readouts(document);
+const messages = new Messages(store, commands, link, toasts, readouts);
 
 // -- the views --------------------------------------------------------------------------------
-const readouts = new Readouts(document);
-const controls = new Controls(document, store, { onSet: (changes) => commands.setConfig(changes) });
+/** @param {Record<string, any>} changes @param {Element} [origin] */
+const setConfig = (changes, origin) => commands.setConfig(changes, origin);
+const controls = new Controls(document, store, { onSet: setConfig });
+const tasks = new TaskControl({ select: $("task"), note: $("task-note") }, store, { onSet: setConfig });
+const speed = new SpeedControl({ range: $("speed-range"), value: $("speed-value"), max: $("speed-max") },
+  { onSpeed: (value, origin) => commands.setSpeed(value, origin) });
+const limits = new Limits(document, store);
 const network = new NetworkView({ container: $("network"), gallery: $("weight-gallery") }, {
   onEditWeight: (layer, source, target, value) =>
     commands.act({ type: "set_weight", layer, source, target, value }),
@@ -75,58 +85,71 @@ const network = new NetworkView({ container: $("network"), gallery: $("weight-ga
     if (store.frame) inspector.update(store.frame);
   },
   onHoverTile: (canvas, name) => boundary.showTile(canvas, name),
-  onChangeLayers: (layers) => commands.setConfig({ hidden_layers: layers }),
+  onChangeLayers: (layers) => setConfig({ hidden_layers: layers }),
   onFocusNeuron: (layer, index) => explainer.focusNeuron(layer, index),
 });
 const boundary = new Boundary({
   plot: $("output-plot"), output: $("output-canvas"), points: $("points-canvas"),
-  label: $("hover-label"), legend: $("legend"),
+  label: $("hover-label"), legend: $("legend"), plots: $("plots"), caption: $("plot-caption"),
+  compareFigure: $("compare-figure"), compareCaption: $("compare-caption"),
+  compareOutput: $("compare-canvas"), comparePoints: $("compare-points"),
 }, {
   onAdd: (x, label) => commands.act({ type: "add_point", x, label }),
   onRemove: (x, radius) => commands.act({ type: "remove_point", x, radius }),
   onSelect: (index) => commands.toggleSample(index),
 });
-const chart = new Chart($("chart"), $("chart-readout"));
+const chart = new Chart({ canvas: $("chart"), legend: $("chart-legend"), readout: $("chart-readout"),
+  metric: $("chart-metric"), log: $("log-scale"), title: $("chart-title") });
 const tables = new Tables($("confusion"), $("predictions"));
 const inspector = new Inspector({
   panel: $("inspector"), title: $("inspector-title"), body: $("inspector-body"),
-  close: $("inspector-close"),
-}, { onClose: () => network.clearSelection() });
+  close: $("inspector-close"), network: $("network"),
+}, {
+  onOpen: () => drawer.show("inspector"),
+  onClose: () => { if (store.openTab === "inspector") drawer.close(); },
+  onRelease: () => network.clearSelection(),
+});
 const drawTools = new DrawTools({ toggle: $("draw-toggle"), tools: $("draw-tools"),
   classes: $("draw-classes"), plot: $("output-plot") }, boundary);
 
-// the drawer: settings and the teaching panels
+// the drawer: settings, the teaching panels and the inspector
 const explainer = new Explainer($("explain"), {
   explain: (index) => commands.act({ type: "explain", index }),
-  apply: () => commands.act({ type: "explain_apply" }),
+  apply: () => commands.act({ type: "explain_apply" }, $("explain").querySelector(".explain-apply")),
   focus: (focus) => network.setFocus(focus),
   pickPoint: () => store.pointToExplain(),
+  networkKey: () => JSON.stringify([store.net?.sizes, store.net?.config]),
 }, schema);
 new NeuronToy($("neuron-panel"));
 const activationPlots = new ActivationPlots($("activation-plots"));
 const diagnostics = new Diagnostics({ grad: $("diag-grad"), gradLegend: $("diag-grad-legend"),
   dead: $("diag-dead"), hist: $("diag-hist") });
-const drawer = new Drawer(document, store, { explainer, activationPlots, diagnostics,
-  shapes: $("shapes-panel") });
 const files = new Files(store, commands, toasts, { chart, boundary, readouts });
 const share = new Share({
   copyLink: $("copy-link"), copyLesson: $("copy-lesson"), hide: $("lesson-hide"),
   present: $("lesson-present"), preset: $("preset"), card: $("lesson-card"),
   cardTitle: $("lesson-title"), cardText: $("lesson-text"), cardClose: $("lesson-close"),
 }, commands, link, toasts);
-new CodePanel({ text: $("code-text"), note: $("code-note"), refresh: $("code-refresh"),
+const code = new CodePanel({ text: $("code-text"), note: $("code-note"), refresh: $("code-refresh"),
   copy: $("code-copy"), download: $("code-download") }, store, commands, files, toasts);
+const drawer = new Drawer(document, store, { explainer, activationPlots, diagnostics,
+  shapes: $("shapes-panel"), inspector, code });
 const frames = new FrameLoop(store, { readouts, network, boundary, tables, inspector,
   diagnostics, chart });
 installImageViews(document, store, commands);  // image data: static/js/image-views.js
 installDownloads(document, store, commands, toasts);  // datasets to fetch: downloads.js
 
 // -- the store's changes, to the views ----------------------------------------------------------
-store.on("hello", (hello) => {
-  chart.reset(hello.history);
-  $("speed").value = String(hello.speed);  // the session's real pace, "max" included
+store.on("hello", (hello) => chart.reset(hello.history));
+store.on("speed", (value) => speed.show(value));  // the session's real pace, "max" included
+store.on("taskNote", (text) => tasks.say(text));
+store.on("dataChanging", (waiting) => tasks.setWaiting(waiting));
+store.on("config", (config) => {
+  controls.setConfig(config);
+  tasks.setConfig(config);
+  limits.update();
+  drawer.refresh();
 });
-store.on("config", (config) => controls.setConfig(config));
 store.on("session", (session) => readouts.session(session));
 store.on("selected", (index) => boundary.setSelected(index));
 store.on("net", (net) => {
@@ -135,13 +158,17 @@ store.on("net", (net) => {
   boundary.setPlane(net.plane);
   network.setNetwork(net);
   inspector.setNetwork(net);
+  limits.update();
+  drawer.networkChanged();
 });
 store.on("data", (data) => {
+  tasks.setKind(data.header.kind);
   boundary.setData(data);
   tables.setData(data, data.header.input_names.map((/** @type {string} */ n) => store.inputLabel(n)));
   drawTools.setData(data);
   readouts.data(data);
 });
+store.on("density", (d) => { $("density").value = `${d.neuron},${d.output}`; });
 store.on("extra", () => link.showLessonOptions());
 store.on("lesson", (name) => share.showLesson(name));
 
@@ -149,7 +176,10 @@ store.on("lesson", (name) => share.showLesson(name));
 on("play", "click", () => commands.togglePlay());
 on("step", "click", () => commands.step());
 on("reset", "click", () => commands.reset());
-on("speed", "change", (e) => commands.setSpeed(e.target.value));
+on("density", "change", (e) => {
+  const [neuron, output] = e.target.value.split(",").map(Number);
+  commands.setDensity(neuron, output, e.target);
+});
 on("regenerate", "click", () => commands.act({ type: "regenerate_data" }));
 on("clear-points", "click", () => commands.act({ type: "clear_points" }));
 onFileChosen($("csv-input"), (file) => files.loadCsv(file));
@@ -158,8 +188,6 @@ on("layer-add", "click", () => commands.addLayer());
 on("layer-remove", "click", () => commands.removeLayer());
 on("show-test", "change", (e) => boundary.setShowTest(e.target.checked));
 on("discretize", "change", (e) => boundary.setDiscrete(e.target.checked));
-on("chart-metric", "change", (e) => chart.setMetric(e.target.value));
-on("log-scale", "change", (e) => chart.setLog(e.target.checked));
 on("export-output", "click", () => files.outputPng());
 on("export-chart", "click", () => files.chartPng());
 on("download-state", "click", () => files.downloadRun());
@@ -170,6 +198,7 @@ bindKeys(document, store, explainer, {
   playPause: () => commands.togglePlay(),
   step: () => commands.step(),
   reset: () => commands.reset(),
+  toggleMax: () => speed.toggleMax(),
   toggleDraw: () => drawTools.toggle(),
   explain: () => drawer.explain(),
   toggleTest: () => $("show-test").click(),
@@ -180,6 +209,7 @@ bindKeys(document, store, explainer, {
 window.addEventListener("hashchange", () => commands.followLink());
 
 // -- start ---------------------------------------------------------------------------------------
+link.read();  // the link's lesson options (presentation mode) from the first paint on
 window["nnplayTest"] = testInterface({ store, commands, socket, chart });
 socket.connect();
 frames.start();

@@ -14,19 +14,21 @@ export class Messages {
    * @param {import("./commands.js").Commands} commands
    * @param {import("./link.js").Link} link
    * @param {import("./toasts.js").Toasts} toasts
+   * @param {{frameRate: (event: any) => void}} status  where the frame-rate events are shown
    */
-  constructor(store, commands, link, toasts) {
+  constructor(store, commands, link, toasts, status) {
     this.store = store;
     this.commands = commands;
     this.link = link;
     this.toasts = toasts;
+    this.status = status;
   }
 
   /** @param {any} hello */
   async hello(hello) {
     const store = this.store;
     store.set({ hello, config: { ...store.config, ...hello.config }, session: hello.state,
-      selected: hello.selected });
+      selected: hello.selected, speed: hello.speed });
     if (hello.resumed) {
       this.toasts.show("reconnected: the session carried on where it was", "info", 2500);
     } else {
@@ -65,11 +67,15 @@ export class Messages {
 
   /** @param {any} message  an event, or an error reply nobody waits for */
   event(message) {
-    if (message.type === "diverged") {
+    if (message.type === "download") {
+      this.store.set({ download: message });  // downloads.js shows its progress
+    } else if (message.type === "saved") {
+      this.store.set({ saved: { step: message.step, at: Date.now() } });
+    } else if (message.type === "diverged") {
       this.store.set({ session: "diverged" });
-      this.toasts.show(message.message, "error", 15000);
+      this.toasts.show(message.message, "error", 8000);
     } else if (message.type === "frame_rate") {
-      if (message.limited) this.toasts.show(message.message, "info", 5000);
+      this.status.frameRate(message);
     } else if (message.type === "error" && message.id == null) {
       this.toasts.show(describe(message));
     }

@@ -15,28 +15,48 @@ export class Readouts {
     const el = (id) => /** @type {HTMLElement} */ (doc.getElementById(id));
     this.els = {
       epoch: el("epoch-count"), step: el("step-count"), sps: el("sps"), fps: el("fps"),
-      testLoss: el("test-loss"), trainLoss: el("train-loss"), scoreLabel: el("test-score-label"),
-      score: el("test-score"), play: el("play"), status: el("status"), statusText: el("status-text"),
-      layers: el("layer-count"), network: el("network-message"), data: el("data-message"),
+      testLoss: el("test-loss"), testLossBox: el("test-loss-box"), trainLoss: el("train-loss"),
+      scoreLabel: el("test-score-label"), score: el("test-score"), play: el("play"),
+      status: el("status"), statusText: el("status-text"), layers: el("layer-count"),
+      layerWord: el("layer-word"), network: el("network-message"), data: el("data-message"),
+      limited: el("frame-limited"),
     };
   }
 
-  /** A frame's counters and metrics. @param {Record<string, any>} h  the frame's header */
+  /**
+   * A frame's counters and metrics. Without test points (a table, drawn points, all of the
+   * data for training) there is no test figure: the score is the training one, and says so.
+   * @param {Record<string, any>} h  the frame's header
+   */
   frame(h) {
     const e = this.els;
     setText(e.epoch, format.epoch(h.epoch));
     setText(e.step, format.count(h.step));
     setText(e.sps, format.count(h.steps_per_second));
     const m = h.metrics;
+    const test = typeof m.test_loss === "number";
+    if (e.testLossBox.hidden === test) e.testLossBox.hidden = !test;
     setText(e.testLoss, format.metric(m.test_loss));
     setText(e.trainLoss, format.metric(m.train_loss));
+    const which = test ? "Test" : "Training";
     if ("test_accuracy" in m || "train_accuracy" in m) {
-      setText(e.scoreLabel, "Test accuracy");
-      setText(e.score, format.percent(m.test_accuracy ?? m.train_accuracy));
+      setText(e.scoreLabel, `${which} accuracy`);
+      setText(e.score, format.percent(test ? m.test_accuracy : m.train_accuracy));
     } else {
-      setText(e.scoreLabel, "Test R²");
-      setText(e.score, format.metric(m.test_r2 ?? m.train_r2));
+      setText(e.scoreLabel, `${which} R²`);
+      setText(e.score, format.metric(test ? m.test_r2 : m.train_r2));
     }
+    if (e.limited.hidden === Boolean(h.frame_limited)) e.limited.hidden = !h.frame_limited;
+  }
+
+  /**
+   * Frames started or stopped waiting for training (the server's `frame_rate` event): said in
+   * the status area, where it covers nothing.
+   * @param {{limited: boolean, message?: string}} event
+   */
+  frameRate(event) {
+    this.els.limited.hidden = !event.limited;
+    this.els.limited.title = event.message ?? "";
   }
 
   /** Frames drawn in the last second. @param {number} n */
@@ -64,7 +84,9 @@ export class Readouts {
 
   /** @param {import("./store.js").Network} net */
   network(net) {
-    this.els.layers.textContent = String(net.sizes.length - 2);
+    const hidden = net.sizes.length - 2;
+    this.els.layers.textContent = String(hidden);
+    this.els.layerWord.textContent = hidden === 1 ? "hidden layer" : "hidden layers";
     const side = net.image_side;
     this.els.network.textContent = net.plane ? "" : side
       ? `${side}×${side} images: each first-layer neuron below is drawn as its incoming weights`

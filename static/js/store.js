@@ -17,7 +17,8 @@
  *            range: number[] | null, max_derivative: number, note: string, hidden: boolean,
  *            output: boolean}} Activation
  * @typedef {{fields: Field[], datasets: Record<string, any>, features: Record<string, string>,
- *            activations: Record<string, Activation>, limits: Record<string, any>}} Schema
+ *            activations: Record<string, Activation>, limits: Record<string, any>,
+ *            losses: Record<string, any>, tasks: Record<string, string[][]>}} Schema
  * @typedef {import("./socket.js").Decoded} Decoded
  * @typedef {Record<string, any> & {sizes: number[], version: number, plane: boolean,
  *            input_labels: string[], has_bias: boolean, image_side: number,
@@ -57,6 +58,18 @@ export class Store {
     this.ready = false;
     /** commands applied so far, as the newest `applied` reply said (frames carry command_seq) */
     this.commandSeq = 0;
+    /** @type {number | "max"} the session's training pace, as the server last said it */
+    this.speed = 100;
+    /** new data was asked for and has not come yet: the task it will be is not known */
+    this.dataChanging = false;
+    /** the server's note on the output and loss, when new data moved them ("" for none) */
+    this.taskNote = "";
+    /** @type {any} the newest `download` event (a dataset's download progress; downloads.js) */
+    this.download = null;
+    /** @type {{step: number, at: number} | null} the newest save of this run (a `saved` event) */
+    this.saved = null;
+    /** the heatmap resolution the page asked for: neuron tiles and the output plot, per side */
+    this.density = { neuron: 32, output: 100 };
     /** the page's counters: frames received and drawn, draw time, bytes, refused commands */
     this.stats = { received: 0, drawn: 0, drawMs: 0, maxDrawMs: 0, rafs: 0, bytes: 0, errors: 0 };
     /** @type {Map<string, ((value: any) => void)[]>} */
@@ -77,7 +90,8 @@ export class Store {
    * Change fields, then tell each one's listeners, in the order given. Setting a field to
    * the value it has still tells them (e.g. to put a control back after a refusal).
    * @param {Partial<Pick<Store, "config" | "session" | "hello" | "net" | "data" | "frame" |
-   *   "selected" | "openTab" | "lesson" | "extra" | "hashApplied" | "ready" | "commandSeq">>} changes
+   *   "selected" | "openTab" | "lesson" | "extra" | "hashApplied" | "ready" | "commandSeq" |
+   *   "speed" | "density" | "taskNote" | "dataChanging" | "download" | "saved">>} changes
    */
   set(changes) {
     Object.assign(this, changes);
@@ -94,9 +108,13 @@ export class Store {
     return first >= 0 ? first : null;
   }
 
-  /** An input's label: the feature's name from the schema (x₁, sin x₁), or its own. @param {string} name */
+  /**
+   * An input's label: the feature's name from the schema (x₁, sin x₁), or its own with its
+   * number as a subscript (x3 → x₃), so that every input reads in one style.
+   * @param {string} name
+   */
   inputLabel(name) {
-    return this.schema.features[name] ?? name;
+    return this.schema.features[name] ?? subscripted(name);
   }
 }
 
@@ -117,4 +135,10 @@ export function describeNetwork(message, store) {
     // incoming weights, side × side.
     image_side: !h.plane && side * side === h.sizes[0] && side >= 4 ? side : 0,
   });
+}
+
+/** A name ending in a number, with the number as a subscript: x3 → x₃, x12 → x₁₂. @param {string} name */
+export function subscripted(name) {
+  return name.replace(/^([A-Za-z]+)(\d+)$/, (_, letters, digits) =>
+    letters + digits.replace(/\d/g, (/** @type {string} */ d) => "₀₁₂₃₄₅₆₇₈₉"[Number(d)]));
 }

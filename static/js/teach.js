@@ -8,6 +8,7 @@
 import { h, swatch } from "./dom.js";
 import { CLASS_COLORS } from "./colors.js";
 import { exponent, number as fmt, powerOfTen, wholePercent } from "./format.js";
+import { subscripted } from "./store.js";
 
 /** One neuron: inputs, weights, bias and activation, and what it computes. */
 export class NeuronToy {
@@ -37,8 +38,8 @@ export class NeuronToy {
     this.inputs.forEach((pair, i) => {
       const rowEl = document.createElement("div");
       rowEl.className = "toy-row";
-      rowEl.innerHTML = `<label>x${sub(i + 1)} <input type="number" step="any" value="${pair[0]}"></label>` +
-        `<label>w${sub(i + 1)} <input type="number" step="any" value="${pair[1]}"></label>`;
+      rowEl.innerHTML = `<label>${subscripted(`x${i + 1}`)} <input type="number" step="any" value="${pair[0]}"></label>` +
+        `<label>${subscripted(`w${i + 1}`)} <input type="number" step="any" value="${pair[1]}"></label>`;
       rowEl.querySelectorAll("input").forEach((input, k) => input.addEventListener("input", () => {
         pair[k] = Number(input.value);
         this.compute();
@@ -68,11 +69,6 @@ export class NeuronToy {
       `<div>a = ${body.activation}(z) = <b data-key="a" data-value="${r.a}">${fmt(r.a)}</b>` +
       ` &nbsp; (slope φ′(z) = ${fmt(r.derivative)})</div>`;
   }
-}
-
-/** @param {number} i */
-function sub(i) {
-  return String(i).replace(/\d/g, (d) => "₀₁₂₃₄₅₆₇₈₉"[Number(d)]);
 }
 
 /** The shape of every array of the current network, for a batch of N points. */

@@ -288,7 +288,12 @@ def test_a_bad_csv_shows_the_servers_error_and_a_good_one_loads(page):
     page.wait("document.getElementById('data-message').textContent.includes('ragged.csv')")
     message = page.text("#data-message")
     assert "line 3" in message and "2 columns" in message, message
-    page.page.locator(".toast.error", has_text="line 3").wait_for()
+    # the refusal is shown beside the CSV button that caused it, not as a toast
+    csv, note = page.box("label.file-button:has(#csv-input)"), page.box("#data-message")
+    assert note["y"] >= csv["y"] + csv["height"] - 1 and note["y"] - (csv["y"] + csv["height"]) < 60
+    assert note["x"] < csv["x"] + csv["width"] and csv["x"] < note["x"] + note["width"]
+    assert page.toasts("error") == []
+    assert page.js("window.nnplayTest.stats().errors") == 1  # counted as a refusal all the same
     assert page.js("window.nnplayTest.dataHeader().count") == 500  # nothing changed
 
     rng = np.random.default_rng(0)
