@@ -93,3 +93,35 @@ def post_neuron(q: NeuronQuery):
 @router.get("/stats")
 def get_stats(manager: ManagerDep):
     return manager.stats()
+
+
+Token = Annotated[str, Field(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
+
+
+class RunsQuery(BaseModel):
+    """The resume tokens a page keeps: it is shown the saved runs of these, and only these."""
+    model_config = ConfigDict(extra="forbid", strict=True)
+    tokens: Annotated[list[Token], Field(max_length=50)]
+
+
+class RunRef(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+    token: Token
+
+
+@router.post("/runs")
+def post_runs(q: RunsQuery, manager: ManagerDep):
+    """The saved runs of the tokens a page holds, newest first. Tokens travel in the body,
+    never in a URL (which logs keep)."""
+    return {"saves": manager.checkpoints.enabled, "runs": manager.runs(q.tokens)}
+
+
+@router.post("/runs/delete")
+def post_runs_delete(q: RunRef, manager: ManagerDep):
+    try:
+        deleted = manager.delete(q.token)
+    except ValueError as e:
+        raise HTTPException(409, str(e)) from None
+    if not deleted:
+        raise HTTPException(404, "no saved run with that token (it was deleted or pruned)")
+    return {"deleted": True}

@@ -3,9 +3,13 @@
     nnplay [--host 127.0.0.1] [--port 8000] [--no-browser] [--log-level info]
            [--max-sessions 32] [--allow-host NAME ...] [--allow-origin URL ...]
            [--data-dir DIR] [--dataset-dir NAME=DIR ...] [--no-downloads]
-           [--download-table FILE] [--version]
+           [--download-table FILE] [--no-save] [--version]
+    nnplay runs list [--data-dir DIR]
+    nnplay runs export ID [-o FILE] [--data-dir DIR]
+    nnplay runs delete ID [--data-dir DIR]
 
-Ctrl+C stops it (exit status 0).
+Ctrl+C stops it (exit status 0). `nnplay runs` reads the saved runs of the data folder (the
+server may be running meanwhile): an exported run is the file the page's Load opens.
 """
 
 import argparse
@@ -17,6 +21,7 @@ import sys
 import threading
 import webbrowser
 from dataclasses import replace
+from pathlib import Path
 
 from .paths import VERSION
 
@@ -95,10 +100,7 @@ def parser():
                    type=allowed_origin,
                    help="also accept websocket connections from this page origin, "
                    "scheme://host[:port] (repeatable; '*' for any)")
-    p.add_argument("--data-dir", metavar="DIR", default=None,
-                   help="where datasets read from files (MNIST, Fashion-MNIST) are kept and "
-                   "downloaded to, each in a folder of its name (default: the user's data "
-                   "folder, e.g. ~/.local/share/nnplay; or NNPLAY_DATA_DIR)")
+    p.add_argument("--data-dir", metavar="DIR", default=None, help=DATA_DIR_HELP)
     p.add_argument("--dataset-dir", action="append", default=[], metavar="NAME=DIR",
                    type=dataset_dir,
                    help="read a dataset's files from a folder of yours, as it is (nnplay never "
@@ -109,7 +111,35 @@ def parser():
     p.add_argument("--download-table", metavar="FILE", default=None,
                    help="a JSON file of download sources (URLs, sizes, SHA-256 sums) that "
                    "replaces the built-in one: a mirror, or a test's local server")
+    p.add_argument("--no-save", action="store_true",
+                   help="do not save runs: a restart or a crash loses them (or NNPLAY_SAVE=0)")
     p.add_argument("--version", action="version", version=f"%(prog)s {VERSION}")
+    return p
+
+
+DATA_DIR_HELP = ("where saved runs (runs.sqlite3) and the datasets read from files (MNIST, "
+                 "Fashion-MNIST, each in a folder of its name) are kept (default: the user's "
+                 "data folder, e.g. ~/.local/share/nnplay; or NNPLAY_DATA_DIR)")
+
+
+def runs_parser():
+    p = argparse.ArgumentParser(prog="nnplay runs", description="The runs nnplay has saved: "
+                                "list them, export one as the file the page's Load opens, or "
+                                "delete one.")
+    p.add_argument("--data-dir", metavar="DIR", default=None, help=DATA_DIR_HELP)
+    verbs = p.add_subparsers(dest="verb", required=True, metavar="{list,export,delete}")
+    verbs.add_parser("list", help="the saved runs, newest first")
+    export = verbs.add_parser("export", help="write a run as a saved-run file")
+    export.add_argument("id", metavar="ID", help="a run's ID, as `nnplay runs list` shows it")
+    export.add_argument("-o", "--output", metavar="FILE", default=None,
+                        help="the file to write (default: standard output)")
+    delete = verbs.add_parser("delete", help="delete a saved run")
+    delete.add_argument("id", metavar="ID", help="a run's ID, as `nnplay runs list` shows it")
+    for sub in (export, delete):
+        sub.add_argument("--data-dir", metavar="DIR", default=argparse.SUPPRESS,
+                         help=argparse.SUPPRESS)
+    verbs.choices["list"].add_argument("--data-dir", metavar="DIR", default=argparse.SUPPRESS,
+                                       help=argparse.SUPPRESS)
     return p
 
 
@@ -168,6 +198,9 @@ def single_threaded_blas():
 
 def main(argv=None):
     single_threaded_blas()  # first: checking --allow-host imports the app, and NumPy with it
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["runs"]:
+        return runs(runs_parser().parse_args(argv[1:]))
     args = parser().parse_args(argv)
     try:
         started = serve(args)
@@ -205,7 +238,8 @@ def serve(args):
                            data_dir=args.data_dir or env.data_dir,
                            dataset_dirs=env.dataset_dirs + tuple(args.dataset_dir),
                            downloads=env.downloads and not args.no_downloads,
-                           download_table=args.download_table or env.download_table)
+                           download_table=args.download_table or env.download_table,
+                           save=env.save and not args.no_save)
         library(settings)  # the data folders and the download table, checked now
         app = create_app(settings)
     except ValueError as e:  # a bad NNPLAY_* value, named by the message
@@ -237,6 +271,60 @@ def serve(args):
         threading.Thread(target=open_when_ready, daemon=True).start()
     server.run(sockets=[sock])
     return server.started
+
+
+def runs(args):
+    """`nnplay runs ...`: 0 when done, 1 when the run asked for is not there."""
+    import json
+    import time
+
+    from .checkpoints import data_folder
+    from .runstore import RunStore
+    from .settings import Settings
+
+    try:
+        env = Settings.from_env()
+        settings = replace(env, data_dir=args.data_dir or env.data_dir)
+        folder = data_folder(settings)
+    except ValueError as e:
+        raise SystemExit(f"nnplay: {e}") from None
+    if not (folder / "runs.sqlite3").exists():
+        if args.verb == "list":
+            print(f"no saved runs in {folder}")
+            return 0
+        print(f"nnplay: no saved runs in {folder}", file=sys.stderr)
+        return 1
+    store = RunStore(folder, max_age_days=settings.runs_max_age_days,
+                     max_bytes=int(settings.runs_max_mb * 1024 * 1024))
+    try:
+        if args.verb == "list":
+            rows = store.runs(limit=1000)
+            if not rows:
+                print(f"no saved runs in {folder}")
+            for r in rows:
+                when = time.strftime("%Y-%m-%d %H:%M", time.localtime(r["updated"]))
+                print(f"{r['id']:<14} {when}  step {r['step']:>9,}  {r['state']:<8} "
+                      f"{r['size'] / 1024:>8.1f} KiB  {r['title']}")
+            return 0
+        run = store.load_id(args.id)
+        if run is None:
+            print(f"nnplay: no saved run with ID {args.id!r} in {folder} (`nnplay runs list` "
+                  "shows them)", file=sys.stderr)
+            return 1
+        if args.verb == "delete":
+            store.delete(args.id)
+            print(f"deleted run {args.id} ({run['title']}, step {run['step']:,})")
+            return 0
+        text = json.dumps(run["export"], allow_nan=False)
+        if args.output is None:
+            sys.stdout.write(text + "\n")
+        else:
+            Path(args.output).expanduser().write_text(text)
+            print(f"wrote {args.output}: {run['title']}, step {run['step']:,} (the page's "
+                  "Load opens it)", file=sys.stderr)
+        return 0
+    finally:
+        store.close()
 
 
 if __name__ == "__main__":

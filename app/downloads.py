@@ -36,7 +36,6 @@ from urllib.parse import urlsplit
 from nncore import DATASETS, datasets
 
 from . import replies
-from .lifecycle import State
 from .limits import LIMITS
 
 
@@ -430,15 +429,8 @@ class Job:
 
 
 def deliver(session, event):
-    """Push a download event to a session that has a client to read it, and wake its sender."""
-    if session.state in (State.DETACHED, State.CLOSED):
-        return
-    try:
-        session.push(event)
-    except OverflowError:  # a client that reads nothing: the next event may fit
-        return
-    if session.wake is not None:
-        session.wake()
+    """Push a download event to a session that has a client to read it (Session.tell)."""
+    session.tell(event)
 
 
 def _sha256(path):

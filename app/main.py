@@ -6,6 +6,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from . import api, pages, ws
+from .checkpoints import Checkpoints
 from .manager import SessionManager
 from .paths import STATIC_DIR, VERSION
 from .scheduler import Scheduler
@@ -16,18 +17,22 @@ from .transport import ServerCloseMiddleware
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
-    manager = SessionManager(settings)
+    checkpoints = Checkpoints(settings)  # a corrupt runs database is moved aside here
+    manager = SessionManager(settings, checkpoints)
     scheduler = Scheduler()
 
     @asynccontextmanager
     async def lifespan(app):
-        reaper = asyncio.create_task(manager.reap_forever())
+        tasks = [asyncio.create_task(manager.reap_forever()),
+                 asyncio.create_task(checkpoints.run(manager))]
         try:
             yield
         finally:
-            reaper.cancel()
+            for task in tasks:
+                task.cancel()
             scheduler.stop()
-            manager.close_all()
+            manager.close_all()  # every run is saved as it is now
+            checkpoints.close()
 
     # No /docs or /redoc: FastAPI's pages load Swagger UI and ReDoc from a CDN, which breaks
     # offline and brings a third party into a local tool. /openapi.json stays (the wheel's

@@ -105,19 +105,27 @@ class RunStore:
     def load(self, token):
         """The run saved for this resume token, or None."""
         with self.lock:
-            row = self.db.execute("SELECT id, body FROM runs WHERE token_sha256=?",
+            row = self.db.execute("SELECT id, updated, body FROM runs WHERE token_sha256=?",
                                   (_sha(token),)).fetchone()
         return None if row is None else self._decode(row)
 
     def load_id(self, run_id):
         with self.lock:
-            row = self.db.execute("SELECT id, body FROM runs WHERE id=?", (run_id,)).fetchone()
+            row = self.db.execute("SELECT id, updated, body FROM runs WHERE id=?",
+                                  (run_id,)).fetchone()
         return None if row is None else self._decode(row)
+
+    def summary(self, token):
+        """The listing of the run saved for this token (no body), or None."""
+        with self.lock:
+            row = self.db.execute(f"SELECT {', '.join(COLUMNS)} FROM runs WHERE token_sha256=?",
+                                  (_sha(token),)).fetchone()
+        return None if row is None else dict(zip(COLUMNS, row))
 
     @staticmethod
     def _decode(row):
         try:
-            return {"id": row[0], **json.loads(zlib.decompress(row[1]))}
+            return {"id": row[0], "updated": row[1], **json.loads(zlib.decompress(row[2]))}
         except (zlib.error, ValueError) as e:
             log.warning("saved run %s could not be read (%s): it is skipped", row[0], e)
             return None
@@ -135,8 +143,10 @@ class RunStore:
             return self.db.execute("DELETE FROM runs WHERE id=?", (run_id,)).rowcount > 0
 
     def forget(self, token):
+        """Delete the run saved for this token; whether there was one."""
         with self.lock:
-            self.db.execute("DELETE FROM runs WHERE token_sha256=?", (_sha(token),))
+            return self.db.execute("DELETE FROM runs WHERE token_sha256=?",
+                                   (_sha(token),)).rowcount > 0
 
     def prune(self):
         """Apply the retention policy; how many runs were deleted."""

@@ -13,12 +13,13 @@ Its parts, one job each:
   compare.Comparison    a second run side by side (a preset's), or None
 """
 
+import json
 import secrets
 import time
 from collections import deque
 
 from nncore import Config, Trainer, probes
-from nncore.datasets import MissingFiles
+from nncore.datasets import DATASETS, MissingFiles
 
 from . import downloads, frames, protocol, replies, schema
 from .commands import run_command
@@ -33,9 +34,9 @@ MAX_STEPS_PER_SLICE = 10_000_000  # "as many as the time budget allows"
 
 
 class Session:
-    def __init__(self, settings, config=None, clock=time.monotonic):
-        self.id = secrets.token_hex(8)
-        self.token = secrets.token_urlsafe(24)
+    def __init__(self, settings, config=None, clock=time.monotonic, token=None, id=None):
+        self.id = id or secrets.token_hex(8)
+        self.token = token or secrets.token_urlsafe(24)
         self.settings, self.clock = settings, clock
         self.life = Lifecycle()
         self.outbox = deque()
@@ -59,6 +60,9 @@ class Session:
         self.compare = None
         self.folders = downloads.library(settings).folders  # where MNIST's files are read
         self.wake = None  # set by the connection: sends what is pushed outside a command
+        self.revision = 0  # counts what changed the run (commands, training): saves follow it
+        self.saved = None  # {"revision", "step", "at" (monotonic)} of the last save
+        self.restored = None  # {"step", "saved"} when the run came back from a save
         self.full_test = probes.FullTest()  # large data: the whole test set, a chunk a frame
         self.adopt(Trainer(config or Config(), folders=self.folders))
 
@@ -118,13 +122,16 @@ class Session:
 
     def hello(self, resumed=False, resume_error=None):
         tr = self.trainer
+        restored, self.restored = self.restored, None  # said once
         return {"type": "hello", "session": self.id, "resume_token": self.token,
                 "resumed": resumed, "resume_error": resume_error,
                 "schema_version": schema.VERSION, "protocol_version": 1, "limits": self.limits(),
                 "state": self.state.value, "step": tr.step_count, "epoch": tr.epoch,
                 "config": tr.config.to_dict(), "speed": self.pace.shown,
                 "fps": self.cadence.fps, "selected": self.selected,
-                "history": self.record.history.points, "presets": sorted(PRESETS)}
+                "history": self.record.history.points, "presets": sorted(PRESETS),
+                "restored": restored if resumed else None,
+                "saves": self.settings.save}
 
     def limits(self):
         s = self.settings
@@ -132,6 +139,16 @@ class Session:
                 "messages_per_second": s.messages_per_second, "message_burst": s.message_burst,
                 "inbound_bytes_per_second": s.inbound_bytes_per_second,
                 "inbound_bytes_burst": s.inbound_bytes_burst}
+
+    def tell(self, message):
+        """An event outside any command (a save, a download's progress): queued for the
+        client if one is connected and reading, else dropped."""
+        if self.state is State.DETACHED or self.state is State.CLOSED:
+            return
+        if len(self.outbox) < OUTBOX_LIMIT // 2:
+            self.outbox.append(message)
+            if self.wake is not None:
+                self.wake()
 
     # -- commands ---------------------------------------------------------------------------
     def received(self, size):
@@ -174,6 +191,7 @@ class Session:
                 "invalid_value", str(e), getattr(e, "field", None), getattr(e, "value", None),
                 getattr(e, "allowed", None), kind, command.id)
         self.command_seq += 1
+        self.revision += 1
         self.cadence.touch(urgent=True)
         if spec.logged:
             self.record.logged(step, command.model_dump(exclude={"id"}))
@@ -202,6 +220,7 @@ class Session:
         if self.compare is not None:
             self.compare.step(report.steps)  # the same steps, in lockstep
         if report.steps:
+            self.revision += 1
             self.record.trained(report.losses, tr.step_count)
             self.cadence.touch()
         if stepping:
@@ -295,13 +314,83 @@ class Session:
                 "history": self.record.history.points, "log": self.record.log,
                 "log_truncated": self.record.log_truncated}
 
+    # -- durable runs (app/checkpoints.py saves them, app/runstore.py keeps them) --------------
+    def unsaved(self, interval, now=None):
+        """Whether the run should be saved now: something was done to it since the last save
+        (a run nothing was done to is not saved), and it is not training (paused, diverged,
+        its client gone) or the last save (or a failed try) is `interval` seconds old."""
+        if self.revision == 0 or (self.saved is not None
+                                  and self.saved["revision"] == self.revision):
+            return False
+        if self.saved is None:
+            return True
+        now = self.clock() if now is None else now
+        wait = interval if self.life.training or self.saved.get("failed") else 0.0
+        return now - self.saved["at"] >= wait
+
+    def checkpoint(self):
+        """The run as it is now, for the run store: the export (what `import` takes), the
+        state it was in, and what the exported script needs to stay exact. JSON-safe; taken
+        between two units of work, so it is one consistent moment of the run."""
+        tr = self.trainer
+        state = self.life.resume_to if self.state is State.DETACHED else self.state
+        return {"export": self.export(), "state": state.value, "title": self.title(),
+                "dataset": tr.config.dataset, "step": tr.step_count, "revision": self.revision,
+                "record": {"schedule": [list(entry) for entry in self.record.schedule],
+                           "note": self.record.note}}
+
+    def title(self):
+        """A saved run's name in the list: its data and its network ("spiral · 2-8-8-1 tanh")."""
+        cfg = self.trainer.config
+        spec = DATASETS.get(cfg.dataset)
+        data = (spec.title if spec is not None and spec.title else cfg.dataset).replace("_", " ")
+        layers = "-".join(str(n) for n in self.trainer.net.sizes)
+        return f"{data} · {layers} {cfg.activation}"
+
+    def was_saved(self, checkpoint):
+        """A checkpoint of this session reached the run store."""
+        self.saved = {"revision": checkpoint["revision"], "step": checkpoint["step"],
+                      "at": self.clock()}
+
+    @classmethod
+    def restore(cls, settings, token, run, clock=time.monotonic):
+        """The session a saved run describes, with the token and id it had; ValueError (or a
+        ProtocolError) when the saved run cannot be loaded, as an import would say."""
+        from .commands.saving import check_saved_run, take
+
+        s = cls(settings, clock=clock, token=token, id=run["id"])
+        export = run["export"]
+        saved = check_saved_run(s, export)
+        take(s, saved)
+        s.pace.set(export.get("speed", Pace.DEFAULT))
+        fps = export.get("fps")
+        low, high = LIMITS["fps"]
+        if isinstance(fps, int) and low <= fps <= high:
+            s.cadence.fps = fps
+        selected = export.get("selected")
+        if isinstance(selected, int) and 0 <= selected < len(s.trainer.data.y):
+            s.selected = selected
+        record = run.get("record") or {}
+        s.record.schedule = [tuple(entry) for entry in record.get("schedule", [])]
+        s.record.schedule_bytes = len(json.dumps(record.get("schedule", [])))
+        s.record.note = record.get("note")
+        if run.get("state") == State.RUNNING.value and s.state is State.PAUSED:
+            s.life.go("play")
+        s.restored = {"step": s.trainer.step_count, "saved": run.get("updated")}
+        s.saved = {"revision": s.revision, "step": s.trainer.step_count, "at": s.clock()}
+        s.outbox.clear()  # what building it queued: the client is sent the run once
+        s.pace.restart()
+        s.push_network(data=True)
+        return s
+
     def stats(self):
         """What GET /api/stats says of this session: where its time went, what it read."""
         return {"id": self.id, "state": self.state.value, "step": self.trainer.step_count,
                 "frames_built": self.frames_built, "frames_skipped": self.cadence.skipped,
                 "frame_limited": self.frame_limited, "outbox": len(self.outbox),
                 "train_seconds": self.train_seconds, "frame_seconds": self.frame_seconds,
-                "bytes_in": self.bytes_in}
+                "bytes_in": self.bytes_in,
+                "saved_step": None if self.saved is None else self.saved["step"]}
 
     # -- lifetime ---------------------------------------------------------------------------
     def detach(self):

@@ -24,6 +24,11 @@ class Settings:
     dataset_dirs: tuple = field(default_factory=tuple)  # "name=DIR": read from DIR, as it is
     downloads: bool = True  # fetch a missing one from its canonical source when a page asks
     download_table: str = ""  # a JSON file that replaces the built-in sources (mirrors, tests)
+    # Saved runs (app/checkpoints.py): a SQLite database in the data folder.
+    save: bool = True  # save every session's run, so that it survives a restart or a crash
+    checkpoint_seconds: float = 5.0  # while training, a run is saved at most this often
+    runs_max_age_days: float = 30.0  # a saved run not touched for this long is deleted ...
+    runs_max_mb: float = 512.0  # ... and the oldest go first when all of them pass this size
 
     @classmethod
     def from_env(cls, environ=None, **overrides):

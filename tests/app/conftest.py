@@ -21,7 +21,8 @@ def data_dir(tmp_path_factory):
 
 @pytest.fixture
 def settings(data_dir):
-    return Settings(open_browser=False, data_dir=str(data_dir), downloads=False)
+    """Runs are not saved here (each test of saved runs has a data folder of its own)."""
+    return Settings(open_browser=False, data_dir=str(data_dir), downloads=False, save=False)
 
 
 @pytest.fixture

@@ -878,7 +878,7 @@ def test_unknown_resume_token_gives_a_new_session(client):
 
 
 def test_an_expired_session_is_freed():
-    app = create_app(Settings(open_browser=False, resume_seconds=0.2))
+    app = create_app(Settings(open_browser=False, resume_seconds=0.2, save=False))
     with TestClient(app) as client:
         with client.websocket_connect("/ws") as ws:
             wire = Wire(ws)

@@ -17,6 +17,7 @@ from app import downloads
 from app.main import create_app
 from app.settings import Settings
 from tests import idx
+from tests.conftest import REAL_DEFAULT_DATA_DIR
 from tests.app.wire import Wire
 from tests.fileserver import FileServer, closed_port
 
@@ -337,4 +338,5 @@ def test_the_settings_come_from_the_environment_too():
 def test_without_platformdirs_the_data_folder_is_dot_nnplay(monkeypatch, tmp_path):
     monkeypatch.setitem(sys.modules, "platformdirs", None)  # as if not installed
     monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setattr(downloads, "default_data_dir", REAL_DEFAULT_DATA_DIR)
     assert downloads.default_data_dir() == tmp_path / ".nnplay"

@@ -31,7 +31,7 @@ MIN_MESSAGES = 3000
 FLOOD = {"messages_per_second": 1e6, "message_burst": 10**6,  # the fuzz is a flood by design:
          "inbound_bytes_per_second": 1e12, "inbound_bytes_burst": 10**12}  # let it through
 REPLIES = ("error", "applied", "state", "explanation", "code")
-SKIPPED = ("frame", "data", "network", "stepped", "diverged")
+SKIPPED = ("frame", "data", "network", "stepped", "diverged", "saved")
 
 FIELDS = {c.model_fields["type"].annotation.__args__[0]:
           [f for f in c.model_fields if f not in ("type", "id")] for c in protocol.COMMANDS}

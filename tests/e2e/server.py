@@ -5,6 +5,7 @@ import re
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -43,6 +44,11 @@ def running(*args, env=None, timeout=30.0):
     """A started server; its printed lines are in server.output."""
     cmd = [sys.executable, "-m", "app", "--no-browser", "--port", "0", "--log-level",
            "warning", *args]
+    scratch = None
+    if "--data-dir" not in args and "NNPLAY_DATA_DIR" not in (env or {}):
+        # Never the user's own data folder (saved runs, datasets): a scratch one, removed after.
+        scratch = tempfile.TemporaryDirectory(prefix="nnplay-e2e-")
+        cmd += ["--data-dir", scratch.name]
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             text=True, env={**os.environ, **(env or {})})
     output = []
@@ -70,3 +76,5 @@ def running(*args, env=None, timeout=30.0):
             proc.kill()
             rest, _ = proc.communicate()
         output.append(rest or "")
+        if scratch is not None:
+            scratch.cleanup()
