@@ -1,12 +1,17 @@
 """Take the README's screenshots from the real app: a server, headless Chromium, real training.
 
-    python docs/make_screenshots.py        # writes docs/images/*.png
+    python docs/make_screenshots.py [--mnist-dir DIR]   # writes docs/images/*.png
+
+The MNIST shot needs MNIST's four files (from DIR, NNPLAY_MNIST_DIR, or nnplay's data folder
+where the page's download puts them); without them it is left out, and the script says so.
 
 Each shot drives the page as a person would (URL, keyboard, clicks) and waits for training to
 reach a given step, so the pictures show real states of real runs. The page is observed
 through its test interface, window.nnplayTest (docs/testing.md).
 """
 
+import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -19,6 +24,18 @@ from tests.e2e.browser import launch  # noqa: E402
 from tests.e2e.server import running  # noqa: E402
 
 OUT = ROOT / "docs" / "images"
+
+
+def mnist_folder(given):
+    """A folder with MNIST's four files, or None."""
+    from app.downloads import default_data_dir
+    from nncore.datasets import DATASETS
+
+    for folder in (given, os.environ.get("NNPLAY_MNIST_DIR"), default_data_dir() / "mnist"):
+        if folder and all(any(Path(folder, stem + ext).exists() for ext in ("", ".gz"))
+                          for stem in DATASETS["mnist"].files):
+            return Path(folder)
+    return None
 
 
 def open_page(browser, url, size=(1600, 900)):
@@ -38,9 +55,13 @@ def shot(page, name):
     print("wrote", OUT / f"{name}.png")
 
 
-def trained(browser, url, steps):
-    """A page on `url`, trained for `steps` steps and paused."""
-    page = open_page(browser, url)
+def trained(browser, url, steps, size=(1600, 900), fast=True):
+    """A page on `url`, trained for `steps` steps and paused (at max speed when `fast`; a
+    session starts at a teaching pace of 100 steps a second)."""
+    page = open_page(browser, url, size)
+    if fast:
+        page.keyboard.press("m")
+        page.wait_for_function("document.getElementById('speed-value').textContent === 'max'")
     page.keyboard.press(" ")
     wait_step(page, steps)
     page.keyboard.press(" ")
@@ -50,7 +71,11 @@ def trained(browser, url, steps):
 
 
 def main():
-    with running("--max-sessions", "20") as server, sync_playwright() as p:
+    parser = argparse.ArgumentParser(description="Take the README's screenshots.")
+    parser.add_argument("--mnist-dir", help="a folder with MNIST's four files")
+    mnist = mnist_folder(parser.parse_args().mnist_dir)
+    extra = ("--dataset-dir", f"mnist={mnist}") if mnist else ()
+    with running("--max-sessions", "20", *extra) as server, sync_playwright() as p:
         browser = launch(p)
         # The default page: TensorFlow Playground's default, trained for a moment.
         page = trained(browser, server.url, 3000)
@@ -81,6 +106,21 @@ def main():
         page = trained(browser, server.url + "#preset=digits", 3000)
         shot(page, "preset-digits")
         page.close()
+        # Presentation mode on a 1280×720 projector.
+        page = trained(browser, server.url + "#present=1", 1500, size=(1280, 720))
+        shot(page, "present-1280x720")
+        page.close()
+        page = trained(browser, server.url + "#dataset=spiral&hidden_layers=8,8,8&present=1",
+                       4000, size=(1920, 1080))
+        shot(page, "present-1920x1080")
+        page.close()
+        # MNIST mid-training: the input image, weights as images, the gallery.
+        if mnist is None:
+            print("MNIST's files are not here: no mnist.png (--mnist-dir DIR)")
+        else:
+            page = trained(browser, server.url + "#preset=mnist", 300, fast=False)
+            shot(page, "mnist")
+            page.close()
         browser.close()
 
 

@@ -12,6 +12,7 @@
  *   share.js        links, presets, lessons     code-panel.js the NumPy script
  *   format.js       every number as text        test-api.js   window.nnplayTest
  *   limits.js       buttons disabled at limits  toasts.js     toasts, refusals by controls
+ *   runs.js         recent (saved) runs
  *   and the views: network-view.js, boundary.js, charts.js, tables.js, inspector.js,
  *   controls.js, tasks.js (output + loss), speed.js, explain.js, teach.js.
  */
@@ -35,6 +36,7 @@ import { Link } from "./link.js";
 import { Messages } from "./messages.js";
 import { NetworkView } from "./network-view.js";
 import { Readouts } from "./readouts.js";
+import { RecentRuns } from "./runs.js";
 import { Share } from "./share.js";
 import { Connection } from "./socket.js";
 import { SpeedControl } from "./speed.js";
@@ -132,6 +134,7 @@ const share = new Share({
 }, commands, link, toasts);
 const code = new CodePanel({ text: $("code-text"), note: $("code-note"), refresh: $("code-refresh"),
   copy: $("code-copy"), download: $("code-download") }, store, commands, files, toasts);
+const runs = new RecentRuns({ list: $("runs-list"), note: $("runs-note") }, store, toasts);
 const drawer = new Drawer(document, store, { explainer, activationPlots, diagnostics,
   shapes: $("shapes-panel"), inspector, code });
 const frames = new FrameLoop(store, { readouts, network, boundary, tables, inspector,
@@ -140,7 +143,15 @@ installImageViews(document, store, commands);  // image data: static/js/image-vi
 installDownloads(document, store, commands, toasts);  // datasets to fetch: downloads.js
 
 // -- the store's changes, to the views ----------------------------------------------------------
-store.on("hello", (hello) => chart.reset(hello.history));
+store.on("hello", (hello) => {
+  chart.reset(hello.history);
+  runs.remember(hello.resume_token);
+});
+store.on("openTab", (tab) => { if (tab === "lesson") runs.refresh(); });
+store.on("saved", (saved) => {
+  readouts.saved(saved);
+  if (store.openTab === "lesson") runs.refresh();
+});
 store.on("speed", (value) => speed.show(value));  // the session's real pace, "max" included
 store.on("taskNote", (text) => tasks.say(text));
 store.on("dataChanging", (waiting) => tasks.setWaiting(waiting));

@@ -5,6 +5,7 @@
  * go to the frame loop instead (frame-loop.js); connection status to the read-outs.
  */
 
+import * as format from "./format.js";
 import { describeNetwork } from "./store.js";
 import { describe } from "./toasts.js";
 
@@ -29,7 +30,10 @@ export class Messages {
     const store = this.store;
     store.set({ hello, config: { ...store.config, ...hello.config }, session: hello.state,
       selected: hello.selected, speed: hello.speed });
-    if (hello.resumed) {
+    if (hello.restored) {
+      this.toasts.show(`restored at step ${format.count(hello.restored.step)} from its last ` +
+        "save", "info", 5000);
+    } else if (hello.resumed) {
       this.toasts.show("reconnected: the session carried on where it was", "info", 2500);
     } else {
       // A new session: the link's settings apply, on the first connection and after a lost

@@ -11,6 +11,8 @@ import * as format from "./format.js";
 export class Readouts {
   /** @param {Document} doc */
   constructor(doc) {
+    /** what the status's tooltip says of the newest save ("" before one) */
+    this.lastSave = "";
     /** @param {string} id */
     const el = (id) => /** @type {HTMLElement} */ (doc.getElementById(id));
     this.els = {
@@ -79,7 +81,16 @@ export class Readouts {
     this.els.statusText.textContent = status === "reconnecting" ? "reconnecting…" :
       status === "refused" ? `refused: ${detail}` : status === "replaced" ? "opened elsewhere"
         : status;
-    this.els.status.title = status === "replaced" || status === "refused" ? detail ?? "" : "";
+    this.els.status.title = status === "replaced" || status === "refused" ? detail ?? ""
+      : status === "connected" && this.lastSave ? this.lastSave : "";
+  }
+
+  /** A save of the run: said in the status's tooltip. @param {{step: number, at: number}} saved */
+  saved(saved) {
+    this.lastSave = `saved on the server at step ${format.count(saved.step)}, ` +
+      new Date(saved.at).toLocaleTimeString();
+    this.els.status.dataset.saved = String(saved.step);
+    if (this.els.status.dataset.state === "connected") this.els.status.title = this.lastSave;
   }
 
   /** @param {import("./store.js").Network} net */

@@ -42,7 +42,7 @@ export function decodeMessage(buffer) {
   return { header, arrays, bytes: buffer.byteLength };
 }
 
-const TOKEN_KEY = "nnplay.resume";
+export const TOKEN_KEY = "nnplay.resume";
 const BACKOFF = [250, 500, 1000, 2000, 4000];
 
 /**
