@@ -126,6 +126,8 @@ export class Controls {
    * @param {any} [net]  the network message, with every feature's map
    */
   setPlane(plane, net) {
+    // data that is not on the plane has no features: none of them looks chosen
+    this.doc.getElementById("features")?.setAttribute("data-plane", String(plane));
     for (const button of this.doc.querySelectorAll("[data-feature]")) {
       const el = /** @type {HTMLButtonElement} */ (button);
       el.disabled = !plane;

@@ -316,6 +316,10 @@ def test_a_five_column_csv_has_labelled_inputs_and_no_empty_box(page, rows):
     panel = page.js("document.getElementById('output-panel').dataset.view")
     assert panel == "table"
     assert page.js("document.getElementById('image-views').hidden") is True
+    # the features of the plane do not apply: none looks chosen (faded, no outline)
+    looks = page.js("""[...document.querySelectorAll('#features .feature')].map((b) => {
+        const s = getComputedStyle(b); return [b.disabled, +s.opacity, s.outlineStyle]; })""")
+    assert looks and all(d and o <= 0.35 and outline == "none" for d, o, outline in looks), looks
     # the output plot is as tall as the confusion matrix it holds: no empty square
     plot = page.box("#output-plot")
     table = page.box("#confusion table.confusion")
