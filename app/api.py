@@ -11,7 +11,8 @@ from nncore import ACTIVATIONS, DATASETS, datasets
 from nncore.layers import Dense
 
 from . import schema
-from .deps import ManagerDep
+from .deps import ManagerDep, SettingsDep
+from .downloads import library
 from .presets import PRESETS
 
 router = APIRouter(prefix="/api")
@@ -23,13 +24,31 @@ def get_schema():
 
 
 @router.get("/presets")
-def get_presets():
+def get_presets(settings: SettingsDep):
+    """The presets; `available` is whether this server can load one now or after a download
+    (`files` says which, for a dataset read from files: "present" or "download")."""
     has_sklearn = importlib.util.find_spec("sklearn") is not None
-    return {"presets": [
-        {"name": name, "title": p["title"], "text": p["text"], "config": p["config"],
-         "speed": p.get("speed"), "compare": p.get("compare"),
-         "available": has_sklearn or p["config"].get("dataset") != "digits"}
-        for name, p in PRESETS.items()]}
+    lib = library(settings)
+
+    def files(dataset):
+        spec = DATASETS.get(dataset)
+        if spec is None or not spec.files:
+            return None
+        folder = lib.folders[dataset]
+        if all(any((folder / (stem + ext)).is_file() for ext in ("", ".gz"))
+               for stem in spec.files):
+            return "present"
+        return "download" if lib.offer(dataset)["can_download"] else "missing"
+
+    listed = []
+    for name, p in PRESETS.items():
+        dataset = p["config"].get("dataset")
+        found = files(dataset)
+        listed.append({"name": name, "title": p["title"], "text": p["text"],
+                       "config": p["config"], "speed": p.get("speed"),
+                       "compare": p.get("compare"), "files": found,
+                       "available": (has_sklearn or dataset != "digits") and found != "missing"})
+    return {"presets": listed}
 
 
 @router.get("/datasets/{name}/preview")

@@ -789,12 +789,28 @@ def test_schema_lists_every_config_field(client):
     assert body["pairings"]["cross_entropy"] == ["softmax"]
 
 
+FILE_DATASETS = ("mnist", "fashion_mnist")
+
+
 def test_presets_are_listed(client):
     presets = client.get("/api/presets").json()["presets"]
     assert [p["name"] for p in presets] == list(PRESETS)
     for p in presets:
         assert p["config"] == PRESETS[p["name"]]["config"] and p["title"]
         assert p["available"] is (HAS_SKLEARN or p["config"].get("dataset") != "digits")
+        assert p["files"] == ("present" if p["config"].get("dataset") in FILE_DATASETS else None)
+
+
+@pytest.mark.parametrize("downloads, files", [(True, "download"), (False, "missing")])
+def test_a_preset_whose_files_are_missing_says_whether_a_download_can_bring_them(
+        tmp_path, downloads, files):
+    settings = Settings(open_browser=False, data_dir=str(tmp_path), downloads=downloads,
+                        save=False)
+    with TestClient(create_app(settings)) as client:
+        presets = {p["name"]: p for p in client.get("/api/presets").json()["presets"]}
+    assert presets["mnist"]["files"] == files and presets["fashion_mnist"]["files"] == files
+    assert presets["mnist"]["available"] is (files == "download")
+    assert presets["playground"]["files"] is None and presets["playground"]["available"]
 
 
 def test_page_is_html(client):
