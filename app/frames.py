@@ -103,6 +103,7 @@ def network_message(trainer, version, probe):
         linear = ACTIVATIONS["linear"]
         ranges = [probes.activation_range(linear, maps[:, j]) for j in range(maps.shape[1])]
         header["neuron_density"] = D
+        header["threshold"] = targets.threshold(net.output_activation)  # output maps' middle
         header["feature_names"] = list(FEATURE_NAMES)
         header["feature_ranges"] = [list(r) for r in ranges]
         arrays["features"] = np.stack([probes.quantize(maps[:, j], *r)
@@ -145,6 +146,7 @@ class FrameJob:
     # Large data (MNIST), whose `points` are a sample: (probes.FullTest, every point), which
     # measures the whole test set a chunk a frame; None when `points` are every point.
     full_test: tuple | None = None
+    lean: bool = False  # the page computes the maps from the weights (no tiles, no output map)
 
 
 def render(job):
@@ -159,7 +161,9 @@ def _render(job):
     metrics = evaluation.metrics
     if len(job.losses):
         steps, values = probes.thin(job.losses, LOSS_POINTS_PER_FRAME)
-        losses = {"steps": (steps + job.first_loss_step).tolist(), "values": values.tolist()}
+        # 7 significant digits, as float32 arrays carry: half the bytes of a float64's repr
+        losses = {"steps": (steps + job.first_loss_step).tolist(),
+                  "values": [float(f"{v:.7g}") for v in values]}
     else:
         losses = {"steps": [], "values": []}
     header["metrics"] = metrics
@@ -177,7 +181,9 @@ def _render(job):
     edges, counts = probes.weight_histograms(net)
     arrays["histograms"] = np.minimum(counts, 65535).astype(np.uint16)
     header["histogram_range"] = [float(edges[0]), float(edges[-1])]
-    if job.probe is not None:
+    if job.probe is not None and job.lean:
+        _lean(job, header, arrays)
+    elif job.probe is not None:
         _plane(job, header, arrays)
     if evaluation.confusion is not None:
         arrays["confusion"] = evaluation.confusion.astype(np.int32)
@@ -243,6 +249,25 @@ def _plane(job, header, arrays):
         arrays["output_class"] = predicted.astype(np.uint8).reshape(Do, Do)
         arrays["output_confidence"] = probes.quantize(output.max(axis=1), 0.0, 1.0).reshape(
             Do, Do)
+    _compare_plane(job, header, arrays)
+
+
+def _lean(job, header, arrays):
+    """A lean frame: what the page needs to compute every map itself, besides the weights
+    (static/js/lean.js): each batch-norm layer's evaluation-mode shift and scale, μ and
+    γ/√(σ² + ε), as the probe applies them (layers.Dense.infer_into), in float32."""
+    header["lean"] = True
+    for l, layer in enumerate(job.net.layers, start=1):
+        if layer.bn is not None:
+            arrays[f"bn_mean{l}"] = layer.bn.running_mean.astype(np.float32)
+            arrays[f"bn_scale{l}"] = layer.bn.eval_scale().astype(np.float32)
+    _compare_plane(job, header, arrays)
+
+
+def _compare_plane(job, header, arrays):
+    """The output map of the run side by side, over the same plane (full and lean frames)."""
+    probe = job.probe
+    Do = probe.output_density
     other = job.compare.trainer if job.compare is not None else None
     if other is not None and other.config.features == probe.features:
         output, _ = probe.run(other.net)  # the run side by side, over the same plane

@@ -105,6 +105,7 @@ class Cadence:
 
     def __init__(self, fps=30, clock=time.monotonic):
         self.clock, self.fps = clock, fps
+        self.cap = None  # frames a second the client's link carries, when fewer (linkrate.py)
         self.next_due = 0.0  # when the next frame falls due
         self.built_time = 0.0  # when the last frame was built
         self.dirty = True  # something changed since the last frame
@@ -113,6 +114,11 @@ class Cadence:
         self.cost = 0.0  # seconds a frame takes to build (a moving average)
         self.credit = 0.0  # seconds of frame building that training has paid for
         self.held = False  # a frame was held back for training since the last one
+
+    @property
+    def rate(self):
+        """Frames a second: as asked, or the link's cap when lower."""
+        return self.fps if self.cap is None else min(self.fps, self.cap)
 
     def touch(self, urgent=False):
         self.dirty = True
@@ -149,7 +155,7 @@ class Cadence:
 
     def skip(self):
         """A frame fell due while the last one was going out: skip it (never queue it)."""
-        now, interval = self.clock(), 1.0 / self.fps
+        now, interval = self.clock(), 1.0 / self.rate
         if self.next_due <= now:
             missed = int((now - self.next_due) / interval) + 1
             self.skipped += missed
@@ -158,7 +164,7 @@ class Cadence:
     def built(self, still_changing):
         """A frame was built now. The next falls due one interval on: a frame built a little
         late does not push the next one back."""
-        now, interval = self.clock(), 1.0 / self.fps
+        now, interval = self.clock(), 1.0 / self.rate
         self.next_due = (self.next_due + interval if 0.0 <= now - self.next_due < interval
                          else now + interval)
         self.built_time = now

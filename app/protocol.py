@@ -75,6 +75,14 @@ class Fps(Command):
     fps: Annotated[int, Field(ge=LIMITS["fps"][0], le=LIMITS["fps"][1])]
 
 
+class Frames(Command):
+    """What frames carry: "full" (every neuron's map and the output map, as the engine computes
+    them), "lean" (the weights and metrics: the page computes the maps) or "auto" (full while
+    the client's link carries them at its frame rate, else lean)."""
+    type: Literal["frames"]
+    mode: Literal["full", "lean", "auto"]
+
+
 class Density(Command):
     """Heatmap resolution: neuron tiles and the output plot, in cells per side."""
     type: Literal["density"]
@@ -187,7 +195,7 @@ class Download(Command):
 
 COMMANDS = (Play, Pause, Step, Reset, Set, Speed, Fps, Density, SelectSample, SetWeight, SetBias,
             AddPoint, RemovePoint, ClearPoints, LoadCsv, RegenerateData, Preset, TryInput, Export,
-            Import, Explain, ExplainApply, ExportCode, Download)
+            Import, Explain, ExplainApply, ExportCode, Download, Frames)
 COMMAND_TYPES = tuple(c.model_fields["type"].annotation.__args__[0] for c in COMMANDS)
 UPLOAD_TYPES = ("load_csv", "import")
 REPLY_TYPES = ("applied", "error", "state", "explanation", "code")  # answers to a command

@@ -25,6 +25,7 @@ from . import downloads, frames, protocol, replies, schema
 from .commands import run_command
 from .lifecycle import IllegalState, Lifecycle, State  # noqa: F401 - State: the session's API
 from .limits import LIMITS
+from .linkrate import LinkRate
 from .pacing import Cadence, Pace, TokenBucket
 from .presets import PRESETS
 from .record import RunRecord
@@ -56,6 +57,8 @@ class Session:
         self.frames_built = self.bytes_in = 0
         self.train_seconds = self.frame_seconds = 0.0  # where this session's CPU time went
         self.frame_limited = False  # frames come slower than asked, to leave time to train
+        self.frame_mode = "auto"  # frames asked for: "full", "lean", or "auto" (the link decides)
+        self.link = LinkRate(clock)  # how fast the client reads (the connection reports it)
         self.built_step, self.steps_per_second = 0, 0.0
         self.compare = None
         self.folders = downloads.library(settings).folders  # where MNIST's files are read
@@ -254,10 +257,39 @@ class Session:
         """Seconds until a frame may be built (0: now; None: not yet): see pacing.Cadence."""
         return self.cadence.ready(self.busy)
 
+    @property
+    def lean(self):
+        """Whether frames are lean: asked for, or (auto) the link cannot carry full ones."""
+        return self.frame_mode == "lean" or (self.frame_mode == "auto" and self.link.lean)
+
+    def set_frame_mode(self, mode):
+        self.frame_mode = mode
+
+    def frame_skipped(self):
+        """A frame fell due while the last one was still going out (connection.wait)."""
+        self.cadence.skip()
+        self._judge_link()
+
+    def _judge_link(self):
+        """Fit the frames to how fast the client reads (linkrate.py): the page is told."""
+        link = self.link
+        if not link.judge(self.cadence.fps, self.frame_mode == "auto"):
+            return
+        self.cadence.cap = link.cap
+        fps, kb = self.cadence.rate, link.bytes_per_second / 1024
+        self.tell({"type": "frame_rate", "limited": self.frame_limited or link.cap is not None,
+                   "frame_ms": round(self.cadence.cost * 1000, 1), "fps": self.cadence.fps,
+                   "link_fps": fps, "lean": self.lean,
+                   "bytes_per_second": round(link.bytes_per_second),
+                   "message": (f"the connection carried {kb:.0f} KB/s: frames come at {fps} a "
+                               f"second{', lean (this page draws the maps)' if self.lean else ''}"
+                               if link.cap is not None or self.lean else
+                               f"frames are back to {fps} a second")})
+
     def _limit_frames(self, limited):
         if limited != self.frame_limited:
             self.frame_limited = limited
-            self.push({"type": "frame_rate", "limited": limited,
+            self.push({"type": "frame_rate", "limited": limited or self.cadence.cap is not None,
                        "frame_ms": round(self.cadence.cost * 1000, 1), "fps": self.cadence.fps,
                        "message": (f"frames come slower than {self.cadence.fps} a second: each "
                                    f"takes {self.cadence.cost * 1000:.0f} ms to build, and "
@@ -281,7 +313,7 @@ class Session:
         job = frames.FrameJob(
             net=tr.net, points=points, order=order, probe=self.probe, full_test=full,
             sample=sample, losses=losses, first_loss_step=first, compare=self.compare,
-            data=tr.data, tried=self.tried,
+            data=tr.data, tried=self.tried, lean=self.lean,
             header={"type": "frame", "seq": self.frames_built, "step": tr.step_count,
                     "epoch": tr.epoch, "epoch_progress": tr.epoch_progress,
                     "state": self.state.value, "command_seq": self.command_seq,
@@ -298,6 +330,7 @@ class Session:
         """Snapshot and render the next frame here (binary); its chart point is kept."""
         started = time.perf_counter()
         self._limit_frames(self.cadence.held)
+        self._judge_link()
         job = self.snapshot()
         message, point = frames.render(job)
         self.record.history.add(point)
@@ -388,6 +421,8 @@ class Session:
         return {"id": self.id, "state": self.state.value, "step": self.trainer.step_count,
                 "frames_built": self.frames_built, "frames_skipped": self.cadence.skipped,
                 "frame_limited": self.frame_limited, "outbox": len(self.outbox),
+                "frames": self.frame_mode, "lean": self.lean, "fps": self.cadence.rate,
+                "link_bytes_per_second": round(self.link.bytes_per_second),
                 "train_seconds": self.train_seconds, "frame_seconds": self.frame_seconds,
                 "bytes_in": self.bytes_in,
                 "saved_step": None if self.saved is None else self.saved["step"]}
@@ -400,6 +435,8 @@ class Session:
 
     def attach(self):
         self.life.go("attach")
+        self.frame_mode, self.link = "auto", LinkRate(self.clock)  # a new client, a new link
+        self.cadence.cap = None
         self.pace.restart()
         self.cadence.restart()
         self.push_network(data=True)

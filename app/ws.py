@@ -149,7 +149,7 @@ class Connection:
         s = self.session
         frame = s.frame_wait()
         if frame == 0.0 and self.frame_in_flight:
-            s.cadence.skip()  # due, but the last one has not gone out: skipped, never queued
+            s.frame_skipped()  # due, but the last one has not gone out: skipped, never queued
             frame = None  # the sender pokes the scheduler when it is free
         elif self.frame_in_flight:
             frame = None
@@ -176,11 +176,13 @@ class Connection:
     async def _send(self, message):
         """Send within the write deadline: a peer that takes longer to take one message is
         gone (a dead connection stops acknowledging and the write never completes)."""
+        self.session.link.sending()  # how fast the client reads: linkrate.py
         with anyio.move_on_after(self.write_timeout) as scope:
             if isinstance(message, bytes):
                 await self.ws.send_bytes(message)
             else:
                 await self.ws.send_text(message)
+        self.session.link.sent(len(message))
         if scope.cancelled_caught:
             raise DeadPeer(f"the client took no data for {self.write_timeout:g} s")
 

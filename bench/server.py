@@ -8,6 +8,9 @@ Prints, in one run:
       (target: streaming costs ≤ 20% of training speed);
   (b) frames per second delivered (target ≥ 29 of 30);
   (c) bytes per frame (target ≤ 64 KB for the 6×8 net at default densities);
+  (c′) the same 6×8 run on lean frames (`frames` command, mode lean: the page computes the
+      maps): streaming cost, ms to build a frame, frames delivered and bytes per frame
+      (target ≤ 4 KB);
   (d) p50/p99 latency from sending `set` to receiving the first frame that reflects it
       (target p99 ≤ 50 ms);
   (e) 20 concurrent sessions at max speed: frames per second each, and the p99 of control
@@ -126,7 +129,7 @@ def session_stats(http_url):
         return {s["id"]: s for s in json.load(r)["sessions"]}
 
 
-async def streaming_rounds(url, rounds, seconds):
+async def streaming_rounds(url, rounds, seconds, mode="full"):
     """Each round: the server streams while the bare Trainer runs in another process at the
     same moment, on the other core, so both see the same machine. (On these shared machines
     the speed of a core drifts by tens of percent within a minute, which swamps any
@@ -135,6 +138,8 @@ async def streaming_rounds(url, rounds, seconds):
     http = url.replace("ws://", "http://")[:-len("ws")]
     await c.call({"type": "set", "config": DEEP})
     await c.call({"type": "fps", "fps": 30})
+    await c.call({"type": "frames", "mode": mode})
+    await c.call({"type": "speed", "steps_per_second": "max"})  # the default is a teaching pace
     await c.call({"type": "play"})
     await c.read_for(1.0)
     out = []
@@ -346,6 +351,15 @@ def first_parts(args):
         mean = statistics.mean(r["bytes_mean"] for r in streams)
         print(f"(c) bytes per frame  {size:9d} max, {mean:.0f} mean   target ≤ 65536  "
               f"{'ok' if size <= 65536 else 'OVER'}")
+        lean = asyncio.run(streaming_rounds(url, max(2, args.rounds // 2), args.seconds,
+                                            "lean"))
+        lean_cost = 1 - statistics.median(r["train_share"] for r in lean)
+        size = max(r["bytes_max"] for r in lean)
+        print(f"(c′) lean frames     streaming costs {100 * lean_cost:.1f} % of the server's time "
+              f"({statistics.median(r['frame_ms'] for r in lean):.2f} ms a frame, full "
+              f"{frame_ms:.2f} ms); {statistics.median(r['fps'] for r in lean):.1f} fps; "
+              f"bytes per frame {size} max, {statistics.mean(r['bytes_mean'] for r in lean):.0f} "
+              f"mean   target ≤ 4096  {'ok' if size <= 4096 else 'OVER'}")
         lat = asyncio.run(latency_round(url, 200))
         p50, p99 = 1000 * pct(lat, 50), 1000 * pct(lat, 99)
         print(f"(d) set → first frame reflecting it: p50 {p50:.1f} ms, p99 {p99:.1f} ms "

@@ -59,6 +59,10 @@ class BatchNorm:
         return ((Z - self.running_mean.astype(dtype)) * (inv_std * self.gamma.astype(dtype))
                 + self.beta.astype(dtype))
 
+    def eval_scale(self):
+        """γ/√(σ² + ε) of the running σ²: evaluation mode is z̃ = (z − μ)·scale + β."""
+        return (1.0 / np.sqrt(self.running_var + BN_EPS)) * self.gamma
+
     def commit(self):
         """Fold the last training batch's statistics into the running estimates.
 
@@ -132,9 +136,8 @@ class Dense:
             out += self.b.astype(dtype, copy=False)
         if self.bn is not None:
             bn = self.bn
-            inv_std = 1.0 / np.sqrt(bn.running_var + BN_EPS)
             out -= bn.running_mean.astype(dtype)
-            out *= (inv_std * bn.gamma).astype(dtype)
+            out *= bn.eval_scale().astype(dtype)
             out += bn.beta.astype(dtype)
         return self.activation.inplace(out)
 

@@ -113,6 +113,12 @@ def fps(s, c):
     return {"fps": c.fps}
 
 
+@command("frames", logged=False, moves_weights=False)
+def frame_mode(s, c):
+    s.set_frame_mode(c.mode)
+    return {"mode": c.mode, "lean": s.lean}
+
+
 @command("density", logged=False, moves_weights=False)
 def density(s, c):
     s.neuron_density, s.output_density = c.neuron, c.output

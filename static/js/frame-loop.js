@@ -5,7 +5,13 @@
  * the read-outs, the views of its network, and the chart (the chart point the server sends,
  * `header.point`, as it keeps it in its history). Every draw is timed into the store's stats,
  * so the page's cost is measurable.
+ *
+ * A lean frame (header.lean) carries weights but no maps: the lean-frame worker (lean.js)
+ * computes them first, and frames reach the queue in the order they came, each with the same
+ * arrays and header fields whether it came full or lean; the views never know which.
  */
+
+import { LeanPlane } from "./lean.js";
 
 /**
  * @typedef {import("./socket.js").Decoded} Decoded
@@ -20,6 +26,7 @@
  */
 
 const MAX_PENDING = 2;
+const MAX_INBOX = 3; // frames waiting for the worker's maps; past it the oldest is dropped
 const DIAGNOSTICS_EVERY = 6; // drawn frames between redraws of the open diagnostics tab
 
 export class FrameLoop {
@@ -29,15 +36,37 @@ export class FrameLoop {
     this.views = views;
     this.second = performance.now();
     this.drawnThisSecond = 0;
+    this.lean = new LeanPlane(store.schema);
+    /** @type {{frame: Decoded, ready: boolean}[]} frames in arrival order, lean ones until their maps are in */
+    this.inbox = [];
   }
 
   /** A frame arrived: queue it for the next animation frame. @param {Decoded} frame */
   receive(frame) {
-    const { stats, pending } = this.store;
+    const { stats } = this.store;
     stats.received += 1;
     stats.bytes += frame.bytes;
-    pending.push(frame);
-    if (pending.length > MAX_PENDING) pending.shift();
+    const entry = { frame, ready: true };
+    const net = this.store.net;
+    if (frame.header.lean && net?.plane && frame.header.network_version === net.version) {
+      entry.ready = false;
+      this.lean.fill(frame, net).catch((e) => console.error(e)).finally(() => {
+        entry.ready = true;
+        this.flush();
+      });
+    }
+    this.inbox.push(entry);
+    if (this.inbox.length > MAX_INBOX) this.inbox.shift();
+    this.flush();
+  }
+
+  /** Queue the frames whose maps are in, in the order they came. */
+  flush() {
+    const pending = this.store.pending;
+    while (this.inbox.length && this.inbox[0].ready) {
+      pending.push(/** @type {{frame: Decoded}} */ (this.inbox.shift()).frame);
+      if (pending.length > MAX_PENDING) pending.shift();
+    }
   }
 
   start() {

@@ -152,6 +152,8 @@ store.on("saved", (saved) => {
   readouts.saved(saved);
   if (store.openTab === "lesson") runs.refresh();
 });
+// #frames=lean|full|auto: what frames carry (lean: this page computes the maps, frame-loop.js)
+store.on("hello", () => { if (store.extra.frames) commands.act({ type: "frames", mode: store.extra.frames }); });
 store.on("speed", (value) => speed.show(value));  // the session's real pace, "max" included
 store.on("taskNote", (text) => tasks.say(text));
 store.on("dataChanging", (waiting) => tasks.setWaiting(waiting));

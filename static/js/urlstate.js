@@ -94,7 +94,7 @@ export function encodeHash(config, fields, extra = {}) {
  * @param {Field[]} fields
  * @param {string[]} [extraKeys]
  */
-export function decodeHash(hash, fields, extraKeys = ["hide", "preset", "present"]) {
+export function decodeHash(hash, fields, extraKeys = ["hide", "preset", "present", "frames"]) {
   const byName = new Map(fields.map((f) => [f.name, f]));
   const params = new URLSearchParams(hash.replace(/^#/, ""));
   /** @type {Record<string, any>} */

@@ -1,0 +1,207 @@
+"""Lean frames on the server: the `frames` command, what a lean frame carries, and frames that
+follow how fast each client reads (app/linkrate.py), on a moved clock and over a real socket."""
+
+import asyncio
+import socket
+import time
+
+import httpx
+import pytest
+from websockets.asyncio.client import connect
+
+from app import frames
+from app.linkrate import LinkRate
+from tests.app.test_commands import applied, frame_after, send
+from tests.e2e.server import running
+
+SPIRAL_6x8 = {"dataset": "spiral", "hidden_layers": [8, 8, 8, 8, 8, 8]}
+
+
+@pytest.mark.command("frames")
+def test_frames_chooses_what_frames_carry(wire):
+    applied(wire, {"type": "set", "config": SPIRAL_6x8})
+    reply, _ = applied(wire, {"type": "frames", "mode": "lean"})
+    assert reply["mode"] == "lean" and reply["lean"] is True
+    lean = frame_after(wire, reply)
+    assert lean["lean"] is True
+    assert not [k for k in lean["arrays"] if k.startswith(("tiles", "output"))]
+    assert {"W1", "b1", "W7", "b7", "histograms", "grad_norms"} <= set(lean["arrays"])
+    reply, _ = applied(wire, {"type": "frames", "mode": "full"})
+    full = frame_after(wire, reply)
+    assert "lean" not in full and full["arrays"]["tiles1"].shape[0] == 8
+    assert full["arrays"]["output"].shape == (100, 100)
+    reply, _ = applied(wire, {"type": "frames", "mode": "auto"})
+    assert reply["lean"] is False  # a fast link: the engine's own maps
+    assert "lean" not in frame_after(wire, reply)
+
+
+def test_lean_frames_carry_batch_norms_evaluation_statistics(wire):
+    applied(wire, {"type": "set", "config": {"batch_norm": True, "hidden_layers": [3]}})
+    reply, _ = applied(wire, {"type": "frames", "mode": "lean"})
+    f = frame_after(wire, reply)
+    assert f["arrays"]["bn_mean1"].shape == (3,) and f["arrays"]["bn_scale1"].shape == (3,)
+    assert "bn_mean2" not in f["arrays"]  # the output layer has none
+
+
+@pytest.mark.parametrize("message, field, value", [
+    ({"type": "frames", "mode": "thin"}, "mode", "thin"),
+    ({"type": "frames", "mode": 1}, "mode", 1),
+    ({"type": "frames"}, "mode", None),
+    ({"type": "frames", "mode": "lean", "fps": 3}, "fps", 3),
+])
+def test_a_bad_frames_command_names_field_value_and_allowed(wire, message, field, value):
+    reply, _ = send(wire, message)
+    assert reply["type"] == "error" and reply["code"] == "invalid_value", reply
+    assert reply["field"] == field and reply["value"] == value, reply
+    if field == "mode" and value is not None:
+        assert all(m in reply["allowed"] for m in ("'full'", "'lean'", "'auto'")), reply
+    applied(wire, {"type": "frames", "mode": "lean"})  # the session goes on
+
+
+def test_a_lean_6x8_frame_is_small():
+    from nncore import Config, Trainer, probes
+
+    tr = Trainer(Config(**SPIRAL_6x8))
+    probe = probes.PlaneProbe(tr.config.features, tr.data.extent,
+                              frames.tile_density(32, 49), 100)
+    sizes = {}
+    for lean in (False, True):
+        job = frames.FrameJob(
+            net=tr.net, points=tr.eval_points, order=tr.eval_order, probe=probe, sample=None,
+            losses=tr.step(100).losses, first_loss_step=1, lean=lean,
+            header={"type": "frame", "step": tr.step_count, "epoch_progress": 0.5})
+        sizes[lean] = len(frames.render(job)[0])
+    assert sizes[True] < sizes[False] / 10, sizes  # bench/server.py prints the figures
+
+
+# -- the link's judgement, on a clock the test moves -------------------------------------------
+class Clock:
+    def __init__(self):
+        self.t = 100.0
+
+    def __call__(self):
+        return self.t
+
+
+def window(link, clock, waited, frames_sent, nbytes=60_000, fps=30, auto=True):
+    """One second in which `frames_sent` frames went out, the writes waiting `waited` s (none
+    went out: one write waits, still going on)."""
+    if frames_sent == 0:
+        link.sending()
+        clock.t += waited
+    for _ in range(frames_sent):
+        link.sending()
+        clock.t += waited / frames_sent
+        link.sent(nbytes)
+    clock.t += 1.0 - waited + 1e-9  # a whole window, whatever the rounding
+    return link.judge(fps, auto)
+
+
+def test_a_congested_link_gets_lean_frames_then_fewer():
+    clock = Clock()
+    link = LinkRate(clock)
+    assert not window(link, clock, 0.0, 30) and not link.lean and link.fps(30) == 30
+    assert window(link, clock, 0.8, 10) and link.lean  # auto: lean first
+    assert link.fps(30) == 30
+    assert window(link, clock, 0.9, 10, nbytes=4000) and link.cap == 8  # 80% of 10 a second
+    assert link.fps(30) == 8 and link.fps(5) == 5
+    assert window(link, clock, 1.0, 0) and link.cap == 4  # nothing went out: halved
+
+
+def test_a_link_that_drains_again_gets_its_frames_back():
+    clock = Clock()
+    link = LinkRate(clock)
+    window(link, clock, 0.8, 10)
+    window(link, clock, 0.9, 5, nbytes=4000)
+    assert link.lean and link.cap == 4
+    caps = []
+    while link.cap is not None:
+        window(link, clock, 0.0, link.fps(30), nbytes=4000)
+        caps.append(link.cap)
+    assert caps == sorted(caps[:-1]) + [None] and len(caps) < 10, caps
+    while link.lean:  # full frames are tried again once lean ones held HOLD seconds
+        window(link, clock, 0.0, 30, nbytes=4000)
+    assert clock.t - 100.0 >= LinkRate.HOLD
+    assert window(link, clock, 0.8, 10) and link.lean  # full frames congest again at once ...
+    assert link.hold == 2 * LinkRate.HOLD  # ... so lean ones hold twice as long
+
+
+def test_a_client_that_asked_for_full_frames_gets_fewer_not_lean():
+    clock = Clock()
+    link = LinkRate(clock)
+    assert window(link, clock, 0.8, 10, auto=False)
+    assert not link.lean and link.cap == 8
+
+
+# -- over a real socket ------------------------------------------------------------------------
+def session_stats(server):
+    (s,) = httpx.get(server.url + "api/stats", timeout=10).json()["sessions"]
+    return s
+
+
+def wait_for(condition, timeout, what):
+    deadline = time.monotonic() + timeout
+    while not (value := condition()):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not within {timeout} s: {what}")
+        time.sleep(0.05)
+    return value
+
+
+def test_a_client_that_stops_reading_gets_lean_frames_fewer_of_them_and_training_goes_on():
+    """A client stops reading: its frames go lean and then fewer, while its session trains at
+    its pace; it reads again: its frames come back. Waits for conditions, never for time."""
+    with running("--max-sessions", "4") as server:
+        asyncio.run(_stop_reading(server))
+
+
+async def _stop_reading(server):
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)  # a small window fills at once
+    host, port = server.url.split("//")[1].rstrip("/").split(":")
+    sock.connect((host, int(port)))
+    sock.setblocking(False)
+    ws = await connect(server.ws_url, sock=sock, proxy=None, max_size=2**24, max_queue=1,
+                       compression=None)
+    stats = lambda: session_stats(server)  # noqa: E731
+    loop = asyncio.get_running_loop()
+
+    async def until(condition, timeout, what, reading=False):
+        deadline = time.monotonic() + timeout
+        while not (value := await loop.run_in_executor(None, condition)):
+            if time.monotonic() > deadline:
+                raise AssertionError(f"not within {timeout} s: {what}: {stats()}")
+            if reading:
+                try:
+                    await asyncio.wait_for(ws.recv(), 0.05)
+                except TimeoutError:
+                    pass
+            else:
+                await asyncio.sleep(0.05)
+        return value
+
+    async def steps_per_second(steps, reading):
+        first = await loop.run_in_executor(None, stats)
+        t0 = time.monotonic()
+        last = await until(lambda: (s := stats())["step"] >= first["step"] + steps and s,
+                           30, f"{steps} steps", reading)
+        return (last["step"] - first["step"]) / (time.monotonic() - t0)
+
+    for command in ({"type": "set", "config": SPIRAL_6x8},
+                    {"type": "speed", "steps_per_second": 200}, {"type": "play"}):
+        await ws.send(__import__("json").dumps(command))
+    await until(lambda: stats()["state"] == "running", 10, "running", reading=True)
+    reading_rate = await steps_per_second(200, reading=True)
+    s = stats()
+    assert s["frames"] == "auto" and not s["lean"] and s["fps"] == 30, s
+
+    # stop reading: lean frames first, then fewer of them
+    await until(lambda: stats()["lean"], 20, "lean frames")
+    await until(lambda: stats()["fps"] < 30, 20, "a lower frame rate")
+    blocked_rate = await steps_per_second(200, reading=False)
+    assert blocked_rate >= 0.8 * reading_rate, (blocked_rate, reading_rate)
+
+    # read again: the frame rate comes back, then full frames
+    await until(lambda: stats()["fps"] == 30, 30, "the frame rate back", reading=True)
+    await until(lambda: not stats()["lean"], 30, "full frames back", reading=True)
+    await ws.close()
