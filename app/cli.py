@@ -3,7 +3,8 @@
     nnplay [--host 127.0.0.1] [--port 8000] [--no-browser] [--log-level info]
            [--max-sessions 32] [--allow-host NAME ...] [--allow-origin URL ...]
            [--data-dir DIR] [--dataset-dir NAME=DIR ...] [--no-downloads]
-           [--download-table FILE] [--no-save] [--version]
+           [--download-table FILE] [--no-save] [--workers N] [--ray-address ADDR]
+           [--version]
     nnplay runs list [--data-dir DIR]
     nnplay runs export ID [-o FILE] [--data-dir DIR]
     nnplay runs delete ID [--data-dir DIR]
@@ -47,6 +48,11 @@ def positive_int(text):
     if value < 1:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number >= 1")
     return value
+
+
+def workers_count(text):
+    from .cluster import parse_workers
+    return checked(parse_workers)(text)
 
 
 def checked(check, keep_text=False):
@@ -113,6 +119,15 @@ def parser():
                    "replaces the built-in one: a mirror, or a test's local server")
     p.add_argument("--no-save", action="store_true",
                    help="do not save runs: a restart or a crash loses them (or NNPLAY_SAVE=0)")
+    cluster = p.add_argument_group("sessions on Ray workers (pip install 'nnplay[cluster]'; "
+                                   "docs/scaling.md)")
+    cluster.add_argument("--workers", type=workers_count, default=None, metavar="N",
+                         help="run sessions in N worker processes (1 to 64) of a local Ray "
+                         "that nnplay starts; with --ray-address, the session hosts to keep on "
+                         "the cluster (default: one per CPU)")
+    cluster.add_argument("--ray-address", metavar="ADDR", default=None,
+                         help="join the Ray cluster at ADDR (HOST:PORT, as `ray start --head` "
+                         "prints) and run sessions on its workers")
     p.add_argument("--version", action="version", version=f"%(prog)s {VERSION}")
     return p
 
@@ -239,7 +254,9 @@ def serve(args):
                            dataset_dirs=env.dataset_dirs + tuple(args.dataset_dir),
                            downloads=env.downloads and not args.no_downloads,
                            download_table=args.download_table or env.download_table,
-                           save=env.save and not args.no_save)
+                           save=env.save and not args.no_save,
+                           workers=args.workers or env.workers,
+                           ray_address=args.ray_address or env.ray_address)
         library(settings)  # the data folders and the download table, checked now
         app = create_app(settings)
     except ValueError as e:  # a bad NNPLAY_* value, named by the message

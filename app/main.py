@@ -20,6 +20,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     checkpoints = Checkpoints(settings)  # a corrupt runs database is moved aside here
     manager = SessionManager(settings, checkpoints)
     scheduler = Scheduler()
+    relay = None
+    if settings.workers or settings.ray_address:  # sessions on Ray workers (app/cluster)
+        from .cluster import Relay
+
+        relay = Relay(settings, checkpoints)
+        relay.connect()  # Ray started or joined now: a bad address stops nnplay here
 
     @asynccontextmanager
     async def lifespan(app):
@@ -30,6 +36,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         finally:
             for task in tasks:
                 task.cancel()
+            if relay is not None:
+                await relay.close()  # the hosts' runs saved, then Ray left (or stopped)
             scheduler.stop()
             manager.close_all()  # every run is saved as it is now
             checkpoints.close()
@@ -42,11 +50,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.manager = manager
     app.state.scheduler = scheduler
+    app.state.relay = relay
     app.state.hosts = hosts = AllowedHosts.from_settings(settings)
     # The last added runs first: headers on every response, then the Host check.
     app.add_middleware(ServerCloseMiddleware)
     app.add_middleware(AllowedHostsMiddleware, hosts=hosts)
     app.add_middleware(SecurityHeadersMiddleware, hosts=hosts)  # outside: 400s carry it too
+    if relay is not None:
+        app.include_router(relay.router)  # first: its /ws and /api/stats take their places
     app.include_router(pages.router)
     app.include_router(api.router)
     app.include_router(ws.router)

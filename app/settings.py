@@ -29,6 +29,9 @@ class Settings:
     checkpoint_seconds: float = 5.0  # while training, a run is saved at most this often
     runs_max_age_days: float = 30.0  # a saved run not touched for this long is deleted ...
     runs_max_mb: float = 512.0  # ... and the oldest go first when all of them pass this size
+    # Sessions on Ray (app/cluster, docs/scaling.md); neither set: sessions in this process.
+    workers: int = 0  # session hosts: worker processes of a local Ray (1 to 64), or on a cluster
+    ray_address: str = ""  # join this Ray cluster ("HOST:PORT" of `ray start --head`)
 
     @classmethod
     def from_env(cls, environ=None, **overrides):

@@ -1,0 +1,95 @@
+"""Sessions on Ray workers: `nnplay --workers N` and `nnplay --ray-address ADDR`.
+
+The web process keeps the websockets; each session lives in a session host (host.py), a Ray
+actor in a worker process that holds many sessions; the relay (relay.py) carries commands in
+and replies, events and frames out, so the page and the wire protocol are the same as on the
+embedded default. docs/scaling.md says how to run it and how failures behave.
+
+Only this package imports Ray, and only when one of the two flags is given: the embedded
+default never does.
+"""
+
+import logging
+import os
+from pathlib import Path
+
+from .relay import Relay  # noqa: F401 - the package's API
+
+log = logging.getLogger("nnplay")
+
+NAMESPACE = "nnplay"  # every web process on a cluster finds the same hosts here
+HOST_NAME = "nnplay-host-{}"  # host i's actor name
+MAX_WORKERS = 64
+INSTALL = "pip install 'nnplay[cluster]'"
+# One BLAS thread per worker, as in the web process (cli.single_threaded_blas).
+WORKER_ENV = {name: "1" for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS",
+                                     "MKL_NUM_THREADS")}
+
+
+def parse_workers(text):
+    """--workers, NNPLAY_WORKERS: a whole number of worker processes from 1 to MAX_WORKERS."""
+    try:
+        workers = int(text)
+    except (TypeError, ValueError):
+        workers = 0
+    if not 1 <= workers <= MAX_WORKERS:
+        raise ValueError(f"{text!r} is not allowed: the number of worker processes is a whole "
+                         f"number from 1 to {MAX_WORKERS}")
+    return workers
+
+
+def import_ray():
+    """Ray, or a SystemExit that says how to install it."""
+    try:
+        import ray
+    except ImportError as e:
+        raise SystemExit(f"nnplay: --workers and --ray-address run sessions on Ray, which is "
+                         f"not installed ({e}); install it with: {INSTALL}") from None
+    return ray
+
+
+def join_with_token(environ=os.environ):
+    """Join a cluster as `ray start --address` does: with token authentication (Ray 2.52+;
+    a local Ray uses it by default since 2.59) when a token is at hand and RAY_AUTH_MODE does
+    not say otherwise. Set before Ray is imported, which reads it."""
+    token_file = Path(environ.get("RAY_AUTH_TOKEN_PATH") or Path.home() / ".ray" / "auth_token")
+    if "RAY_AUTH_MODE" not in environ and (environ.get("RAY_AUTH_TOKEN") or token_file.exists()):
+        environ["RAY_AUTH_MODE"] = "token"
+
+
+def connect(settings):
+    """Start a local Ray (--workers N) or join a cluster (--ray-address ADDR), and make sure
+    the session hosts exist: (ray, [(name, actor handle)])."""
+    if settings.ray_address:
+        join_with_token()
+    ray = import_ray()
+    quiet = dict(namespace=NAMESPACE, logging_level=logging.WARNING, log_to_driver=False,
+                 configure_logging=True)
+    if settings.ray_address:
+        try:
+            ray.init(address=settings.ray_address, **quiet)
+        except Exception as e:  # ConnectionError, a bad address: said plainly, no traceback
+            raise SystemExit(f"nnplay: --ray-address {settings.ray_address}: cannot join the "
+                             f"Ray cluster ({type(e).__name__}: {str(e)[:300]}); start one with "
+                             "`ray start --head` and pass the address it prints") from None
+        workers = settings.workers or min(MAX_WORKERS,
+                                          max(1, int(ray.cluster_resources().get("CPU", 1))))
+    else:
+        workers = settings.workers
+        ray.init(num_cpus=max(workers, os.cpu_count() or 1), include_dashboard=False, **quiet)
+    from .host import SessionHost
+
+    actor = ray.remote(SessionHost)
+    hosts = []
+    for i in range(workers):
+        name = HOST_NAME.format(i)
+        # Named and detached: any web process on the cluster finds it by name, and it outlives
+        # the web process that made it (a local Ray ends with nnplay all the same). Ray
+        # restarts one whose process died; the relay brings its sessions back.
+        handle = actor.options(
+            name=name, namespace=NAMESPACE, get_if_exists=True, lifetime="detached",
+            max_restarts=-1, max_concurrency=10_000, num_cpus=0,
+            scheduling_strategy="SPREAD", runtime_env={"env_vars": WORKER_ENV},
+        ).remote(name, settings)
+        hosts.append((name, handle))
+    return ray, hosts

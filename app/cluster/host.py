@@ -1,0 +1,247 @@
+"""A session host: one Ray actor, in a worker process, that holds many sessions.
+
+It does for its sessions what the web process does for its own on the embedded default: a
+SessionManager keeps them (resume by token, expiry, eviction), and a Scheduler trains them in
+short slices and builds their frames, one fair share each. Each session is driven through a
+Slot, which is ws.Connection without the websocket: the relay in the web process (relay.py)
+sends the commands in (`handle`) and takes the replies, events, frame and checkpoint out with
+a long poll (`pull`). The Session class is the one the web process uses, so validation, limits
+and frames are the same to the byte.
+
+Every method is a coroutine on the actor's event loop (an async actor), so the scheduler's
+units of training and the relay's calls interleave as on the web process's own loop.
+"""
+
+import asyncio
+import logging
+import os
+import socket
+import time
+from dataclasses import replace
+
+import anyio
+
+from ..manager import SessionManager
+from ..session import Session, State
+from ..ws import Connection, _json
+
+log = logging.getLogger("nnplay")
+
+PULL_SECONDS = 1.0  # a long poll with nothing to take returns after this
+TICK = 0.25  # seconds between looks at what needs a checkpoint (as checkpoints.TICK)
+# A relay pulls at least every PULL_SECONDS, except while it writes to a slow client (up to
+# Settings.write_timeout): one silent for longer than both, and this slack, is gone.
+LEASE_SLACK = 10.0
+HOST_NICENESS = 10  # added to a host process's niceness (see SessionHost.__init__)
+
+
+_ENDED = {"messages": [], "frame": None, "checkpoint": None}
+
+
+class Slot(Connection):
+    """A session as one relay connection drives it. The host's Scheduler calls `wait` and
+    `unit` (ws.Connection's own), which leave at most one frame in `frame`; `pull` hands it
+    out, and the frame counts as in flight until the next pull (the relay sends what it took
+    before it pulls again), so a slow client's frames are skipped, never queued."""
+
+    def __init__(self, session, scheduler, conn_id):
+        super().__init__(None, session, None, scheduler)
+        self.conn_id = conn_id
+        self.checkpoint = None  # the newest checkpoint not yet taken by the relay
+        self.pulled = time.monotonic()  # when the relay last asked (see SessionHost.lease)
+        self.pulling = False
+        self.ended = None  # why the relay must end the connection ("replaced", "overflow")
+
+    def fail(self, error):
+        """The session's work raised (called by the scheduler): the relay closes with 1011."""
+        self.failure = error
+        self.end("failed")
+
+    def end(self, why):
+        self.ended = self.ended or why
+        self.scheduler.remove(self)
+        self.wake_sender.set()
+
+
+class SessionHost:
+    """Many sessions in one worker process; wrapped with ray.remote by cluster.connect."""
+
+    def __init__(self, name, settings):
+        self.name = name
+        # Training at "max" speed takes all the CPU it is given. Where the web process shares
+        # the machine, its relaying (commands, frames) must come first, or every client waits
+        # for a core: the hosts run at a lower priority and train on what is left.
+        os.nice(HOST_NICENESS)
+        # The web process writes the saved runs: here sessions live in memory only. The relay
+        # keeps the session cap over every host; this manager never opens a session itself.
+        self.settings = replace(settings, save=False)
+        self.manager = SessionManager(self.settings)
+        self.scheduler = None
+        self.slots = {}  # the relay's connection id -> Slot
+        self.tasks = []
+
+    async def _started(self):
+        if self.scheduler is None:
+            from ..scheduler import Scheduler
+
+            self.scheduler = Scheduler()
+            self.tasks = [asyncio.get_running_loop().create_task(self._checkpoints()),
+                          asyncio.get_running_loop().create_task(self.manager.reap_forever())]
+
+    # -- what the relay asks ----------------------------------------------------------------
+    async def load(self, token=None):
+        """How loaded this host is, and whether it holds `token`'s session: the relay's survey
+        for placement and for finding a session by its token."""
+        await self._started()
+        now = time.monotonic()
+        detached = [now - s.detached_at for s in self.manager.sessions.values()
+                    if s.state is State.DETACHED]
+        return {"host": self.name, "pid": os.getpid(), "node": socket.gethostname(),
+                "sessions": len(self.manager.sessions), "connected": len(self.slots),
+                "longest_detached": max(detached, default=None),
+                "has": bool(token) and token in self.manager.sessions}
+
+    async def open(self, conn_id, token=None, run=None, resume_error=None):
+        """Attach connection `conn_id` to a session: the token's if it is here (taken over
+        from the connection that holds it, if any), else the saved `run` restored, else a new
+        one. {"hello"} with the session's hello, or {"error"} when `run` cannot be restored."""
+        await self._started()
+        sessions = self.manager.sessions
+        session, resumed = sessions.get(token) if token else None, True
+        if session is not None:
+            holder = self.manager.holders.get(session.id)
+            if holder is not None:  # its relay is told by its next call, then detaches it
+                holder.end("replaced")
+                self.manager.release(session, holder)
+            session.detach()  # a no-op for one already detached
+            session.attach()
+        elif token and run is not None:
+            try:
+                session = Session.restore(self.settings, token, run)
+            except Exception as e:  # noqa: BLE001 - a saved run from another version, say
+                return {"error": f"the saved run could not be restored ({str(e)[:200]}); a new "
+                                 "session was started"}
+            sessions[token] = session
+            log.info("session %s restored on %s at step %d", session.id, self.name,
+                     session.trainer.step_count)
+        else:
+            session, resumed = Session(self.settings), False
+            sessions[session.token] = session
+        slot = Slot(session, self.scheduler, conn_id)
+        self.slots[conn_id] = slot
+        self.manager.hold(session, slot)
+        self.scheduler.add(slot)
+        return {"hello": session.hello(resumed, None if resumed else resume_error),
+                "session": session.id}
+
+    async def handle(self, conn_id, text=None, size=0):
+        """One message from the client: a text command, or a binary message of `size` bytes
+        (refused, as on the web process). {"delay"}: seconds before the relay reads the next
+        one (the byte budget), or {"end"} when this connection no longer holds the session."""
+        slot = self.slots.get(conn_id)
+        if slot is None or slot.ended:
+            return {"end": slot.ended if slot else "gone"}
+        s = slot.session
+        started = time.perf_counter()
+        try:
+            if text is not None:
+                s.handle(text)
+            else:
+                from .. import replies
+
+                s.received(size)
+                s.push(replies.error_reply(
+                    "binary_not_allowed", f"commands are JSON text messages; a binary message "
+                    f"of {size} bytes was ignored", "message", f"<{size} bytes>",
+                    "a JSON text message"))
+        except OverflowError:
+            slot.end("overflow")
+            return {"end": "overflow"}
+        self.scheduler.charge(slot, time.perf_counter() - started)
+        slot.wake_sender.set()
+        self.scheduler.poke()
+        return {"delay": s.inbound.seconds_until(0.0)}
+
+    async def pull(self, conn_id, timeout=PULL_SECONDS):
+        """What connection `conn_id` has to send, waiting up to `timeout` for something:
+        {"messages": [JSON text or bytes], "frame": bytes or None, "checkpoint": dict or None,
+        "end": why the connection must end, or None}."""
+        slot = self.slots.get(conn_id)
+        if slot is None or slot.ended:
+            return _ENDED | {"end": slot.ended if slot else "gone"}
+        if slot.frame_in_flight and slot.frame is None:
+            slot.frame_in_flight = False  # the relay sent the last one before asking again
+            self.scheduler.poke()
+        s = slot.session
+        if not (s.outbox or slot.frame is not None or slot.checkpoint or slot.ended):
+            slot.wake_sender.clear()
+            slot.pulling = True
+            try:
+                with anyio.move_on_after(timeout):
+                    await slot.wake_sender.wait()
+            finally:
+                slot.pulling, slot.pulled = False, time.monotonic()
+            if slot.ended:  # taken over meanwhile: the outbox is the new connection's
+                return _ENDED | {"end": slot.ended}
+        messages = [m if isinstance(m, bytes) else _json(m) for m in s.outbox]
+        s.outbox.clear()
+        frame, slot.frame = slot.frame, None
+        checkpoint, slot.checkpoint = slot.checkpoint, None
+        return {"messages": messages, "frame": frame, "checkpoint": checkpoint,
+                "end": slot.ended}
+
+    async def detach(self, conn_id):
+        """Connection `conn_id` ended: its session waits for a resume. Its checkpoint if it
+        changed since the last one (the relay saves it), else None."""
+        slot = self.slots.get(conn_id)
+        if slot is None:
+            return None
+        self._let_go(slot)
+        return None if slot.ended == "replaced" else self._checkpoint(slot.session, 0.0)
+
+    def _let_go(self, slot):
+        del self.slots[slot.conn_id]
+        slot.end(slot.ended or "left")
+        self.manager.release(slot.session, slot)  # unless a newer connection holds it now
+
+    async def evict(self):
+        """Free the session detached longest, to make room; whether there was one."""
+        return self.manager.evict()
+
+    async def checkpoints(self):
+        """[(token, session id, checkpoint)] of every session changed since its last one: the
+        web process saves them when it stops."""
+        return [(token, s.id, cp) for token, s in self.manager.sessions.items()
+                if (cp := self._checkpoint(s, 0.0)) is not None]
+
+    async def stats(self):
+        return [{**s.stats(), "host": self.name, "pid": os.getpid()}
+                for s in self.manager.sessions.values()]
+
+    # -- checkpoints ------------------------------------------------------------------------
+    def _checkpoint(self, session, interval):
+        if not session.unsaved(interval):
+            return None
+        checkpoint = session.checkpoint()
+        # What Session.restore reads beside the checkpoint: the run's id, and when it was
+        # taken ("restored at step S, saved at ..." in hello.restored).
+        checkpoint.update(id=session.id, updated=time.time())
+        session.was_saved(checkpoint)
+        return checkpoint
+
+    async def _checkpoints(self):
+        """Every connected session's checkpoint, as often as the web process would save it:
+        handed to its relay with the next pull. Should this process die, the relay brings the
+        session back from it on another host."""
+        while True:
+            await asyncio.sleep(TICK)
+            lease = self.settings.write_timeout + LEASE_SLACK
+            for slot in list(self.slots.values()):
+                if not slot.pulling and time.monotonic() - slot.pulled > lease:
+                    log.info("session %s: its relay stopped asking; detached", slot.session.id)
+                    self._let_go(slot)  # its web process is gone, say
+                    continue
+                checkpoint = self._checkpoint(slot.session, self.settings.checkpoint_seconds)
+                if checkpoint is not None:
+                    slot.checkpoint = checkpoint
+                    slot.wake_sender.set()

@@ -1,0 +1,409 @@
+"""The relay: the web process's side of sessions that live on Ray workers.
+
+A RelayConnection is ws.Connection with its two tasks pointed at a session host (host.py)
+instead of a local Session: the receiver passes each message to `host.handle`, the sender
+long-polls `host.pull` and writes what comes back (replies and events, then the newest frame)
+to the websocket. The hello, the replies and the frames are the host's own bytes, so the page
+and the protocol do not change.
+
+Finding and placing sessions (`Relay.open`): every host is asked, in one round, how loaded it
+is and whether it holds the resume token's session. The one that holds it attaches it (taking
+it over from the connection that held it, in this web process or another); otherwise the saved
+run, if any, is restored on the least-loaded host, else a new session starts there. Hosts are
+found by name on the cluster, so a second web process resumes the sessions of the first.
+
+When a host dies (its worker process is killed), the calls to it fail with RayActorError: the
+connection brings its session back from the newest checkpoint the host handed it, on a live
+host, and sends a new hello that says `restored: {step, saved}`; other sessions never notice.
+Every checkpoint is also written to the web process's run store (unless --no-save), as on the
+embedded default.
+"""
+
+import asyncio
+import json
+import logging
+import secrets
+import time
+
+from fastapi import APIRouter, Request, WebSocket, status
+
+from ..ws import WS_1013_TRY_AGAIN_LATER, Connection, _refuse, origin_allowed
+
+log = logging.getLogger("nnplay")
+
+SURVEY_SECONDS = 2.0  # a host that takes longer to say how loaded it is counts as down
+START_SECONDS = 120.0  # the hosts' first answer, while Ray starts their worker processes
+OPEN_TRIES = 3  # a host that dies while a session opens on it: try the survey again
+NO_SESSION = "no session with that token (it expired or the server restarted)"
+
+
+class NoWorkers(RuntimeError):
+    """No session host answers."""
+
+
+class Relay:
+    """Sessions on Ray: the hosts, placement, the connections of this web process."""
+
+    def __init__(self, settings, checkpoints):
+        from . import parse_workers
+
+        if settings.workers or not settings.ray_address:  # 0: as many as the cluster has CPUs
+            try:
+                parse_workers(settings.workers)
+            except ValueError as e:
+                raise ValueError(f"workers={e}") from None
+        self.settings, self.checkpoints = settings, checkpoints
+        self.ray = self.dead = None
+        self.hosts = []  # [(name, actor handle)]
+        self.opening = {}  # host name -> sessions being opened there right now
+        self.connections = set()
+        self.router = APIRouter()
+        self.router.add_api_route("/api/stats", self.stats_route, methods=["GET"])
+        self.router.add_api_route("/api/cluster", self.cluster_route, methods=["GET"])
+        self.router.add_api_websocket_route("/ws", self.websocket_route)  # before ws.py's
+
+    # -- lifetime ----------------------------------------------------------------------------
+    def connect(self):
+        """Start or join Ray, and wait until every session host answers (Ray starts a worker
+        process for each): nnplay says it is serving only once they can take sessions."""
+        from . import connect
+
+        self.ray, self.hosts = connect(self.settings)
+        from ray.exceptions import GetTimeoutError, RayActorError
+
+        self.dead = RayActorError
+        try:
+            self.ray.get([handle.load.remote() for _, handle in self.hosts],
+                         timeout=START_SECONDS)
+        except (GetTimeoutError, RayActorError) as e:
+            self.ray.shutdown()
+            raise SystemExit(f"nnplay: the session hosts did not start on Ray within "
+                             f"{START_SECONDS:g} s ({type(e).__name__})") from None
+        address = self.ray.get_runtime_context().gcs_address
+        print(f"nnplay: sessions on {len(self.hosts)} Ray worker processes (Ray at {address}; "
+              f"another nnplay joins with --ray-address {address})", flush=True)
+
+    async def close(self):
+        """Save every run that changed since its last checkpoint, then leave Ray (which stops
+        a local Ray this process started; a cluster's hosts and their sessions stay)."""
+        if self.ray is None:
+            return
+        try:
+            if self.checkpoints.enabled:
+                for _, handle in self.hosts:
+                    try:
+                        runs = await asyncio.wait_for(handle.checkpoints.remote(), 5.0)
+                    except (self.dead, asyncio.TimeoutError):
+                        continue
+                    for token, session_id, checkpoint in runs:
+                        self._store(token, session_id, checkpoint)
+        finally:
+            self.ray.shutdown()
+            self.ray = None
+
+    def _store(self, token, session_id, checkpoint):
+        """Write a checkpoint to the run store; whether it was written."""
+        run = {k: v for k, v in checkpoint.items() if k not in ("id", "updated")}
+        try:
+            self.checkpoints.store.save(token, session_id, run)
+        except Exception as e:  # noqa: BLE001 - a failed save is logged; the run goes on
+            self.checkpoints.failures += 1
+            log.warning("session %s: its run could not be saved (%s: %s)", session_id,
+                        type(e).__name__, e)
+            return False
+        self.checkpoints.saves += 1
+        return True
+
+    # -- finding and placing sessions --------------------------------------------------------
+    async def survey(self, token=None, timeout=SURVEY_SECONDS):
+        """[load] of every host that answers within `timeout`, each with its "handle"."""
+        async def ask(name, handle):
+            try:
+                load = await asyncio.wait_for(_awaitable(handle.load.remote(token)), timeout)
+            except (self.dead, asyncio.TimeoutError) as e:
+                log.info("session host %s does not answer (%s)", name, type(e).__name__)
+                return None
+            return {**load, "handle": handle}
+
+        loads = await asyncio.gather(*(ask(name, handle) for name, handle in self.hosts))
+        return [load for load in loads if load is not None]
+
+    async def open(self, conn_id, token=None, run=None):
+        """(host load, what host.open said) for connection `conn_id`: the token's session
+        where it lives, else `run` or its saved run restored, else a new session; (None,
+        reason) at the session cap. NoWorkers when no host answers."""
+        for attempt in range(OPEN_TRIES):
+            try:
+                return await self._open(conn_id, token, run)
+            except self.dead:
+                if attempt == OPEN_TRIES - 1:
+                    raise NoWorkers("the session hosts kept dying") from None
+
+    async def _open(self, conn_id, token, run):
+        loads = await self.survey(token)
+        if not loads:
+            raise NoWorkers("no session host answers")
+        resume_error = None
+        if token:
+            holder = next((load for load in loads if load["has"]), None)
+            if holder is not None:
+                return holder, await holder["handle"].open.remote(conn_id, token)
+            if run is None and self.checkpoints.enabled:
+                run = await asyncio.to_thread(self.checkpoints.load, token)
+            resume_error = NO_SESSION
+            if run is not None:
+                target = await self._room(loads)
+                if target is None:
+                    return None, self._full()
+                opened = await self._open_on(target, conn_id, token, run)
+                if "hello" in opened:
+                    return target, opened
+                log.warning("saved run of session %s not restored: %s", run.get("id"),
+                            opened["error"])
+                resume_error = opened["error"]
+        target = await self._room(loads)
+        if target is None:
+            return None, self._full()
+        return target, await self._open_on(target, conn_id, None, None, resume_error)
+
+    async def _open_on(self, target, conn_id, token, run, resume_error=None):
+        name = target["host"]
+        self.opening[name] = self.opening.get(name, 0) + 1
+        try:
+            return await target["handle"].open.remote(conn_id, token, run, resume_error)
+        finally:
+            self.opening[name] -= 1
+
+    async def _room(self, loads):
+        """The least-loaded host, once there is room under the session cap (the session
+        detached longest is evicted to make it, as on the embedded default); None if full."""
+        if sum(load["sessions"] for load in loads) >= self.settings.max_sessions:
+            detached = [load for load in loads if load["longest_detached"] is not None]
+            if not detached:
+                return None
+            oldest = max(detached, key=lambda load: load["longest_detached"])
+            if not await oldest["handle"].evict.remote():
+                return None
+            oldest["sessions"] -= 1
+        return min(loads, key=lambda load: (load["sessions"] + self.opening.get(load["host"], 0),
+                                            load["connected"]))
+
+    def _full(self):
+        return (f"the server is at its limit of {self.settings.max_sessions} sessions, all of "
+                "them connected; close another tab or try again later")
+
+    # -- connections -------------------------------------------------------------------------
+    async def serve(self, websocket, token):
+        """Drive one websocket's session on a host, until either side ends it."""
+        conn = RelayConnection(websocket, self, self.settings.write_timeout)
+        try:
+            host, opened = await self.open(conn.conn_id, token)
+        except NoWorkers as e:
+            await _refuse(websocket, "no_workers", f"no worker is there to run a session ({e}); "
+                          "try again in a few seconds", "session", None, WS_1013_TRY_AGAIN_LATER)
+            return
+        if host is None:
+            await _refuse(websocket, "too_many_sessions", opened, "session", None,
+                          WS_1013_TRY_AGAIN_LATER)
+            return
+        conn.attached(host, opened)
+        self.connections.add(conn)
+        try:
+            await conn.run(opened["hello"]["resumed"], opened["hello"]["resume_error"])
+        finally:
+            self.connections.discard(conn)
+            await conn.leave()
+
+    # -- routes (cluster mode only; main.py includes them before the default ones) -----------
+    async def websocket_route(self, websocket: WebSocket):
+        """/ws: as ws.py's, with the session on a host."""
+        await websocket.accept()
+        origin = websocket.headers.get("origin")
+        if not origin_allowed(websocket):
+            await _refuse(websocket, "forbidden_origin",
+                          f"connections from origin {origin!r} are not allowed; start nnplay "
+                          f"with --allow-origin {origin} to allow it", "origin", origin,
+                          status.WS_1008_POLICY_VIOLATION)
+            return
+        await websocket.app.state.relay.serve(websocket, websocket.query_params.get("resume"))
+
+    async def stats(self):
+        loads = await self.survey()
+
+        async def sessions(load):
+            try:
+                return await asyncio.wait_for(_awaitable(load["handle"].stats.remote()),
+                                              SURVEY_SECONDS)
+            except (self.dead, asyncio.TimeoutError):
+                return []
+
+        listed = await asyncio.gather(*(sessions(load) for load in loads))
+        hosts = [{k: v for k, v in load.items() if k not in ("handle", "has")} for load in loads]
+        return {"sessions": [s for host in listed for s in host],
+                "max_sessions": self.settings.max_sessions, "hosts": hosts}
+
+    async def stats_route(self, request: Request):
+        """GET /api/stats: every session on every host (each says its host and pid)."""
+        return await request.app.state.relay.stats()
+
+    async def cluster_route(self, request: Request):
+        """GET /api/cluster: the hosts (name, pid, node, load) and Ray's address."""
+        relay = request.app.state.relay
+        stats = await relay.stats()
+        return {"ray_address": relay.ray.get_runtime_context().gcs_address,
+                "workers": len(relay.hosts), "hosts": stats["hosts"]}
+
+
+class RemoteSession:
+    """What Connection.run needs of a session that lives on a host: its id and its hello."""
+
+    def __init__(self):
+        self.id, self.token, self.wake, self.greeting = None, None, None, None
+        self.link = _Unmeasured()
+
+
+    def hello(self, resumed=False, resume_error=None):
+        return self.greeting
+
+
+class _Unmeasured:
+    """The link measurement ws.Connection reports its writes to: the session's own lives on
+    its host, which sees the client's pace in the relay's pulls."""
+
+    def __getattr__(self, name):
+        return _ignore
+
+
+def _ignore(*args, **kwargs):
+    return None
+
+
+class _Unscheduled:
+    """A relay connection does no work in the web process: the host's scheduler trains it."""
+
+    def add(self, conn):
+        pass
+
+    remove = charge = add
+
+    def poke(self):
+        pass
+
+
+class RelayConnection(Connection):
+    """A websocket whose session lives on a host: ws.Connection's run, close and send, with a
+    receiver and a sender that relay to the host."""
+
+    def __init__(self, websocket, relay, write_timeout):
+        super().__init__(websocket, RemoteSession(), None, _Unscheduled(), write_timeout)
+        self.relay = relay
+        self.conn_id = secrets.token_hex(8)
+        self.host = None  # the load of the host the session lives on (with its "handle")
+        self.generation = 0  # counts the hosts the session has lived on
+        self.newest = None  # the newest checkpoint the host handed over
+        self.recovering = asyncio.Lock()
+
+    def attached(self, host, opened):
+        hello = opened["hello"]
+        self.host, self.generation = host, self.generation + 1
+        self.session.id, self.session.token = hello["session"], hello["resume_token"]
+        self.session.greeting = hello
+        self.newest = opened.get("checkpoint") or self.newest
+
+    def wait(self, now):
+        return None
+
+    def unit(self, now):
+        pass
+
+    async def call(self, method, *args):
+        """host.<method>(conn_id, *args); if the host died, the session is brought back on a
+        live one first and the call made there."""
+        while True:
+            generation = self.generation
+            try:
+                return await getattr(self.host["handle"], method).remote(self.conn_id, *args)
+            except self.relay.dead as e:
+                await self.recover(generation, f"{type(e).__name__}")
+
+    async def recover(self, generation, why):
+        """The host this session lived on is gone: bring the session back on a live host, from
+        the newest checkpoint, and send the client the hello of the restored session."""
+        async with self.recovering:
+            if generation != self.generation:
+                return  # the other task did it
+            lost = self.host["host"]
+            started = time.monotonic()
+            host, opened = await self.relay.open(self.conn_id, self.session.token, self.newest)
+            if host is None:
+                raise ConnectionError(f"session {self.session.id}: its host died and {opened}")
+            self.attached(host, opened)
+            log.warning("session %s: host %s was lost (%s); back on %s at step %s in %.1f s",
+                        self.session.id, lost, why, host["host"], opened["hello"]["step"],
+                        time.monotonic() - started)
+            await self._send(json.dumps(opened["hello"]))
+
+    async def receiver(self):
+        while True:
+            message = await self.ws.receive()
+            if message["type"] == "websocket.disconnect":
+                return
+            text = message.get("text")
+            if text is not None:
+                reply = await self.call("handle", text)
+            else:
+                reply = await self.call("handle", None, len(message.get("bytes") or b""))
+            if reply.get("end"):
+                return self._ended(reply["end"])
+            if reply["delay"]:
+                await asyncio.sleep(reply["delay"])
+
+    async def sender(self):
+        while True:
+            generation = self.generation
+            out = await self.call("pull")
+            for message in out["messages"]:
+                await self._send(message)
+            if out["frame"] is not None:
+                await self._send(out["frame"])
+            if out["checkpoint"] is not None:
+                await self._saved(out["checkpoint"])
+            if out["end"] == "gone":  # the host restarted: the session is not there anymore
+                await self.recover(generation, "the host restarted without it")
+            elif out["end"]:
+                return self._ended(out["end"])
+
+    def _ended(self, why):
+        if why == "replaced":
+            self.replaced = True
+        elif why == "overflow":
+            self.failure = OverflowError("the client is not reading its replies")
+        else:
+            self.failure = RuntimeError(f"the session ended on its host ({why})")
+
+    async def _saved(self, checkpoint):
+        """A checkpoint from the host: kept for a recovery, written to the run store, and the
+        client told, as on the embedded default."""
+        self.newest = checkpoint
+        store = self.relay.checkpoints
+        if store.enabled and await asyncio.to_thread(self.relay._store, self.session.token,
+                                                     self.session.id, checkpoint):
+            await self._send(json.dumps({"type": "saved", "step": checkpoint["step"]}))
+
+    async def leave(self):
+        """The connection ended: the session waits on its host for a resume; what changed
+        since its last checkpoint is saved."""
+        try:
+            checkpoint = await asyncio.wait_for(
+                _awaitable(self.host["handle"].detach.remote(self.conn_id)), 10.0)
+        except (self.relay.dead, asyncio.TimeoutError, asyncio.CancelledError):
+            return
+        if checkpoint is not None:
+            self.newest = checkpoint
+            if self.relay.checkpoints.enabled:
+                await asyncio.to_thread(self.relay._store, self.session.token, self.session.id,
+                                        checkpoint)
+
+
+async def _awaitable(ref):
+    return await ref

@@ -1,0 +1,69 @@
+"""A real nnplay on `--workers 2` (a local Ray with two session hosts), shared by the tests of
+this folder. When it stops, every process its Ray started must be gone: they are all
+descendants of the nnplay process (the GCS and the raylet its children, the workers the
+raylet's), listed just before it stops."""
+
+import os
+import signal
+import time
+
+import httpx
+import pytest
+
+from tests.e2e.server import running
+
+FAST_SAVES = {"NNPLAY_CHECKPOINT_SECONDS": "0.5"}  # checkpoints while training; 5 s by default
+START_SECONDS = 120.0  # Ray and two worker processes starting, with both cores busy
+
+
+def descendants(pid):
+    """The pids of every process below `pid` (from /proc)."""
+    children = {}
+    for entry in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                parent = int(f.read().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        children.setdefault(parent, []).append(int(entry))
+    found, todo = [], [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def alive(pid):
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"  # a zombie has exited
+    except OSError:
+        return False
+
+
+def wait_until(condition, timeout, interval=0.05):
+    """Poll `condition` until it is true or `timeout` seconds pass; its last value."""
+    deadline = time.monotonic() + timeout
+    while not (result := condition()) and time.monotonic() < deadline:
+        time.sleep(interval)
+    return result
+
+
+@pytest.fixture(scope="package")
+def cluster(tmp_path_factory):
+    """nnplay --workers 2, with its data folder; its Ray's address in `cluster.ray_address`."""
+    folder = tmp_path_factory.mktemp("cluster-data")
+    with running("--workers", "2", "--data-dir", str(folder), env=FAST_SAVES,
+                 timeout=START_SECONDS) as server:
+        server.ray_address = httpx.get(server.url + "api/cluster", timeout=10).json()[
+            "ray_address"]
+        server.folder = folder
+        yield server
+        ray_pids = descendants(server.pid)
+        assert len(ray_pids) >= 4, f"nnplay's Ray processes were not found: {ray_pids}"
+    wait_until(lambda: not any(alive(pid) for pid in ray_pids), 20.0)
+    leaked = [pid for pid in ray_pids if alive(pid)]
+    for pid in leaked:
+        os.kill(pid, signal.SIGKILL)
+    assert not leaked, f"processes of nnplay's Ray left running after it stopped: {leaked}"

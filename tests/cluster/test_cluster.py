@@ -1,0 +1,228 @@
+"""Sessions on Ray workers, end to end: real nnplay processes, a real local Ray, real kill -9.
+
+`--workers 2` runs sessions in two session hosts (app/cluster); the web process relays. The
+page's protocol is the same, the engine's numbers are the same to the bit, a killed worker
+costs its sessions at most their last checkpoint, and a second web process on the same Ray
+finds the first one's sessions by name."""
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+
+import httpx
+import pytest
+from websockets.exceptions import ConnectionClosed
+
+from tests.e2e.client import Client
+from tests.e2e.server import ROOT, running
+
+CONFIG = {"dataset": "spiral", "hidden_layers": [8, 8], "seed": 11, "batch_size": 10,
+          "learning_rate": 0.03, "optimizer": "adam"}
+BAD_COMMANDS = [  # refusals must read the same as in process: the same Session checks them
+    {"type": "set", "config": {"hidden_layers": [100000]}},
+    {"type": "set", "config": {"activation": "nope"}},
+    {"type": "speed", "steps_per_second": -3},
+    {"type": "warp"},
+]
+
+
+async def applied(client, message):
+    reply = await client.call(message, timeout=30)
+    assert reply["type"] == "applied", reply
+    return reply
+
+
+async def trained(client, steps):
+    """Set CONFIG, take `steps` steps, and export: the trainer's exact state."""
+    await applied(client, {"type": "set", "config": CONFIG})
+    await applied(client, {"type": "step", "n": steps})
+    await client.expect("stepped", step=steps, timeout=30)
+    reply = await client.call({"type": "export"}, timeout=30)
+    assert reply["type"] == "state", reply
+    return reply["state"]["trainer"]
+
+
+async def refusals(client):
+    replies = []
+    for command in BAD_COMMANDS:
+        reply = await client.call(command, timeout=30)
+        replies.append({k: v for k, v in reply.items() if k != "id"})
+    return replies
+
+
+def where(server):
+    """{session id: (host name, host pid)} from the cluster's /api/stats."""
+    return {s["id"]: (s["host"], s["pid"]) for s in server.stats()["sessions"]}
+
+
+def test_a_session_on_a_worker_is_the_in_process_engine_to_the_bit(cluster):
+    async def scenario(url):
+        client = await Client.open(url)
+        try:
+            hello = client.hello
+            state = await trained(client, 150)
+            refused = await refusals(client)
+            await applied(client, {"type": "play"})
+            frames = [await client.expect("frame", timeout=30)]
+            while frames[-1]["step"] <= frames[0]["step"]:
+                frames.append(await client.expect("frame", timeout=30))
+            return hello, state, refused, frames
+        finally:
+            await client.close()
+
+    hello, on_worker, refused_there, frames = asyncio.run(scenario(cluster.ws_url))
+    with running() as embedded:
+        hello_here, in_process, refused_here, _ = asyncio.run(scenario(embedded.ws_url))
+    assert on_worker == in_process  # weights, optimizer state, data and RNG, to the bit
+    assert refused_there == refused_here and all(r["type"] == "error" for r in refused_there)
+    assert set(hello) == set(hello_here) and hello["limits"] == hello_here["limits"]
+    assert frames[-1]["step"] > frames[0]["step"] >= 150  # it trains and streams frames
+    host, pid = where(cluster)[hello["session"]]
+    assert host.startswith("nnplay-host-") and pid != cluster.pid  # not in the web process
+
+
+def test_kill_9_of_a_worker_brings_its_session_back_from_its_last_checkpoint(cluster):
+    async def scenario():
+        clients = [await Client.open(cluster.ws_url) for _ in range(2)]
+        placed = where(cluster)
+        while placed[clients[-1].hello["session"]][0] == placed[clients[0].hello["session"]][0]:
+            clients.append(await Client.open(cluster.ws_url))  # one on each host
+            placed = where(cluster)
+        victim, other = clients[0], clients[-1]
+        for client in (victim, other):
+            await applied(client, {"type": "set", "config": CONFIG})
+            await applied(client, {"type": "speed", "steps_per_second": 300})
+            await applied(client, {"type": "play"})
+        saved = await victim.expect("saved", timeout=30)
+        while saved["step"] < 100:  # well past step 0: its checkpoints follow it
+            saved = await victim.expect("saved", timeout=30)
+        host, pid = placed[victim.hello["session"]]
+        os.kill(pid, signal.SIGKILL)
+        killed = asyncio.get_running_loop().time()
+        seen = []
+        while (m := await victim.next(timeout=10)).get("type") != "hello":
+            seen.append(m)
+        hello = m
+        frames = [await victim.expect("frame", timeout=10)]
+        while frames[-1]["step"] <= frames[0]["step"]:
+            frames.append(await victim.expect("frame", timeout=10))
+        back_in = asyncio.get_running_loop().time() - killed
+        # The other session: never told anything, its frames going on, on its own host.
+        steps = []
+        while len(steps) < 3 or steps[-1] <= steps[0]:
+            m = await other.next(timeout=10)
+            assert m["type"] not in ("hello", "error"), m
+            if m["type"] == "frame":
+                steps.append(m["step"])
+        for client in clients:
+            await client.close()
+        return saved, seen, hello, frames, back_in, pid, placed[other.hello["session"]], \
+            other.hello["session"], steps
+
+    saved, seen, hello, frames, back_in, pid, other_host, other_id, steps = asyncio.run(
+        scenario())
+    assert back_in < 10.0
+    assert hello["resumed"] is True and hello["resume_error"] is None
+    assert hello["restored"]["step"] >= saved["step"] >= 100  # its last checkpoint, never 0
+    assert all(f["step"] >= saved["step"] for f in seen + frames if f["type"] == "frame")
+    assert frames[-1]["step"] > frames[0]["step"] >= hello["restored"]["step"]  # trains on
+    assert hello["state"] == "running"
+    now = where(cluster)
+    assert now[hello["session"]][1] != pid  # on a live worker
+    assert now[other_id] == other_host  # the other session: the same host, the same process
+    assert steps == sorted(steps)
+
+
+def test_two_web_processes_on_one_ray_resume_each_others_sessions(cluster):
+    async def scenario(second):
+        first_client = await Client.open(cluster.ws_url)
+        before = await trained(first_client, 40)
+        token = first_client.hello["resume_token"]
+        there = await Client.open(f"{second.ws_url}?resume={token}")
+        with pytest.raises(ConnectionClosed):  # the first connection: closed, replaced
+            while True:
+                await first_client.next(timeout=10)
+        code = first_client.ws.close_code
+        after = await there.call({"type": "export"}, timeout=30)
+        # ... and the other way round.
+        started_there = await Client.open(second.ws_url)
+        await trained(started_there, 25)
+        back = await Client.open(f"{cluster.ws_url}?resume="
+                                 f"{started_there.hello['resume_token']}")
+        for client in (there, started_there, back):
+            await client.close()
+        return first_client.hello, before, there.hello, code, after, started_there.hello, \
+            back.hello
+
+    with running("--ray-address", cluster.ray_address, timeout=60) as second:
+        hosts = httpx.get(second.url + "api/cluster", timeout=10).json()["hosts"]
+        first, before, resumed, code, after, started, back = asyncio.run(scenario(second))
+    assert {h["host"] for h in hosts} == {"nnplay-host-0", "nnplay-host-1"}  # the same hosts
+    assert resumed["resumed"] is True and resumed["session"] == first["session"]
+    assert resumed["step"] == 40 and after["state"]["trainer"] == before
+    assert code == 4001
+    assert back["resumed"] is True and back["session"] == started["session"]
+    assert back["step"] == 25
+
+
+def test_the_relay_refuses_a_foreign_origin_as_the_default_does(cluster):
+    async def scenario():
+        client = await Client.open(cluster.ws_url, origin="http://evil.example")
+        with pytest.raises(ConnectionClosed):
+            await client.next()
+        return client.hello, client.ws.close_code
+
+    hello, code = asyncio.run(scenario())
+    assert hello["type"] == "error" and hello["code"] == "forbidden_origin", hello
+    assert code == 1008
+
+
+@pytest.mark.parametrize("value", ["0", "65", "two"])
+def test_workers_out_of_range_is_refused_naming_the_flag(value):
+    done = subprocess.run([sys.executable, "-m", "app", "--no-browser", "--workers", value],
+                          cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert f"argument --workers: {value!r} is not allowed" in done.stderr
+    assert "from 1 to 64" in done.stderr
+
+
+def test_without_ray_installed_the_flags_say_how_to_get_it(tmp_path):
+    fake = tmp_path / "ray"
+    fake.mkdir()
+    (fake / "__init__.py").write_text("raise ImportError(\"No module named 'ray'\")\n")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), str(ROOT)])}
+    done = subprocess.run([sys.executable, "-m", "app", "--no-browser", "--port", "0",
+                           "--no-save", "--workers", "2"], cwd=ROOT, capture_output=True,
+                          text=True, timeout=60, env=env)
+    assert done.returncode == 1, done.stderr
+    assert "pip install 'nnplay[cluster]'" in done.stderr
+    assert "--workers and --ray-address run sessions on Ray" in done.stderr
+
+
+def test_the_embedded_default_never_imports_ray():
+    script = textwrap.dedent("""
+        import sys
+        from fastapi.testclient import TestClient
+        from app.cli import parser
+        from app.main import create_app
+        from app.settings import Settings
+
+        args = parser().parse_args(["--no-browser"])
+        assert args.workers is None and args.ray_address is None
+        with TestClient(create_app(Settings(save=False))) as client:
+            with client.websocket_connect("/ws") as ws:
+                ws.receive_json()  # hello
+                ws.send_json({"type": "step", "n": 3, "id": "s"})
+                while ws.receive().get("text", "").find('"stepped"') < 0:
+                    pass
+            assert client.get("/api/stats").json()["sessions"]
+            assert client.get("/api/cluster").status_code == 404
+        print("ray" in sys.modules)
+    """)
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "False"
