@@ -7,7 +7,8 @@ max speed and 30 frames a second, and sends a control command (`set` learning_ra
 200 ms. Prints, for an in-process nnplay and one with `--workers N`, one after the other:
   - total training steps per second over every session (from the servers' own step counts,
     GET /api/stats), and its ratio to the in-process figure (target ≥ 1.5× on 2 cores);
-  - frames per second delivered to each client (median, lowest);
+  - frames per second delivered to each client (median, lowest), and the share of lean frames
+    (frames are "auto", as a page's: each client's link decides, app/linkrate.py);
   - command round trip p50/p99 (target p99 ≤ 100 ms through the relay).
 The clients decode frame headers only, so that they do not become the bottleneck. They share
 the machine with the server(s): on 2 cores, figures vary ±20% between runs.
@@ -54,12 +55,13 @@ async def classroom(url, http_url, sessions, seconds):
     await asyncio.gather(*(student(i, c) for i, c in enumerate(conns)))
     after, elapsed = session_stats(http_url), time.monotonic() - started
     steps = sum(after[k]["step"] - before[k]["step"] for k in after if k in before)
-    fps = []
+    fps, lean = [], 0
     for c in conns:
         f = c.frames
         fps.append((len(f) - 1) / (f[-1][0] - f[0][0]) if len(f) > 1 else 0.0)
+        lean += sum(1 for _, header, _ in f if header.get("lean"))
         await c.close()
-    return steps / elapsed, fps, latencies
+    return steps / elapsed, fps, latencies, lean / max(1, sum(len(c.frames) for c in conns))
 
 
 def pct(values, q):
@@ -80,12 +82,13 @@ def main():
                                                 ("--workers", str(args.workers)))):
         with running("--max-sessions", str(args.sessions + 5), "--no-save", *flags,
                      timeout=120) as server:
-            rate, fps, lat = asyncio.run(classroom(server.ws_url, server.url, args.sessions,
-                                                   args.seconds))
+            rate, fps, lat, lean = asyncio.run(classroom(server.ws_url, server.url,
+                                                         args.sessions, args.seconds))
         results[label] = rate
         ratio = rate / results["in process"]
         print(f"{label:>12}: {rate:9,.0f} steps/s total ({ratio:.2f}× in process); fps "
-              f"median {statistics.median(fps):.1f}, lowest {min(fps):.1f}; command p50 "
+              f"median {statistics.median(fps):.1f}, lowest {min(fps):.1f} ({lean:.0%} "
+              f"lean: the link decides, as for a page); command p50 "
               f"{1000 * pct(lat, 0.5):.1f} ms, p99 {1000 * pct(lat, 0.99):.1f} ms "
               f"({len(lat)} commands)", flush=True)
 

@@ -16,11 +16,13 @@ import asyncio
 import logging
 import os
 import socket
+import sys
 import time
 from dataclasses import replace
 
 import anyio
 
+from ..linkrate import LinkRate
 from ..manager import SessionManager
 from ..session import Session, State
 from ..ws import Connection, _json
@@ -32,10 +34,27 @@ TICK = 0.25  # seconds between looks at what needs a checkpoint (as checkpoints.
 # A relay pulls at least every PULL_SECONDS, except while it writes to a slow client (up to
 # Settings.write_timeout): one silent for longer than both, and this slack, is gone.
 LEASE_SLACK = 10.0
-HOST_NICENESS = 10  # added to a host process's niceness (see SessionHost.__init__)
+SWITCH_SECONDS = 0.0005
 
 
 _ENDED = {"messages": [], "frame": None, "checkpoint": None}
+
+
+class RelayedLink(LinkRate):
+    """The client's link, judged here as in process (linkrate.py), from what the relay says of
+    its writes to the websocket (`report`, with each pull): the time between two pulls also
+    holds the trip through Ray and the web process's other work, which is not the client's
+    link. Until the report comes, what a pull handed out counts as a write still waiting
+    (`sending`), so a client that stops reading, which blocks the relay, is seen all the same."""
+
+    def sent(self, nbytes):
+        pass  # the relay's report stands for it
+
+    def report(self, nbytes, waited, messages):
+        self._sending_since = None
+        self._bytes += nbytes
+        self._waited += waited
+        self._frames += messages
 
 
 class Slot(Connection):
@@ -47,6 +66,7 @@ class Slot(Connection):
     def __init__(self, session, scheduler, conn_id):
         super().__init__(None, session, None, scheduler)
         self.conn_id = conn_id
+        session.link = RelayedLink(session.clock)  # the relay measures the client's link
         self.checkpoint = None  # the newest checkpoint not yet taken by the relay
         self.pulled = time.monotonic()  # when the relay last asked (see SessionHost.lease)
         self.pulling = False
@@ -68,10 +88,9 @@ class SessionHost:
 
     def __init__(self, name, settings):
         self.name = name
-        # Training at "max" speed takes all the CPU it is given. Where the web process shares
-        # the machine, its relaying (commands, frames) must come first, or every client waits
-        # for a core: the hosts run at a lower priority and train on what is left.
-        os.nice(HOST_NICENESS)
+        # Ray's threads take the GIL to pass each call in and each reply out; training holds
+        # it between two of the interpreter's switches (5 ms by default): switch more often.
+        sys.setswitchinterval(SWITCH_SECONDS)
         # The web process writes the saved runs: here sessions live in memory only. The relay
         # keeps the session cap over every host; this manager never opens a session itself.
         self.settings = replace(settings, save=False)
@@ -162,17 +181,20 @@ class SessionHost:
         self.scheduler.poke()
         return {"delay": s.inbound.seconds_until(0.0)}
 
-    async def pull(self, conn_id, timeout=PULL_SECONDS):
+    async def pull(self, conn_id, wrote=None, timeout=PULL_SECONDS):
         """What connection `conn_id` has to send, waiting up to `timeout` for something:
         {"messages": [JSON text or bytes], "frame": bytes or None, "checkpoint": dict or None,
-        "end": why the connection must end, or None}."""
+        "end": why the connection must end, or None}. `wrote`: (bytes, seconds waited,
+        messages) of the relay's writes to the client since the last pull."""
         slot = self.slots.get(conn_id)
         if slot is None or slot.ended:
             return _ENDED | {"end": slot.ended if slot else "gone"}
-        if slot.frame_in_flight and slot.frame is None:
-            slot.frame_in_flight = False  # the relay sent the last one before asking again
-            self.scheduler.poke()
         s = slot.session
+        if wrote:
+            s.link.report(*wrote)
+        if slot.frame_in_flight and slot.frame is None:
+            slot.frame_in_flight = False  # the relay wrote the last one before asking again
+            self.scheduler.poke()
         if not (s.outbox or slot.frame is not None or slot.checkpoint or slot.ended):
             slot.wake_sender.clear()
             slot.pulling = True
@@ -187,6 +209,8 @@ class SessionHost:
         s.outbox.clear()
         frame, slot.frame = slot.frame, None
         checkpoint, slot.checkpoint = slot.checkpoint, None
+        if messages or frame is not None:
+            s.link.sending()  # the relay writes them now; its next pull reports how it went
         return {"messages": messages, "frame": frame, "checkpoint": checkpoint,
                 "end": slot.ended}
 

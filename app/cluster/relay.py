@@ -259,23 +259,40 @@ class RemoteSession:
 
     def __init__(self):
         self.id, self.token, self.wake, self.greeting = None, None, None, None
-        self.link = _Unmeasured()
+        self.link = WriteTally()  # ws.Connection reports its writes here
 
 
     def hello(self, resumed=False, resume_error=None):
         return self.greeting
 
 
-class _Unmeasured:
-    """The link measurement ws.Connection reports its writes to: the session's own lives on
-    its host, which sees the client's pace in the relay's pulls."""
+class WriteTally:
+    """The writes to the client, as ws.Connection reports them (`sending`, `sent`), summed
+    until the next pull takes them (`take`) to the host, where the session judges its client's
+    link from them (host.RelayedLink), as it does in process."""
 
-    def __getattr__(self, name):
-        return _ignore
+    def __init__(self, clock=time.monotonic):
+        self.clock = clock
+        self.since = None
+        self.bytes = self.messages = 0
+        self.waited = 0.0
 
+    def sending(self):
+        self.since = self.clock()
 
-def _ignore(*args, **kwargs):
-    return None
+    def sent(self, nbytes):
+        if self.since is not None:
+            self.waited += self.clock() - self.since
+        self.bytes, self.messages, self.since = self.bytes + nbytes, self.messages + 1, None
+
+    def take(self):
+        """(bytes, seconds waited, messages) since the last take, or None."""
+        if not self.messages:
+            return None
+        taken = (self.bytes, self.waited, self.messages)
+        self.bytes = self.messages = 0
+        self.waited = 0.0
+        return taken
 
 
 class _Unscheduled:
@@ -361,7 +378,7 @@ class RelayConnection(Connection):
     async def sender(self):
         while True:
             generation = self.generation
-            out = await self.call("pull")
+            out = await self.call("pull", self.session.link.take())
             for message in out["messages"]:
                 await self._send(message)
             if out["frame"] is not None:

@@ -6,6 +6,7 @@ raylet's), listed just before it stops."""
 import os
 import signal
 import time
+from contextlib import contextmanager
 
 import httpx
 import pytest
@@ -50,20 +51,29 @@ def wait_until(condition, timeout, interval=0.05):
     return result
 
 
-@pytest.fixture(scope="package")
-def cluster(tmp_path_factory):
-    """nnplay --workers 2, with its data folder; its Ray's address in `cluster.ray_address`."""
-    folder = tmp_path_factory.mktemp("cluster-data")
-    with running("--workers", "2", "--data-dir", str(folder), env=FAST_SAVES,
-                 timeout=START_SECONDS) as server:
+@contextmanager
+def cluster_running(*args, env=None):
+    """A started `nnplay *args` on Ray (give --workers or --ray-address), its Ray's address in
+    `server.ray_address`; once it stops, no process its Ray started may be left."""
+    with running(*args, env={**FAST_SAVES, **(env or {})}, timeout=START_SECONDS) as server:
         server.ray_address = httpx.get(server.url + "api/cluster", timeout=10).json()[
             "ray_address"]
-        server.folder = folder
         yield server
         ray_pids = descendants(server.pid)
-        assert len(ray_pids) >= 4, f"nnplay's Ray processes were not found: {ray_pids}"
+    if "--ray-address" in args:
+        return  # it joined a Ray it did not start, which goes on
+    assert len(ray_pids) >= 4, f"nnplay's Ray processes were not found: {ray_pids}"
     wait_until(lambda: not any(alive(pid) for pid in ray_pids), 20.0)
     leaked = [pid for pid in ray_pids if alive(pid)]
     for pid in leaked:
         os.kill(pid, signal.SIGKILL)
     assert not leaked, f"processes of nnplay's Ray left running after it stopped: {leaked}"
+
+
+@pytest.fixture(scope="package")
+def cluster(tmp_path_factory):
+    """nnplay --workers 2, with its data folder in `cluster.folder`."""
+    folder = tmp_path_factory.mktemp("cluster-data")
+    with cluster_running("--workers", "2", "--data-dir", str(folder)) as server:
+        server.folder = folder
+        yield server

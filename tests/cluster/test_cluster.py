@@ -16,6 +16,8 @@ import httpx
 import pytest
 from websockets.exceptions import ConnectionClosed
 
+from tests.app.test_lean import _stop_reading as stop_reading
+from tests.cluster.conftest import cluster_running
 from tests.e2e.client import Client
 from tests.e2e.server import ROOT, running
 
@@ -69,6 +71,8 @@ def test_a_session_on_a_worker_is_the_in_process_engine_to_the_bit(cluster):
             frames = [await client.expect("frame", timeout=30)]
             while frames[-1]["step"] <= frames[0]["step"]:
                 frames.append(await client.expect("frame", timeout=30))
+            await applied(client, {"type": "frames", "mode": "lean"})
+            frames.append(await client.expect("frame", timeout=30, lean=True))
             return hello, state, refused, frames
         finally:
             await client.close()
@@ -79,7 +83,8 @@ def test_a_session_on_a_worker_is_the_in_process_engine_to_the_bit(cluster):
     assert on_worker == in_process  # weights, optimizer state, data and RNG, to the bit
     assert refused_there == refused_here and all(r["type"] == "error" for r in refused_there)
     assert set(hello) == set(hello_here) and hello["limits"] == hello_here["limits"]
-    assert frames[-1]["step"] > frames[0]["step"] >= 150  # it trains and streams frames
+    assert frames[-2]["step"] > frames[0]["step"] >= 150  # it trains and streams frames
+    assert "output" in frames[0]["arrays"] and "output" not in frames[-1]["arrays"]  # lean
     host, pid = where(cluster)[hello["session"]]
     assert host.startswith("nnplay-host-") and pid != cluster.pid  # not in the web process
 
@@ -166,6 +171,13 @@ def test_two_web_processes_on_one_ray_resume_each_others_sessions(cluster):
     assert code == 4001
     assert back["resumed"] is True and back["session"] == started["session"]
     assert back["step"] == 25
+
+
+def test_a_client_that_stops_reading_gets_lean_frames_through_the_relay_too():
+    """The relay measures its writes to the client and the host judges the link from them,
+    as in process: the same scenario as tests/app/test_lean.py's, on a worker."""
+    with cluster_running("--workers", "1", "--max-sessions", "4") as server:
+        asyncio.run(stop_reading(server))
 
 
 def test_the_relay_refuses_a_foreign_origin_as_the_default_does(cluster):
