@@ -84,12 +84,13 @@ class Relay:
               f"another nnplay joins with --ray-address {address})", flush=True)
 
     async def close(self):
-        """Save every run that changed since its last checkpoint, then leave Ray (which stops
-        a local Ray this process started; a cluster's hosts and their sessions stay)."""
+        """Leave Ray. A local Ray this process started stops with it: every run on it that
+        changed since its last checkpoint is saved first. On a cluster (--ray-address) the
+        hosts and their sessions stay, and this process's own were saved as they left."""
         if self.ray is None:
             return
         try:
-            if self.checkpoints.enabled:
+            if self.checkpoints.enabled and not self.settings.ray_address:
                 for _, handle in self.hosts:
                     try:
                         runs = await asyncio.wait_for(handle.checkpoints.remote(), 5.0)
