@@ -42,7 +42,8 @@ class NoWorkers(RuntimeError):
 
 
 class Relay:
-    """Sessions on Ray: the hosts, placement, the connections of this web process."""
+    """Sessions on Ray: the hosts, placing sessions on them, and this web process's
+    connections to them."""
 
     def __init__(self, settings, checkpoints):
         from . import parse_workers
@@ -56,7 +57,6 @@ class Relay:
         self.ray = self.dead = None
         self.hosts = []  # [(name, actor handle)]
         self.opening = {}  # host name -> sessions being opened there right now
-        self.connections = set()
         self.router = APIRouter()
         self.router.add_api_route("/api/stats", self.stats_route, methods=["GET"])
         self.router.add_api_route("/api/cluster", self.cluster_route, methods=["GET"])
@@ -208,11 +208,9 @@ class Relay:
                           WS_1013_TRY_AGAIN_LATER)
             return
         conn.attached(host, opened)
-        self.connections.add(conn)
         try:
             await conn.run(opened["hello"]["resumed"], opened["hello"]["resume_error"])
         finally:
-            self.connections.discard(conn)
             await conn.leave()
 
     # -- routes (cluster mode only; main.py includes them before the default ones) -----------
