@@ -11,6 +11,7 @@ default never does.
 
 import logging
 import os
+import socket
 from pathlib import Path
 
 from .relay import Relay  # noqa: F401 - the package's API
@@ -57,10 +58,29 @@ def join_with_token(environ=os.environ):
         environ["RAY_AUTH_MODE"] = "token"
 
 
+def check_address(address, timeout=5.0):
+    """--ray-address: HOST:PORT of a Ray cluster's head that answers (or "auto", or a Ray
+    Client "ray://" address, passed to Ray as they are). Ray itself would retry for minutes
+    before saying that nothing is there; this says it at once."""
+    if address == "auto" or address.startswith("ray://"):
+        return
+    host, _, port = address.rpartition(":")
+    if not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise SystemExit(f"nnplay: --ray-address {address!r} is not an address: give HOST:PORT "
+                         "as `ray start --head` prints it (or auto, or ray://HOST:PORT)")
+    try:
+        socket.create_connection((host.strip("[]"), int(port)), timeout=timeout).close()
+    except OSError as e:
+        raise SystemExit(f"nnplay: --ray-address {address}: nothing answers there "
+                         f"({e.strerror or e}); start a cluster with `ray start --head` and pass "
+                         "the address it prints") from None
+
+
 def connect(settings):
     """Start a local Ray (--workers N) or join a cluster (--ray-address ADDR), and make sure
     the session hosts exist: (ray, [(name, actor handle)])."""
     if settings.ray_address:
+        check_address(settings.ray_address)
         join_with_token()
     ray = import_ray()
     quiet = dict(namespace=NAMESPACE, logging_level=logging.WARNING, log_to_driver=False,

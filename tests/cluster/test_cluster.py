@@ -8,6 +8,7 @@ finds the first one's sessions by name."""
 import asyncio
 import os
 import signal
+import socket
 import subprocess
 import sys
 import textwrap
@@ -199,6 +200,18 @@ def test_workers_out_of_range_is_refused_naming_the_flag(value):
     assert done.returncode == 2
     assert f"argument --workers: {value!r} is not allowed" in done.stderr
     assert "from 1 to 64" in done.stderr
+
+
+def test_a_ray_address_where_nothing_answers_is_said_at_once():
+    with socket.socket() as probe:  # a port nothing listens on once this closes
+        probe.bind(("127.0.0.1", 0))
+        address = f"127.0.0.1:{probe.getsockname()[1]}"
+    for value, says in ((address, f"--ray-address {address}: nothing answers there"),
+                        ("head-without-port", "is not an address: give HOST:PORT")):
+        done = subprocess.run([sys.executable, "-m", "app", "--no-browser", "--port", "0",
+                               "--no-save", "--ray-address", value], cwd=ROOT,
+                              capture_output=True, text=True, timeout=60)
+        assert done.returncode == 1 and says in done.stderr, done.stderr
 
 
 def test_without_ray_installed_the_flags_say_how_to_get_it(tmp_path):
