@@ -313,7 +313,7 @@ class RelayConnection(Connection):
     def __init__(self, websocket, relay, write_timeout):
         super().__init__(websocket, RemoteSession(), None, _Unscheduled(), write_timeout)
         self.relay = relay
-        self.conn_id = secrets.token_hex(8)
+        self.conn_id = secrets.token_hex(8)  # its slot on the host (a new one on each host)
         self.host = None  # the load of the host the session lives on (with its "handle")
         self.generation = 0  # counts the hosts the session has lived on
         self.newest = None  # the newest checkpoint the host handed over
@@ -336,11 +336,15 @@ class RelayConnection(Connection):
         """host.<method>(conn_id, *args); if the host died, the session is brought back on a
         live one first and the call made there."""
         while True:
-            generation = self.generation
+            generation, conn_id, handle = self.generation, self.conn_id, self.host["handle"]
             try:
-                return await getattr(self.host["handle"], method).remote(self.conn_id, *args)
+                reply = await getattr(handle, method).remote(conn_id, *args)
             except self.relay.dead as e:
                 await self.recover(generation, f"{type(e).__name__}")
+                continue
+            if reply.get("end") and generation != self.generation:
+                continue  # the end of the slot the session left while this call was out
+            return reply
 
     async def recover(self, generation, why):
         """The host this session lived on is gone: bring the session back on a live host, from
@@ -350,9 +354,13 @@ class RelayConnection(Connection):
                 return  # the other task did it
             lost = self.host["host"]
             started = time.monotonic()
-            host, opened = await self.relay.open(self.conn_id, self.session.token, self.newest)
+            # A new slot id: should the old host still answer (a blip, not a death), what it
+            # says of the old slot is not taken for the new one.
+            conn_id = secrets.token_hex(8)
+            host, opened = await self.relay.open(conn_id, self.session.token, self.newest)
             if host is None:
                 raise ConnectionError(f"session {self.session.id}: its host died and {opened}")
+            self.conn_id = conn_id
             self.attached(host, opened)
             log.warning("session %s: host %s was lost (%s); back on %s at step %s in %.1f s",
                         self.session.id, lost, why, host["host"], opened["hello"]["step"],
