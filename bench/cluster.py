@@ -9,7 +9,8 @@ max speed and 30 frames a second, and sends a control command (`set` learning_ra
     GET /api/stats), and its ratio to the in-process figure (target ≥ 1.5× on 2 cores);
   - frames per second delivered to each client (median, lowest), and the share of lean frames
     (frames are "auto", as a page's: each client's link decides, app/linkrate.py);
-  - command round trip p50/p99 (target p99 ≤ 100 ms through the relay).
+  - command round trip p50/p99 (target p99 ≤ 100 ms through the relay), and at rest: one
+    paused session on an otherwise idle server, which is the relay's own cost.
 The clients decode frame headers only, so that they do not become the bottleneck. They share
 the machine with the server(s): on 2 cores, figures vary ±20% between runs.
 """
@@ -64,6 +65,19 @@ async def classroom(url, http_url, sessions, seconds):
     return steps / elapsed, fps, latencies, lean / max(1, sum(len(c.frames) for c in conns))
 
 
+async def at_rest(url, count=200):
+    """Command round trips of one paused session on an idle server: the relay's own cost."""
+    c = await Conn.open(url)
+    latencies = []
+    for k in range(count):
+        sent = time.monotonic()
+        received, _ = await c.call({"type": "set", "config": {
+            "learning_rate": 0.03 if k % 2 else 0.01}})
+        latencies.append(received - sent)
+    await c.close()
+    return latencies
+
+
 def pct(values, q):
     values = sorted(values)
     return values[min(len(values) - 1, int(q * len(values)))]
@@ -82,6 +96,7 @@ def main():
                                                 ("--workers", str(args.workers)))):
         with running("--max-sessions", str(args.sessions + 5), "--no-save", *flags,
                      timeout=120) as server:
+            rest = asyncio.run(at_rest(server.ws_url))
             rate, fps, lat, lean = asyncio.run(classroom(server.ws_url, server.url,
                                                          args.sessions, args.seconds))
         results[label] = rate
@@ -90,7 +105,8 @@ def main():
               f"median {statistics.median(fps):.1f}, lowest {min(fps):.1f} ({lean:.0%} "
               f"lean: the link decides, as for a page); command p50 "
               f"{1000 * pct(lat, 0.5):.1f} ms, p99 {1000 * pct(lat, 0.99):.1f} ms "
-              f"({len(lat)} commands)", flush=True)
+              f"({len(lat)} commands); at rest (one paused session) p50 "
+              f"{1000 * pct(rest, 0.5):.2f} ms, p99 {1000 * pct(rest, 0.99):.2f} ms", flush=True)
 
 
 if __name__ == "__main__":
