@@ -4,7 +4,11 @@ descendants of the nnplay process (the GCS and the raylet its children, the work
 raylet's), listed just before it stops."""
 
 import os
+import shutil
 import signal
+import socket
+import subprocess
+import tempfile
 import time
 from contextlib import contextmanager
 
@@ -77,3 +81,47 @@ def cluster(tmp_path_factory):
     with cluster_running("--workers", "2", "--data-dir", str(folder)) as server:
         server.folder = folder
         yield server
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="package")
+def head():
+    """A Ray cluster as docs/scaling.md starts one (`ray start --head`), in a temporary folder
+    of its own; its address. Stopped after: every process that names the folder, and what they
+    started (`ray stop` would stop every Ray of this user on the machine)."""
+    folder = tempfile.mkdtemp(prefix="nnplay-ray-")  # short: Ray's socket paths must fit
+    address = f"127.0.0.1:{free_port()}"
+    started = subprocess.run(
+        ["ray", "start", "--head", f"--port={address.split(':')[1]}",
+         "--node-ip-address=127.0.0.1", f"--temp-dir={folder}", "--num-cpus=2",
+         "--include-dashboard=false", "--disable-usage-stats"],
+        capture_output=True, text=True, timeout=START_SECONDS,
+        env={**os.environ, "OPENBLAS_NUM_THREADS": "1"})
+    try:
+        assert started.returncode == 0, started.stdout + started.stderr
+        yield address
+    finally:
+        ray_pids = [pid for pid in map(int, filter(str.isdigit, os.listdir("/proc")))
+                    if folder.encode() in _cmdline(pid)]
+        ray_pids += [child for pid in ray_pids for child in descendants(pid)]
+        for sig, grace in ((signal.SIGTERM, 5.0), (signal.SIGKILL, 10.0)):  # as `ray stop`
+            for pid in ray_pids:
+                if alive(pid):
+                    os.kill(pid, sig)
+            wait_until(lambda: not any(alive(pid) for pid in ray_pids), grace)
+        leaked = [pid for pid in ray_pids if alive(pid)]
+        shutil.rmtree(folder, ignore_errors=True)
+        assert ray_pids and not leaked, f"the cluster's processes: {ray_pids}, left: {leaked}"
+
+
+def _cmdline(pid):
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            return f.read()
+    except OSError:
+        return b""

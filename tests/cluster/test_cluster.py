@@ -13,7 +13,6 @@ import subprocess
 import sys
 import textwrap
 
-import httpx
 import pytest
 from websockets.exceptions import ConnectionClosed
 
@@ -142,36 +141,45 @@ def test_kill_9_of_a_worker_brings_its_session_back_from_its_last_checkpoint(clu
     assert steps == sorted(steps)
 
 
-def test_two_web_processes_on_one_ray_resume_each_others_sessions(cluster):
-    async def scenario(second):
-        first_client = await Client.open(cluster.ws_url)
-        before = await trained(first_client, 40)
-        token = first_client.hello["resume_token"]
-        there = await Client.open(f"{second.ws_url}?resume={token}")
-        with pytest.raises(ConnectionClosed):  # the first connection: closed, replaced
+def test_two_web_processes_on_one_cluster_resume_each_others_sessions(head):
+    """Two nnplay on a `ray start --head` cluster, each with a data folder of its own: a session
+    started through one is resumed through the other (found by name on the cluster, not in a
+    file), the connection that held it is closed with 4001, and a session outlives the web
+    process it was started through."""
+    async def both_ways(first, second):
+        a = await Client.open(first.ws_url)
+        a_state = await trained(a, 40)
+        a_there = await Client.open(f"{second.ws_url}?resume={a.hello['resume_token']}")
+        with pytest.raises(ConnectionClosed):
             while True:
-                await first_client.next(timeout=10)
-        code = first_client.ws.close_code
-        after = await there.call({"type": "export"}, timeout=30)
-        # ... and the other way round.
-        started_there = await Client.open(second.ws_url)
-        await trained(started_there, 25)
-        back = await Client.open(f"{cluster.ws_url}?resume="
-                                 f"{started_there.hello['resume_token']}")
-        for client in (there, started_there, back):
+                await a.next(timeout=10)
+        a_exported = await a_there.call({"type": "export"}, timeout=30)
+        b = await Client.open(second.ws_url)
+        b_state = await trained(b, 25)
+        for client in (a_there, b):
             await client.close()
-        return first_client.hello, before, there.hello, code, after, started_there.hello, \
-            back.hello
+        return (a.hello, a_state, a.ws.close_code, a_there.hello,
+                a_exported["state"]["trainer"], b.hello, b_state)
 
-    with running("--ray-address", cluster.ray_address, timeout=60) as second:
-        hosts = httpx.get(second.url + "api/cluster", timeout=10).json()["hosts"]
-        first, before, resumed, code, after, started, back = asyncio.run(scenario(second))
-    assert {h["host"] for h in hosts} == {"nnplay-host-0", "nnplay-host-1"}  # the same hosts
-    assert resumed["resumed"] is True and resumed["session"] == first["session"]
-    assert resumed["step"] == 40 and after["state"]["trainer"] == before
+    async def back(server, token):
+        client = await Client.open(f"{server.ws_url}?resume={token}")
+        exported = await client.call({"type": "export"}, timeout=30)
+        await client.close()
+        return client.hello, exported["state"]["trainer"]
+
+    with cluster_running("--ray-address", head, "--workers", "2") as first:
+        with cluster_running("--ray-address", head, "--workers", "2") as second:
+            a, a_state, code, a_there, a_exported, b, b_state = asyncio.run(
+                both_ways(first, second))
+            hosts = {h["host"] for h in second.stats()["hosts"]}
+        b_back, b_exported = asyncio.run(back(first, b["resume_token"]))  # second: stopped
+
+    assert hosts == {"nnplay-host-0", "nnplay-host-1"}  # the same two hosts for both
+    assert a_there["resumed"] is True and a_there["session"] == a["session"]
+    assert a_there["step"] == 40 and a_exported == a_state
     assert code == 4001
-    assert back["resumed"] is True and back["session"] == started["session"]
-    assert back["step"] == 25
+    assert b_back["resumed"] is True and b_back["session"] == b["session"]
+    assert b_back["step"] == 25 and b_exported == b_state
 
 
 def test_a_client_that_stops_reading_gets_lean_frames_through_the_relay_too():
