@@ -8,7 +8,10 @@ the session and back, is answered within a few units.
 
 Fairness is by CPU time, not by turns (a fair-share scheduler, as Linux's CFS): every
 connection has a virtual time, the CPU seconds charged to it (its training slices, its frames
-and the commands it sent), and the turn goes to the ready connection with the least. A
+and the commands it sent), and the turn goes to the ready connection with the least. What is
+charged is the CPU time of the loop's thread (`cpu_clock`), not wall time: on a busy machine
+the process is preempted now and then, and wall time would charge the pause to whichever
+unit it fell in (one unlucky session could then wait minutes for the others to catch up). A
 session with costly frames or a client that floods commands spends its own share, not the
 others'. A connection that was idle comes back at most GRACE behind the others, so time spent
 paused is not banked for a burst later; one whose frame is due may go up to FRAME_LEAD ahead,
@@ -24,6 +27,7 @@ SLICE = 0.003  # seconds of training in one unit
 MIN_SLICE = 0.0005
 GRACE = 0.05  # how far behind the others an idle connection may come back, in CPU seconds
 FRAME_LEAD = 0.02  # how far ahead of the others a connection may go to build a due frame
+cpu_clock = time.thread_time  # what a unit or a command is charged: this thread's CPU time
 
 
 class Scheduler:
@@ -68,12 +72,12 @@ class Scheduler:
                 with anyio.move_on_after(wait):
                     await self.wake.wait()
                 continue
-            started = time.perf_counter()
+            started = cpu_clock()
             try:
                 conn.unit(now)
             except Exception as e:  # a failing session must not stop the others
                 conn.fail(e)
-            self.charge(conn, time.perf_counter() - started)
+            self.charge(conn, cpu_clock() - started)
             await asyncio.sleep(0)
 
     def _pick(self, now):

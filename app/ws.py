@@ -17,7 +17,7 @@ from fastapi import APIRouter, WebSocket, WebSocketDisconnect, status
 
 from . import replies
 from .deps import ManagerDep, SchedulerDep, SettingsDep
-from .scheduler import MIN_SLICE, SLICE
+from .scheduler import MIN_SLICE, SLICE, cpu_clock
 
 log = logging.getLogger("nnplay")
 router = APIRouter()
@@ -196,7 +196,7 @@ class Connection:
             message = await self.ws.receive()
             if message["type"] == "websocket.disconnect":
                 return
-            started = time.perf_counter()
+            started = cpu_clock()
             text = message.get("text")
             if text is not None:
                 s.handle(text)
@@ -207,7 +207,7 @@ class Connection:
                     "binary_not_allowed", f"commands are JSON text messages; a binary message "
                     f"of {size} bytes was ignored", "message", f"<{size} bytes>",
                     "a JSON text message"))
-            self.scheduler.charge(self, time.perf_counter() - started)
+            self.scheduler.charge(self, cpu_clock() - started)
             self.wake_sender.set()
             self.scheduler.poke()
             delay = s.inbound.seconds_until(0.0)

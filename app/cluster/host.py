@@ -24,6 +24,7 @@ import anyio
 
 from ..linkrate import LinkRate
 from ..manager import SessionManager
+from ..scheduler import cpu_clock
 from ..session import Session, State
 from ..ws import Connection, _json
 
@@ -161,7 +162,7 @@ class SessionHost:
         if slot is None or slot.ended:
             return {"end": slot.ended if slot else "gone"}
         s = slot.session
-        started = time.perf_counter()
+        started = cpu_clock()
         try:
             if text is not None:
                 s.handle(text)
@@ -176,7 +177,7 @@ class SessionHost:
         except OverflowError:
             slot.end("overflow")
             return {"end": "overflow"}
-        self.scheduler.charge(slot, time.perf_counter() - started)
+        self.scheduler.charge(slot, cpu_clock() - started)
         slot.wake_sender.set()
         self.scheduler.poke()
         return {"delay": s.inbound.seconds_until(0.0)}

@@ -102,3 +102,26 @@ def test_a_due_frame_goes_first_but_stays_within_the_lead():
     assert conn is a
     s.vtime[a] = FRAME_LEAD + 0.001  # too far ahead: b's turn, frame or not
     assert s._pick(0.0)[0] is b
+
+
+def test_what_is_charged_is_cpu_time_not_wall_time():
+    """A unit that waits (as when the machine preempts the process) is charged only the CPU
+    it used: wall time would make one unlucky session wait for minutes."""
+    import time
+
+    class Sleeper(Busy):
+        def unit(self, now):
+            super().unit(now)
+            time.sleep(0.05)  # no CPU: the thread is off the core
+
+    async def scenario():
+        s = Scheduler()
+        sleeper = Sleeper("sleeper", 0.0)
+        s.add(sleeper)
+        while sleeper.units < 3:
+            await asyncio.sleep(0.01)
+        s.stop()
+        return s.vtime[sleeper], sleeper.units
+
+    charged, units = asyncio.run(scenario())
+    assert charged < 0.01 * units, (charged, units)  # 50 ms of wall time per unit
