@@ -229,6 +229,24 @@ class SessionHost:
         slot.end(slot.ended or "left")
         self.manager.release(slot.session, slot)  # unless a newer connection holds it now
 
+    async def held(self, tokens):
+        """{token: whether a client is connected to it} of those of `tokens` whose session is
+        here (the page's list of its saved runs)."""
+        sessions = self.manager.sessions
+        return {token: sessions[token].state is not State.DETACHED for token in tokens
+                if token in sessions}
+
+    async def free(self, token):
+        """Free the token's session if it waits here for its client (its saved run is being
+        deleted): whether it was here. A connected one is left alone (None)."""
+        session = self.manager.sessions.get(token)
+        if session is None:
+            return False
+        if session.state is not State.DETACHED:
+            return None
+        self.manager.free(token, "deleted", save=False)
+        return True
+
     async def evict(self):
         """Free the session detached longest, to make room; whether there was one."""
         return self.manager.evict()

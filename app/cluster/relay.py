@@ -25,8 +25,9 @@ import logging
 import secrets
 import time
 
-from fastapi import APIRouter, Request, WebSocket, status
+from fastapi import APIRouter, HTTPException, Request, WebSocket, status
 
+from ..api import RunRef, RunsQuery
 from ..ws import WS_1013_TRY_AGAIN_LATER, Connection, _refuse, origin_allowed
 
 log = logging.getLogger("nnplay")
@@ -60,6 +61,8 @@ class Relay:
         self.router = APIRouter()
         self.router.add_api_route("/api/stats", self.stats_route, methods=["GET"])
         self.router.add_api_route("/api/cluster", self.cluster_route, methods=["GET"])
+        self.router.add_api_route("/api/runs", self.runs_route, methods=["POST"])
+        self.router.add_api_route("/api/runs/delete", self.delete_route, methods=["POST"])
         self.router.add_api_websocket_route("/ws", self.websocket_route)  # before ws.py's
 
     # -- lifetime ----------------------------------------------------------------------------
@@ -240,6 +243,40 @@ class Relay:
         hosts = [{k: v for k, v in load.items() if k not in ("handle", "has")} for load in loads]
         return {"sessions": [s for host in listed for s in host],
                 "max_sessions": self.settings.max_sessions, "hosts": hosts}
+
+    async def held(self, tokens):
+        """{token: whether a client is connected} of the tokens whose session is on a host."""
+        async def ask(load):
+            try:
+                return await asyncio.wait_for(_awaitable(load["handle"].held.remote(tokens)),
+                                              SURVEY_SECONDS)
+            except (self.dead, asyncio.TimeoutError):
+                return {}
+
+        held = {}
+        for answer in await asyncio.gather(*(ask(load) for load in await self.survey())):
+            held.update(answer)
+        return held
+
+    async def runs_route(self, q: RunsQuery, request: Request):
+        """POST /api/runs as api.py's, with `connected` from the hosts."""
+        relay, manager = request.app.state.relay, request.app.state.manager
+        held = await relay.held(list(dict.fromkeys(q.tokens)))
+        runs = [{**run, "connected": held.get(run["token"], False)}
+                for run in await asyncio.to_thread(manager.runs, q.tokens)]
+        return {"saves": relay.checkpoints.enabled, "runs": runs}
+
+    async def delete_route(self, q: RunRef, request: Request):
+        """POST /api/runs/delete as api.py's: refused while the run is open in a page."""
+        relay = request.app.state.relay
+        freed = [await _awaitable(load["handle"].free.remote(q.token))
+                 for load in await relay.survey(q.token) if load["has"]]
+        if None in freed:
+            raise HTTPException(409, "that run is open in a page; open another run there first")
+        deleted = await asyncio.to_thread(relay.checkpoints.delete, q.token)
+        if not (deleted or any(freed)):
+            raise HTTPException(404, "no saved run with that token (it was deleted or pruned)")
+        return {"deleted": True}
 
     async def stats_route(self, request: Request):
         """GET /api/stats: every session on every host (each says its host and pid)."""

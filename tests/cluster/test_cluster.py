@@ -13,11 +13,12 @@ import subprocess
 import sys
 import textwrap
 
+import httpx
 import pytest
 from websockets.exceptions import ConnectionClosed
 
 from tests.app.test_lean import _stop_reading as stop_reading
-from tests.cluster.conftest import cluster_running
+from tests.cluster.conftest import cluster_running, wait_until
 from tests.e2e.client import Client
 from tests.e2e.server import ROOT, running
 
@@ -180,6 +181,41 @@ def test_two_web_processes_on_one_cluster_resume_each_others_sessions(head):
     assert code == 4001
     assert b_back["resumed"] is True and b_back["session"] == b["session"]
     assert b_back["step"] == 25 and b_exported == b_state
+
+
+def test_the_page_lists_and_deletes_its_runs_as_on_the_default(cluster):
+    """/api/runs says whether a run is open in a page from the hosts (the web process holds no
+    session), and a run open in a page is not deleted."""
+    def runs(token):
+        return httpx.post(cluster.url + "api/runs", json={"tokens": [token]}, timeout=10).json()
+
+    def delete(token):
+        return httpx.post(cluster.url + "api/runs/delete", json={"token": token}, timeout=10)
+
+    async def scenario():
+        client = await Client.open(cluster.ws_url)
+        token = client.hello["resume_token"]
+        await applied(client, {"type": "step", "n": 7})
+        await client.expect("saved", step=7, timeout=30)
+        loop = asyncio.get_running_loop()
+        listed, refused = await loop.run_in_executor(None, lambda: (runs(token), delete(token)))
+        await client.close()
+        return token, listed, refused
+
+    token, listed, refused = asyncio.run(scenario())
+    assert listed["saves"] is True and [r["step"] for r in listed["runs"]] == [7]
+    assert listed["runs"][0]["connected"] is True and refused.status_code == 409
+    assert wait_until(lambda: runs(token)["runs"][0]["connected"] is False, 10.0)
+    assert delete(token).json() == {"deleted": True}
+    assert runs(token)["runs"] == [] and delete(token).status_code == 404
+    hello = asyncio.run(_hello(f"{cluster.ws_url}?resume={token}"))
+    assert hello["resumed"] is False  # the session waiting on its host went with its run
+
+
+async def _hello(url):
+    client = await Client.open(url)
+    await client.close()
+    return client.hello
 
 
 def test_a_client_that_stops_reading_gets_lean_frames_through_the_relay_too():
