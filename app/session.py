@@ -31,6 +31,7 @@ from .presets import PRESETS
 from .record import RunRecord
 
 OUTBOX_LIMIT = 256  # queued replies; a client that never reads is cut off beyond this
+LATEST_ONLY = ("frame_rate", "saved")  # status events: only the newest waits to go out
 MAX_STEPS_PER_SLICE = 10_000_000  # "as many as the time budget allows"
 
 
@@ -144,10 +145,17 @@ class Session:
                 "inbound_bytes_burst": s.inbound_bytes_burst}
 
     def tell(self, message):
-        """An event outside any command (a save, a download's progress): queued for the
-        client if one is connected and reading, else dropped."""
+        """An event outside any command (a save, a download's progress, the frame rate): queued
+        for the client if one is connected and reading, else dropped. A newer event of the
+        same kind replaces one still waiting to go out: a client that is slow to read gets
+        the newest status once, not a backlog of them."""
         if self.state is State.DETACHED or self.state is State.CLOSED:
             return
+        if message["type"] in LATEST_ONLY:
+            stale = [m for m in self.outbox
+                     if isinstance(m, dict) and m.get("type") == message["type"]]
+            for m in stale:
+                self.outbox.remove(m)
         if len(self.outbox) < OUTBOX_LIMIT // 2:
             self.outbox.append(message)
             if self.wake is not None:
@@ -289,7 +297,7 @@ class Session:
     def _limit_frames(self, limited):
         if limited != self.frame_limited:
             self.frame_limited = limited
-            self.push({"type": "frame_rate", "limited": limited or self.cadence.cap is not None,
+            self.tell({"type": "frame_rate", "limited": limited or self.cadence.cap is not None,
                        "frame_ms": round(self.cadence.cost * 1000, 1), "fps": self.cadence.fps,
                        "message": (f"frames come slower than {self.cadence.fps} a second: each "
                                    f"takes {self.cadence.cost * 1000:.0f} ms to build, and "

@@ -11,6 +11,7 @@ from websockets.asyncio.client import connect
 
 from app import frames
 from app.linkrate import LinkRate
+from app.settings import Settings
 from tests.app.test_commands import applied, frame_after, send
 from tests.e2e.server import running
 
@@ -205,3 +206,18 @@ async def _stop_reading(server):
     await until(lambda: stats()["fps"] == 30, 30, "the frame rate back", reading=True)
     await until(lambda: not stats()["lean"], 30, "full frames back", reading=True)
     await ws.close()
+
+
+def test_status_events_for_a_slow_reader_are_only_the_newest():
+    """A client slow to read gets the newest frame rate and save once, not a backlog."""
+    from app.session import Session
+
+    s = Session(Settings(open_browser=False, downloads=False, save=False))
+    s.outbox.clear()
+    for fps in (30, 20, 10):
+        s.tell({"type": "frame_rate", "limited": True, "fps": fps})
+        s.tell({"type": "saved", "step": fps})
+    s.tell({"type": "download", "dataset": "mnist", "state": "downloading", "bytes": 1})
+    s.tell({"type": "download", "dataset": "mnist", "state": "downloading", "bytes": 2})
+    kinds = [(m["type"], m.get("fps", m.get("step", m.get("bytes")))) for m in s.outbox]
+    assert kinds == [("frame_rate", 10), ("saved", 10), ("download", 1), ("download", 2)]

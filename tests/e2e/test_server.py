@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
+from app.session import LATEST_ONLY
 from tests.e2e.client import Client
 from tests.e2e.server import ROOT, running
 
@@ -209,7 +210,8 @@ def test_a_client_that_stops_reading_does_not_grow_server_memory():
         rss_start, rss_end, a, b = run(scenario())
         assert b["step"] > a["step"], "training went on while the client slept"
         assert b["frames_built"] - a["frames_built"] < 20, "frames were built for nobody"
-        assert b["outbox"] == 0
+        # nothing but the newest status events waits for it (the frame rate, the last save)
+        assert b["outbox"] <= len(LATEST_ONLY), b
         assert rss_end - rss_start < 8 * 1024, f"server grew by {rss_end - rss_start} KiB"
 
 
