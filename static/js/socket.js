@@ -100,6 +100,13 @@ export class Connection {
     }
     const message = JSON.parse(data);
     if (message.type === "hello") {
+      // A hello mid-connection: the session came back from its last save on another worker
+      // (docs/scaling.md). Replies still awaited will not come.
+      for (const waiter of this.pending.values()) {
+        waiter.resolve({ type: "error", code: "disconnected", message: "the session was " +
+          "restored from its last save; this command may not have been applied" });
+      }
+      this.pending.clear();
       this.attempt = 0;
       sessionStorage.setItem(TOKEN_KEY, message.resume_token);
       this.status("connected", message.resumed ? "resumed" : "new");
