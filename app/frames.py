@@ -158,12 +158,13 @@ def render(job):
 def _render(job):
     net, header = job.net, dict(job.header)
     evaluation = probes.evaluate(net, job.points, np.float32)
-    metrics = evaluation.metrics
+    # measured in float32: 7 significant digits are all there is (and the chart point too)
+    metrics = {k: _seven(v) for k, v in evaluation.metrics.items()}
     if len(job.losses):
         steps, values = probes.thin(job.losses, LOSS_POINTS_PER_FRAME)
         # 7 significant digits, as float32 arrays carry: half the bytes of a float64's repr
         losses = {"steps": (steps + job.first_loss_step).tolist(),
-                  "values": [float(f"{v:.7g}") for v in values]}
+                  "values": [_seven(v) for v in values]}
     else:
         losses = {"steps": [], "values": []}
     header["metrics"] = metrics
@@ -210,6 +211,11 @@ def _render(job):
                       if k != "penalty" and math.isfinite(v)})
     header["point"] = point  # the chart point the server keeps in its history, as it is
     return pack(jsonsafe(header), arrays), point
+
+
+def _seven(v):
+    """A float to 7 significant digits, as float32 carries (NaN and infinity as they are)."""
+    return float(f"{v:.7g}")
 
 
 def _gallery(job, evaluation, header, arrays):
