@@ -237,6 +237,45 @@ def library(settings):
     return Library(data_dir, folders, frozenset(named), table, settings.downloads)
 
 
+def file_dataset_asked(text):
+    """The dataset read from files (MNIST, Fashion-MNIST) that a small `set` or `preset`
+    message asks for, or None: a cheap look before the session applies it (ws.py)."""
+    if len(text) > LIMITS["max_message_bytes"] or "mnist" not in text:
+        return None
+    try:
+        message = json.loads(text)
+    except ValueError:
+        return None  # the session says what is wrong with it
+    if not isinstance(message, dict):
+        return None
+    if message.get("type") == "preset":
+        from .presets import PRESETS
+
+        preset = PRESETS.get(message.get("name")) if isinstance(message.get("name"), str) else None
+        name = preset["config"].get("dataset") if preset else None
+    elif message.get("type") == "set" and isinstance(message.get("config"), dict):
+        name = message["config"].get("dataset")
+    else:
+        return None
+    spec = DATASETS.get(name) if isinstance(name, str) else None
+    return name if spec is not None and spec.files else None
+
+
+async def read_ahead(settings, text):
+    """Read the files of the dataset a message asks for in a worker thread, before the session
+    applies it: the first read of MNIST takes about a second, and on the event loop it would
+    stall every session. Later reads hit nncore's cache; missing files are left for the
+    session to answer (missing_data)."""
+    name = file_dataset_asked(text)
+    if name is None:
+        return
+    folder = library(settings).folders.get(name)
+    try:
+        await asyncio.to_thread(datasets.read_files, name, folder)
+    except (OSError, ValueError):  # missing or bad files: the command's reply says so
+        pass
+
+
 def missing_reply(settings, error, command):
     """The `error` reply to a command refused because a dataset's files are missing: code
     `missing_data`, the sentence, and `download`, the offer (with `retry`, the command to send

@@ -15,7 +15,7 @@ import time
 import anyio
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect, status
 
-from . import replies
+from . import downloads, replies
 from .deps import ManagerDep, SchedulerDep, SettingsDep
 from .scheduler import MIN_SLICE, SLICE, cpu_clock
 
@@ -196,8 +196,10 @@ class Connection:
             message = await self.ws.receive()
             if message["type"] == "websocket.disconnect":
                 return
-            started = cpu_clock()
             text = message.get("text")
+            if text is not None:
+                await downloads.read_ahead(s.settings, text)  # MNIST's first read, off the loop
+            started = cpu_clock()
             if text is not None:
                 s.handle(text)
             else:

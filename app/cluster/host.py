@@ -22,6 +22,7 @@ from dataclasses import replace
 
 import anyio
 
+from ..downloads import read_ahead
 from ..linkrate import LinkRate
 from ..manager import SessionManager
 from ..scheduler import cpu_clock
@@ -162,6 +163,10 @@ class SessionHost:
         if slot is None or slot.ended:
             return {"end": slot.ended if slot else "gone"}
         s = slot.session
+        if text is not None:
+            await read_ahead(s.settings, text)  # MNIST's first read, off this host's loop
+            if slot.ended:
+                return {"end": slot.ended}
         started = cpu_clock()
         try:
             if text is not None:

@@ -340,3 +340,46 @@ def test_without_platformdirs_the_data_folder_is_dot_nnplay(monkeypatch, tmp_pat
     monkeypatch.setenv("HOME", str(tmp_path))
     monkeypatch.setattr(downloads, "default_data_dir", REAL_DEFAULT_DATA_DIR)
     assert downloads.default_data_dir() == tmp_path / ".nnplay"
+
+
+def test_mnist_is_read_in_a_worker_thread_not_on_the_event_loop(tmp_path, monkeypatch):
+    """The first read of MNIST takes about a second: done on the event loop, it would stall
+    every session. The server reads it in a worker thread before applying the command."""
+    import asyncio
+
+    from nncore import datasets
+
+    def on_a_loop():
+        try:
+            asyncio.get_running_loop()
+            return True
+        except RuntimeError:
+            return False
+
+    idx.write_folder(tmp_path / "mnist")
+    seen = []
+    real = datasets.read_files
+
+    def watched(name, folder):
+        seen.append((name, on_a_loop()))
+        return real(name, folder)
+
+    monkeypatch.setattr(datasets, "read_files", watched)
+    settings = Settings(open_browser=False, data_dir=str(tmp_path), downloads=False, save=False)
+    with TestClient(create_app(settings)) as client, client.websocket_connect("/ws") as ws:
+        wire = Wire(ws)
+        reply = wire.call({"type": "preset", "name": "mnist"})
+        assert reply["type"] == "applied", reply
+    assert seen and seen[0] == ("mnist", False), seen  # the first read: not on the event loop
+
+
+@pytest.mark.parametrize("text, name", [
+    ('{"type": "set", "config": {"dataset": "mnist"}}', "mnist"),
+    ('{"type": "preset", "name": "fashion_mnist"}', "fashion_mnist"),
+    ('{"type": "set", "config": {"dataset": "moons"}}', None),
+    ('{"type": "set", "config": {"dataset": ["mnist"]}}', None),
+    ('{"type": "preset", "name": {"mnist": 1}}', None),
+    ('["mnist"]', None), ('{"type": "set", "config": "mnist"', None),
+    ('{"type": "pause", "note": "mnist"}', None)])
+def test_which_messages_are_read_ahead(text, name):
+    assert downloads.file_dataset_asked(text) == name
