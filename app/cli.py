@@ -84,7 +84,9 @@ def dataset_dir(text):
 
 def parser():
     p = argparse.ArgumentParser(prog="nnplay", description="A neural-network playground whose "
-                                "training loop is real Python and NumPy.")
+                                "training loop is real Python and NumPy.",
+                                epilog="The saved runs: nnplay runs list | export ID [-o FILE] "
+                                "| delete ID (nnplay runs --help).")
     p.add_argument("--host", default="127.0.0.1",
                    help="interface to listen on (default 127.0.0.1, this machine only)")
     p.add_argument("--port", type=port_number, default=8000,

@@ -249,3 +249,4 @@ def test_nnplay_runs_lists_exports_and_deletes(tmp_path, capsys, monkeypatch):
     assert "no saved runs" in capsys.readouterr().out
     with pytest.raises(SystemExit):
         cli.main(["runs", "frobnicate"])
+    assert "nnplay runs list" in cli.parser().format_help()  # the server's --help names them
