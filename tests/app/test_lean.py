@@ -185,27 +185,29 @@ async def _stop_reading(server):
         first = await loop.run_in_executor(None, stats)
         t0 = time.monotonic()
         last = await until(lambda: (s := stats())["step"] >= first["step"] + steps and s,
-                           30, f"{steps} steps", reading)
+                           120, f"{steps} steps", reading)
         return (last["step"] - first["step"]) / (time.monotonic() - t0)
 
-    for command in ({"type": "set", "config": SPIRAL_6x8},
-                    {"type": "speed", "steps_per_second": 200}, {"type": "play"}):
-        await ws.send(__import__("json").dumps(command))
-    await until(lambda: stats()["state"] == "running", 10, "running", reading=True)
-    reading_rate = await steps_per_second(200, reading=True)
-    s = stats()
-    assert s["frames"] == "auto" and not s["lean"] and s["fps"] == 30, s
+    try:  # deadlines only guard against a hang: each wait is for a condition
+        for command in ({"type": "set", "config": SPIRAL_6x8},
+                        {"type": "speed", "steps_per_second": 200}, {"type": "play"}):
+            await ws.send(__import__("json").dumps(command))
+        await until(lambda: stats()["state"] == "running", 120, "running", reading=True)
+        reading_rate = await steps_per_second(200, reading=True)
+        s = stats()
+        assert s["frames"] == "auto" and not s["lean"] and s["fps"] == 30, s
 
-    # stop reading: lean frames first, then fewer of them
-    await until(lambda: stats()["lean"], 20, "lean frames")
-    await until(lambda: stats()["fps"] < 30, 20, "a lower frame rate")
-    blocked_rate = await steps_per_second(200, reading=False)
-    assert blocked_rate >= 0.8 * reading_rate, (blocked_rate, reading_rate)
+        # stop reading: lean frames first, then fewer of them
+        await until(lambda: stats()["lean"], 120, "lean frames")
+        await until(lambda: stats()["fps"] < 30, 120, "a lower frame rate")
+        blocked_rate = await steps_per_second(200, reading=False)
+        assert blocked_rate >= 0.8 * reading_rate, (blocked_rate, reading_rate)
 
-    # read again: the frame rate comes back, then full frames
-    await until(lambda: stats()["fps"] == 30, 30, "the frame rate back", reading=True)
-    await until(lambda: not stats()["lean"], 30, "full frames back", reading=True)
-    await ws.close()
+        # read again: the frame rate comes back, then full frames
+        await until(lambda: stats()["fps"] == 30, 120, "the frame rate back", reading=True)
+        await until(lambda: not stats()["lean"], 120, "full frames back", reading=True)
+    finally:
+        await ws.close()
 
 
 def test_status_events_for_a_slow_reader_are_only_the_newest():
