@@ -56,6 +56,8 @@ export function testInterface({ store, commands, socket, chart }) {
     config: () => copy(store.config),
     session: () => store.session,
     selected: () => store.selected,
+    /** the session's pace as the server last confirmed it (steps/s or "max") */
+    speed: () => store.speed,
     hello: () => copy(store.hello),
     network: () => {
       if (!store.net) return null;

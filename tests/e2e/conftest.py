@@ -13,6 +13,10 @@ import pytest
 from tests.e2e.browser import ARTIFACTS, launch
 from tests.e2e.server import running
 
+# How long a wait for a condition may take before it fails: generous, as CI shares its two
+# cores with other work (a wait that holds returns as soon as its condition does).
+WAIT_MS = 60_000
+
 
 @pytest.fixture(scope="module")
 def nnplay():
@@ -53,7 +57,7 @@ class Page:
     def frame_header(self):
         return self.js("window.nnplayTest.frameHeader()")
 
-    def wait_frame(self, predicate="true", timeout=15000):
+    def wait_frame(self, predicate="true", timeout=WAIT_MS):
         """Wait for a drawn frame whose header `h` (frame `f`) satisfies the JS predicate."""
         self.page.wait_for_function(
             f"(() => {{ const f = window.nnplayTest.frame(); if (!f) return false; "
@@ -71,7 +75,7 @@ class Page:
         self.page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
 
     # -- more helpers (observing only: the tests act through clicks and keys) --------------
-    def wait(self, expression, arg=None, timeout=15000):
+    def wait(self, expression, arg=None, timeout=WAIT_MS):
         """Wait until the JS expression (or function of `arg`) is truthy; return its value."""
         return self.page.wait_for_function(expression, arg=arg, timeout=timeout).json_value()
 

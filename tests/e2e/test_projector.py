@@ -267,14 +267,13 @@ def test_the_speed_control_shows_the_real_pace_and_max_is_one_click_away(page):
     assert page.page.get_attribute("#speed-max", "aria-pressed") == "true"
     page.page.click("#speed-max")  # and back to the pace before
     page.wait("document.getElementById('speed-value').textContent === '100 steps/s'")
-    # the slider's range: 3 to 3,000 steps a second
+    # the slider's range: 3 to 3,000 steps a second; each key waits for the server's word
     slider = page.page.locator("#speed-range")
-    slider.press("Home")
-    page.wait("document.getElementById('speed-value').textContent === '3 steps/s'")
-    slider.press("End")
-    page.wait("document.getElementById('speed-value').textContent === '3,000 steps/s'")
-    slider.press("ArrowLeft")
-    page.wait("document.getElementById('speed-value').textContent === '2,000 steps/s'")
+    for key, pace, text in (("Home", 3, "3 steps/s"), ("End", 3000, "3,000 steps/s"),
+                            ("ArrowLeft", 2000, "2,000 steps/s")):
+        slider.press(key)
+        page.wait(f"window.nnplayTest.speed() === {pace}")
+        page.wait(f"document.getElementById('speed-value').textContent === '{text}'")
     # a preset's own pace is shown (the perceptron's is 50)
     page.open_tab("lesson")
     page.page.select_option("#preset", "perceptron_separable")
