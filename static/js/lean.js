@@ -13,6 +13,12 @@
  * `bn_mean` and `bn_scale`; softmax (a row's, which has no elementwise expression) is
  * e^(zᵢ − max z) / Σⱼ e^(zⱼ − max z). `evaluatePlane` is pure: the worker (lean-worker.js)
  * runs it off the main thread, and `LeanPlane` is the page's handle on that worker.
+ *
+ * With a run side by side (`header.compare`), a lean frame carries that run's parameters too
+ * (`compare_W1`, …, `compare_bn_mean*`, `compare_bn_scale*`) and, in `compare_network`, what of
+ * its network differs from the session's; its output map is computed the same way and reaches
+ * the views as a full frame's `compare_output` (`compare_output_range`), or
+ * `compare_output_class` and `compare_output_confidence`.
  */
 
 import { compile } from "./expr.js";
@@ -64,6 +70,17 @@ export function planeSpec(net, schema, outputDensity) {
     task: net.task,
     threshold: net.threshold,
   };
+}
+
+/**
+ * The compared run's network: the session's, with what the frame's `compare_network` says
+ * differs (app/frames.py `_compare_plane`).
+ * @param {Record<string, any>} net  store.net @param {Record<string, any>} header  the frame's
+ * @param {Record<string, any>} schema
+ * @returns {PlaneSpec}
+ */
+export function compareSpec(net, header, schema) {
+  return planeSpec({ ...net, ...header.compare_network }, schema, header.output_density);
 }
 
 /**
@@ -185,30 +202,37 @@ function spread(A, t) {
 const atLeastOne = (s) => (s > 1 ? s : 1);
 
 /**
- * Every neuron's tile and the output map of a network over its plane, as a full frame has them.
+ * Every neuron's tile and the output map of a network over its plane, as a full frame has them
+ * (or the output map alone).
  * @param {PlaneSpec} spec @param {Record<string, ArrayLike<number>>} params
- * @param {boolean} [raw]  also return the float32 activations (for the equality test)
+ * @param {boolean} [raw]  also return the float32 activations (for the equality test): on the
+ *   tiles' grid, or on the output's without tiles
+ * @param {boolean} [tiles]  false: only the output map (a compared run's)
  * @returns {PlaneResult}
  */
-export function evaluatePlane(spec, params, raw = false) {
+export function evaluatePlane(spec, params, raw = false, tiles = true) {
   const D = spec.neuronDensity, Do = spec.outputDensity, L = spec.sizes.length - 1;
-  const layers = forward(spec, params, gridInputs(spec, D), D * D);
   /** @type {Record<string, NDArray>} */
   const arrays = {};
-  const tileRanges = [];
-  for (let l = 1; l <= L; l++) {
-    const A = layers[l - 1], n = spec.sizes[l];
-    const range = spec.activations[l - 1].range;
-    const s = range ? 0 : atLeastOne(spread(A, 0));
-    const [lo, hi] = range ?? [-s, s];
-    tileRanges.push([lo, hi]);
-    const tiles = new Uint8Array(n * D * D);
-    for (let i = 0; i < n; i++) quantize(A, lo, hi, n, i, tiles, i * D * D);
-    arrays[`tiles${l}`] = { data: tiles, shape: [n, D, D] };
-  }
   /** @type {Record<string, any>} */
-  const header = { tile_ranges: tileRanges };
-  const output = Do === D ? layers[L - 1] : forward(spec, params, gridInputs(spec, Do), Do * Do)[L - 1];
+  const header = {};
+  const layers = tiles ? forward(spec, params, gridInputs(spec, D), D * D) : null;
+  if (layers) {
+    const tileRanges = [];
+    for (let l = 1; l <= L; l++) {
+      const A = layers[l - 1], n = spec.sizes[l];
+      const range = spec.activations[l - 1].range;
+      const s = range ? 0 : atLeastOne(spread(A, 0));
+      const [lo, hi] = range ?? [-s, s];
+      tileRanges.push([lo, hi]);
+      const codes = new Uint8Array(n * D * D);
+      for (let i = 0; i < n; i++) quantize(A, lo, hi, n, i, codes, i * D * D);
+      arrays[`tiles${l}`] = { data: codes, shape: [n, D, D] };
+    }
+    header.tile_ranges = tileRanges;
+  }
+  const onOutputGrid = layers && Do === D ? layers : forward(spec, params, gridInputs(spec, Do), Do * Do);
+  const output = onOutputGrid[L - 1];
   const k = spec.sizes[L];
   if (k === 1) {
     const range = spec.activations[L - 1].range;
@@ -229,19 +253,23 @@ export function evaluatePlane(spec, params, raw = false) {
     arrays.output_confidence = { data: quantize(top, 0, 1), shape: [Do, Do] };
   }
   const result = /** @type {PlaneResult} */ ({ header, arrays });
-  if (raw) result.raw = { layers, output };
+  if (raw) result.raw = { layers: layers ?? onOutputGrid, output };
   return result;
 }
 
 /**
  * The arrays of a frame the maps are computed from: weights, biases, batch norm's γ, β, μ and
- * scale. @param {Record<string, NDArray>} arrays @returns {Record<string, ArrayLike<number>>}
+ * scale; the session's, or with `prefix` "compare_" the compared run's (named without it).
+ * @param {Record<string, NDArray>} arrays @param {string} [prefix]
+ * @returns {Record<string, ArrayLike<number>>}
  */
-export function planeParams(arrays) {
+export function planeParams(arrays, prefix = "") {
   /** @type {Record<string, ArrayLike<number>>} */
   const params = {};
   for (const [name, a] of Object.entries(arrays)) {
-    if (/^(W|b|gamma|beta|bn_mean|bn_scale)\d+$/.test(name)) params[name] = a.data;
+    if (!name.startsWith(prefix)) continue;
+    const own = name.slice(prefix.length);
+    if (/^(W|b|gamma|beta|bn_mean|bn_scale)\d+$/.test(own)) params[own] = a.data;
   }
   return params;
 }
@@ -280,28 +308,38 @@ export class LeanPlane {
   }
 
   /**
-   * The maps of a network over its plane, computed in the worker.
+   * The maps of a network over its plane, computed in the worker (`evaluatePlane`).
    * @param {PlaneSpec} spec @param {Record<string, ArrayLike<number>>} params
-   * @param {boolean} [raw] @returns {Promise<PlaneResult>}
+   * @param {boolean} [raw] @param {boolean} [tiles] @returns {Promise<PlaneResult>}
    */
-  evaluate(spec, params, raw = false) {
+  evaluate(spec, params, raw = false, tiles = true) {
     const worker = this.start();
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
-      worker.postMessage({ id, spec, params, raw });
+      worker.postMessage({ id, spec, params, raw, tiles });
     });
   }
 
   /**
-   * Give a lean frame the arrays and header fields a full frame has, in place.
+   * Give a lean frame the arrays and header fields a full frame has, in place: the session's
+   * maps, and the compared run's output map when the frame carries that run's parameters.
    * @param {{header: Record<string, any>, arrays: Record<string, NDArray>}} frame
    * @param {Record<string, any>} net  the network the frame belongs to (store.net)
    */
   async fill(frame, net) {
     const spec = planeSpec(net, this.schema, frame.header.output_density);
-    const { header, arrays } = await this.evaluate(spec, planeParams(frame.arrays));
-    Object.assign(frame.header, header);
-    Object.assign(frame.arrays, arrays);
+    const own = this.evaluate(spec, planeParams(frame.arrays));
+    const compared = frame.header.compare && frame.arrays.compare_W1
+      ? this.evaluate(compareSpec(net, frame.header, this.schema),
+        planeParams(frame.arrays, "compare_"), false, false)
+      : null;
+    const [mine, theirs] = await Promise.all([own, compared]);
+    Object.assign(frame.header, mine.header);
+    Object.assign(frame.arrays, mine.arrays);
+    if (theirs) {
+      for (const [key, value] of Object.entries(theirs.header)) frame.header[`compare_${key}`] = value;
+      for (const [name, a] of Object.entries(theirs.arrays)) frame.arrays[`compare_${name}`] = a;
+    }
   }
 }

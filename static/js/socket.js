@@ -16,12 +16,16 @@ const TYPED = {
 
 /**
  * @typedef {{data: ArrayLike<number>, shape: number[]}} NDArray
- * @typedef {{header: Record<string, any>, arrays: Record<string, NDArray>, bytes: number}} Decoded
+ * @typedef {{header: Record<string, any>, arrays: Record<string, NDArray>, bytes: number,
+ *            unpacked: Promise<void> | null}} Decoded
  */
 
 /**
- * Decode a binary message: uint32 LE header length H, H bytes of JSON, then the arrays, each
- * at header.arrays[i].offset from the body start (4 + H, a multiple of 8).
+ * Decode a binary message: uint32 LE header length H, H bytes of JSON, then the body: the
+ * arrays one after the other in `header.arrays` order, each at a multiple of 8 from the body's
+ * start. An entry is [name, dtype, shape] (raw: a typed-array view on the message, no copy) or
+ * [name, dtype, shape, "planes", n] (n bytes of packed 8-bit pictures: `unpacked` resolves once
+ * they are decoded; until then the array is absent).
  * @param {ArrayBuffer} buffer
  * @returns {Decoded}
  */
@@ -29,19 +33,57 @@ export function decodeMessage(buffer) {
   const view = new DataView(buffer);
   const n = view.getUint32(0, true);
   const header = JSON.parse(new TextDecoder().decode(new Uint8Array(buffer, 4, n)));
-  const body = 4 + n;
+  let offset = 4 + n;
   /** @type {Record<string, NDArray>} */
   const arrays = {};
-  for (const entry of header.arrays) {
-    const Typed = TYPED[entry.dtype];
-    if (!Typed) throw new Error(`unknown dtype ${entry.dtype} for ${entry.name}`);
-    const count = entry.shape.reduce((a, b) => a * b, 1);
-    arrays[entry.name] = { data: new Typed(buffer, body + entry.offset, count), shape: entry.shape };
+  /** @type {Promise<void>[]} */
+  const packed = [];
+  for (const [name, dtype, shape, codec, packedBytes] of header.arrays) {
+    const Typed = TYPED[dtype];
+    if (!Typed) throw new Error(`unknown dtype ${dtype} for ${name}`);
+    const count = shape.reduce((/** @type {number} */ a, /** @type {number} */ b) => a * b, 1);
+    let size = count * Typed.BYTES_PER_ELEMENT;
+    if (codec === undefined) {
+      arrays[name] = { data: new Typed(buffer, offset, count), shape };
+    } else if (codec === "planes" && dtype === "uint8") {
+      size = packedBytes;
+      packed.push(unpackPlanes(new Uint8Array(buffer, offset, size), shape).then((data) => {
+        arrays[name] = { data, shape };
+      }));
+    } else {
+      throw new Error(`unknown codec ${codec} for ${name}`);
+    }
+    offset += size + (-size & 7);
   }
+  if (offset > buffer.byteLength) throw new Error("a binary message shorter than its arrays");
   delete header.arrays;
-  return { header, arrays, bytes: buffer.byteLength };
+  return { header, arrays, bytes: buffer.byteLength,
+    unpacked: packed.length ? Promise.all(packed).then(() => undefined) : null };
 }
 
+/**
+ * Packed 8-bit pictures (app/frames.py encode_planes): inflate the raw deflate stream (the
+ * browser's own DecompressionStream), then undo the prediction from the left, upper and
+ * upper-left neighbours: a running sum down each column, then along each row, modulo 256.
+ * @param {Uint8Array} bytes
+ * @param {number[]} shape  the last two axes are each picture's rows and columns
+ * @returns {Promise<Uint8Array>}
+ */
+export async function unpackPlanes(bytes, shape) {
+  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate-raw"));
+  const data = new Uint8Array(await new Response(stream).arrayBuffer());
+  const w = shape[shape.length - 1], h = shape[shape.length - 2];
+  if (data.length !== shape.reduce((a, b) => a * b, 1)) {
+    throw new Error(`packed pictures of ${data.length} bytes for the shape ${shape}`);
+  }
+  for (let plane = 0; plane < data.length; plane += w * h) {
+    for (let i = plane + w; i < plane + w * h; i++) data[i] += data[i - w];  // down each column
+    for (let row = plane; row < plane + w * h; row += w) {
+      for (let i = row + 1; i < row + w; i++) data[i] += data[i - 1];  // along each row
+    }
+  }
+  return data;
+}
 export const TOKEN_KEY = "nnplay.resume";
 const BACKOFF = [250, 500, 1000, 2000, 4000];
 
@@ -71,6 +113,9 @@ export class Connection {
     /** @type {Map<string, {resolve: Function}>} */
     this.pending = new Map();
     this.attempt = 0;
+    /** @type {(string | ArrayBuffer)[]} messages received, not yet handled (the first one is
+     *  being handled) */
+    this.inbox = [];
   }
 
   connect() {
@@ -88,16 +133,43 @@ export class Connection {
     this.handlers.onStatus?.(state, detail);
   }
 
-  /** @param {string | ArrayBuffer} data */
+  /**
+   * Messages are handled in the order they came. Most are handled at once; one with packed
+   * pictures waits for them, and so does everything that came after it.
+   * @param {string | ArrayBuffer} data
+   */
   receive(data) {
-    if (typeof data !== "string") {
-      const decoded = decodeMessage(data);
-      const kind = decoded.header.type;
-      if (kind === "frame") this.handlers.onFrame?.(decoded);
-      else if (kind === "network") this.handlers.onNetwork?.(decoded);
-      else if (kind === "data") this.handlers.onData?.(decoded);
-      return;
+    this.inbox.push(data);
+    if (this.inbox.length === 1) this.drain();
+  }
+
+  async drain() {
+    while (this.inbox.length) {
+      const data = this.inbox[0];
+      try {
+        if (typeof data === "string") this.handleText(data);
+        else {
+          const decoded = decodeMessage(data);
+          if (decoded.unpacked) await decoded.unpacked;
+          this.handleBinary(decoded);
+        }
+      } catch (error) {
+        reportError(error);  // as an uncaught error would be; the next messages still come
+      }
+      this.inbox.shift();
     }
+  }
+
+  /** @param {Decoded} decoded */
+  handleBinary(decoded) {
+    const kind = decoded.header.type;
+    if (kind === "frame") this.handlers.onFrame?.(decoded);
+    else if (kind === "network") this.handlers.onNetwork?.(decoded);
+    else if (kind === "data") this.handlers.onData?.(decoded);
+  }
+
+  /** @param {string} data */
+  handleText(data) {
     const message = JSON.parse(data);
     if (message.type === "hello") {
       // A hello mid-connection: the session came back from its last save on another worker

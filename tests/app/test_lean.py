@@ -6,6 +6,7 @@ import socket
 import time
 
 import httpx
+import numpy as np
 import pytest
 from websockets.asyncio.client import connect
 
@@ -72,7 +73,73 @@ def test_a_lean_6x8_frame_is_small():
             losses=tr.step(100).losses, first_loss_step=1, lean=lean,
             header={"type": "frame", "step": tr.step_count, "epoch_progress": 0.5})
         sizes[lean] = len(frames.render(job)[0])
-    assert sizes[True] < sizes[False] / 10, sizes  # bench/server.py prints the figures
+    # the targets, with a full frame's 32 loss points: bench/server.py prints the figures
+    assert sizes[True] <= 4 * 1024 and sizes[False] <= 32 * 1024, sizes
+
+
+def test_a_lean_frame_with_a_comparison_carries_its_weights_not_its_map(wire):
+    applied(wire, {"type": "preset", "name": "mse_vs_cross_entropy"})
+    reply, _ = applied(wire, {"type": "step", "n": 5})
+    full = frame_after(wire, reply)
+    assert "compare_output" in full["arrays"] and "compare_W1" not in full["arrays"]
+    reply, _ = applied(wire, {"type": "frames", "mode": "lean"})
+    lean = frame_after(wire, reply)
+    assert lean["compare"]["label"] == "loss mse"
+    names = set(lean["arrays"])
+    assert not [k for k in names if k.startswith("compare_output")], names
+    assert "compare_output_range" not in lean
+    own = {k for k in names if k[:1] in "Wb" and k[1:].isdigit()}
+    assert own and {f"compare_{k}" for k in own} == {k for k in names if k.startswith("compare_")}
+    for k in own:  # another run: its own weights, of the same shapes
+        assert lean["arrays"][f"compare_{k}"].shape == lean["arrays"][k].shape
+    assert not np.array_equal(lean["arrays"]["compare_W2"], lean["arrays"]["W2"])
+    assert "compare_network" not in lean  # only the loss differs: nothing else is sent
+
+
+def render_with_comparison(config, changes, lean):
+    """(header, arrays, the Comparison) of a frame of a briefly trained run and one beside it."""
+    from app.compare import Comparison
+    from nncore import Config, Trainer, probes
+
+    config = Config(**config)
+    tr, compare = Trainer(config), Comparison(config, changes)
+    compare.step(tr.step(30).steps)
+    probe = probes.PlaneProbe(config.features, tr.data.extent, 10, 20)
+    job = frames.FrameJob(
+        net=tr.net, points=tr.eval_points, order=tr.eval_order, probe=probe, sample=None,
+        losses=np.zeros(0), first_loss_step=0, lean=lean, compare=compare,
+        header={"type": "frame", "step": tr.step_count, "epoch_progress": 0.0})
+    return *frames.unpack(frames.render(job)[0]), compare
+
+
+def test_a_lean_frame_says_what_of_the_compared_network_differs():
+    config = {"dataset": "blobs", "n_classes": 3, "hidden_layers": [5, 4],
+              "output_activation": "softmax", "loss": "cross_entropy"}
+    changes = {"hidden_layers": (3,), "activation": "relu", "batch_norm": True,
+               "output_activation": "tanh", "loss": "mse"}
+    header, arrays, compare = render_with_comparison(config, changes, lean=True)
+    net = compare.trainer.net
+    assert header["compare_network"] == {"sizes": [2, 3, 3], "activation": "relu",
+                                         "output_activation": "tanh",
+                                         "batch_norm": [True, False], "threshold": 0.0}
+    for name, P in zip(net.param_names, net.params):
+        np.testing.assert_array_equal(arrays[f"compare_{name}"], P.astype(np.float32))
+    bn = net.layers[0].bn
+    np.testing.assert_allclose(arrays["compare_bn_scale1"], bn.eval_scale(), rtol=1e-6)
+    np.testing.assert_array_equal(arrays["compare_bn_mean1"], bn.running_mean.astype(np.float32))
+    assert not [k for k in arrays if k.startswith("compare_output")]
+    header, arrays, _ = render_with_comparison(config, changes, lean=False)
+    assert "compare_network" not in header and "compare_W1" not in arrays
+    assert arrays["compare_output_class"].shape == (20, 20)
+
+
+def test_a_compared_run_on_other_features_has_no_map_lean_or_full():
+    config = {"dataset": "circle", "hidden_layers": [3]}
+    for lean in (True, False):
+        header, arrays, _ = render_with_comparison(config, {"features": ("x1sq", "x2sq")}, lean)
+        assert header["compare"]["label"].startswith("features")
+        assert not [k for k in arrays if k.startswith("compare_")], lean
+        assert "compare_network" not in header
 
 
 # -- the link's judgement, on a clock the test moves -------------------------------------------

@@ -48,6 +48,7 @@ DECODE = """
     const bytes = Uint8Array.from(atob(arg), (c) => c.charCodeAt(0));
     const buffer = bytes.buffer;
     const decoded = m.socket.decodeMessage(buffer);
+    if (decoded.unpacked) await decoded.unpacked;
     const arrays = {};
     for (const [name, a] of Object.entries(decoded.arrays)) {
         arrays[name] = {type: a.data.constructor.name, shape: a.shape,
@@ -85,21 +86,75 @@ def test_decode_message_reads_the_header_and_every_dtype(units):
     assert out["header"] == header  # the arrays list is taken out of the header
     assert out["bytes"] == len(message)
     (n,) = struct.unpack_from("<I", message, 0)
-    entries = {e["name"]: e for e in json.loads(message[4:4 + n])["arrays"]}
+    entries = json.loads(message[4:4 + n])["arrays"]
+    assert [e[0] for e in entries] == list(ARRAYS) and all(len(e) == 3 for e in entries)
     assert (4 + n) % 8 == 0
     assert list(out["arrays"]) == list(ARRAYS)
+    offset = 4 + n  # each array follows the one before, at the next multiple of 8
     for name, A in ARRAYS.items():
         got = out["arrays"][name]
         assert got["type"] == TYPES[A.dtype.name], name
         assert got["shape"] == list(A.shape), name
         assert got["length"] == A.size
         assert np.array_equal(np.asarray(got["values"], A.dtype).reshape(A.shape), A), name
-        # zero-copy views, 8-byte aligned, where the header says
+        # zero-copy views, 8-byte aligned
         assert got["sameBuffer"] is True, name
-        assert entries[name]["offset"] % 8 == 0
-        assert got["byteOffset"] == 4 + n + entries[name]["offset"], name
-        assert got["byteOffset"] % 8 == 0, name
+        assert got["byteOffset"] == offset, name
+        offset += -(-A.nbytes // 8) * 8
+    assert offset == len(message)
     assert np.signbit(out["arrays"]["f64b"]["values"][1])  # -0.0 survives
+
+
+def smooth_pictures(shape, seed):
+    """8-bit pictures as the maps are: smooth, saturated in places, wrapping nowhere."""
+    rng = np.random.default_rng(seed)
+    *stack, h, w = shape
+    y, x = np.mgrid[0:h, 0:w] / max(h, w)
+    a, b, c = (rng.normal(size=(*stack, 1, 1)) * 6 for _ in range(3))
+    return np.clip(128 + 160 * np.tanh(a * x + b * y + c * x * y), 0, 255).astype(np.uint8)
+
+
+def test_packed_pictures_decode_to_the_engines_codes(units):
+    """The maps travel packed (app/frames.py encode_planes); the page gets back every code,
+    beside raw arrays before and after them, in order."""
+    arrays = {"before": np.array([1.5, 2.5, -1], np.float32),
+              "tiles1": smooth_pictures((8, 31, 31), 1),
+              "output": smooth_pictures((100, 100), 2),
+              "noise": np.random.default_rng(3).integers(0, 256, (40, 40), dtype=np.uint8),
+              "after": np.array([7, -7], np.int32)}
+    message = pack({"type": "frame"}, arrays)
+    (n,) = struct.unpack_from("<I", message, 0)
+    entries = {e[0]: e for e in json.loads(message[4:4 + n])["arrays"]}
+    assert entries["tiles1"][3:4] == entries["output"][3:4] == ["planes"]
+    assert len(entries["noise"]) == 3  # noise does not shrink: it travels raw
+    assert len(message) < sum(A.nbytes for A in arrays.values()) / 2
+    out = run(units, DECODE, b64(message))
+    for name, A in arrays.items():
+        got = out["arrays"][name]
+        assert got["shape"] == list(A.shape), name
+        assert np.array_equal(np.asarray(got["values"], A.dtype).reshape(A.shape), A), name
+    assert out["arrays"]["tiles1"]["sameBuffer"] is False  # unpacked into its own buffer
+    assert out["arrays"]["after"]["sameBuffer"] is True
+
+
+def test_messages_after_a_packed_one_wait_for_it(units):
+    """A frame whose maps are being unpacked is handed on before the reply that came after
+    it: the page sees messages in the order the server sent them."""
+    frame = b64(pack({"type": "frame", "seq": 1}, {"output": smooth_pictures((100, 100), 4)}))
+    order = run(units, """
+        const seen = [];
+        const c = new m.socket.Connection("ws://unused/ws", {
+            onFrame: (f) => seen.push(["frame", f.header.seq, f.arrays.output.data.length]),
+            onEvent: (e) => seen.push([e.type]),
+        });
+        const bytes = Uint8Array.from(atob(arg), (ch) => ch.charCodeAt(0));
+        c.receive(bytes.buffer);
+        c.receive(JSON.stringify({type: "saved", step: 3}));
+        c.receive(bytes.buffer.slice(0));
+        while (c.inbox.length) await new Promise((r) => setTimeout(r, 5));
+        return seen;
+    """, frame)
+    assert order == [["frame", 1, 10000], ["saved"], ["frame", 1, 10000]]
 
 
 def test_decode_message_on_a_message_without_arrays(units):
@@ -108,8 +163,7 @@ def test_decode_message_on_a_message_without_arrays(units):
 
 
 def test_decode_message_rejects_an_unknown_dtype(units):
-    text = json.dumps({"type": "frame", "arrays": [
-        {"name": "big", "dtype": "int64", "shape": [1], "offset": 0}]}).encode()
+    text = json.dumps({"type": "frame", "arrays": [["big", "int64", [1]]]}).encode()
     text += b" " * (-(4 + len(text)) % 8)
     message = struct.pack("<I", len(text)) + text + bytes(8)
     error = run(units, """

@@ -5,7 +5,9 @@ looks like one on full frames.
 The equality test sends the server's own messages (app.frames: a `network` message and a lean
 `frame`) to the worker, exactly as the page receives them, and compares what comes back with
 nncore's PlaneProbe on the same network: the float32 activations within float32 tolerance, the
-8-bit codes of the tiles and the output map within one code, and the class maps equal."""
+8-bit codes of the tiles and the output map within one code, and the class maps equal. A run
+side by side (a comparison) is held to the same: its output map, computed by the page from the
+compared run's weights in a lean frame, against the probe of the compared network."""
 
 import base64
 
@@ -13,6 +15,7 @@ import numpy as np
 import pytest
 
 from app import frames, schema
+from app.compare import Comparison
 from nncore import HIDDEN_ACTIVATIONS, Config, Trainer, probes
 from nncore.features import FEATURES
 from tests.e2e.conftest import Page
@@ -40,12 +43,17 @@ def cases(kind):
     return out
 
 
-def messages(values, densities):
-    """(trainer, probe, network message, lean frame, full frame) of a briefly trained run."""
+def messages(values, densities, compare_changes=None):
+    """(trainer, probe, network message, lean frame, full frame) of a briefly trained run;
+    with `compare_changes`, (…, the Comparison) of a run side by side that changes them."""
     config = Config(hidden_layers=(5, 4), learning_rate=0.01, batch_size=8, n_samples=200,
                     **values)
     tr = Trainer(config)
+    compare = Comparison(config, compare_changes) if compare_changes else None
     tr.step(40)  # weights (and batch norm's running statistics) away from their start
+    if compare is not None:
+        compare.step(40)
+        assert not compare.trainer.diverged, compare_changes
     assert not tr.diverged, values
     probe = probes.PlaneProbe(config.features, tr.data.extent, *densities)
     network = frames.network_message(tr, 1, probe)
@@ -53,14 +61,18 @@ def messages(values, densities):
     for lean in (True, False):
         job = frames.FrameJob(
             net=tr.net, points=tr.eval_points, order=tr.eval_order, probe=probe, sample=None,
-            losses=np.zeros(0), first_loss_step=0, lean=lean,
+            losses=np.zeros(0), first_loss_step=0, lean=lean, compare=compare,
             header={"type": "frame", "step": tr.step_count, "epoch_progress": 0.0,
                     "network_version": 1, "output_density": probe.output_density})
         built.append(frames.render(job)[0])
-    return tr, probe, network, *built
+    return (tr, probe, network, *built) + ((compare,) if compare is not None else ())
 
 
-EVALUATE = """async (cases) => {
+def in_page(body):
+    """A page function of `cases`: each case's `network` message and lean `frame` decoded as
+    the page receives them (`net`, `frame`), then `body` run on them with the page's LeanPlane
+    (`plane`); what each body returns, in a list."""
+    return """async (cases) => {
     const socket = await import('/static/js/socket.js');
     const lean = await import('/static/js/lean.js');
     const schema = await (await fetch('/api/schema')).json();
@@ -71,16 +83,35 @@ EVALUATE = """async (cases) => {
     for (const c of cases) {
         const net = decode(c.network).header, frame = decode(c.frame);
         if (!frame.header.lean) throw new Error('not a lean frame');
+        out.push(await (async () => {%s})());
+    }
+    plane.worker.terminate();
+    return out;
+}""" % body
+
+
+EVALUATE = in_page("""
         const spec = lean.planeSpec(net, schema, frame.header.output_density);
         const r = await plane.evaluate(spec, lean.planeParams(frame.arrays), true);
         const arrays = {};
         for (const [name, a] of Object.entries(r.arrays)) arrays[name] = Array.from(a.data);
-        out.push({header: r.header, arrays, layers: r.raw.layers.map((A) => Array.from(A)),
-                  output: Array.from(r.raw.output)});
-    }
-    plane.worker.terminate();
-    return out;
-}"""
+        return {header: r.header, arrays, layers: r.raw.layers.map((A) => Array.from(A)),
+                output: Array.from(r.raw.output)};""")
+
+EVALUATE_COMPARED = in_page("""
+        if (!frame.header.compare) throw new Error('no run side by side');
+        const spec = lean.compareSpec(net, frame.header, schema);
+        const raw = await plane.evaluate(spec, lean.planeParams(frame.arrays, 'compare_'), true,
+                                         false);
+        await plane.fill(frame, net);  // as the page does with each lean frame
+        const header = {}, arrays = {};
+        for (const [k, v] of Object.entries(frame.header)) {
+            if (k.startsWith('compare_')) header[k] = v;
+        }
+        for (const [name, a] of Object.entries(frame.arrays)) {
+            if (name.startsWith('compare_output')) arrays[name] = Array.from(a.data);
+        }
+        return {header, arrays, output: Array.from(raw.raw.output)};""")
 
 
 @pytest.fixture(scope="module")
@@ -143,18 +174,63 @@ def test_the_pages_maps_equal_the_engines_probe_for_every_option(units, kind):
             codes(got["arrays"][f"tiles{l}"], arrays[f"tiles{l}"], f"{what}: tiles{l}",
                   step and l == len(layers))
         assert set(got["arrays"]) == {k for k in arrays if k.startswith(("tiles", "output"))}
-        if "output" in arrays:
-            np.testing.assert_allclose(got["header"]["output_range"], header["output_range"],
-                                       rtol=1e-5, err_msg=what)
-            codes(got["arrays"]["output"], arrays["output"], f"{what}: output map", step)
-        else:
-            classes = np.asarray(got["arrays"]["output_class"]).reshape(arrays["output_class"]
-                                                                       .shape)
-            top2 = np.sort(output, axis=1)[:, -2:]
-            tied = (top2[:, 1] - top2[:, 0] < 1e-5).reshape(classes.shape)
-            assert np.array_equal(classes[~tied], arrays["output_class"][~tied]), what
-            codes(got["arrays"]["output_confidence"], arrays["output_confidence"],
-                  f"{what}: confidence")
+        same_output_map(got["header"], got["arrays"], header, arrays, output, what, step)
+
+
+def same_output_map(got_header, got_arrays, header, arrays, output, what, step=False,
+                    prefix=""):
+    """The page's output map (`prefix`: "compare_" for the compared run's) is the full frame's:
+    its range and codes within one; or its classes, where no two outputs tie, and confidence."""
+    if f"{prefix}output" in arrays:
+        np.testing.assert_allclose(got_header[f"{prefix}output_range"],
+                                   header[f"{prefix}output_range"], rtol=1e-5, err_msg=what)
+        codes(got_arrays[f"{prefix}output"], arrays[f"{prefix}output"], f"{what}: output map",
+              step)
+    else:
+        expected = arrays[f"{prefix}output_class"]
+        classes = np.asarray(got_arrays[f"{prefix}output_class"]).reshape(expected.shape)
+        top2 = np.sort(output, axis=1)[:, -2:]
+        tied = (top2[:, 1] - top2[:, 0] < 1e-5).reshape(classes.shape)
+        assert np.array_equal(classes[~tied], expected[~tied]), what
+        codes(got_arrays[f"{prefix}output_confidence"], arrays[f"{prefix}output_confidence"],
+              f"{what}: confidence")
+
+
+# (the run, what the run side by side changes): the preset's two losses; two multiclass runs,
+# one whose compared network is the session's (softmax, batch norm) and one whose output
+# differs; and a compared network of another shape, activation, batch norm and threshold
+COMPARISONS = [
+    (dict(DATA["binary"], dataset="xor"), {"loss": "mse"}),
+    (dict(DATA["multiclass"], output_activation="softmax", loss="cross_entropy",
+          batch_norm=True, activation="relu"), {"learning_rate": 0.05}),
+    (dict(DATA["multiclass"], output_activation="softmax", loss="cross_entropy",
+          features=("x1", "x2", "sinx1")), {"output_activation": "sigmoid", "loss": "mse"}),
+    (DATA["binary"], {"hidden_layers": (3,), "activation": "relu", "batch_norm": True,
+                      "output_activation": "tanh", "loss": "mse"}),
+]
+
+
+def test_the_pages_compared_map_equals_the_engines_probe_of_the_compared_network(units):
+    runs, sent = [], []
+    for i, (values, changes) in enumerate(COMPARISONS):
+        densities = (10, 10) if i % 2 == 0 else (9, 13)
+        tr, probe, network, lean, full, compare = messages(values, densities, changes)
+        lean_header, lean_arrays = frames.unpack(lean)
+        assert "compare_W1" in lean_arrays and not [
+            k for k in lean_arrays if k.startswith("compare_output")], changes
+        assert ("compare_network" in lean_header) == (i >= 2), lean_header  # differs, or not
+        runs.append((f"{values} beside {changes}", probe, full, compare))
+        sent.append({"network": b64(network), "frame": b64(lean)})
+    results = units.js(EVALUATE_COMPARED, sent)
+    assert len(results) == len(runs)
+    for (what, probe, full, compare), got in zip(runs, results):
+        output, _ = probe.run(compare.trainer.net)
+        close(got["output"], output, f"{what}: compared output")
+        header, arrays = frames.unpack(full)
+        assert set(got["arrays"]) == {k for k in arrays if k.startswith("compare_output")}, what
+        assert got["arrays"], what
+        same_output_map(got["header"], got["arrays"], header, arrays, output, what,
+                        prefix="compare_")
 
 
 def test_every_option_is_covered():
@@ -169,18 +245,19 @@ def test_every_option_is_covered():
 
 
 # -- the page ----------------------------------------------------------------------------------
-CANVASES = """() => {
+SHOWN = {"output": "#output-canvas", "tiles": "#network canvas.tiles"}
+CANVASES = """(shown) => {
     const read = (canvas) => {
         const ctx = canvas.getContext('2d');
         return {w: canvas.width, h: canvas.height,
                 px: Array.from(ctx.getImageData(0, 0, canvas.width, canvas.height).data)};
     };
-    return {output: read(document.getElementById('output-canvas')),
-            tiles: read(document.querySelector('#network canvas.tiles'))};
+    return Object.fromEntries(Object.entries(shown).map(
+        ([name, selector]) => [name, read(document.querySelector(selector))]));
 }"""
-BLANK = """() => {
-    for (const c of [document.getElementById('output-canvas'),
-                     document.querySelector('#network canvas.tiles')]) {
+BLANK = """(shown) => {
+    for (const selector of Object.values(shown)) {
+        const c = document.querySelector(selector);
         c.getContext('2d').clearRect(0, 0, c.width, c.height);
     }
 }"""
@@ -190,16 +267,16 @@ def pixels(shot):
     return {k: np.array(v["px"], np.int64).reshape(v["h"], v["w"], 4) for k, v in shot.items()}
 
 
-def switch(page, mode, lean):
+def switch(page, mode, lean, shown=SHOWN):
     """Blank the canvases, ask for `mode`, and wait for the frame that answers it drawn (the
     run is paused: only that frame can paint them again)."""
-    page.js(BLANK)
+    page.js(BLANK, shown)
     reply = page.js("(mode) => window.nnplayTest.act({type: 'frames', mode})", mode)
     assert reply["type"] == "applied" and reply["lean"] is lean, reply
     seq = reply["seq"]
     page.wait_frame(f"h.command_seq >= {seq} && Boolean(h.lean) === {str(lean).lower()}")
     page.wait("new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))")
-    return pixels(page.js(CANVASES))
+    return pixels(page.js(CANVASES, shown))
 
 
 @pytest.mark.parametrize("link", ["#dataset=spiral&hidden_layers=8,8,8,8,8,8",
@@ -214,14 +291,37 @@ def test_a_page_on_lean_frames_looks_like_one_on_full_frames(page, link):
     page.page.locator("#output-plot").screenshot(path=_artifact("lean-vs-full_full.png"))
     lean = switch(page, "lean", True)
     page.page.locator("#output-plot").screenshot(path=_artifact("lean-vs-full_lean.png"))
-    for name in ("output", "tiles"):
+    alike(full, lean)
+    assert page.frame_header()["step"] == 60  # the same paused run throughout
+
+
+def alike(full, lean):
+    """Each canvas painted, and the same to the eye whether its frame came full or lean."""
+    assert full.keys() == lean.keys()
+    for name in full:
         a, b = full[name], lean[name]
         assert a.shape == b.shape, name
         assert a[..., 3].any(), f"the {name} canvas is blank"
         diff = np.abs(a - b)
         assert diff.mean() < 0.5, f"{name}: mean pixel difference {diff.mean():.2f}"
         assert np.mean(diff.max(axis=2) > 24) < 0.002, f"{name}: pixels differ visibly"
-    assert page.frame_header()["step"] == 60  # the same paused run throughout
+
+
+def test_a_comparison_on_lean_frames_looks_like_one_on_full_frames(page):
+    page.open("#preset=mse_vs_cross_entropy")
+    page.page.locator("#compare-figure").wait_for(state="visible")
+    reply = page.js("window.nnplayTest.act({type: 'step', n: 60})")
+    assert reply["type"] == "applied", reply
+    page.wait_frame("h.step === 60 && Boolean(h.compare)")
+    shown = {**SHOWN, "compared": "#compare-canvas"}
+    full = switch(page, "full", False, shown)
+    page.page.locator("#plots").screenshot(path=_artifact("lean-vs-full_compare_full.png"))
+    lean = switch(page, "lean", True, shown)
+    page.page.locator("#plots").screenshot(path=_artifact("lean-vs-full_compare_lean.png"))
+    assert page.js("window.nnplayTest.frameArray('compare_output')")["shape"] == [100, 100]
+    alike(full, lean)
+    assert not np.array_equal(full["output"], full["compared"])  # two runs, two maps
+    assert page.frame_header()["step"] == 60
 
 
 def test_a_lean_link_asks_for_lean_frames(page):
