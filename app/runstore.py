@@ -88,10 +88,10 @@ class RunStore:
             self.db.close()
 
     # -- runs --------------------------------------------------------------------------------
-    def save(self, token, session_id, run):
+    def save(self, token, session_id, run, body=None):
         """Save a session's run: `run` is {"export", "state", "speed", "fps", "title",
-        "dataset", "step"} (Session.checkpoint)."""
-        body = zlib.compress(json.dumps(run, allow_nan=False).encode(), 1)
+        "dataset", "step"} (Session.checkpoint); `body` is encode(run) when it is at hand."""
+        body = encode(run) if body is None else body
         now = self.clock()
         with self.lock:
             self.db.execute(
@@ -99,36 +99,29 @@ class RunStore:
                 "SET title=excluded.title, dataset=excluded.dataset, step=excluded.step, "
                 "state=excluded.state, updated=excluded.updated, size=excluded.size, "
                 "body=excluded.body",
-                (session_id, _sha(token), str(run["title"])[:200], str(run["dataset"])[:64],
-                 int(run["step"]), str(run["state"]), now, now, len(body), body))
+                (session_id, token_sha256(token), str(run["title"])[:200],
+                 str(run["dataset"])[:64], int(run["step"]), str(run["state"]), now, now,
+                 len(body), body))
 
     def load(self, token):
         """The run saved for this resume token, or None."""
         with self.lock:
             row = self.db.execute("SELECT id, updated, body FROM runs WHERE token_sha256=?",
-                                  (_sha(token),)).fetchone()
-        return None if row is None else self._decode(row)
+                                  (token_sha256(token),)).fetchone()
+        return None if row is None else decode(*row)
 
     def load_id(self, run_id):
         with self.lock:
             row = self.db.execute("SELECT id, updated, body FROM runs WHERE id=?",
                                   (run_id,)).fetchone()
-        return None if row is None else self._decode(row)
+        return None if row is None else decode(*row)
 
     def summary(self, token):
         """The listing of the run saved for this token (no body), or None."""
         with self.lock:
             row = self.db.execute(f"SELECT {', '.join(COLUMNS)} FROM runs WHERE token_sha256=?",
-                                  (_sha(token),)).fetchone()
+                                  (token_sha256(token),)).fetchone()
         return None if row is None else dict(zip(COLUMNS, row))
-
-    @staticmethod
-    def _decode(row):
-        try:
-            return {"id": row[0], "updated": row[1], **json.loads(zlib.decompress(row[2]))}
-        except (zlib.error, ValueError) as e:
-            log.warning("saved run %s could not be read (%s): it is skipped", row[0], e)
-            return None
 
     def runs(self, limit=100):
         """The saved runs, newest first (without their bodies)."""
@@ -146,7 +139,7 @@ class RunStore:
         """Delete the run saved for this token; whether there was one."""
         with self.lock:
             return self.db.execute("DELETE FROM runs WHERE token_sha256=?",
-                                   (_sha(token),)).rowcount > 0
+                                   (token_sha256(token),)).rowcount > 0
 
     def prune(self):
         """Apply the retention policy; how many runs were deleted."""
@@ -169,5 +162,21 @@ class ForeignDatabase(sqlite3.DatabaseError):
     """A SQLite file that is not nnplay's runs database."""
 
 
-def _sha(token):
+def token_sha256(token):
+    """What stands for a resume token in a store of runs: the token itself opens a session."""
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def encode(run):
+    """A run as a store keeps it: its JSON, zlib-compressed."""
+    return zlib.compress(json.dumps(run, allow_nan=False).encode(), 1)
+
+
+def decode(run_id, updated, body):
+    """The run `body` holds (encode's), with its id and the time it was saved; None (and a
+    log line) when it cannot be read."""
+    try:
+        return {"id": run_id, "updated": updated, **json.loads(zlib.decompress(body))}
+    except (zlib.error, ValueError) as e:
+        log.warning("saved run %s could not be read (%s): it is skipped", run_id, e)
+        return None

@@ -32,6 +32,7 @@ class Settings:
     # Sessions on Ray (app/cluster, docs/scaling.md); neither set: sessions in this process.
     workers: int = 0  # session hosts: worker processes of a local Ray (1 to 64), or on a cluster
     ray_address: str = ""  # join this Ray cluster ("HOST:PORT" of `ray start --head`)
+    cluster_checkpoints_mb: float = 256.0  # the cluster's checkpoint store: oldest go past this
 
     @classmethod
     def from_env(cls, environ=None, **overrides):

@@ -20,6 +20,10 @@ log = logging.getLogger("nnplay")
 
 NAMESPACE = "nnplay"  # every web process on a cluster finds the same hosts here
 HOST_NAME = "nnplay-host-{}"  # host i's actor name
+CHECKPOINTS_NAME = "nnplay-checkpoints"  # the cluster's checkpoint store (store.py)
+# The head node's own resource (Ray Train pins its state actor with it): the store lives on the
+# node whose loss ends the cluster anyway, never on one an autoscaler may take away.
+ON_THE_HEAD = {"node:__internal_head__": 0.001}
 MAX_WORKERS = 64
 INSTALL = "pip install 'nnplay[cluster]'"
 # One BLAS thread per worker, as in the web process (cli.single_threaded_blas).
@@ -78,7 +82,8 @@ def check_address(address, timeout=5.0):
 
 def connect(settings):
     """Start a local Ray (--workers N) or join a cluster (--ray-address ADDR), and make sure
-    the session hosts exist: (ray, [(name, actor handle)])."""
+    the session hosts and the checkpoint store exist: (ray, [(name, actor handle)], the
+    store's handle, or None if it could not be made)."""
     if settings.ray_address:
         check_address(settings.ray_address)
         join_with_token()
@@ -112,4 +117,22 @@ def connect(settings):
             scheduling_strategy="SPREAD", runtime_env={"env_vars": WORKER_ENV},
         ).remote(name, settings)
         hosts.append((name, handle))
-    return ray, hosts
+    try:
+        store = checkpoint_store(ray, settings)
+    except Exception as e:  # noqa: BLE001 - sessions come back from the run store alone
+        log.warning("the cluster's checkpoint store could not be made (%s: %s); the relay "
+                    "tries again when it needs it", type(e).__name__, str(e)[:200])
+        store = None
+    return ray, hosts, store
+
+
+def checkpoint_store(ray, settings):
+    """The cluster's checkpoint store (store.py): the one every web process finds by name,
+    made by the first with its size limit. Detached, so that it outlives the web process that
+    made it; restarted, empty, should its process die."""
+    from .store import CheckpointStore
+
+    return ray.remote(CheckpointStore).options(
+        name=CHECKPOINTS_NAME, namespace=NAMESPACE, get_if_exists=True, lifetime="detached",
+        max_restarts=-1, num_cpus=0, resources=ON_THE_HEAD,
+    ).remote(int(settings.cluster_checkpoints_mb * 1024 * 1024))

@@ -15,8 +15,11 @@ found by name on the cluster, so a second web process resumes the sessions of th
 When a host dies (its worker process is killed), the calls to it fail with RayActorError: the
 connection brings its session back from the newest checkpoint the host handed it, on a live
 host, and sends a new hello that says `restored: {step, saved}`; other sessions never notice.
-Every checkpoint is also written to the web process's run store (unless --no-save), as on the
-embedded default.
+Every checkpoint is also put in the cluster's checkpoint store (store.py), where every web
+process finds it, and written to the web process's run store (unless --no-save), as on the
+embedded default. The relay puts them, not the hosts: it alone knows which host a session
+lives on now, so a host that Ray gave up for dead but that still runs cannot put an older
+checkpoint over a newer one.
 """
 
 import asyncio
@@ -28,7 +31,9 @@ import time
 from fastapi import APIRouter, HTTPException, Request, WebSocket, status
 
 from ..api import RunRef, RunsQuery
+from ..runstore import encode
 from ..ws import WS_1013_TRY_AGAIN_LATER, Connection, _refuse, origin_allowed
+from .store import STORE_SECONDS, SharedCheckpoints, row_of
 
 log = logging.getLogger("nnplay")
 
@@ -55,6 +60,7 @@ class Relay:
             except ValueError as e:
                 raise ValueError(f"workers={e}") from None
         self.settings, self.checkpoints = settings, checkpoints
+        self.shared = SharedCheckpoints()  # the cluster's checkpoint store, once on Ray
         self.ray = self.dead = None
         self.hosts = []  # [(name, actor handle)]
         self.opening = {}  # host name -> sessions being opened there right now
@@ -69,12 +75,14 @@ class Relay:
     def connect(self):
         """Start or join Ray, and wait until every session host answers (Ray starts a worker
         process for each): nnplay says it is serving only once they can take sessions."""
-        from . import connect
+        from . import checkpoint_store, connect
 
-        self.ray, self.hosts = connect(self.settings)
+        self.ray, self.hosts, store = connect(self.settings)
         from ray.exceptions import GetTimeoutError, RayActorError
 
         self.dead = RayActorError
+        self.shared = SharedCheckpoints(store, lambda: checkpoint_store(self.ray, self.settings),
+                                        [RayActorError])
         try:
             self.ray.get([handle.load.remote() for _, handle in self.hosts],
                          timeout=START_SECONDS)
@@ -82,6 +90,13 @@ class Relay:
             self.ray.shutdown()
             raise SystemExit(f"nnplay: the session hosts did not start on Ray within "
                              f"{START_SECONDS:g} s ({type(e).__name__})") from None
+        try:  # started with the hosts: its first answer is at hand by now, bar a busy cluster
+            if store is not None:
+                self.ray.get(store.info.remote(), timeout=START_SECONDS)
+        except (GetTimeoutError, RayActorError) as e:
+            log.warning("the cluster's checkpoint store did not start within %g s (%s); "
+                        "sessions come back from this web process's run store until it does",
+                        START_SECONDS, type(e).__name__)
         address = self.ray.get_runtime_context().gcs_address
         print(f"nnplay: sessions on {len(self.hosts)} Ray worker processes (Ray at {address}; "
               f"another nnplay joins with --ray-address {address})", flush=True)
@@ -93,6 +108,7 @@ class Relay:
         if self.ray is None:
             return
         try:
+            await self.shared.close(STORE_SECONDS)  # those of connections that just ended
             if self.checkpoints.enabled and not self.settings.ray_address:
                 for _, handle in self.hosts:
                     try:
@@ -100,23 +116,46 @@ class Relay:
                     except (self.dead, asyncio.TimeoutError):
                         continue
                     for token, session_id, checkpoint in runs:
-                        self._store(token, session_id, checkpoint)
+                        self._store(token, session_id, _run(checkpoint))
         finally:
             self.ray.shutdown()
             self.ray = None
 
-    def _store(self, token, session_id, checkpoint):
-        """Write a checkpoint to the run store; whether it was written."""
-        run = {k: v for k, v in checkpoint.items() if k not in ("id", "updated")}
+    async def keep(self, token, session_id, checkpoint):
+        """A checkpoint a host handed over: put in the cluster's store (in the background) and
+        written to this web process's run store, unless --no-save; whether it was written."""
+        run = _run(checkpoint)
         try:
-            self.checkpoints.store.save(token, session_id, run)
+            body = await asyncio.to_thread(encode, run)
+        except ValueError as e:  # not JSON: said as a failed save, as the run store would
+            return self._unsaved(session_id, e)
+        self.shared.put(token, row_of(session_id, run, body, checkpoint.get("updated")))
+        return self.checkpoints.enabled and await asyncio.to_thread(
+            self._store, token, session_id, run, body)
+
+    def _store(self, token, session_id, run, body=None):
+        """Write a run to the run store; whether it was written."""
+        try:
+            self.checkpoints.store.save(token, session_id, run, body)
         except Exception as e:  # noqa: BLE001 - a failed save is logged; the run goes on
-            self.checkpoints.failures += 1
-            log.warning("session %s: its run could not be saved (%s: %s)", session_id,
-                        type(e).__name__, e)
-            return False
+            return self._unsaved(session_id, e)
         self.checkpoints.saves += 1
         return True
+
+    def _unsaved(self, session_id, e):
+        self.checkpoints.failures += 1
+        log.warning("session %s: its run could not be saved (%s: %s)", session_id,
+                    type(e).__name__, e)
+        return False
+
+    async def saved_run(self, token):
+        """The token's newest saved run: the cluster's store's or this web process's run
+        store's, whichever was saved last (the one there is when only one has it, the run
+        store's when the cluster's does not answer); None if neither has one."""
+        runs = await asyncio.gather(self.shared.load(token),
+                                    asyncio.to_thread(self.checkpoints.load, token))
+        return max((run for run in runs if run is not None),
+                   key=lambda run: run.get("updated") or 0.0, default=None)
 
     # -- finding and placing sessions --------------------------------------------------------
     async def survey(self, token=None, timeout=SURVEY_SECONDS):
@@ -152,8 +191,8 @@ class Relay:
             holder = next((load for load in loads if load["has"]), None)
             if holder is not None:
                 return holder, await holder["handle"].open.remote(conn_id, token)
-            if run is None and self.checkpoints.enabled:
-                run = await asyncio.to_thread(self.checkpoints.load, token)
+            if run is None:
+                run = await self.saved_run(token)
             resume_error = NO_SESSION
             if run is not None:
                 target = await self._room(loads)
@@ -259,11 +298,20 @@ class Relay:
         return held
 
     async def runs_route(self, q: RunsQuery, request: Request):
-        """POST /api/runs as api.py's, with `connected` from the hosts."""
+        """POST /api/runs as api.py's, with `connected` from the hosts, and the runs of the
+        cluster's checkpoint store too (those saved through another web process): of a run in
+        both, the newer."""
         relay, manager = request.app.state.relay, request.app.state.manager
-        held = await relay.held(list(dict.fromkeys(q.tokens)))
-        runs = [{**run, "connected": held.get(run["token"], False)}
-                for run in await asyncio.to_thread(manager.runs, q.tokens)]
+        tokens = list(dict.fromkeys(q.tokens))
+        held, shared, local = await asyncio.gather(
+            relay.held(tokens), relay.shared.summaries(tokens),
+            asyncio.to_thread(manager.runs, tokens))
+        newest = {token: {**row, "token": token} for token, row in shared.items()}
+        for run in local:
+            if run["updated"] >= newest.get(run["token"], run)["updated"]:
+                newest[run["token"]] = run
+        runs = sorted(({**run, "connected": held.get(run["token"], False)}
+                       for run in newest.values()), key=lambda run: -run["updated"])
         return {"saves": relay.checkpoints.enabled, "runs": runs}
 
     async def delete_route(self, q: RunRef, request: Request):
@@ -274,6 +322,7 @@ class Relay:
         if None in freed:
             raise HTTPException(409, "that run is open in a page; open another run there first")
         deleted = await asyncio.to_thread(relay.checkpoints.delete, q.token)
+        deleted = await relay.shared.forget(q.token) or deleted  # else it would come back
         if not (deleted or any(freed)):
             raise HTTPException(404, "no saved run with that token (it was deleted or pruned)")
         return {"deleted": True}
@@ -287,7 +336,8 @@ class Relay:
         relay = request.app.state.relay
         stats = await relay.stats()
         return {"ray_address": relay.ray.get_runtime_context().gcs_address,
-                "workers": len(relay.hosts), "hosts": stats["hosts"]}
+                "workers": len(relay.hosts), "hosts": stats["hosts"],
+                "checkpoints": await relay.shared.info()}
 
 
 class RemoteSession:
@@ -443,12 +493,10 @@ class RelayConnection(Connection):
             self.failure = RuntimeError(f"the session ended on its host ({why})")
 
     async def _saved(self, checkpoint):
-        """A checkpoint from the host: kept for a recovery, written to the run store, and the
-        client told, as on the embedded default."""
+        """A checkpoint from the host: kept for a recovery, put in the cluster's store,
+        written to the run store, and the client told, as on the embedded default."""
         self.newest = checkpoint
-        store = self.relay.checkpoints
-        if store.enabled and await asyncio.to_thread(self.relay._store, self.session.token,
-                                                     self.session.id, checkpoint):
+        if await self.relay.keep(self.session.token, self.session.id, checkpoint):
             await self._send(json.dumps({"type": "saved", "step": checkpoint["step"]}))
 
     async def leave(self):
@@ -461,9 +509,12 @@ class RelayConnection(Connection):
             return
         if checkpoint is not None:
             self.newest = checkpoint
-            if self.relay.checkpoints.enabled:
-                await asyncio.to_thread(self.relay._store, self.session.token, self.session.id,
-                                        checkpoint)
+            await self.relay.keep(self.session.token, self.session.id, checkpoint)
+
+
+def _run(checkpoint):
+    """A host's checkpoint as the stores keep it: without what they note beside it."""
+    return {k: v for k, v in checkpoint.items() if k not in ("id", "updated")}
 
 
 async def _awaitable(ref):

@@ -3,7 +3,8 @@
 `--workers 2` runs sessions in two session hosts (app/cluster); the web process relays. The
 page's protocol is the same, the engine's numbers are the same to the bit, a killed worker
 costs its sessions at most their last checkpoint, and a second web process on the same Ray
-finds the first one's sessions by name."""
+finds the first one's sessions by name, and brings back from the cluster's checkpoint store
+those whose host died."""
 
 import asyncio
 import os
@@ -15,10 +16,13 @@ import textwrap
 
 import httpx
 import pytest
+from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
+from app.cluster.relay import NO_SESSION
+from app.runstore import RunStore
 from tests.app.test_lean import _stop_reading as stop_reading
-from tests.cluster.conftest import cluster_running, wait_until
+from tests.cluster.conftest import alive, cluster_running, wait_until
 from tests.e2e.client import Client
 from tests.e2e.server import ROOT, running
 
@@ -181,6 +185,118 @@ def test_two_web_processes_on_one_cluster_resume_each_others_sessions(head):
     assert code == 4001
     assert b_back["resumed"] is True and b_back["session"] == b["session"]
     assert b_back["step"] == 25 and b_exported == b_state
+
+
+@pytest.fixture(scope="module")
+def pair(head, tmp_path_factory):
+    """Two web processes on the `head` cluster, each with a data folder of its own (`.folder`)."""
+    folders = [tmp_path_factory.mktemp(f"web-{n}") for n in ("first", "second")]
+    with cluster_running("--ray-address", head, "--workers", "2",
+                         "--data-dir", str(folders[0])) as first:
+        with cluster_running("--ray-address", head, "--workers", "2",
+                             "--data-dir", str(folders[1])) as second:
+            first.folder, second.folder = folders
+            yield first, second
+
+
+def listed(server, token):
+    """The token's run as the page's list of its saved runs shows it through `server`, or {}."""
+    runs = httpx.post(server.url + "api/runs", json={"tokens": [token]}, timeout=10).json()
+    return runs["runs"][0] if runs["runs"] else {}
+
+
+def store_pid(server):
+    """The pid of the cluster's checkpoint store, as `server` sees it (None: no answer)."""
+    store = httpx.get(server.url + "api/cluster", timeout=30).json()["checkpoints"]
+    return store and store["pid"]
+
+
+def trained_and_left(server, steps):
+    """A session trained `steps` steps through `server`, its client gone: its hello, once its
+    run is in the cluster's store and it waits, detached, on its host (whose pid is given)."""
+    async def scenario():
+        client = await Client.open(server.ws_url)
+        try:
+            await trained(client, steps)
+        finally:
+            await client.close()
+        return client.hello
+
+    hello = asyncio.run(scenario())
+    token = hello["resume_token"]
+    assert wait_until(lambda: listed(server, token).get("connected") is False, 60.0,
+                      interval=0.5)
+    assert wait_until(lambda: where(server).get(hello["session"]), 60.0, interval=0.5)
+    return hello, where(server)[hello["session"]][1]
+
+
+def kill_9(pid):
+    os.kill(pid, signal.SIGKILL)
+    assert wait_until(lambda: not alive(pid), 60.0)
+
+
+async def resumed(server, token, play=True):
+    """Resume `token` through `server`: its hello, and (with `play`) two frames, the second
+    one steps further than the first."""
+    client = Client(await connect(f"{server.ws_url}?resume={token}", proxy=None,
+                                  max_size=2**24, compression=None))
+    try:
+        client.hello = await client.next(timeout=60)
+        frames = []
+        if play:
+            await applied(client, {"type": "play"})
+            frames.append(await client.expect("frame", timeout=60))
+            while frames[-1]["step"] <= frames[0]["step"]:
+                frames.append(await client.expect("frame", timeout=60))
+        return client.hello, frames
+    finally:
+        await client.close()
+
+
+def test_a_detached_session_whose_host_died_comes_back_through_another_web_process(pair):
+    """Started and trained through the first web process, its client gone, its host killed:
+    the second web process, whose own run store never held it, brings it back from the
+    cluster's checkpoint store."""
+    first, second = pair
+    hello, host_pid = trained_and_left(first, 40)
+    token = hello["resume_token"]
+    assert wait_until(lambda: listed(second, token).get("step") == 40, 60.0,
+                      interval=0.5)  # from the store
+    assert RunStore(second.folder).load(token) is None
+    kill_9(host_pid)
+    back, frames = asyncio.run(resumed(second, token))
+    assert back["resumed"] is True and back["resume_error"] is None
+    assert back["session"] == hello["session"]
+    assert back["restored"]["step"] == 40  # a paused run's checkpoint: nothing lost
+    assert frames[-1]["step"] > frames[0]["step"] >= 40  # and it trains on
+    assert wait_until(lambda: where(second).get(hello["session"], (0, host_pid))[1] != host_pid,
+                      60.0, interval=0.5)  # on a live host
+
+
+def test_without_the_checkpoint_store_a_run_comes_back_from_the_run_store_that_saved_it(pair):
+    """The store stopped (SIGSTOP: it does not answer) and the session's host killed: the
+    second web process cannot bring the session back (it is in no run store of its own) and
+    starts a new one after the store's timeout, never hanging; the first brings it back from
+    its own run store. Killed, the store comes back (empty) and answers again."""
+    first, second = pair
+    hello, host_pid = trained_and_left(first, 30)
+    token = hello["resume_token"]
+    assert wait_until(lambda: listed(second, token).get("step") == 30, 60.0,
+                      interval=0.5)  # in the store
+    store = store_pid(first)
+    assert store
+    os.kill(store, signal.SIGSTOP)
+    try:
+        kill_9(host_pid)
+        lost, _ = asyncio.run(resumed(second, token, play=False))
+        back, frames = asyncio.run(resumed(first, token))
+    finally:
+        kill_9(store)
+    assert lost["resumed"] is False and lost["resume_error"] == NO_SESSION
+    assert back["resumed"] is True and back["session"] == hello["session"]
+    assert back["restored"]["step"] == 30
+    assert frames[-1]["step"] > frames[0]["step"] >= 30
+    assert wait_until(lambda: store_pid(first) not in (None, store), 120.0, interval=1.0)
 
 
 def test_the_page_lists_and_deletes_its_runs_as_on_the_default(cluster):
