@@ -11,7 +11,7 @@ from nncore import ACTIVATIONS, DATASETS, datasets
 from nncore.layers import Dense
 
 from . import schema
-from .deps import ManagerDep, SettingsDep
+from .deps import ManagerDep, RoomsDep, SettingsDep
 from .downloads import library
 from .presets import PRESETS
 
@@ -110,8 +110,8 @@ def post_neuron(q: NeuronQuery):
 
 
 @router.get("/stats")
-def get_stats(manager: ManagerDep):
-    return manager.stats()
+def get_stats(manager: ManagerDep, rooms: RoomsDep):
+    return {**manager.stats(), "rooms": rooms.stats()}
 
 
 Token = Annotated[str, Field(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]

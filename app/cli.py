@@ -1,7 +1,8 @@
 """The `nnplay` command: start the server on a free port and open the page.
 
     nnplay [--host 127.0.0.1] [--port 8000] [--no-browser] [--log-level info]
-           [--max-sessions 32] [--allow-host NAME ...] [--allow-origin URL ...]
+           [--max-sessions 32] [--room-size 200] [--allow-host NAME ...]
+           [--allow-origin URL ...]
            [--data-dir DIR] [--dataset-dir NAME=DIR ...] [--no-downloads]
            [--download-table FILE] [--no-save] [--workers N] [--ray-address ADDR]
            [--version]
@@ -67,6 +68,11 @@ def checked(check, keep_text=False):
     return convert
 
 
+def room_size(text):
+    from .rooms import check_room_size
+    return checked(check_room_size)(text)
+
+
 def allowed_host(text):
     from .security import host_name
     return checked(host_name)(text)
@@ -98,6 +104,9 @@ def parser():
     p.add_argument("--max-sessions", type=positive_int, default=32,
                    help="training sessions held at once (default 32); when full, the one "
                    "whose client left longest ago makes room for a newcomer")
+    p.add_argument("--room-size", type=room_size, default=None, metavar="N",
+                   help="students one classroom room takes (1 to 1000; default 200, or "
+                   "NNPLAY_MAX_ROOM_SIZE)")
     p.add_argument("--allow-host", action="append", default=[], metavar="NAME",
                    type=allowed_host,
                    help="also answer requests for this name or address (the Host header), "
@@ -250,6 +259,7 @@ def serve(args):
         settings = replace(env, host=args.host, port=args.port,
                            open_browser=not args.no_browser, log_level=args.log_level,
                            max_sessions=args.max_sessions,
+                           max_room_size=args.room_size or env.max_room_size,
                            allowed_hosts=env.allowed_hosts + tuple(args.allow_host),
                            allowed_origins=env.allowed_origins + tuple(args.allow_origin),
                            data_dir=args.data_dir or env.data_dir,

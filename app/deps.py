@@ -6,6 +6,7 @@ from fastapi import Depends
 from starlette.requests import HTTPConnection
 
 from .manager import SessionManager
+from .rooms import Rooms
 from .scheduler import Scheduler
 from .settings import Settings
 
@@ -22,6 +23,11 @@ def get_scheduler(conn: HTTPConnection) -> Scheduler:
     return conn.app.state.scheduler
 
 
+def get_rooms(conn: HTTPConnection) -> Rooms:
+    return conn.app.state.rooms
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 ManagerDep = Annotated[SessionManager, Depends(get_manager)]
 SchedulerDep = Annotated[Scheduler, Depends(get_scheduler)]
+RoomsDep = Annotated[Rooms, Depends(get_rooms)]

@@ -51,6 +51,11 @@ class LinkRate:
         self._frames += 1
         self._sending_since = None
 
+    @property
+    def waiting(self):
+        """Seconds the write now going out has waited for the client (0: none is out)."""
+        return 0.0 if self._sending_since is None else self.clock() - self._sending_since
+
     def judge(self, fps, auto):
         """At most once a window: re-judge the link. Returns whether the mode or the cap
         changed (`lean`, `cap`)."""

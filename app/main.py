@@ -5,12 +5,15 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from . import api, pages, ws
+from . import api, pages, rooms_api, ws
 from .checkpoints import Checkpoints
 from .manager import SessionManager
 from .paths import STATIC_DIR, VERSION
+from .rooms import Rooms
+from .roomstore import RoomStore
 from .scheduler import Scheduler
-from .security import AllowedHosts, AllowedHostsMiddleware, SecurityHeadersMiddleware
+from .security import (AllowedHosts, AllowedHostsMiddleware, LocalOnlyMiddleware,
+                       SecurityHeadersMiddleware)
 from .settings import Settings
 from .transport import ServerCloseMiddleware
 
@@ -19,6 +22,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     checkpoints = Checkpoints(settings)  # a corrupt runs database is moved aside here
     manager = SessionManager(settings, checkpoints)
+    rooms = Rooms(settings, manager, None if checkpoints.store is None
+                  else RoomStore(checkpoints.store))  # a bad --room-size stops nnplay here
     scheduler = Scheduler()
     relay = None
     if settings.workers or settings.ray_address:  # sessions on Ray workers (app/cluster)
@@ -49,10 +54,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                   redoc_url=None)
     app.state.settings = settings
     app.state.manager = manager
+    app.state.rooms = rooms
     app.state.scheduler = scheduler
     app.state.relay = relay
     app.state.hosts = hosts = AllowedHosts.from_settings(settings)
-    # The last added runs first: headers on every response, then the Host check.
+    # The last added runs first: headers on every response, the Host check, then the routes
+    # for this machine only.
+    app.add_middleware(LocalOnlyMiddleware)
     app.add_middleware(ServerCloseMiddleware)
     app.add_middleware(AllowedHostsMiddleware, hosts=hosts)
     app.add_middleware(SecurityHeadersMiddleware, hosts=hosts)  # outside: 400s carry it too
@@ -60,6 +68,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(relay.router)  # first: its /ws and /api/stats take their places
     app.include_router(pages.router)
     app.include_router(api.router)
+    app.include_router(rooms_api.router)
     app.include_router(ws.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

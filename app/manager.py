@@ -56,6 +56,21 @@ class SessionManager:
         log.info("session %s opened (%d live)", session.id, len(self.sessions))
         return session, False, resume_error
 
+    def has_room(self):
+        """Whether one more session may be held now (the one detached longest is freed to
+        make room if need be)."""
+        self.reap()
+        return self._room()
+
+    def adopt(self, session):
+        """Hold a session made elsewhere (a student's fork of a teacher's run, students.py)
+        under the cap; False when every session held has its client connected."""
+        if not self.has_room():
+            return False
+        self.sessions[session.token] = session
+        log.info("session %s opened as a fork (%d live)", session.id, len(self.sessions))
+        return True
+
     def _room(self):
         return len(self.sessions) < self.settings.max_sessions or self.evict()
 

@@ -193,9 +193,21 @@ class Download(Command):
     cancel: bool = False
 
 
+class Fork(Command):
+    """A student in a room (/ws?student=): a session of their own holding the teacher's run
+    as it is now; resume=true: back to the one they had (students.py)."""
+    type: Literal["fork"]
+    resume: bool = False
+
+
+class Follow(Command):
+    """A student in a room: follow the teacher's session again (students.py)."""
+    type: Literal["follow"]
+
+
 COMMANDS = (Play, Pause, Step, Reset, Set, Speed, Fps, Density, SelectSample, SetWeight, SetBias,
             AddPoint, RemovePoint, ClearPoints, LoadCsv, RegenerateData, Preset, TryInput, Export,
-            Import, Explain, ExplainApply, ExportCode, Download, Frames)
+            Import, Explain, ExplainApply, ExportCode, Download, Frames, Fork, Follow)
 COMMAND_TYPES = tuple(c.model_fields["type"].annotation.__args__[0] for c in COMMANDS)
 UPLOAD_TYPES = ("load_csv", "import")
 REPLY_TYPES = ("applied", "error", "state", "explanation", "code")  # answers to a command

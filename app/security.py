@@ -25,7 +25,7 @@ import re
 from urllib.parse import urlsplit
 
 from starlette.datastructures import Headers, MutableHeaders
-from starlette.responses import PlainTextResponse
+from starlette.responses import JSONResponse, PlainTextResponse
 from starlette.websockets import WebSocket
 
 from . import replies
@@ -218,6 +218,52 @@ class AllowedHostsMiddleware:
         await websocket.send_json(replies.error_reply("forbidden_host", message.strip(),
                                                        "host", name))
         await websocket.close(code=WS_1008_POLICY_VIOLATION, reason="forbidden_host")
+
+
+# Routes for this machine only: what a client from another machine (a student's laptop, when
+# nnplay listens beyond loopback) must not reach. Its own room is all such a client reaches:
+# /ws?student=, /api/rooms/join, and the page and its files.
+LOCAL_ONLY = ("/api/stats", "/api/runs", "/api/runs/delete", "/api/cluster", "/api/rooms")
+
+
+def is_local_client(client):
+    """Whether a request's client (the ASGI scope's `client`) is this machine: a loopback
+    address (IPv4-mapped ones too), or no network address at all: a Unix socket, or the app
+    called in process (Starlette's TestClient names its client 'testclient'). A connection
+    over TCP always has an IP address here; uvicorn takes a forwarded one (X-Forwarded-For)
+    only from a proxy on this machine (its --forwarded-allow-ips)."""
+    if not client or not client[0]:
+        return True
+    try:
+        ip = ipaddress.ip_address(str(client[0]).split("%")[0])
+    except ValueError:
+        return True
+    if ip.version == 6 and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return ip.is_loopback
+
+
+class LocalOnlyMiddleware:
+    """Pure ASGI middleware: a request for one of `paths` (exact paths, any method) from a
+    client that is not this machine gets 403 naming why, before any route sees it. One list
+    for the routes in process and those of a cluster (app/cluster), which take their places."""
+
+    def __init__(self, app, paths=LOCAL_ONLY):
+        self.app, self.paths = app, frozenset(paths)
+
+    async def __call__(self, scope, receive, send):
+        if (scope["type"] == "http" and scope["path"] in self.paths
+                and not is_local_client(scope.get("client"))):
+            address = str(scope["client"][0])
+            log.debug("refused %s to a client at %s", scope["path"], address)
+            detail = {"code": "local_only", "field": "client", "value": address,
+                      "allowed": "a client on the machine nnplay runs on (a loopback address)",
+                      "message": f"{scope['path']} answers only the machine nnplay runs on; "
+                                 f"this request came from {address}. A student reaches "
+                                 "their room: POST /api/rooms/join, then /ws?student=TOKEN"}
+            await JSONResponse({"detail": detail}, status_code=403)(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
 
 
 def content_security_policy(host=None):

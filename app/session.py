@@ -68,6 +68,7 @@ class Session:
         self.saved = None  # {"revision", "step", "at" (monotonic)} of the last save
         self.restored = None  # {"step", "saved"} when the run came back from a save
         self.full_test = probes.FullTest()  # large data: the whole test set, a chunk a frame
+        self.audience = None  # a room's students following this session (audience.py)
         self.adopt(Trainer(config or Config(), folders=self.folders))
 
     @property
@@ -108,13 +109,15 @@ class Session:
 
     def push_network(self, data=False):
         if data:
-            self.push(frames.data_message(self.trainer, self.data_version))
-        self.push(frames.network_message(self.trainer, self.network_version, self.probe))
+            self.share("data", self.data_version,
+                       frames.data_message(self.trainer, self.data_version))
+        self.share("network", self.network_version,
+                   frames.network_message(self.trainer, self.network_version, self.probe))
 
     def data_changed(self):
         """The points changed but the network was kept."""
         self.data_version += 1
-        self.push(frames.data_message(self.trainer, self.data_version))
+        self.share("data", self.data_version, frames.data_message(self.trainer, self.data_version))
         if self.selected is not None and self.selected >= len(self.trainer.data.y):
             self.selected = None
 
@@ -123,26 +126,35 @@ class Session:
         if len(self.outbox) >= OUTBOX_LIMIT:
             raise OverflowError("the client is not reading its replies")
         self.outbox.append(message)
+        if self.audience is not None and isinstance(message, dict):
+            self.audience.told(message)
+
+    def share(self, kind, version, message):
+        """Push a `data` or `network` message: to this client, and to the followers."""
+        self.push(message)
+        if self.audience is not None:
+            self.audience.shared(kind, version, message)
 
     def hello(self, resumed=False, resume_error=None):
-        tr = self.trainer
         restored, self.restored = self.restored, None  # said once
         return {"type": "hello", "session": self.id, "resume_token": self.token,
-                "resumed": resumed, "resume_error": resume_error,
-                "schema_version": schema.VERSION, "protocol_version": 1, "limits": self.limits(),
+                "resumed": resumed, "resume_error": resume_error, **self.described(),
+                "restored": restored if resumed else None,
+                "room": None if self.audience is None else self.audience.room.for_teacher()}
+
+    def described(self):
+        """What a hello says of the run, and nothing that opens it (no token): a room's
+        followers are sent it too."""
+        tr = self.trainer
+        return {"schema_version": schema.VERSION, "protocol_version": 1, "limits": self.limits(),
                 "state": self.state.value, "step": tr.step_count, "epoch": tr.epoch,
                 "config": tr.config.to_dict(), "speed": self.pace.shown,
                 "fps": self.cadence.fps, "selected": self.selected,
                 "history": self.record.history.points, "presets": sorted(PRESETS),
-                "restored": restored if resumed else None,
                 "saves": self.settings.save}
 
     def limits(self):
-        s = self.settings
-        return {**LIMITS, "max_sessions": s.max_sessions, "resume_seconds": s.resume_seconds,
-                "messages_per_second": s.messages_per_second, "message_burst": s.message_burst,
-                "inbound_bytes_per_second": s.inbound_bytes_per_second,
-                "inbound_bytes_burst": s.inbound_bytes_burst}
+        return limits_of(self.settings)
 
     def tell(self, message):
         """An event outside any command (a save, a download's progress, the frame rate): queued
@@ -171,13 +183,7 @@ class Session:
         """Parse, check and apply one text message; its reply goes to the outbox."""
         self.received(len(text))
         try:
-            if not self.rate.take():
-                s = self.settings
-                raise replies.ProtocolError(
-                    "rate_limited", f"more than {s.messages_per_second:g} messages per second "
-                    f"(burst {s.message_burst}); this one was dropped, the session is unchanged",
-                    "message", None, f"at most {s.messages_per_second:g} messages per second")
-            command = protocol.parse(text)
+            command = admit(text, self.rate, self.settings)
         except replies.ProtocolError as e:
             self.push(e.reply)
             return
@@ -284,15 +290,8 @@ class Session:
         if not link.judge(self.cadence.fps, self.frame_mode == "auto"):
             return
         self.cadence.cap = link.cap
-        fps, kb = self.cadence.rate, link.bytes_per_second / 1024
-        self.tell({"type": "frame_rate", "limited": self.frame_limited or link.cap is not None,
-                   "frame_ms": round(self.cadence.cost * 1000, 1), "fps": self.cadence.fps,
-                   "link_fps": fps, "lean": self.lean,
-                   "bytes_per_second": round(link.bytes_per_second),
-                   "message": (f"the connection carried {kb:.0f} KB/s: frames come at {fps} a "
-                               f"second{', lean (this page draws the maps)' if self.lean else ''}"
-                               if link.cap is not None or self.lean else
-                               f"frames are back to {fps} a second")})
+        self.tell(link_event(link, self.cadence.fps, self.lean, self.frame_limited,
+                             self.cadence.cost))
 
     def _limit_frames(self, limited):
         if limited != self.frame_limited:
@@ -341,6 +340,8 @@ class Session:
         self._judge_link()
         job = self.snapshot()
         message, point = frames.render(job)
+        if self.audience is not None:
+            self.audience.built(job, message)  # the same bytes to every follower
         self.record.history.add(point)
         cost = time.perf_counter() - started
         self.frame_seconds += cost
@@ -457,3 +458,37 @@ class Session:
     def detached_at(self):
         return self.life.detached_at
 
+
+def limits_of(settings):
+    """The limits a hello lists: LIMITS and the server's settings."""
+    s = settings
+    return {**LIMITS, "max_sessions": s.max_sessions, "resume_seconds": s.resume_seconds,
+            "messages_per_second": s.messages_per_second, "message_burst": s.message_burst,
+            "inbound_bytes_per_second": s.inbound_bytes_per_second,
+            "inbound_bytes_burst": s.inbound_bytes_burst}
+
+
+def admit(text, rate, settings):
+    """The command a text message holds, within the message rate (the `rate` bucket); a
+    ProtocolError (rate_limited, or what protocol.parse says) otherwise."""
+    if not rate.take():
+        raise replies.ProtocolError(
+            "rate_limited", f"more than {settings.messages_per_second:g} messages per second "
+            f"(burst {settings.message_burst}); this one was dropped, the session is unchanged",
+            "message", None, f"at most {settings.messages_per_second:g} messages per second")
+    return protocol.parse(text)
+
+
+def link_event(link, fps, lean, limited, frame_cost):
+    """The `frame_rate` event that says what a client's link changed (linkrate.py):
+    frames come at `link.fps(fps)` a second, lean or full; `frame_cost` is what a frame
+    takes to build (seconds; None when this client did not build it)."""
+    rate, kb = link.fps(fps), link.bytes_per_second / 1024
+    return {"type": "frame_rate", "limited": limited or link.cap is not None,
+            "frame_ms": None if frame_cost is None else round(frame_cost * 1000, 1),
+            "fps": fps, "link_fps": rate, "lean": lean,
+            "bytes_per_second": round(link.bytes_per_second),
+            "message": (f"the connection carried {kb:.0f} KB/s: frames come at {rate} a "
+                        f"second{', lean (this page draws the maps)' if lean else ''}"
+                        if link.cap is not None or lean else
+                        f"frames are back to {rate} a second")}

@@ -19,6 +19,9 @@ class Settings:
     inbound_bytes_per_second: float = 256 * 1024.0  # what a client may send, sustained ...
     inbound_bytes_burst: int = 16 * 1024 * 1024  # ... and at once (the largest import passes)
     write_timeout: float = 20.0  # seconds a client may take to take one message: then it's gone
+    # Rooms (app/rooms.py, docs/classroom.md): a teacher's session that a class follows.
+    max_room_size: int = 200  # students one room takes (--room-size; 1 to 1000)
+    max_rooms: int = 16  # rooms open on one server at once
     # Datasets read from files (MNIST, Fashion-MNIST): see app/downloads.py.
     data_dir: str = ""  # where they are kept, each in a folder of its name ("": the user's)
     dataset_dirs: tuple = field(default_factory=tuple)  # "name=DIR": read from DIR, as it is

@@ -16,7 +16,7 @@ import anyio
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect, status
 
 from . import downloads, replies
-from .deps import ManagerDep, SchedulerDep, SettingsDep
+from .deps import ManagerDep, RoomsDep, SchedulerDep, SettingsDep
 from .scheduler import MIN_SLICE, SLICE, cpu_clock
 
 log = logging.getLogger("nnplay")
@@ -38,7 +38,7 @@ def origin_allowed(websocket):
 
 @router.websocket("/ws")
 async def websocket_endpoint(websocket: WebSocket, manager: ManagerDep, settings: SettingsDep,
-                             scheduler: SchedulerDep):
+                             scheduler: SchedulerDep, rooms: RoomsDep):
     await websocket.accept()
     origin = websocket.headers.get("origin")
     if not origin_allowed(websocket):
@@ -47,6 +47,12 @@ async def websocket_endpoint(websocket: WebSocket, manager: ManagerDep, settings
                       f"--allow-origin {origin} to allow it", "origin", origin,
                       status.WS_1008_POLICY_VIOLATION)
         return
+    if "student" in websocket.query_params:  # a student of a room: students.py
+        from . import students  # it builds on Connection, below
+
+        await students.serve(websocket, websocket.query_params["student"], rooms, manager,
+                             scheduler, settings)
+        return
     token = websocket.query_params.get("resume")
     await manager.take_over(token)  # the token's holder, if still connected, gives it up
     session, resumed, reason = manager.open(token)
@@ -54,6 +60,7 @@ async def websocket_endpoint(websocket: WebSocket, manager: ManagerDep, settings
         await _refuse(websocket, "too_many_sessions", reason, "session", None,
                       WS_1013_TRY_AGAIN_LATER)
         return
+    rooms.bind(session)  # a room's teacher's session: its students follow it
     conn = Connection(websocket, session, manager, scheduler, settings.write_timeout)
     manager.hold(session, conn)
     try:
@@ -88,10 +95,25 @@ class Connection:
         self.replaced = False  # a newer connection took the session over
         self.done = asyncio.Event()  # set once the session is let go
         self.tg = None
-        session.wake = self.wake_sender.set  # events pushed outside a command (downloads)
+        self.close_with = None  # (code, reason) the connection ends with, when not an error
+        if session is not None:
+            session.wake = self.wake_sender.set  # events pushed outside a command (downloads)
+
+    @property
+    def link(self):
+        """Where the sender reports its writes: how fast this client reads (linkrate.py)."""
+        return self.session.link
 
     async def run(self, resumed, resume_error):
         await self.ws.send_text(json.dumps(self.session.hello(resumed, resume_error)))
+        await self.serve()
+
+    def started(self):
+        """The receiver and the sender run: the scheduler may give this connection work."""
+        self.scheduler.add(self)
+
+    async def serve(self):
+        """Run the receiver and the sender until either ends, then close as the end says."""
         try:
             async with anyio.create_task_group() as tg:
                 self.tg = tg
@@ -102,11 +124,11 @@ class Connection:
 
                 tg.start_soon(supervise, self.receiver)
                 tg.start_soon(supervise, self.sender)
-                self.scheduler.add(self)
+                self.started()
         except Exception as group:  # an ExceptionGroup of what the tasks raised
             errors = getattr(group, "exceptions", [group])
             if any(isinstance(e, DeadPeer) for e in errors):
-                log.info("session %s: %s; detached", self.session.id,
+                log.info("%s: %s; detached", self.name,
                          next(e for e in errors if isinstance(e, DeadPeer)))
                 return  # no closing handshake: it would wait on the dead peer too
             if not all(isinstance(e, (WebSocketDisconnect, ConnectionError)) for e in errors):
@@ -118,8 +140,15 @@ class Connection:
         elif isinstance(self.failure, OverflowError):
             await self._close(status.WS_1008_POLICY_VIOLATION, "client not reading")
         elif self.failure is not None:
-            log.error("session %s failed", self.session.id, exc_info=self.failure)
+            log.error("%s failed", self.name, exc_info=self.failure)
             await self._close(status.WS_1011_INTERNAL_ERROR, "internal error")
+        elif self.close_with is not None:
+            await self._close(*self.close_with)
+
+    @property
+    def name(self):
+        """What the log calls this connection."""
+        return f"session {self.session.id}"
 
     async def _close(self, code, reason):
         try:
@@ -176,13 +205,14 @@ class Connection:
     async def _send(self, message):
         """Send within the write deadline: a peer that takes longer to take one message is
         gone (a dead connection stops acknowledging and the write never completes)."""
-        self.session.link.sending()  # how fast the client reads: linkrate.py
+        link = self.link
+        link.sending()  # how fast the client reads: linkrate.py
         with anyio.move_on_after(self.write_timeout) as scope:
             if isinstance(message, bytes):
                 await self.ws.send_bytes(message)
             else:
                 await self.ws.send_text(message)
-        self.session.link.sent(len(message))
+        link.sent(len(message))
         if scope.cancelled_caught:
             raise DeadPeer(f"the client took no data for {self.write_timeout:g} s")
 

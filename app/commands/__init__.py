@@ -48,5 +48,6 @@ def plain(value):
 
 from . import points, saving, teaching, training  # noqa: E402,F401 - they fill COMMANDS
 from . import datasets  # noqa: E402,F401 - downloads of datasets read from files
+from . import classroom  # noqa: E402,F401 - fork and follow, outside a room
 
 assert set(COMMANDS) == set(protocol.COMMAND_TYPES), "every protocol command has a handler"

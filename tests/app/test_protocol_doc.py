@@ -28,6 +28,25 @@ def test_every_command_and_limit_is_documented():
         assert f"`{name}`" in TEXT, name
 
 
+def test_every_error_code_and_message_type_is_documented():
+    """Each error code the server sends (error replies, refused connections, refused room
+    requests) and each text message type it sends is named in the document."""
+    codes, types = set(), set()
+    for path in (docs.ROOT / "app").rglob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        codes.update(re.findall(r'(?:error_reply|ProtocolError)\(\s*"(\w+)"', source))
+        codes.update(re.findall(r'RoomError\(\s*\d+,\s*"(\w+)"', source))
+        codes.update(re.findall(r'_refuse\(\s*\w+,\s*"(\w+)"', source))
+        codes.update(re.findall(r'"code": "(\w+)"', source))
+        types.update(re.findall(r'\{"type": "(\w+)"', source))
+    assert {"not_yours", "no_room", "invalid_value", "local_only"} <= codes  # the scan works
+    for code in codes:
+        assert f"`{code}`" in TEXT, f"error code {code} is not documented"
+    binary = {"data", "network", "frame"}  # documented under Binary messages
+    for kind in types - binary - set(COMMAND_TYPES):
+        assert f"| `{kind}` |" in TEXT, f"message type {kind} is not in a table"
+
+
 def test_there_are_examples():
     assert len(EXAMPLES) >= 6
 
