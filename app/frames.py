@@ -36,14 +36,20 @@ GALLERY_SIZE = 24  # test images a frame of image data shows
 PREDICTION_ROWS = 16
 
 
-def pack(header, arrays):
+class Unpacked(bytes):
+    """A message whose 8-bit pictures are not packed (a frame for a client on this machine's
+    loopback, FrameJob.pack): `packed` packs them, should another client need them."""
+
+
+def pack(header, arrays, pictures=True):
     """One binary message from a JSON-able header and {name: ndarray}.
 
     No non-finite number leaves the server: a float array holding NaN or ±inf (a diverged
     step's gradient) travels with those entries as 0, and the header's `non_finite` names it.
-    A stack of 8-bit pictures (the maps) travels packed when that is smaller.
+    A stack of 8-bit pictures (the maps) travels packed when that is smaller; with
+    `pictures=False` it is left raw, and the message is `Unpacked` if it holds one.
     """
-    entries, chunks, non_finite = [], [], []
+    entries, chunks, non_finite, later = [], [], [], False
     for name, A in arrays.items():
         A = np.ascontiguousarray(A)
         if A.dtype.kind == "f" and not np.isfinite(A).all():
@@ -53,7 +59,9 @@ def pack(header, arrays):
         if A.dtype.byteorder == ">":
             A = A.astype(A.dtype.newbyteorder("<"))
         entry = [name, dtype, list(A.shape)]
-        raw = encode_planes(A) if A.dtype == np.uint8 and A.ndim >= 2 else None
+        picture = A.dtype == np.uint8 and A.ndim >= 2 and A.size >= PLANES_MIN_BYTES
+        later = later or (picture and not pictures)
+        raw = encode_planes(A) if picture and pictures else None
         if raw is not None:
             entry += [PLANES, len(raw)]
         else:
@@ -65,7 +73,17 @@ def pack(header, arrays):
     text = json.dumps({**header, "arrays": entries}, separators=(",", ":"),
                       allow_nan=False).encode("utf-8")
     text += b" " * (-(4 + len(text)) % ALIGN)
-    return struct.pack("<I", len(text)) + text + b"".join(chunks)
+    message = struct.pack("<I", len(text)) + text + b"".join(chunks)
+    return Unpacked(message) if later else message
+
+
+def packed(message):
+    """The message with its 8-bit pictures packed (encode_planes), if it is `Unpacked`; any
+    other message as it is. The bytes are the same as `pack` would have made at once."""
+    if not isinstance(message, Unpacked):
+        return message
+    header, arrays = unpack(message)
+    return pack(header, arrays)
 
 
 def encode_planes(A):
@@ -74,8 +92,6 @@ def encode_planes(A):
     picture), deflated (raw deflate; runs and Huffman codes only, the fastest kind that finds
     the maps' flat stretches). Smooth maps shrink to a third to two thirds, lossless, in tens
     of microseconds. None when the packed form would not be smaller (noise, tiny pictures)."""
-    if A.size < PLANES_MIN_BYTES:
-        return None
     across = A.copy()
     across[..., 1:] -= A[..., :-1]  # uint8 arithmetic: modulo 256
     residual = across.copy()
@@ -185,6 +201,7 @@ class FrameJob:
     # measures the whole test set a chunk a frame; None when `points` are every point.
     full_test: tuple | None = None
     lean: bool = False  # the page computes the maps from the weights (no tiles, no output map)
+    pack: bool = True  # the maps travel packed (encode_planes); else raw, the message Unpacked
 
 
 def render(job):
@@ -248,7 +265,7 @@ def _render(job):
         point.update({f"cmp_{k}": v for k, v in header["compare"]["metrics"].items()
                       if k != "penalty" and math.isfinite(v)})
     header["point"] = point  # the chart point the server keeps in its history, as it is
-    return pack(jsonsafe(header), arrays), point
+    return pack(jsonsafe(header), arrays, pictures=job.pack), point
 
 
 def _seven(v):

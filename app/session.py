@@ -57,6 +57,7 @@ class Session:
         self.pending_steps, self.pending_step_id = 0, None  # steps owed to `step` commands
         self.frames_built = self.bytes_in = 0
         self.train_seconds = self.frame_seconds = 0.0  # where this session's CPU time went
+        self.pack_maps = True  # frames carry their maps packed (the connection says: ws.py)
         self.frame_limited = False  # frames come slower than asked, to leave time to train
         self.frame_mode = "auto"  # frames asked for: "full", "lean", or "auto" (the link decides)
         self.link = LinkRate(clock)  # how fast the client reads (the connection reports it)
@@ -321,6 +322,8 @@ class Session:
             net=tr.net, points=points, order=order, probe=self.probe, full_test=full,
             sample=sample, losses=losses, first_loss_step=first, compare=self.compare,
             data=tr.data, tried=self.tried, lean=self.lean,
+            # packed for the client, or once for the client and every follower (a room)
+            pack=self.pack_maps or (self.audience is not None and bool(self.audience.followers)),
             header={"type": "frame", "seq": self.frames_built, "step": tr.step_count,
                     "epoch": tr.epoch, "epoch_progress": tr.epoch_progress,
                     "state": self.state.value, "command_seq": self.command_seq,
@@ -433,6 +436,7 @@ class Session:
                 "frames": self.frame_mode, "lean": self.lean, "fps": self.cadence.rate,
                 "link_bytes_per_second": round(self.link.bytes_per_second),
                 "train_seconds": self.train_seconds, "frame_seconds": self.frame_seconds,
+                "pack_maps": self.pack_maps,
                 "bytes_in": self.bytes_in,
                 "saved_step": None if self.saved is None else self.saved["step"]}
 

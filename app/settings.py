@@ -4,6 +4,9 @@ import os
 from dataclasses import dataclass, field, fields, replace
 
 
+CHOICES = {"pack_frames": ("auto", "always", "never")}  # fields that take one of a few words
+
+
 @dataclass(frozen=True)
 class Settings:
     host: str = "127.0.0.1"  # interface to bind
@@ -19,6 +22,9 @@ class Settings:
     inbound_bytes_per_second: float = 256 * 1024.0  # what a client may send, sustained ...
     inbound_bytes_burst: int = 16 * 1024 * 1024  # ... and at once (the largest import passes)
     write_timeout: float = 20.0  # seconds a client may take to take one message: then it's gone
+    # Frames' maps packed (frames.encode_planes): "auto" for clients on another machine,
+    # "always" or "never" (NNPLAY_PACK_FRAMES).
+    pack_frames: str = "auto"
     # Rooms (app/rooms.py, docs/classroom.md): a teacher's session that a class follows.
     max_room_size: int = 200  # students one room takes (--room-size; 1 to 1000)
     max_rooms: int = 16  # rooms open on one server at once
@@ -57,6 +63,9 @@ class Settings:
                     values[f.name] = tuple(v.strip() for v in raw.split(",") if v.strip())
                 else:
                     values[f.name] = type(default)(raw)
+                allowed = CHOICES.get(f.name)
+                if allowed is not None and values[f.name] not in allowed:
+                    raise ValueError(f"expected one of {', '.join(allowed)}")
             except ValueError as e:
                 raise ValueError(f"NNPLAY_{f.name.upper()}={raw!r} is not valid: {e}") from None
         return replace(cls(), **{**values, **overrides})

@@ -1,6 +1,6 @@
 """Server benchmark: a real `nnplay` (uvicorn) on loopback, driven by websocket clients.
 
-    python bench/server.py [--seconds 8] [--sessions 20]
+    python bench/server.py [--seconds 8] [--sessions 20] [--pack always|auto|never]
 
 Prints, in one run:
   (a) steps/s of the 2-8-8-8-8-8-8-1 net at max speed while streaming 30 fps, beside the bare
@@ -308,9 +308,13 @@ def main():
     ap.add_argument("--rounds", type=int, default=6, help="rounds of (a)")
     ap.add_argument("--sessions", type=int, default=20, help="sessions in (e)")
     ap.add_argument("--parts", default="abcdefg", help="which figures, e.g. fg (default all)")
+    ap.add_argument("--pack", choices=("always", "auto", "never"), default="always",
+                    help="NNPLAY_PACK_FRAMES: the frames' maps packed as for clients on other "
+                    "machines (always, the default here), or raw as on loopback (auto, never)")
     args = ap.parse_args()
+    os.environ["NNPLAY_PACK_FRAMES"] = args.pack  # the server subprocesses inherit it
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs; server: real uvicorn "
-          "in a subprocess, loopback, no compression")
+          f"in a subprocess, loopback, no websocket compression, maps packed: {args.pack}")
     # Closed sessions wait resume_seconds for their client and count against the cap.
     if set("abcde") & set(args.parts):
         first_parts(args)

@@ -187,11 +187,12 @@ class SessionHost:
         self.scheduler.poke()
         return {"delay": s.inbound.seconds_until(0.0)}
 
-    async def pull(self, conn_id, wrote=None, timeout=PULL_SECONDS):
+    async def pull(self, conn_id, wrote=None, pack_maps=True, timeout=PULL_SECONDS):
         """What connection `conn_id` has to send, waiting up to `timeout` for something:
         {"messages": [JSON text or bytes], "frame": bytes or None, "checkpoint": dict or None,
         "end": why the connection must end, or None}. `wrote`: (bytes, seconds waited,
-        messages) of the relay's writes to the client since the last pull."""
+        messages) of the relay's writes to the client since the last pull; `pack_maps`:
+        whether the client's frames carry their maps packed (ws.packs_maps)."""
         slot = self.slots.get(conn_id)
         if slot is None or slot.ended:
             return _ENDED | {"end": slot.ended if slot else "gone"}
@@ -211,6 +212,7 @@ class SessionHost:
                 slot.pulling, slot.pulled = False, time.monotonic()
             if slot.ended:  # taken over meanwhile: the outbox is the new connection's
                 return _ENDED | {"end": slot.ended}
+        s.pack_maps = pack_maps  # whether the client's frames go packed (ws.packs_maps)
         messages = [m if isinstance(m, bytes) else _json(m) for m in s.outbox]
         s.outbox.clear()
         frame, slot.frame = slot.frame, None

@@ -32,7 +32,7 @@ from fastapi import APIRouter, HTTPException, Request, WebSocket, status
 
 from ..api import RunRef, RunsQuery
 from ..runstore import encode
-from ..ws import WS_1013_TRY_AGAIN_LATER, Connection, _refuse, origin_allowed
+from ..ws import WS_1013_TRY_AGAIN_LATER, Connection, _refuse, origin_allowed, packs_maps
 from .store import STORE_SECONDS, SharedCheckpoints, row_of
 
 log = logging.getLogger("nnplay")
@@ -405,6 +405,7 @@ class RelayConnection(Connection):
         self.generation = 0  # counts the hosts the session has lived on
         self.newest = None  # the newest checkpoint the host handed over
         self.recovering = asyncio.Lock()
+        self.pack_maps = packs_maps(websocket, relay.settings)  # the host packs them, or not
 
     def attached(self, host, opened):
         hello = opened["hello"]
@@ -472,7 +473,7 @@ class RelayConnection(Connection):
     async def sender(self):
         while True:
             generation = self.generation
-            out = await self.call("pull", self.session.link.take())
+            out = await self.call("pull", self.session.link.take(), self.pack_maps)
             for message in out["messages"]:
                 await self._send(message)
             if out["frame"] is not None:

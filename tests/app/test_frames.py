@@ -3,6 +3,7 @@ pictures that travel packed (the maps) come back code for code."""
 
 import json
 import struct
+from dataclasses import replace
 
 import numpy as np
 from hypothesis import given, settings
@@ -76,7 +77,10 @@ def test_a_full_frame_carries_the_engines_maps_tiles_within_one_code():
                           sample=None, losses=tr.step(64).losses, first_loss_step=3001,
                           header={"type": "frame", "step": tr.step_count, "epoch_progress": 1.0})
     message, _ = frames.render(job)
-    assert len(message) <= 32 * 1024, len(message)
+    raw, _ = frames.render(replace(job, pack=False))  # for a client on this machine
+    assert isinstance(raw, frames.Unpacked) and not isinstance(message, frames.Unpacked)
+    assert frames.packed(raw) == message and frames.packed(message) is message
+    assert len(message) <= 32 * 1024 < len(raw), (len(message), len(raw))
     assert {e[0] for e in directory(message).values() if len(e) == 5} >= {
         f"tiles{l}" for l in range(1, 7)} | {"output"}
     header, arrays = frames.unpack(message)
@@ -88,3 +92,16 @@ def test_a_full_frame_carries_the_engines_maps_tiles_within_one_code():
         codes = probes.quantize(A.T, lo, hi).reshape(arrays[f"tiles{l}"].shape).astype(int)
         got = arrays[f"tiles{l}"].astype(int)
         assert (got % 2 == 0).all() and np.abs(got - codes).max() <= 1, l
+
+
+def test_the_frames_a_client_on_another_machine_gets_have_their_maps_packed(wire):
+    """The test client is not on loopback: its frames' maps come packed (ws.packs_maps)."""
+    wire.call({"type": "set", "config": {"dataset": "spiral", "hidden_layers": [8] * 6}})
+    reply = wire.call({"type": "step", "n": 50})
+    assert reply["type"] == "applied", reply
+    frame = wire.expect("frame")
+    while frame["step"] < 50:
+        frame = wire.expect("frame")
+    packed = {e[0] for e in directory(frame["wire_bytes"]).values() if len(e) == 5}
+    assert {f"tiles{l}" for l in range(1, 7)} | {"output"} <= packed
+    assert len(frame["wire_bytes"]) <= 32 * 1024

@@ -55,6 +55,7 @@ class Wire:
             return json.loads(m["text"])
         header, arrays = frames.unpack(m["bytes"])
         header["arrays"] = arrays
+        header["wire_bytes"] = m["bytes"]  # the message as it came
         return header
 
     def expect(self, type_, timeout=None, **match):

@@ -21,6 +21,7 @@ from websockets.exceptions import ConnectionClosed
 
 from app.cluster.relay import NO_SESSION
 from app.runstore import RunStore
+from tests.app.test_lean import PATIENT
 from tests.app.test_lean import _stop_reading as stop_reading
 from tests.cluster.conftest import alive, cluster_running, wait_until
 from tests.e2e.client import Client
@@ -337,7 +338,7 @@ async def _hello(url):
 def test_a_client_that_stops_reading_gets_lean_frames_through_the_relay_too():
     """The relay measures its writes to the client and the host judges the link from them,
     as in process: the same scenario as tests/app/test_lean.py's, on a worker."""
-    with cluster_running("--workers", "1", "--max-sessions", "4") as server:
+    with cluster_running("--workers", "1", "--max-sessions", "4", env=PATIENT) as server:
         asyncio.run(stop_reading(server))
 
 
