@@ -41,12 +41,7 @@ def origin_allowed(websocket):
 async def websocket_endpoint(websocket: WebSocket, manager: ManagerDep, settings: SettingsDep,
                              scheduler: SchedulerDep, rooms: RoomsDep):
     await websocket.accept()
-    origin = websocket.headers.get("origin")
-    if not origin_allowed(websocket):
-        await _refuse(websocket, "forbidden_origin",
-                      f"connections from origin {origin!r} are not allowed; start nnplay with "
-                      f"--allow-origin {origin} to allow it", "origin", origin,
-                      status.WS_1008_POLICY_VIOLATION)
+    if await refused_origin(websocket):
         return
     if "student" in websocket.query_params:  # a student of a room: students.py
         from . import students  # it builds on Connection, below
@@ -76,6 +71,18 @@ async def websocket_endpoint(websocket: WebSocket, manager: ManagerDep, settings
     finally:
         manager.release(session, conn)  # detached, unless a newer connection holds it now
         conn.done.set()
+
+
+async def refused_origin(websocket):
+    """Refuse (and close) a connection from a page nnplay did not serve: whether it did."""
+    if origin_allowed(websocket):
+        return False
+    origin = websocket.headers.get("origin")
+    await _refuse(websocket, "forbidden_origin",
+                  f"connections from origin {origin!r} are not allowed; start nnplay with "
+                  f"--allow-origin {origin} to allow it", "origin", origin,
+                  status.WS_1008_POLICY_VIOLATION)
+    return True
 
 
 async def _refuse(websocket, code, message, field, value, close_code):

@@ -28,11 +28,11 @@ import logging
 import secrets
 import time
 
-from fastapi import APIRouter, HTTPException, Request, WebSocket, status
+from fastapi import APIRouter, HTTPException, Request, WebSocket
 
 from ..api import RunRef, RunsQuery
 from ..runstore import encode
-from ..ws import WS_1013_TRY_AGAIN_LATER, Connection, _refuse, origin_allowed, packs_maps
+from ..ws import WS_1013_TRY_AGAIN_LATER, Connection, _refuse, packs_maps, refused_origin
 from .store import STORE_SECONDS, SharedCheckpoints, row_of
 
 log = logging.getLogger("nnplay")
@@ -259,12 +259,7 @@ class Relay:
     async def websocket_route(self, websocket: WebSocket):
         """/ws: as ws.py's, with the session on a host."""
         await websocket.accept()
-        origin = websocket.headers.get("origin")
-        if not origin_allowed(websocket):
-            await _refuse(websocket, "forbidden_origin",
-                          f"connections from origin {origin!r} are not allowed; start nnplay "
-                          f"with --allow-origin {origin} to allow it", "origin", origin,
-                          status.WS_1008_POLICY_VIOLATION)
+        if await refused_origin(websocket):
             return
         await websocket.app.state.relay.serve(websocket, websocket.query_params.get("resume"))
 
