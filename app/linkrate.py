@@ -51,6 +51,15 @@ class LinkRate:
         self._frames += 1
         self._sending_since = None
 
+    def report(self, nbytes, waited, messages):
+        """What another process measured of writes to this client since its last report
+        (the Ray relay, for a session on a host): `nbytes` in `messages` writes, which waited
+        `waited` seconds in all. It stands for `sending`/`sent`."""
+        self._sending_since = None
+        self._bytes += nbytes
+        self._waited += waited
+        self._frames += messages
+
     @property
     def waiting(self):
         """Seconds the write now going out has waited for the client (0: none is out)."""

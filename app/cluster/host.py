@@ -52,12 +52,6 @@ class RelayedLink(LinkRate):
     def sent(self, nbytes):
         pass  # the relay's report stands for it
 
-    def report(self, nbytes, waited, messages):
-        self._sending_since = None
-        self._bytes += nbytes
-        self._waited += waited
-        self._frames += messages
-
 
 class Slot(Connection):
     """A session as one relay connection drives it. The host's Scheduler calls `wait` and

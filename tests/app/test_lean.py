@@ -194,6 +194,22 @@ def test_a_link_that_drains_again_gets_its_frames_back():
     assert link.hold == 2 * LinkRate.HOLD  # ... so lean ones hold twice as long
 
 
+def test_a_report_from_the_relay_is_judged_as_the_writes_themselves():
+    """On Ray the relay measures the writes and reports them (LinkRate.report): the same
+    second, reported, gives the same judgement as measured here."""
+    measured, reported = LinkRate(clock := Clock()), LinkRate(clock)
+    for _ in range(20):
+        measured.sending()
+        clock.t += 0.04
+        measured.sent(60_000)
+    reported.sending()  # what the host handed out counts as waiting until the report
+    reported.report(20 * 60_000, 0.8, 20)
+    clock.t += 0.2 + 1e-9
+    assert measured.judge(30, True) and reported.judge(30, True)
+    assert measured.lean and reported.lean and not reported.waiting
+    assert reported.bytes_per_second == measured.bytes_per_second
+
+
 def test_a_client_that_asked_for_full_frames_gets_fewer_not_lean():
     clock = Clock()
     link = LinkRate(clock)
