@@ -265,7 +265,10 @@ def _render(job):
         point.update({f"cmp_{k}": v for k, v in header["compare"]["metrics"].items()
                       if k != "penalty" and math.isfinite(v)})
     header["point"] = point  # the chart point the server keeps in its history, as it is
-    return pack(jsonsafe(header), arrays, pictures=job.pack), point
+    try:  # most headers are JSON as they are; jsonsafe walks them only when one is not
+        return pack(header, arrays, pictures=job.pack), point
+    except (TypeError, ValueError):  # a NumPy scalar, a non-finite float
+        return pack(jsonsafe(header), arrays, pictures=job.pack), point
 
 
 def _seven(v):
