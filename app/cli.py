@@ -1,6 +1,6 @@
 """The `nnplay` command: start the server on a free port and open the page.
 
-    nnplay [--host 127.0.0.1] [--port 8000] [--no-browser] [--log-level info]
+    nnplay [--host 127.0.0.1] [--port 8000] [--no-browser] [--log-level info] [--classroom]
            [--max-sessions 32] [--room-size 200] [--allow-host NAME ...]
            [--allow-origin URL ...]
            [--data-dir DIR] [--dataset-dir NAME=DIR ...] [--no-downloads]
@@ -93,12 +93,18 @@ def parser():
                                 "training loop is real Python and NumPy.",
                                 epilog="The saved runs: nnplay runs list | export ID [-o FILE] "
                                 "| delete ID (nnplay runs --help).")
-    p.add_argument("--host", default="127.0.0.1",
-                   help="interface to listen on (default 127.0.0.1, this machine only)")
+    p.add_argument("--host", default=None,
+                   help="interface to listen on (default 127.0.0.1, this machine only; with "
+                   "--classroom, this machine's network address)")
     p.add_argument("--port", type=port_number, default=8000,
                    help="port to try first; the next free one is taken if it is busy "
                    "(0 lets the system pick; default 8000)")
     p.add_argument("--no-browser", action="store_true", help="do not open the browser")
+    p.add_argument("--classroom", action="store_true",
+                   help="teach a class: listen on this machine's network address too, so that "
+                   "students' computers join at http://ADDRESS:PORT/join with the code the "
+                   "page shows; the first page opened on this machine starts the class "
+                   "(docs/classroom.md)")
     p.add_argument("--log-level", choices=LOG_LEVELS, default="info", type=str.lower,
                    help="server log level (default info)")
     p.add_argument("--max-sessions", type=positive_int, default=32,
@@ -169,37 +175,104 @@ def runs_parser():
     return p
 
 
-def bind(host, port):
-    """A listening socket on host:port, or the next free port; (socket, note about it)."""
-    try:
-        infos = socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)
-    except socket.gaierror as e:
-        raise SystemExit(f"nnplay: --host {host!r} cannot be resolved: {e.strerror}") from None
-    family = infos[0][0]
-    tries = 1 if port == 0 else PORT_TRIES
-    for candidate in range(port, min(port + tries, 65536)):
-        # proto=IPPROTO_TCP matters: asyncio sets TCP_NODELAY only on sockets that say they
-        # are TCP, and with Nagle on, a frame written just after a reply waited ~40 ms for
-        # the client's delayed ACK. NODELAY is set here too; accepted sockets inherit it.
-        sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+def bind(hosts, port):
+    """Listening sockets on each of `hosts`, all on `port` or on the next port free on every
+    one of them; (sockets, note about the port)."""
+    families = []
+    for host in hosts:
         try:
-            sock.bind((host, candidate))
+            families.append(socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)[0][0])
+        except socket.gaierror as e:
+            raise SystemExit(f"nnplay: --host {host!r} cannot be resolved: {e.strerror}") from None
+    for attempt in range(PORT_TRIES):
+        candidate = port + attempt if port else 0  # 0: the system picks, for the first host
+        if candidate > 65535:
+            break
+        sockets = []
+        try:
+            for host, family in zip(hosts, families):
+                sockets.append(listen(family, host, candidate))
+                candidate = sockets[0].getsockname()[1]  # the others: the first one's port
         except OSError as e:
-            sock.close()
-            if e.errno == errno.EADDRINUSE:
+            for sock in sockets:
+                sock.close()
+            if e.errno == errno.EADDRINUSE and candidate < 65535:
                 continue
             raise SystemExit(f"nnplay: cannot listen on {host}:{candidate}: {e.strerror}") from None
-        sock.listen(128)
-        sock.set_inheritable(True)
-        actual = sock.getsockname()[1]
+        actual = sockets[0].getsockname()[1]
         note = None
         if port and actual != port:
             note = f"port {port} is taken; using {actual} instead"
-        return sock, note
-    raise SystemExit(f"nnplay: ports {port} to {port + tries - 1} are all taken; "
-                     "choose another with --port (or --port 0)")
+        return sockets, note
+    last = f"{port} to {port + PORT_TRIES - 1}" if port else "the system chose"
+    raise SystemExit(f"nnplay: ports {last} are all taken; choose another with --port "
+                     "(or --port 0)")
+
+
+def listen(family, host, port):
+    # proto=IPPROTO_TCP matters: asyncio sets TCP_NODELAY only on sockets that say they are
+    # TCP, and with Nagle on, a frame written just after a reply waited ~40 ms for the
+    # client's delayed ACK. NODELAY is set here too; accepted sockets inherit it.
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        sock.bind((host, port))
+    except OSError:
+        sock.close()
+        raise
+    sock.listen(128)
+    sock.set_inheritable(True)
+    return sock
+
+
+def network_address():
+    """This machine's address on its network, found without sending anything: the address of
+    the interface a UDP socket "connected" to a private address would use (connecting a UDP
+    socket only picks a route), else what the host name resolves to; None when both are
+    loopback (no network)."""
+    candidates = []
+    for target in ("10.255.255.255", "192.168.255.255", "172.31.255.255"):
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+            try:
+                probe.connect((target, 9))
+                candidates.append(probe.getsockname()[0])
+            except OSError:  # no route to that network
+                continue
+    try:
+        candidates.append(socket.gethostbyname(socket.gethostname()))
+    except OSError:
+        pass
+    for address in candidates:
+        if address not in ("0.0.0.0", "") and not is_loopback_address(address):
+            return address
+    return None
+
+
+def is_loopback_address(host):
+    from .security import is_loopback
+    return is_loopback(host.strip("[]"))
+
+
+def classroom_hosts(args, parser):
+    """(addresses to listen on, the address students open) for --classroom; a parser error
+    naming the flags for a combination that cannot teach a class."""
+    if args.workers or args.ray_address:
+        flag = "--workers" if args.workers else "--ray-address"
+        parser.error(f"--classroom cannot be combined with {flag}: a class needs the sessions in "
+                     "this process (rooms are not available on Ray workers yet)")
+    host = args.host
+    if host is not None and is_loopback_address(host):
+        parser.error(f"--classroom listens on the network, and --host {host} is this machine "
+                     "only: students could not join. Drop --host (nnplay finds this machine's "
+                     "network address), or give that address, e.g. --host 192.168.1.10")
+    address = network_address() if host in (None, *EVERY_INTERFACE) else host
+    if address is None:
+        parser.error("--classroom found no network address on this machine (is it connected "
+                     "to a network?); give it with --host ADDRESS")
+    if host in EVERY_INTERFACE:
+        return [host], address  # every interface: loopback included
+    return [address, "::1" if ":" in address else "127.0.0.1"], address
 
 
 EVERY_INTERFACE = ("", "0.0.0.0", "::")
@@ -223,11 +296,22 @@ def single_threaded_blas():
 
 
 def main(argv=None):
+    from .settings import Settings
+
     single_threaded_blas()  # first: checking --allow-host imports the app, and NumPy with it
     argv = sys.argv[1:] if argv is None else list(argv)
     if argv[:1] == ["runs"]:
         return runs(runs_parser().parse_args(argv[1:]))
-    args = parser().parse_args(argv)
+    p = parser()
+    args = p.parse_args(argv)
+    try:
+        args.classroom = args.classroom or Settings.from_env().classroom  # or NNPLAY_CLASSROOM=1
+    except ValueError as e:  # a bad NNPLAY_* value, named by the message
+        raise SystemExit(f"nnplay: {e}") from None
+    if args.classroom:
+        args.hosts, args.join_host = classroom_hosts(args, p)
+    else:
+        args.hosts, args.join_host = [args.host or "127.0.0.1"], ""
     try:
         started = serve(args)
     except KeyboardInterrupt:  # Ctrl+C: uvicorn has shut down cleanly, then raised it again
@@ -256,7 +340,8 @@ def serve(args):
     app_log.setLevel("DEBUG" if args.log_level == "trace" else args.log_level.upper())
     try:
         env = Settings.from_env()
-        settings = replace(env, host=args.host, port=args.port,
+        settings = replace(env, host=args.hosts[0], port=args.port,
+                           classroom=args.classroom, join_host=args.join_host,
                            open_browser=not args.no_browser, log_level=args.log_level,
                            max_sessions=args.max_sessions,
                            max_room_size=args.room_size or env.max_room_size,
@@ -273,15 +358,21 @@ def serve(args):
         app = create_app(settings)
     except ValueError as e:  # a bad NNPLAY_* value, named by the message
         raise SystemExit(f"nnplay: {e}") from None
-    sock, note = bind(args.host, args.port)
-    port = sock.getsockname()[1]
-    url = f"http://{page_host(args.host)}:{port}/"
+    sockets, note = bind(args.hosts, args.port)
+    port = sockets[0].getsockname()[1]
+    host = args.hosts[0]
+    url = f"http://{page_host(args.hosts[-1])}:{port}/"
     if note:
         print(f"nnplay: {note}")
-    if not is_loopback(args.host):
-        print(f"nnplay: WARNING: listening on {args.host}: anyone who can reach this machine "
+    if args.classroom:
+        join = f"http://{page_host(args.join_host)}:{port}/join"
+        where = " (and on every other interface)" if host in EVERY_INTERFACE else ""
+        print(f"nnplay: classroom: listening on the network at {args.join_host}{where} (port "
+              f"{port}); students open {join} and type the class's code, or {join}/CODE")
+    elif not is_loopback(host):
+        print(f"nnplay: WARNING: listening on {host}: anyone who can reach this machine "
               "on the network can open the page and train on this server")
-        if args.host in EVERY_INTERFACE:
+        if host in EVERY_INTERFACE:
             print(f"nnplay: other machines open it by this machine's address "
                   f"(http://ADDRESS:{port}/); to open it by a name, add --allow-host NAME")
     print(f"nnplay: serving on {url}  (Ctrl+C stops)", flush=True)
@@ -298,7 +389,7 @@ def serve(args):
             if server.started:
                 webbrowser.open(url)
         threading.Thread(target=open_when_ready, daemon=True).start()
-    server.run(sockets=[sock])
+    server.run(sockets=sockets)
     return server.started
 
 

@@ -5,7 +5,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from . import api, pages, rooms_api, ws
+from . import api, joining, pages, rooms_api, ws
 from .checkpoints import Checkpoints
 from .manager import SessionManager
 from .paths import STATIC_DIR, VERSION
@@ -69,6 +69,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(pages.router)
     app.include_router(api.router)
     app.include_router(rooms_api.router)
+    app.include_router(joining.router)  # the join URL's QR code
     app.include_router(ws.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

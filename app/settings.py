@@ -28,6 +28,8 @@ class Settings:
     # Rooms (app/rooms.py, docs/classroom.md): a teacher's session that a class follows.
     max_room_size: int = 200  # students one room takes (--room-size; 1 to 1000)
     max_rooms: int = 16  # rooms open on one server at once
+    classroom: bool = False  # --classroom: on the network for a class (the first page opens one)
+    join_host: str = ""  # the address students open (this machine's on the network; "": the page's)
     # Datasets read from files (MNIST, Fashion-MNIST): see app/downloads.py.
     data_dir: str = ""  # where they are kept, each in a folder of its name ("": the user's)
     dataset_dirs: tuple = field(default_factory=tuple)  # "name=DIR": read from DIR, as it is

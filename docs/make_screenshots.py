@@ -20,6 +20,7 @@ sys.path.insert(0, str(ROOT))
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 
+from app.cli import network_address  # noqa: E402
 from tests.e2e.browser import launch  # noqa: E402
 from tests.e2e.server import running  # noqa: E402
 
@@ -70,6 +71,47 @@ def trained(browser, url, steps, size=(1600, 900), fast=True):
     return page
 
 
+def classroom(browser, url):
+    """A class: the teacher's page on a 1280×720 projector (presentation mode, the Class tab
+    with the code and its QR code, three students joined), and a student's page following it."""
+    teacher = trained(browser, url + "#dataset=spiral&hidden_layers=8,8,8&features=x1,x2,"
+                      "sinx1,sinx2&learning_rate=0.01&present=1", 3000, size=(1280, 720))
+    if teacher.evaluate("document.body.dataset.classroom") != "start":  # else it has begun
+        teacher.click('[data-tab="class"]')
+        teacher.click("#class-open")
+    teacher.wait_for_function("document.querySelector('#class-code').textContent.length === 7"
+                              " && !document.querySelector('#class-qr').hidden")
+    code = teacher.inner_text("#class-code")
+    students = []
+    for name in ("Ada", "Grace", "Alan"):
+        context = browser.new_context(viewport={"width": 1280, "height": 720})
+        student = context.new_page()
+        student.goto(f"{url}join/{code}")
+        student.fill("#join-name", name)
+        student.click("#join-submit")
+        student.wait_for_function("window.nnplayTest.ready() && "
+                                  "window.nnplayTest.hello().room.mode === 'follow'")
+        students.append((context, student))
+    teacher.wait_for_function("document.querySelector('#class-count').textContent"
+                              ".startsWith('3 students')")
+    teacher.keyboard.press(" ")  # the class watches it learn
+    wait_step(teacher, 4500)
+    teacher.keyboard.press(" ")
+    teacher.keyboard.press("m")  # back to the teaching pace
+    teacher.wait_for_function("window.nnplayTest.frame().header.state === 'paused' && "
+                              "window.nnplayTest.speed() !== 'max'")
+    shot(teacher, "classroom-teacher")
+    student = students[0][1]
+    step = teacher.evaluate("window.nnplayTest.frame().header.step")
+    student.wait_for_function(f"window.nnplayTest.frame().header.step === {step}")
+    student.mouse.move(0, 0)
+    shot(student, "classroom-student")
+    for context, _ in students:
+        context.close()
+    teacher.click("#class-close")
+    teacher.close()
+
+
 def main():
     parser = argparse.ArgumentParser(description="Take the README's screenshots.")
     parser.add_argument("--mnist-dir", help="a folder with MNIST's four files")
@@ -114,6 +156,11 @@ def main():
                        4000, size=(1920, 1080))
         shot(page, "present-1920x1080")
         page.close()
+        # A class: the teacher's projector with the join code, and a student's page, on a
+        # server that listens on this machine's network address (as `nnplay --classroom`)
+        with running("--classroom", "--port", "8000") if network_address() else \
+                running("--port", "8000") as class_server:
+            classroom(browser, class_server.url)
         # MNIST mid-training: the input image, weights as images, the gallery.
         if mnist is None:
             print("MNIST's files are not here: no mnist.png (--mnist-dir DIR)")

@@ -6,7 +6,19 @@
  * `max_neurons_per_layer`; the last chosen feature cannot be unchosen; Nesterov needs
  * momentum. The network view redraws its neuron buttons whenever it lays itself out, so they
  * are watched, and set as soon as they appear.
+ *
+ * A page may also be locked: while a student follows the teacher (docs/classroom.md), every
+ * control that would change the session is disabled and says why on hover, whatever its
+ * limits; unlocked, each is as it was and its limits apply again.
  */
+
+/** The controls that change the session (the drawer's step-through included). */
+const SESSION_CONTROLS = [
+  "#play", "#step", "#reset", "#speed-range", "#speed-max", "[data-field]", "[data-dataset]",
+  "[data-feature]", "#layer-add", "#layer-remove", ".layer-controls button", "#task",
+  "#regenerate", "#draw-toggle", "#clear-points", "#csv-input", "#density", "#preset",
+  "#state-input", ".explain-start", ".explain-apply",
+].join(", ");
 
 export class Limits {
   /**
@@ -16,12 +28,29 @@ export class Limits {
   constructor(doc, store) {
     this.doc = doc;
     this.store = store;
+    /** @type {string | null} why the session's controls are locked (null: they are not) */
+    this.locked = null;
     const network = doc.getElementById("network");
     if (network) new MutationObserver(() => this.neurons()).observe(network, { childList: true });
   }
 
+  /**
+   * Lock every control that changes the session, saying `why` (null: unlock them).
+   * @param {string | null} why
+   */
+  lock(why) {
+    const was = this.locked;
+    this.locked = why;
+    for (const el of this.doc.querySelectorAll(SESSION_CONTROLS)) lockOne(el, why);
+    if (was && !why) this.update();
+  }
+
   /** Show the limits of the store's config. */
   update() {
+    if (this.locked) {
+      this.lock(this.locked);  // what changed meanwhile (a rebuilt network's buttons) is locked too
+      return;
+    }
     const { config, schema } = this.store;
     const layers = config.hidden_layers ?? [];
     const max = schema.limits.max_hidden_layers;
@@ -50,6 +79,10 @@ export class Limits {
 
   /** Each hidden layer's − and + (drawn by the network view). */
   neurons() {
+    if (this.locked) {
+      this.lock(this.locked);
+      return;
+    }
     const layers = this.store.config.hidden_layers ?? [];
     const most = this.store.schema.limits.max_neurons_per_layer;
     for (const el of this.doc.querySelectorAll(".layer-controls button[data-layer][data-delta]")) {
@@ -59,6 +92,43 @@ export class Limits {
       const atLimit = Number(button.dataset.delta) < 0 ? n <= 1 : n >= most;
       if (button.disabled !== atLimit) button.disabled = atLimit;
     }
+  }
+}
+
+/**
+ * Set a control's title; while it is locked, the title it gets back when unlocked.
+ * @param {HTMLElement} el @param {string} title
+ */
+export function setTitle(el, title) {
+  if (el.dataset.locked === undefined) el.title = title;
+  else el.dataset.unlockedTitle = title;
+}
+
+/**
+ * Lock a control (disabled, its title saying why), or put it back as it was before the lock.
+ * A file input's title is its label's (the input itself is not shown).
+ * @param {Element} el @param {string | null} why
+ */
+function lockOne(el, why) {
+  const control = /** @type {HTMLInputElement} */ (el);
+  const shown = /** @type {HTMLElement} */ (control.type === "file" ? control.closest("label") ?? el : el);
+  if (why) {
+    if (control.dataset.locked === undefined) {  // first locked now: remember how it was
+      control.dataset.locked = control.disabled ? "disabled" : "";
+      const title = shown.getAttribute("title");
+      if (title !== null) shown.dataset.unlockedTitle = title;
+    }
+    control.disabled = true;
+    shown.title = why;
+    shown.classList.add("locked");
+  } else if (control.dataset.locked !== undefined) {
+    control.disabled = control.dataset.locked === "disabled";
+    const title = shown.dataset.unlockedTitle;
+    if (title === undefined) shown.removeAttribute("title");
+    else shown.title = title;
+    delete control.dataset.locked;
+    delete shown.dataset.unlockedTitle;
+    shown.classList.remove("locked");
   }
 }
 

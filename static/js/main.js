@@ -12,13 +12,15 @@
  *   share.js        links, presets, lessons     code-panel.js the NumPy script
  *   format.js       every number as text        test-api.js   window.nnplayTest
  *   limits.js       buttons disabled at limits  toasts.js     toasts, refusals by controls
- *   runs.js         recent (saved) runs
+ *   runs.js         recent (saved) runs       classroom.js  the teacher's class (Class tab)
+ *   student.js      a student's page: joining a class, following, trying it yourself
  *   and the views: network-view.js, boundary.js, charts.js, tables.js, inspector.js,
  *   controls.js, tasks.js (output + loss), speed.js, explain.js, teach.js.
  */
 
 import { Boundary } from "./boundary.js";
 import { Chart } from "./charts.js";
+import { ClassPanel } from "./classroom.js";
 import { CodePanel } from "./code-panel.js";
 import { Commands } from "./commands.js";
 import { Controls } from "./controls.js";
@@ -43,6 +45,7 @@ import { SpeedControl } from "./speed.js";
 import { Store } from "./store.js";
 import { Tables } from "./tables.js";
 import { TaskControl } from "./tasks.js";
+import { StudentPage } from "./student.js";
 import { ActivationPlots, Diagnostics, NeuronToy } from "./teach.js";
 import { testInterface } from "./test-api.js";
 import { Toasts } from "./toasts.js";
@@ -53,6 +56,7 @@ const $ = (id) => document.getElementById(id);
 const on = (id, event, handler) => $(id).addEventListener(event, handler);
 
 const schema = JSON.parse($("schema").textContent);
+const student = document.body.dataset.mode === "student";  // /join: a student's page
 const store = new Store(schema);
 const toasts = new Toasts($("toasts"));
 const link = new Link(store);
@@ -65,7 +69,7 @@ const socket = new Connection(`${location.protocol === "https:" ? "wss" : "ws"}:
   onFrame: (frame) => frames.receive(frame),
   onEvent: (message) => messages.event(message),
   onStatus: (status, detail) => readouts.status(status, detail),
-});
+}, { student });
 const commands = new Commands(store, socket, link, toasts);
 const readouts = new Readouts(document);
 const messages = new Messages(store, commands, link, toasts, readouts);
@@ -78,16 +82,23 @@ const tasks = new TaskControl({ select: $("task"), note: $("task-note") }, store
 const speed = new SpeedControl({ range: $("speed-range"), value: $("speed-value"), max: $("speed-max") },
   { onSpeed: (value, origin) => commands.setSpeed(value, origin) });
 const limits = new Limits(document, store);
+/**
+ * What a control does to the session, unless the page may not change it now (a student
+ * following the teacher): then it says why.
+ * @template {any[]} A @param {(...args: A) => any} action @returns {(...args: A) => any}
+ */
+const mine = (action) => (...args) =>
+  limits.locked ? toasts.show(limits.locked, "info", 3000) : action(...args);
 const network = new NetworkView({ container: $("network"), gallery: $("weight-gallery") }, {
-  onEditWeight: (layer, source, target, value) =>
-    commands.act({ type: "set_weight", layer, source, target, value }),
-  onEditBias: (layer, neuron, value) => commands.act({ type: "set_bias", layer, neuron, value }),
+  onEditWeight: mine((layer, source, target, value) =>
+    commands.act({ type: "set_weight", layer, source, target, value })),
+  onEditBias: mine((layer, neuron, value) => commands.act({ type: "set_bias", layer, neuron, value })),
   onSelectNeuron: (layer, index) => {
     inspector.show(layer, index);
     if (store.frame) inspector.update(store.frame);
   },
   onHoverTile: (canvas, name) => boundary.showTile(canvas, name),
-  onChangeLayers: (layers) => setConfig({ hidden_layers: layers }),
+  onChangeLayers: mine((layers) => setConfig({ hidden_layers: layers })),
   onFocusNeuron: (layer, index) => explainer.focusNeuron(layer, index),
 });
 const boundary = new Boundary({
@@ -96,9 +107,9 @@ const boundary = new Boundary({
   compareFigure: $("compare-figure"), compareCaption: $("compare-caption"),
   compareOutput: $("compare-canvas"), comparePoints: $("compare-points"),
 }, {
-  onAdd: (x, label) => commands.act({ type: "add_point", x, label }),
-  onRemove: (x, radius) => commands.act({ type: "remove_point", x, radius }),
-  onSelect: (index) => commands.toggleSample(index),
+  onAdd: mine((x, label) => commands.act({ type: "add_point", x, label })),
+  onRemove: mine((x, radius) => commands.act({ type: "remove_point", x, radius })),
+  onSelect: mine((index) => commands.toggleSample(index)),
 });
 const chart = new Chart({ canvas: $("chart"), legend: $("chart-legend"), readout: $("chart-readout"),
   metric: $("chart-metric"), log: $("log-scale"), title: $("chart-title") });
@@ -139,13 +150,22 @@ const drawer = new Drawer(document, store, { explainer, activationPlots, diagnos
   shapes: $("shapes-panel"), inspector, code });
 const frames = new FrameLoop(store, { readouts, network, boundary, tables, inspector,
   diagnostics, chart });
+if (!student) new ClassPanel({ tab: document.querySelector('[data-tab="class"]'),
+  start: $("class-start"), open: $("class-open"), reach: $("class-reach"), error: $("class-error"),
+  live: $("class-live"), qr: $("class-qr"), qrMissing: $("class-qr-missing"), url: $("class-url"),
+  code: $("class-code"), count: $("class-count"), close: $("class-close") }, store, drawer);
+const studentPage = student ? new StudentPage({ banner: $("room-banner"), text: $("room-text"),
+  who: $("room-who"), fork: $("room-fork"), follow: $("room-follow"), dialog: $("join"),
+  form: $("join-form"), code: $("join-code"), name: $("join-name"), codeError: $("join-code-error"),
+  nameError: $("join-name-error"), submit: $("join-submit") }, store,
+{ socket, commands, limits, toasts }) : null;
 installImageViews(document, store, commands);  // image data: static/js/image-views.js
 installDownloads(document, store, commands, toasts);  // datasets to fetch: downloads.js
 
 // -- the store's changes, to the views ----------------------------------------------------------
 store.on("hello", (hello) => {
   chart.reset(hello.history);
-  runs.remember(hello.resume_token);
+  if (hello.resume_token) runs.remember(hello.resume_token);
 });
 store.on("openTab", (tab) => { if (tab === "lesson") runs.refresh(); });
 store.on("saved", (saved) => {
@@ -208,21 +228,24 @@ onFileChosen($("state-input"), (file) => files.loadRun(file));
 on("present-button", "click", () => link.togglePresent());
 on("help-button", "click", () => $("shortcuts").showModal());
 bindKeys(document, store, explainer, {
-  playPause: () => commands.togglePlay(),
-  step: () => commands.step(),
-  reset: () => commands.reset(),
-  toggleMax: () => speed.toggleMax(),
-  toggleDraw: () => drawTools.toggle(),
-  explain: () => drawer.explain(),
+  playPause: mine(() => commands.togglePlay()),
+  step: mine(() => commands.step()),
+  reset: mine(() => commands.reset()),
+  toggleMax: mine(() => speed.toggleMax()),
+  toggleDraw: mine(() => drawTools.toggle()),
+  explain: mine(() => drawer.explain()),
   toggleTest: () => $("show-test").click(),
   togglePresent: () => link.togglePresent(),
   showShortcuts: () => $("shortcuts").showModal(),
   closeTab: () => drawer.close(),
+  tryYourself: studentPage && (() => studentPage.tryYourself()),
+  followTeacher: studentPage && (() => studentPage.followTeacher()),
 });
 window.addEventListener("hashchange", () => commands.followLink());
 
 // -- start ---------------------------------------------------------------------------------------
 link.read();  // the link's lesson options (presentation mode) from the first paint on
 window["nnplayTest"] = testInterface({ store, commands, socket, chart });
-socket.connect();
+if (studentPage) studentPage.start();  // into the class, or the form that joins one
+else socket.connect();
 frames.start();

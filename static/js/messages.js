@@ -1,8 +1,9 @@
 // @ts-check
 /**
  * What the server says, into the store: the hello (and, on a new session, what the link asks
- * for), a rebuilt network, new data, and events (divergence, errors nobody waits for). Frames
- * go to the frame loop instead (frame-loop.js); connection status to the read-outs.
+ * for), a rebuilt network, new data, and events (divergence, errors nobody waits for, and on a
+ * student's page what the teacher does and the class's end). Frames go to the frame loop
+ * instead (frame-loop.js); connection status to the read-outs.
  */
 
 import * as format from "./format.js";
@@ -28,9 +29,15 @@ export class Messages {
   /** @param {any} hello */
   async hello(hello) {
     const store = this.store;
-    store.set({ hello, config: { ...store.config, ...hello.config }, session: hello.state,
-      selected: hello.selected, speed: hello.speed });
-    if (hello.restored) {
+    store.set({ hello, config: { ...store.config, ...hello.config },
+      session: hello.state ?? "paused", selected: hello.selected, speed: hello.speed ?? store.speed });
+    if (hello.room?.mode) {
+      // A student's page (docs/classroom.md): joined, back after a drop, forked, or following
+      // again. It goes on like a resume, never with the link's settings; what the page held
+      // came from the session shown before, and the frames of this one count commands anew.
+      store.pending.length = 0;
+      store.set({ hashApplied: true, commandSeq: 0, room: { ...hello.room, closed: null } });
+    } else if (hello.restored) {
       this.toasts.show(`restored at step ${format.count(hello.restored.step)} from its last ` +
         "save", "info", 5000);
     } else if (hello.resumed) {
@@ -69,6 +76,23 @@ export class Messages {
     if (store.selected != null && store.selected >= h.count) store.set({ selected: null });
   }
 
+  /**
+   * A student following the teacher sees what the teacher changed (`applied` with `id` null):
+   * the controls show the teacher's settings, pace and selected point, and a preset's card.
+   * @param {any} m
+   */
+  teacherDid(m) {
+    const store = this.store;
+    /** @type {Record<string, any>} */
+    const changes = {};
+    if (m.changed || m.adjusted) changes.config = { ...store.config, ...m.changed, ...m.adjusted };
+    if (m.state) changes.session = m.state;
+    if (m.speed !== undefined) changes.speed = m.speed;
+    if (m.selected !== undefined) changes.selected = m.selected;
+    if (m.preset) changes.lesson = m.preset;
+    store.set(changes);
+  }
+
   /** @param {any} message  an event, or an error reply nobody waits for */
   event(message) {
     if (message.type === "download") {
@@ -80,6 +104,13 @@ export class Messages {
       this.toasts.show(message.message, "error", 8000);
     } else if (message.type === "frame_rate") {
       this.status.frameRate(message);
+    } else if (message.type === "applied" && message.id == null) {
+      this.teacherDid(message);
+    } else if (message.type === "room_closed" || (message.type === "error" && message.id == null
+        && ["room_closed", "unknown_student"].includes(message.code))) {
+      // the class ended, or this student token opens none (the page offers to join again)
+      const why = message.type === "error" ? message.code : "room_closed";
+      this.store.set({ room: { ...this.store.room, closed: message.message, why } });
     } else if (message.type === "error" && message.id == null) {
       this.toasts.show(describe(message));
     }

@@ -7,6 +7,7 @@
  */
 
 import * as format from "./format.js";
+import { setTitle } from "./limits.js";
 
 export class Readouts {
   /** @param {Document} doc */
@@ -72,7 +73,7 @@ export class Readouts {
     const button = this.els.play;
     button.classList.toggle("running", running);
     button.setAttribute("aria-label", running ? "Pause" : "Play");
-    button.title = running ? "Pause (space)" : "Play (space)";
+    setTitle(button, running ? "Pause (space)" : "Play (space)");
   }
 
   /** The connection's status. @param {string} status @param {string} [detail] */

@@ -3,7 +3,9 @@
  * The only module that speaks the wire protocol (docs/protocol.md).
  *
  * It opens the websocket, resumes the session after a drop (its token lives in
- * sessionStorage, so a reload resumes too), sends commands and matches their replies, and
+ * sessionStorage, so a reload resumes too), or, on a student's page, opens the student's place
+ * in a class with the student token (sessionStorage too: a drop or a reload comes back to the
+ * class, in the mode the student left), sends commands and matches their replies, and
  * decodes binary messages into plain objects whose arrays are typed-array views on the
  * message, without copies. The views never see the socket: they get what `on*` hands them.
  */
@@ -85,6 +87,7 @@ export async function unpackPlanes(bytes, shape) {
   return data;
 }
 export const TOKEN_KEY = "nnplay.resume";
+export const STUDENT_KEY = "nnplay.student";  // the student token POST /api/rooms/join gave
 const BACKOFF = [250, 500, 1000, 2000, 4000];
 
 /**
@@ -98,15 +101,19 @@ const BACKOFF = [250, 500, 1000, 2000, 4000];
  */
 
 const REPLACED = 4001;  // the server's close code for a session resumed by a newer connection
+const ROOM_CLOSED = 4002;  // the teacher closed the class: coming back cannot help
 
 export class Connection {
   /**
    * @param {string} url  ws://host/ws
    * @param {Handlers} handlers
+   * @param {{student?: boolean}} [options]  student: a student's page, which connects with the
+   *   student token only (never a resume token: the server opens the student's own session)
    */
-  constructor(url, handlers) {
+  constructor(url, handlers, { student = false } = {}) {
     this.url = url;
     this.handlers = handlers;
+    this.student = student;
     /** @type {WebSocket | null} */
     this.ws = null;
     this.nextId = 1;
@@ -119,8 +126,10 @@ export class Connection {
   }
 
   connect() {
-    const token = sessionStorage.getItem(TOKEN_KEY);
-    const ws = new WebSocket(token ? `${this.url}?resume=${encodeURIComponent(token)}` : this.url);
+    const key = this.student ? "student" : "resume";
+    const token = sessionStorage.getItem(this.student ? STUDENT_KEY : TOKEN_KEY);
+    if (this.student && !token) return;  // not in a class yet: no session of one's own either
+    const ws = new WebSocket(token ? `${this.url}?${key}=${encodeURIComponent(token)}` : this.url);
     ws.binaryType = "arraybuffer";
     this.ws = ws;
     this.status(this.attempt ? "reconnecting" : "connecting");
@@ -174,13 +183,10 @@ export class Connection {
     if (message.type === "hello") {
       // A hello mid-connection: the session came back from its last save on another worker
       // (docs/scaling.md). Replies still awaited will not come.
-      for (const waiter of this.pending.values()) {
-        waiter.resolve({ type: "error", code: "disconnected", message: "the session was " +
-          "restored from its last save; this command may not have been applied" });
-      }
-      this.pending.clear();
+      this.endReplies("the session was restored from its last save; this command may not " +
+        "have been applied");
       this.attempt = 0;
-      sessionStorage.setItem(TOKEN_KEY, message.resume_token);
+      if (!this.student) sessionStorage.setItem(TOKEN_KEY, message.resume_token);
       this.status("connected", message.resumed ? "resumed" : "new");
       this.handlers.onHello?.(message);
       return;
@@ -197,14 +203,15 @@ export class Connection {
 
   /** @param {CloseEvent} event */
   closed(event) {
-    for (const waiter of this.pending.values()) {
-      waiter.resolve({ type: "error", code: "disconnected", message: "the connection dropped" });
-    }
-    this.pending.clear();
+    this.endReplies("the connection dropped");
     if (event.code === REPLACED) {
       // Another tab or window resumed this session: it is theirs now. Reconnecting would take
       // it back and start a tug of war; the page says so and waits for a reload.
       this.status("replaced", "this session is open in another tab or window: reload to take it back");
+      return;
+    }
+    if (event.code === ROOM_CLOSED) {
+      this.status("closed", "the teacher closed the class");
       return;
     }
     if (event.code === 1008 || event.code === 1013) {
@@ -233,6 +240,25 @@ export class Connection {
       this.pending.set(id, { resolve });
       this.ws.send(JSON.stringify({ ...command, id }));
     });
+  }
+
+  /** Close for good, without coming back (a student token the server does not know). */
+  stop() {
+    const ws = this.ws;
+    this.ws = null;
+    if (ws) {
+      ws.onclose = null;
+      ws.close(1000, "stopped");
+    }
+    this.endReplies("the connection was closed");
+  }
+
+  /** Replies still awaited will not come: each waiter gets `disconnected`. @param {string} why */
+  endReplies(why) {
+    for (const waiter of this.pending.values()) {
+      waiter.resolve({ type: "error", code: "disconnected", message: why });
+    }
+    this.pending.clear();
   }
 
   /** Drop the socket as a network failure would (for tests): the session resumes. */

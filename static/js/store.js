@@ -68,6 +68,14 @@ export class Store {
     this.download = null;
     /** @type {{step: number, at: number} | null} the newest save of this run (a `saved` event) */
     this.saved = null;
+    /** @type {any} a student's class (docs/classroom.md): the hello's `room` (code, mode
+     *  "follow" or "fork", teacher_here, student, …), with `closed`, the server's sentence once
+     *  the class is closed or the student token is refused; null on other pages, and until
+     *  the student has joined */
+    this.room = null;
+    /** @type {any} the class this page teaches: {code, join_path, size, max_size, following},
+     *  or null */
+    this.classroom = null;
     /** the heatmap resolution the page asked for: neuron tiles and the output plot, per side */
     this.density = { neuron: 32, output: 100 };
     /** the page's counters: frames received and drawn, draw time, bytes, refused commands */
@@ -91,7 +99,8 @@ export class Store {
    * the value it has still tells them (e.g. to put a control back after a refusal).
    * @param {Partial<Pick<Store, "config" | "session" | "hello" | "net" | "data" | "frame" |
    *   "selected" | "openTab" | "lesson" | "extra" | "hashApplied" | "ready" | "commandSeq" |
-   *   "speed" | "density" | "taskNote" | "dataChanging" | "download" | "saved">>} changes
+   *   "speed" | "density" | "taskNote" | "dataChanging" | "download" | "saved" | "room" |
+   *   "classroom">>} changes
    */
   set(changes) {
     Object.assign(this, changes);

@@ -57,12 +57,34 @@ def run():
             page.evaluate("window.nnplayTest.act({type: 'set', config: {dataset: 'blobs', "
                           "n_classes: 4, output_activation: 'softmax', loss: 'cross_entropy'}})")
             wait(page, "document.querySelectorAll('#legend .swatch').length === 4")
+            # a class: the Class tab's code and QR code, and a student's page that joins it
+            class_tab = page.locator('[role=tab][data-tab="class"]')
+            if class_tab.get_attribute("aria-selected") != "true":
+                class_tab.click()
+            page.click("#class-open")
+            wait(page, "document.querySelector('#class-qr').naturalWidth > 0")
+            code = page.inner_text("#class-code")
+            student = browser.new_page()
+            student.on("console", lambda m: m.type == "error" and errors.append(m.text))
+            student.on("pageerror", lambda e: errors.append(f"pageerror: {e}"))
+            student.add_init_script(RECORD_VIOLATIONS)
+            student.goto(f"{server.url}join/{code}")
+            student.fill("#join-name", "Ada")
+            student.click("#join-submit")
+            wait(student, "window.nnplayTest.frame() && "
+                 "document.querySelector('#room-banner').dataset.state === 'follow'")
+            student.click("#room-fork")
+            wait(student, "document.querySelector('#room-banner').dataset.state === 'fork'")
+            page.click("#class-close")
+            wait(student, "document.querySelector('#room-banner').dataset.state === 'closed'")
             framed = browser.new_page()
             framed.set_content(f'<iframe src="{server.url}"></iframe>')
             wait(framed, "document.querySelector('iframe')")
             time.sleep(0.5)
             child_urls = [f.url for f in framed.frames[1:]]
-            yield page.evaluate("() => window.__violations"), errors, response.headers, child_urls
+            violations = page.evaluate("() => window.__violations") + student.evaluate(
+                "() => window.__violations")
+            yield violations, errors, response.headers, child_urls
         finally:
             browser.close()
 
@@ -74,8 +96,9 @@ def test_the_page_is_served_with_its_policy(run):
 
 
 def test_the_page_runs_without_any_policy_violation(run):
-    """Modules, the websocket, fetches, canvases, the favicon, and colours set in code (through
-    the CSSOM, static/js/dom.js): nothing the page does is blocked."""
+    """Modules, the websocket, fetches, canvases, the favicon, colours set in code (through
+    the CSSOM, static/js/dom.js), a class's QR code and a student's page: nothing the page does
+    is blocked."""
     violations, errors, _, _ = run
     assert violations == [] and errors == []
 

@@ -20,7 +20,8 @@ from tests.e2e.server import running
 
 SIZES = [(1280, 720), (1366, 768), (1920, 1080), (2560, 1440)]
 SMOOTH_STEP = 8  # the largest colour step between neighbouring pixels of a smooth surface
-TABS = ["settings", "explain", "neuron", "shapes", "activations", "diagnostics", "code", "lesson"]
+TABS = ["settings", "explain", "neuron", "shapes", "activations", "diagnostics", "code", "lesson",
+        "class"]
 
 
 def settled(page, condition="true"):
@@ -195,7 +196,11 @@ def open_state(page, state):
         page.page.locator("#inspector").wait_for(state="visible")
     elif state:
         page.open_tab(state)
-    # the diagram lays itself out again for its new height
+    # the diagram lays itself out again for its new height (its neurons, and the layers'
+    # labels at its foot, inside their panel: the neurons alone may fit before it has)
+    page.wait("(() => { const p = document.getElementById('network-panel')"
+              ".getBoundingClientRect(); return [...document.querySelectorAll('.layer-label')]"
+              ".every((t) => t.getBoundingClientRect().bottom <= p.bottom + 0.5); })()")
     page.wait("(() => { const n = document.getElementById('network').getBoundingClientRect();"
               " return [...document.querySelectorAll('.neuron')].every((t) => {"
               " const b = t.getBoundingClientRect(); return b.bottom <= n.bottom + 0.5; }); })()")

@@ -53,6 +53,33 @@ def test_non_loopback_host_warns():
         assert "WARNING" in "".join(s.output) and "anyone" in "".join(s.output)
 
 
+def test_classroom_listens_on_the_network_address_and_on_loopback_and_says_so():
+    import re
+
+    import httpx
+
+    from app.cli import network_address
+
+    address = network_address()
+    if address is None:
+        pytest.skip("this machine has no network address for --classroom to listen on")
+    with running("--classroom") as s:
+        said = [line for line in s.output if "classroom:" in line]
+        port = int(re.search(r":(\d+)/$", s.url).group(1))
+        assert said == [f"nnplay: classroom: listening on the network at {address} (port "
+                        f"{port}); students open http://{address}:{port}/join and type the "
+                        f"class's code, or http://{address}:{port}/join/CODE\n"], s.output
+        assert s.url == f"http://127.0.0.1:{port}/"  # the teacher's page: this machine
+        page = httpx.get(s.url).text
+        assert 'data-classroom="start"' in page
+        assert f'data-join-origin="http://{address}:{port}"' in page
+        join = httpx.get(f"http://{address}:{port}/join/abc234")  # as a student's computer
+        assert join.status_code == 200 and 'value="ABC-234"' in join.text
+        # a client arriving by the network address is not this machine: no class of its own
+        r = httpx.post(f"http://{address}:{port}/api/rooms", json={"token": "x"})
+        assert r.status_code == 403 and r.json()["detail"]["code"] == "local_only"
+
+
 @pytest.mark.parametrize("args,message", [
     (["--port", "abc"], "argument --port: 'abc' is not a port number"),
     (["--port", "70000"], "argument --port: 70000 is not a port number (0 to 65535)"),

@@ -1,0 +1,195 @@
+// @ts-check
+/**
+ * The teacher's class, in the drawer's Class tab (docs/classroom.md). "Start a class" opens a
+ * room on this page's session (POST /api/rooms with its resume token); the panel then shows
+ * the join code large enough to read from the back of a room, the join address and its QR
+ * code, and how many students have joined; "Close the class" ends it. The teacher token is
+ * kept in sessionStorage, so a reload keeps the class.
+ *
+ * With `nnplay --classroom` the server marks the page (`data-classroom`): the first page on
+ * that machine starts a class at once and opens the tab; a later one opens the tab, with its
+ * button.
+ */
+
+import { TOKEN_KEY } from "./socket.js";
+
+const CLASS_KEY = "nnplay.class";  // {code, token}: the class this tab teaches
+const ROSTER_MS = 2000;  // how often the panel asks how many students have joined
+
+export class ClassPanel {
+  /**
+   * @param {{tab: HTMLElement, start: HTMLElement, open: HTMLButtonElement, reach: HTMLElement,
+   *          error: HTMLElement, live: HTMLElement, qr: HTMLImageElement,
+   *          qrMissing: HTMLElement, url: HTMLElement, code: HTMLElement, count: HTMLElement,
+   *          close: HTMLButtonElement}} els
+   * @param {import("./store.js").Store} store
+   * @param {import("./drawer.js").Drawer} drawer
+   */
+  constructor(els, store, drawer) {
+    this.els = els;
+    this.store = store;
+    this.drawer = drawer;
+    const page = document.body.dataset;
+    this.origin = page.joinOrigin || location.origin;
+    this.hasQr = page.qr === "svg";
+    /** "start": open a class on the first hello; "open": show the tab; "": neither */
+    this.mode = page.classroom ?? "";
+    this.shownCode = "";
+    this.timer = 0;
+    /** the roster request under way: closing waits for it (it would find no class) */
+    this.asking = Promise.resolve();
+    els.reach.hidden = !isLoopback(new URL(this.origin).hostname);
+    els.open.addEventListener("click", () => this.start());
+    els.close.addEventListener("click", () => this.close());
+    store.on("hello", (hello) => this.hello(hello));
+    store.on("classroom", () => this.show());
+  }
+
+  /** @param {any} hello  this page's session's hello: its `room` is the class it teaches */
+  async hello(hello) {
+    const room = hello.room;
+    const kept = this.kept();
+    if (room && kept?.code === room.code) {
+      this.store.set({ classroom: { ...room, join_path: `/join/${room.code}` } });
+    } else if (room) {
+      await this.start();  // a class whose token this tab lost: asking again gives a new one
+    } else {
+      sessionStorage.removeItem(CLASS_KEY);
+      this.store.set({ classroom: null });
+    }
+    const mode = this.mode;
+    this.mode = "";  // once per page
+    if (mode) this.drawer.show("class");
+    if (mode === "start" && !room) await this.start();
+  }
+
+  /** @returns {{code: string, token: string} | null} */
+  kept() {
+    try {
+      return JSON.parse(sessionStorage.getItem(CLASS_KEY) ?? "null");
+    } catch {
+      return null;
+    }
+  }
+
+  /** Open a class on this page's session (or get its class back with a new token). */
+  async start() {
+    const els = this.els;
+    els.error.textContent = "";
+    els.open.disabled = true;
+    const { ok, body } = await call("/api/rooms", { method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ token: sessionStorage.getItem(TOKEN_KEY) }) });
+    els.open.disabled = false;
+    if (!ok) {
+      els.error.textContent = body.detail?.message ?? body.message;
+      return;
+    }
+    sessionStorage.setItem(CLASS_KEY, JSON.stringify({ code: body.code, token: body.teacher_token }));
+    this.store.set({ classroom: { ...body.room, join_path: body.join_path, following: 0 } });
+  }
+
+  async close() {
+    const kept = this.kept();
+    if (!kept) return;
+    clearInterval(this.timer);
+    this.timer = 0;
+    await this.asking;
+    const { ok, body } = await call(`/api/rooms/${kept.code}`, { method: "DELETE",
+      headers: { Authorization: `Bearer ${kept.token}` } });
+    if (!ok && body.detail?.code !== "no_room") {
+      this.els.error.textContent = body.detail?.message ?? body.message;
+    }
+    sessionStorage.removeItem(CLASS_KEY);
+    this.store.set({ classroom: null });
+  }
+
+  /** How many students have joined, and how many follow now (asked every ROSTER_MS). */
+  roster() {
+    this.asking = this.asking.then(() => this.askRoster());
+  }
+
+  async askRoster() {
+    const kept = this.kept();
+    const now = this.store.classroom;
+    if (!kept || !now || !this.timer || document.hidden) return;
+    const { ok, body } = await call(`/api/rooms/${kept.code}`, {
+      headers: { Authorization: `Bearer ${kept.token}` } });
+    if (this.store.classroom?.code !== now.code) return;  // closed meanwhile
+    if (ok) {
+      if (body.size !== now.size || body.following !== now.following) {
+        this.store.set({ classroom: { ...now, size: body.size, following: body.following } });
+      }
+    } else if (["no_room", "not_teacher"].includes(body.detail?.code)) {
+      // closed, or taken over by another tab of this session (its token replaced this one)
+      sessionStorage.removeItem(CLASS_KEY);
+      this.store.set({ classroom: null });
+      this.els.error.textContent = body.detail.message;
+    }
+  }
+
+  show() {
+    const { els } = this;
+    const c = this.store.classroom;
+    els.start.hidden = Boolean(c);
+    els.live.hidden = !c;
+    els.tab.classList.toggle("live", Boolean(c));
+    if (!c) {
+      clearInterval(this.timer);
+      this.timer = 0;
+      this.shownCode = "";
+      return;
+    }
+    setText(els.code, c.code);
+    setText(els.url, `${this.origin}/join`);  // short to type; the QR code holds the code too
+    const n = c.size ?? 0;
+    setText(els.count, n === 0 ? "No student has joined yet"
+      : `${n} student${n === 1 ? "" : "s"} joined · ${c.following ?? 0} following`);
+    if (c.code !== this.shownCode) {
+      this.shownCode = c.code;
+      this.showQr(c.code);
+    }
+    if (!this.timer) this.timer = window.setInterval(() => this.roster(), ROSTER_MS);
+  }
+
+  /** The join address as a QR code, drawn by the server (segno), or the line that says how to
+   *  add it. @param {string} code */
+  async showQr(code) {
+    const { els } = this;
+    els.qr.hidden = true;
+    els.qrMissing.hidden = this.hasQr;
+    const kept = this.kept();
+    if (!this.hasQr || !kept) return;
+    const response = await fetch(`/api/rooms/${code}/qr.svg`, {
+      headers: { Authorization: `Bearer ${kept.token}` } });
+    if (!response.ok || this.shownCode !== code) return;
+    els.qr.src = `data:image/svg+xml,${encodeURIComponent(await response.text())}`;
+    els.qr.hidden = false;
+  }
+}
+
+/**
+ * A request to the room routes: whether it succeeded, and its JSON body (on a failure with no
+ * JSON, `{message}` saying what happened).
+ * @param {string} url @param {RequestInit} init
+ * @returns {Promise<{ok: boolean, body: any}>}
+ */
+async function call(url, init) {
+  try {
+    const response = await fetch(url, init);
+    const body = await response.json().catch(() => ({ message: `the server answered ${response.status}` }));
+    return { ok: response.ok, body };
+  } catch {
+    return { ok: false, body: { message: "the server cannot be reached" } };
+  }
+}
+
+/** @param {string} host */
+function isLoopback(host) {
+  return host === "localhost" || host.startsWith("127.") || host === "[::1]";
+}
+
+/** @param {HTMLElement} el @param {string} text */
+function setText(el, text) {
+  if (el.textContent !== text) el.textContent = text;
+}

@@ -1,0 +1,154 @@
+// @ts-check
+/**
+ * A student's page (`/join`, `/join/CODE`; docs/classroom.md): joining a class with its code
+ * and a display name, the banner that says whom the page shows, "Try it yourself" (a run of
+ * one's own, forked from the teacher's as it is now) and "Follow the teacher", and the lock on
+ * every control that would change the teacher's session while following.
+ *
+ * A refusal to join is the server's sentence, shown beside the field it names. The student
+ * token is kept in sessionStorage (socket.js reads it), so a reload or a dropped connection
+ * comes back to the class, in the mode the student left it.
+ */
+
+import * as format from "./format.js";
+import { STUDENT_KEY } from "./socket.js";
+
+const FOLLOWING = "following the teacher — Try it yourself (y) to change things";
+const FORKED_KEY = "nnplay.forkedAt";  // the step of this student's own run's fork
+
+export class StudentPage {
+  /**
+   * @param {{banner: HTMLElement, text: HTMLElement, who: HTMLElement, fork: HTMLButtonElement,
+   *          follow: HTMLButtonElement, dialog: HTMLDialogElement, form: HTMLFormElement,
+   *          code: HTMLInputElement, name: HTMLInputElement, codeError: HTMLElement,
+   *          nameError: HTMLElement, submit: HTMLButtonElement}} els
+   * @param {import("./store.js").Store} store
+   * @param {{socket: import("./socket.js").Connection,
+   *          commands: import("./commands.js").Commands,
+   *          limits: import("./limits.js").Limits, toasts: import("./toasts.js").Toasts}} page
+   */
+  constructor(els, store, page) {
+    this.els = els;
+    this.store = store;
+    this.page = page;
+    els.form.addEventListener("submit", (e) => {
+      e.preventDefault();
+      this.join();
+    });
+    els.fork.addEventListener("click", () => this.tryYourself());
+    els.follow.addEventListener("click", () => this.followTeacher());
+    store.on("room", () => this.show());
+    store.on("hello", (hello) => {
+      if (hello.room?.note) page.toasts.show(hello.room.note, "info", 8000);
+    });
+    // the teacher's page came back: frames come again (a hello says so only on joining)
+    store.on("frame", () => {
+      const room = store.room;
+      if (room?.mode === "follow" && !room.teacher_here && !room.closed) {
+        store.set({ room: { ...room, teacher_here: true } });
+      }
+    });
+  }
+
+  /** Into the class with the kept token, or ask for the code and a name. */
+  start() {
+    this.show();
+    if (sessionStorage.getItem(STUDENT_KEY)) this.page.socket.connect();
+    else this.ask();
+  }
+
+  ask() {
+    const els = this.els;
+    this.page.socket.status("not joined");
+    if (!els.dialog.open) els.dialog.show();
+    (els.code.value.trim() ? els.name : els.code).focus();
+  }
+
+  async join() {
+    const els = this.els;
+    els.codeError.textContent = els.nameError.textContent = "";
+    els.submit.disabled = true;
+    let response = null, body = null;
+    try {
+      response = await fetch("/api/rooms/join", { method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ code: els.code.value, name: els.name.value }) });
+      body = await response.json();
+    } catch {
+      // the server did not answer: said below
+    } finally {
+      els.submit.disabled = false;
+    }
+    if (!response?.ok || !body?.student_token) {
+      const detail = body?.detail ?? {};
+      const byName = detail.field === "name";
+      (byName ? els.nameError : els.codeError).textContent = detail.message ??
+        (response ? `the server answered ${response.status}` : "the server cannot be reached");
+      (byName ? els.name : els.code).focus();
+      return;
+    }
+    sessionStorage.setItem(STUDENT_KEY, body.student_token);
+    sessionStorage.removeItem(FORKED_KEY);
+    els.dialog.close();
+    history.replaceState(null, "", `/join/${body.room.code}`);  // a reload stays in this class
+    this.page.socket.connect();
+  }
+
+  /** A run of one's own from the teacher's, as it is now. */
+  async tryYourself() {
+    const room = this.store.room;
+    if (room?.mode !== "follow" || room.closed) return;
+    const reply = await this.page.commands.act({ type: "fork" }, this.els.fork);
+    if (reply.type === "applied") {
+      sessionStorage.setItem(FORKED_KEY, String(reply.step));
+      this.show();  // its hello may have come first
+    }
+  }
+
+  /** Back to the teacher's run (one's own is kept: the server holds it, then saves it). */
+  async followTeacher() {
+    const room = this.store.room;
+    if (room?.mode !== "fork" || room.closed) return;
+    await this.page.commands.act({ type: "follow" }, this.els.follow);
+  }
+
+  /** The banner, the two buttons and the lock, as the store's room says. */
+  show() {
+    const { els, store } = this;
+    const room = store.room;
+    if (room?.why === "unknown_student") {  // a token no class knows (a server that forgot it)
+      this.page.socket.stop();
+      sessionStorage.removeItem(STUDENT_KEY);
+      els.codeError.textContent = room.closed;
+      store.set({ room: null });
+      this.ask();
+      return;
+    }
+    const state = !room ? "joining" : room.closed ? "closed" : room.mode;
+    if (state === "closed") sessionStorage.removeItem(STUDENT_KEY);  // a reload offers to join
+    const forkedAt = sessionStorage.getItem(FORKED_KEY);
+    const text = {
+      joining: "Join a class with its code",
+      closed: `${capitalized(room?.closed ?? "")}: the class is over`,
+      follow: `Following ${room?.code} · teacher ${room?.teacher_here ? "here" : "away"}`,
+      fork: `Your own run${forkedAt ? ` (forked at step ${format.count(Number(forkedAt))})` : ""}`,
+    }[state];
+    setText(els.text, text);
+    setText(els.who, room?.student ? `as ${room.student.name}` : "");
+    els.banner.dataset.state = state;
+    els.fork.hidden = state !== "follow";
+    els.follow.hidden = state !== "fork";
+    this.page.limits.lock(state === "fork" ? null : state === "follow" ? FOLLOWING
+      : state === "closed" ? "the class is over" : "join the class first");
+  }
+}
+
+/** @param {string} text */
+function capitalized(text) {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** @param {HTMLElement} el @param {string} text */
+function setText(el, text) {
+  if (el.textContent !== text) el.textContent = text;
+}
