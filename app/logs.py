@@ -9,7 +9,7 @@ frame for what is only a client's mistake (it closes that connection with 1007).
 import logging
 import re
 
-RESUME_TOKEN = re.compile(r"(\b(?:resume|student)=)[^&\s\"']+")  # a student's token too
+RESUME_TOKEN = re.compile(r"(\b(?:resume|student|teacher)=)[^&\s\"']+")  # room tokens too
 SERVER_LOGGERS = ("nnplay", "uvicorn", "uvicorn.error", "uvicorn.access")
 
 

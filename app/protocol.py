@@ -61,12 +61,16 @@ class Set(Command):
     config: dict[str, Any]
 
 
+StepsPerSecond = Union[Annotated[float, Field(allow_inf_nan=False, ge=0.1,
+                                              le=LIMITS["max_steps_per_second"])],
+                       Literal["max"]]
+StudentId = Annotated[str, Field(max_length=32)]  # a student's id in a room (rooms.Member.id)
+
+
 class Speed(Command):
     """Target training speed: steps per second, or "max"."""
     type: Literal["speed"]
-    steps_per_second: Union[Annotated[float, Field(allow_inf_nan=False, ge=0.1,
-                                                   le=LIMITS["max_steps_per_second"])],
-                            Literal["max"]]
+    steps_per_second: StepsPerSecond
 
 
 class Fps(Command):
@@ -205,9 +209,48 @@ class Follow(Command):
     type: Literal["follow"]
 
 
+# The room's teacher's commands: sent on the teacher's connection, /ws?teacher=TOKEN
+# (teacher.py; docs/classroom.md). Any other connection is refused them (`not_teacher`).
+class RoomPush(Command):
+    """Apply a preset, a config and/or a speed to every student's own session, each checked
+    by that session as its own command would be."""
+    type: Literal["room_push"]
+    preset: Annotated[str, Field(max_length=64)] | None = None
+    config: dict[str, Any] | None = None
+    speed: StepsPerSecond | None = None
+
+
+class RoomLock(Command):
+    """Lock these config keys in every student's own session ([]: unlock them all)."""
+    type: Literal["room_lock"]
+    controls: Annotated[list[Annotated[str, Field(max_length=32)]], Field(max_length=64)]
+
+
+class RoomRemove(Command):
+    """Remove a student from the room: their connection ends, their token stops working."""
+    type: Literal["room_remove"]
+    student: StudentId
+
+
+class RoomReset(Command):
+    """Reset a student's own session to the teacher's run as it is now (a new fork)."""
+    type: Literal["room_reset"]
+    student: StudentId
+
+
+class RoomSpotlight(Command):
+    """Show a student's run to the room (followers, and the teacher's connection) instead of
+    the teacher's; null: back to the teacher's. show_name: their name, if they allowed it."""
+    type: Literal["room_spotlight"]
+    student: StudentId | None
+    show_name: bool = False
+
+
 COMMANDS = (Play, Pause, Step, Reset, Set, Speed, Fps, Density, SelectSample, SetWeight, SetBias,
             AddPoint, RemovePoint, ClearPoints, LoadCsv, RegenerateData, Preset, TryInput, Export,
-            Import, Explain, ExplainApply, ExportCode, Download, Frames, Fork, Follow)
+            Import, Explain, ExplainApply, ExportCode, Download, Frames, Fork, Follow, RoomPush,
+            RoomLock, RoomRemove, RoomReset, RoomSpotlight)
+TEACHER_TYPES = ("room_push", "room_lock", "room_remove", "room_reset", "room_spotlight")
 COMMAND_TYPES = tuple(c.model_fields["type"].annotation.__args__[0] for c in COMMANDS)
 UPLOAD_TYPES = ("load_csv", "import")
 REPLY_TYPES = ("applied", "error", "state", "explanation", "code")  # answers to a command

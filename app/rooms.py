@@ -6,7 +6,9 @@ A Room binds one session, the teacher's, by its resume token. It has
   - a teacher token (`secrets.token_urlsafe`): the key to the room's roster and to closing it;
   - members: each student's id, display name, token, whether they follow the teacher or drive
     a session of their own (a fork of the teacher's), and that session's resume token;
-  - its audience (audience.py): the students following, who get the teacher's frames.
+  - its audience (audience.py): the students following, who get the teacher's frames;
+  - what the teacher set for the class (teacher.py): the locked controls (locks.py), the
+    student whose run is spotlighted, and the dashboard its teacher's connections watch.
 
 Tokens are kept as their SHA-256 (runstore.token_sha256), in memory and in the database,
 except the teacher's session token, which the room learns when that session is open here. A
@@ -28,6 +30,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from .audience import Audience
+from .locks import Locks
 from .pacing import TokenBucket
 from .runstore import token_sha256
 
@@ -142,14 +145,16 @@ class Member:
     joined: float  # Unix time
     mode: str = "follow"  # "follow": watching the teacher; "fork": on their own session
     forks: int = 0  # own sessions made so far (the newest is theirs: fork_token)
+    show_name: bool = False  # the student allows their name on the projector (a spotlight)
     session_token: str | None = None  # the own session's resume token, once known here
     connection: object = field(default=None, repr=False)  # the student's live connection
+    active: float | None = None  # Unix time of their last command or connection, this run
 
     def describe(self, sessions):
         """What the teacher's roster says of this student (never a token)."""
         own = sessions.get(self.session_token) if self.session_token else None
         return {"id": self.id, "name": self.name, "mode": self.mode, "joined": self.joined,
-                "connected": self.connection is not None,
+                "connected": self.connection is not None, "show_name": self.show_name,
                 "session": None if own is None else {"id": own.id, "state": own.state.value,
                                                      "step": own.trainer.step_count}}
 
@@ -166,6 +171,9 @@ class Room:
         self.created = time.time() if created is None else created
         self.members = {}  # student id -> Member
         self.audience = Audience(self)
+        self.locks = Locks()  # config keys students' own sessions may not change
+        self.spotlight = None  # spotlight.Spotlight: a student's run shown instead
+        self.dashboard = None  # dashboard.Dashboard, once a teacher's connection opened
         self.closed = False
 
     @property
@@ -176,6 +184,11 @@ class Room:
         """What anyone in the room may know of it."""
         return {"code": self.shown, "teacher": self.teacher, "size": len(self.members),
                 "max_size": self.max_size}
+
+    @property
+    def showing(self):
+        """The audience followers are in: the spotlighted student's, or the teacher's."""
+        return self.audience if self.spotlight is None else self.spotlight.audience
 
     def for_teacher(self):
         """The `room` of the teacher's own hello (its session is the room's)."""
@@ -202,6 +215,8 @@ class Rooms:
         self.by_session = {}  # teacher's session token SHA-256 -> Room
         self.by_student = {}  # student token SHA-256 -> (Room, Member)
         self.closed = {}  # student token SHA-256 -> code of a room closed since the start
+        self.removed = {}  # student token SHA-256 -> code of the room that removed them
+        self.by_fork = {}  # a student's own session's token SHA-256 -> Room (its locks)
         self.join_failures = {}  # client address -> TokenBucket of failed joins
         if store is not None:
             for room in store.load(self.max_room_size):
@@ -232,6 +247,8 @@ class Rooms:
             self._add(room)
         token = secrets.token_urlsafe(24)
         room.teacher_sha256, room.teacher = token_sha256(token), teacher
+        if existing and room.dashboard is not None:
+            room.dashboard.token_renewed()  # the old token's connections end
         self.bind(session)
         await self._write("save_room", room)
         log.info("room %s %s", room.shown, "given a new teacher token" if existing else "opened")
@@ -252,12 +269,35 @@ class Rooms:
 
     def bind(self, session):
         """A session is open here: if it is a room's teacher's, that room's students follow
-        it (again: it may be a new Session object, restored after a restart)."""
-        room = self.by_session.get(token_sha256(session.token))
+        it (again: it may be a new Session object, restored after a restart); if it is a
+        student's own, its room's locks hold in it, however it was opened."""
+        digest = token_sha256(session.token)
+        own = self.by_fork.get(digest)
+        if own is not None and not own.closed:
+            session.locks = own.locks
+        room = self.by_session.get(digest)
         if room is not None and not room.closed:
             room.session_token = session.token
             room.audience.bind(session)
         return room
+
+    def forked(self, room, session, member=None):
+        """`session` is a student's own in `room` (`member`'s newest): the room's locks hold
+        in it. A session of theirs it replaces is theirs no longer."""
+        session.locks = room.locks
+        if member is not None and member.session_token not in (None, session.token):
+            self.by_fork.pop(token_sha256(member.session_token), None)
+        self.by_fork[token_sha256(session.token)] = room
+
+    def teacher_of(self, token):
+        """The room whose teacher token is `token` (its teacher's connection, /ws?teacher=);
+        RoomError (403) when it is none's."""
+        for room in self.rooms.values():
+            if room.teacher_token_is(token):
+                return room
+        raise RoomError(403, "not_teacher", "that is not the teacher token of an open room on "
+                        "this server", "teacher", "<a token>",
+                        "the teacher_token POST /api/rooms gave (the newest, for its room)")
 
     def teacher_session(self, room):
         """The teacher's session if it is open here now, else None."""
@@ -266,20 +306,23 @@ class Rooms:
         return self.manager.sessions.get(room.session_token)
 
     async def close(self, room):
-        """Close a room: its students' connections get `room_closed` and end; their own
-        sessions stay (their resume tokens still open them)."""
+        """Close a room: its students' and its teacher's connections get `room_closed` and
+        end; students' own sessions stay (their resume tokens still open them)."""
         room.closed = True
         self.rooms.pop(room.code, None)
         self.by_session.pop(room.session_sha256, None)
+        self.by_fork = {k: r for k, r in self.by_fork.items() if r is not room}
+        event = {"type": "room_closed", "code": room.shown,
+                 "message": f"the teacher closed room {room.shown}"}
         for member in room.members.values():
             self.by_student.pop(member.token_sha256, None)
-            if len(self.closed) >= CLOSED_KEPT:
-                self.closed.pop(next(iter(self.closed)))
-            self.closed[member.token_sha256] = room.shown
+            _remember(self.closed, member.token_sha256, room.shown)
             if member.connection is not None:
-                member.connection.room_closed(
-                    {"type": "room_closed", "code": room.shown,
-                     "message": f"the teacher closed room {room.shown}"})
+                member.connection.room_closed(event)
+        if room.spotlight is not None:
+            room.spotlight.audience.unbind()
+        if room.dashboard is not None:
+            room.dashboard.room_closed(event)
         room.audience.unbind()
         await self._write("delete_room", room.code)
         log.info("room %s closed (%d students)", room.shown, len(room.members))
@@ -295,8 +338,12 @@ class Rooms:
                             "the code of an open room")
         return room
 
-    async def join(self, code_text, name, client=None):
-        """(room, member, student token): a new student in the room by its code."""
+    async def join(self, code_text, name, client=None, show_name=False):
+        """(room, member, student token): a new student in the room by its code; `show_name`:
+        they allow their name on the projector when their run is spotlighted."""
+        if not isinstance(show_name, bool):
+            raise RoomError(422, "invalid_value", f"show_name must be true or false, not "
+                            f"{_short(show_name)}", "show_name", show_name, "true or false")
         self._check_attempts(client)
         try:
             room = self.find(code_text)
@@ -317,7 +364,8 @@ class Rooms:
         student_id = secrets.token_hex(4)
         while student_id in room.members:
             student_id = secrets.token_hex(4)
-        member = Member(student_id, name, token_sha256(token), self.clock())
+        member = Member(student_id, name, token_sha256(token), self.clock(),
+                        show_name=show_name)
         room.members[student_id] = member
         self.by_student[member.token_sha256] = (room, member)
         await self._write("save_member", room.code, member)
@@ -335,9 +383,30 @@ class Rooms:
         if closed is not None:
             raise RoomError(410, "room_closed", f"room {closed} was closed by its teacher",
                             "student", "<a token>", "the token of a student in an open room")
+        removed = self.removed.get(digest)
+        if removed is not None:
+            raise RoomError(410, "removed", f"the teacher removed you from room {removed}; "
+                            "this token no longer opens it (join again with the code if the "
+                            "teacher asks you to)", "student", "<a token>",
+                            "the token of a student in the room")
         raise RoomError(403, "unknown_student", "that student token is not one of a room on "
                         "this server (join again with the room's code)", "student",
                         "<a token>", "the student_token POST /api/rooms/join gave")
+
+    async def remove(self, room, member):
+        """Take a student out of the room: their token stops working, their connection gets
+        `removed` and ends (4003). Their own session stays theirs, as when a room closes."""
+        room.members.pop(member.id, None)
+        self.by_student.pop(member.token_sha256, None)
+        _remember(self.removed, member.token_sha256, room.shown)
+        if member.session_token is not None:
+            self.by_fork.pop(token_sha256(member.session_token), None)
+        if member.connection is not None:
+            member.connection.removed(
+                {"type": "removed", "code": room.shown,
+                 "message": f"the teacher removed you from room {room.shown}"})
+        await self._write("delete_member", room.code, member.id)
+        log.info("room %s: a student was removed (%d left)", room.shown, len(room.members))
 
     async def member_changed(self, room, member):
         """A member's mode or fork count changed: saved."""
@@ -387,4 +456,15 @@ class Rooms:
     def stats(self):
         return [{"code": room.shown, "size": len(room.members),
                  "teacher_here": room.audience.teacher_here,
-                 **room.audience.stats()} for room in self.rooms.values()]
+                 **room.audience.stats(),
+                 "locked": sorted(room.locks.keys),
+                 "spotlight": None if room.spotlight is None else room.spotlight.stats(),
+                 "dashboard": None if room.dashboard is None else room.dashboard.stats()}
+                for room in self.rooms.values()]
+
+
+def _remember(kept, digest, code):
+    """Keep what a token of a room no longer opens (bounded: the oldest go first)."""
+    if len(kept) >= CLOSED_KEPT:
+        kept.pop(next(iter(kept)))
+    kept[digest] = code

@@ -2,7 +2,9 @@
 
     POST   /api/rooms          {"token", "teacher"?}  open a room on the teacher's session
                                                       (from this machine only: security.py)
-    POST   /api/rooms/join     {"code", "name"}       a student joins by the room's code
+    POST   /api/rooms/join     {"code", "name", "show_name"?}   a student joins by the room's
+                                                      code (show_name: their name may be shown
+                                                      on the projector; default false)
     GET    /api/rooms/{code}   Authorization: Bearer TEACHER_TOKEN   the room and its students
     DELETE /api/rooms/{code}   Authorization: Bearer TEACHER_TOKEN   close the room
 
@@ -84,12 +86,14 @@ async def create_room(request: Request, rooms: RoomsDep, manager: ManagerDep):
 async def join_room(request: Request, rooms: RoomsDep):
     """A student joins a room by its code, with a display name."""
     try:
-        body = await body_of(request, {"code": True, "name": True})
+        body = await body_of(request, {"code": True, "name": True, "show_name": False})
         client = request.client.host if request.client else None
-        room, member, token = await rooms.join(body["code"], body["name"], client)
+        room, member, token = await rooms.join(body["code"], body["name"], client,
+                                               body.get("show_name", False))
     except RoomError as e:
         raise refused(e) from None
-    return {"student_token": token, "student": {"id": member.id, "name": member.name},
+    return {"student_token": token, "student": {"id": member.id, "name": member.name,
+                                                "show_name": member.show_name},
             "room": room.summary()}
 
 

@@ -2,12 +2,14 @@
 
     rooms    code, the teacher token's SHA-256, the teacher's session token's SHA-256, the
              teacher's name, the size limit, created, updated
-    members  room, id, name, the student token's SHA-256, joined, mode, forks
+    members  room, id, name, the student token's SHA-256, joined, mode, forks, show_name
 
 No token is stored, only SHA-256s: a student's own session token is derived from the
 student's token (rooms.fork_token) and `forks`. The tables are versioned apart from the runs,
 by the meta key `rooms_format`: a database of another rooms format keeps its tables as they
-are, rooms are then not saved, and the log says so. Rooms not changed for the runs'
+are, rooms are then not saved, and the log says so. The one older format, nnplay.rooms/1
+(without `show_name`), gains the column (every student's name then stays hidden, as it is
+by default). Rooms not changed for the runs'
 `max_age_days` are deleted when the server starts.
 """
 
@@ -15,7 +17,8 @@ import logging
 
 log = logging.getLogger("nnplay")
 
-FORMAT = "nnplay.rooms/1"
+FORMAT = "nnplay.rooms/2"
+OLDER = "nnplay.rooms/1"  # without members.show_name: the column is added
 SCHEMA = f"""
     CREATE TABLE IF NOT EXISTS rooms (
         code TEXT PRIMARY KEY, teacher_sha256 TEXT NOT NULL, session_sha256 TEXT NOT NULL,
@@ -24,7 +27,8 @@ SCHEMA = f"""
     CREATE TABLE IF NOT EXISTS members (
         room TEXT NOT NULL REFERENCES rooms (code) ON DELETE CASCADE, id TEXT NOT NULL,
         name TEXT NOT NULL, token_sha256 TEXT UNIQUE NOT NULL, joined REAL NOT NULL,
-        mode TEXT NOT NULL, forks INTEGER NOT NULL, PRIMARY KEY (room, id));
+        mode TEXT NOT NULL, forks INTEGER NOT NULL, show_name INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (room, id));
     INSERT OR IGNORE INTO meta VALUES ('rooms_format', '{FORMAT}');"""
 
 
@@ -37,6 +41,11 @@ class RoomStore:
         with self.lock:
             self.db.executescript(SCHEMA)
             found = self.db.execute("SELECT value FROM meta WHERE key='rooms_format'").fetchone()
+            if found is not None and found[0] == OLDER:
+                self.db.execute("ALTER TABLE members ADD COLUMN show_name INTEGER NOT NULL "
+                                "DEFAULT 0")
+                self.db.execute("UPDATE meta SET value=? WHERE key='rooms_format'", (FORMAT,))
+                found = (FORMAT,)
         if found is None or found[0] != FORMAT:
             self.enabled = False
             log.warning("the rooms in %s are of another format (%s, not %s): rooms are not "
@@ -55,18 +64,19 @@ class RoomStore:
             rooms = self.db.execute("SELECT code, teacher_sha256, session_sha256, teacher, "
                                     "max_size, created FROM rooms").fetchall()
             members = self.db.execute("SELECT room, id, name, token_sha256, joined, mode, "
-                                      "forks FROM members ORDER BY joined").fetchall()
+                                      "forks, show_name FROM members ORDER BY joined"
+                                      ).fetchall()
         loaded = {}
         for code, teacher_sha256, session_sha256, teacher, size, created in rooms:
             # a room keeps the size it was made with, within this server's limit
             loaded[code] = Room(code, teacher_sha256, session_sha256, teacher,
                                 min(size, max_size), created)
-        for code, member_id, name, token_sha256, joined, mode, forks in members:
+        for code, member_id, name, token_sha256, joined, mode, forks, show_name in members:
             room = loaded.get(code)
             if room is not None:
                 room.members[member_id] = Member(member_id, name, token_sha256, joined,
                                                  mode if mode in ("follow", "fork") else
-                                                 "follow", int(forks))
+                                                 "follow", int(forks), bool(show_name))
         if loaded:
             log.info("%d room(s) reopened from the saved runs", len(loaded))
         return list(loaded.values())
@@ -87,11 +97,18 @@ class RoomStore:
         if not self.enabled:
             return
         row = (code, member.id, member.name, member.token_sha256, member.joined, member.mode,
-               member.forks)
+               member.forks, int(member.show_name))
         with self.lock:
             self.db.execute(
-                "INSERT INTO members VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(room, id) DO "
+                "INSERT INTO members VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(room, id) DO "
                 "UPDATE SET mode=excluded.mode, forks=excluded.forks", row)
+            self.db.execute("UPDATE rooms SET updated=? WHERE code=?", (self.clock(), code))
+
+    def delete_member(self, code, member_id):
+        if not self.enabled:
+            return
+        with self.lock:
+            self.db.execute("DELETE FROM members WHERE room=? AND id=?", (code, member_id))
             self.db.execute("UPDATE rooms SET updated=? WHERE code=?", (self.clock(), code))
 
     def delete_room(self, code):

@@ -70,6 +70,7 @@ class Session:
         self.restored = None  # {"step", "saved"} when the run came back from a save
         self.full_test = probes.FullTest()  # large data: the whole test set, a chunk a frame
         self.audience = None  # a room's students following this session (audience.py)
+        self.locks = None  # a student's own session: its room's locked controls (locks.py)
         self.adopt(Trainer(config or Config(), folders=self.folders))
 
     @property

@@ -29,6 +29,14 @@ shown), then that session's `data`, `network` and frames: a client starts over a
 A student who reconnects comes back in the mode they left: a student on their own session is
 given it back (`hello.room.mode` "fork"), or, when it cannot be (the server is full, the
 session is gone), follows the teacher and `hello.room.note` says why.
+
+What the teacher does to the room reaches the connection too (teacher.py): the room's locked
+controls hold in the own session (locks.py) and are told (`locks`); a spotlight moves a
+follower to the spotlighted run and back (spotlight.py); `room_reset` puts the student on a
+new fork of the teacher's run (`reset_by_teacher`); `room_remove` ends the connection
+(`removed`, 4003). The dashboard's thumbnail of the own session is made in this
+connection's scheduler share (`side_job`, dashboard.py). The room's commands themselves are
+the teacher's connection's: sent here, they are refused (`not_teacher`).
 """
 
 import asyncio
@@ -36,22 +44,24 @@ import logging
 import secrets
 import time
 
-import anyio
 from fastapi import status
 
-from . import downloads, replies, schema
+from . import downloads, replies, schema, spotlight
 from .audience import Follower
 from .commands import COMMANDS
-from .pacing import TokenBucket
+from .commands.classroom import not_teacher
+from .protocol import TEACHER_TYPES
 from .replies import ProtocolError
 from .rooms import RoomError, fork_token
+from .roomsocket import RoomConnection
 from .scheduler import cpu_clock
 from .session import Session, admit, limits_of
-from .ws import Connection, _json
+from .ws import _json, packs_maps
 
 log = logging.getLogger("nnplay")
 
 WS_4002_ROOM_CLOSED = 4002  # the teacher closed the room
+WS_4003_REMOVED = 4003  # the teacher removed the student from the room
 FOLLOWER_COMMANDS = ("fork", "follow", "fps", "frames", "export", "export_code")
 
 
@@ -71,8 +81,9 @@ async def serve(websocket, token, rooms, manager, scheduler, settings):
     try:
         room, member = rooms.student(token)
     except RoomError as e:
-        await _refuse(websocket, room_error_reply(e), WS_4002_ROOM_CLOSED
-                      if e.code == "room_closed" else status.WS_1008_POLICY_VIOLATION)
+        await _refuse(websocket, room_error_reply(e), {
+            "room_closed": WS_4002_ROOM_CLOSED, "removed": WS_4003_REMOVED}.get(
+                e.code, status.WS_1008_POLICY_VIOLATION))
         return
     if member.connection is not None:
         await member.connection.replace()  # the newest tab wins; the older is closed (4001)
@@ -109,21 +120,18 @@ def fork_session(settings, token, checkpoint):
     return session
 
 
-class StudentConnection(Connection):
-    """One student's websocket: ws.Connection's tasks and closing, with a receiver and a
-    sender that serve either the follower (self.follower) or the own session (self.session),
-    one at a time. The scheduler drives it only while it has a session of its own."""
+class StudentConnection(RoomConnection):
+    """One student's websocket (roomsocket.py's tasks), serving either the follower
+    (self.follower) or the own session (self.session), one at a time. The scheduler drives
+    it only while it has a session of its own."""
 
     def __init__(self, websocket, room, member, token, rooms, manager, scheduler, settings):
-        super().__init__(websocket, None, manager, scheduler, settings.write_timeout)
-        self.room, self.member, self.token = room, member, token
-        self.rooms, self.settings = rooms, settings
-        self.follower = None
-        self.rate = TokenBucket(settings.messages_per_second, settings.message_burst)
-        self.inbound = TokenBucket(settings.inbound_bytes_per_second,
-                                   settings.inbound_bytes_burst)
-        self.ending = None  # the `room_closed` event: sent last, then the close with 4002
+        super().__init__(websocket, manager, scheduler, settings)
+        self.room, self.member, self.token, self.rooms = room, member, token, rooms
+        self.watching = None  # the audience the follower is in (the room's `showing`)
         self.serving = False
+        self.switching = asyncio.Lock()  # fork, follow and the teacher's reset: one at a time
+        self.side_job = None  # work for the dashboard, done in this connection's share
 
     @property
     def name(self):
@@ -135,6 +143,7 @@ class StudentConnection(Connection):
 
     # -- lifetime ----------------------------------------------------------------------------
     async def run(self):
+        self.member.active = time.time()
         note = None
         if self.member.mode == "fork":  # they left on their own session: it comes back
             try:
@@ -154,21 +163,43 @@ class StudentConnection(Connection):
     def leave(self):
         self.scheduler.remove(self)
         if self.follower is not None:
-            self.room.audience.leave(self.follower)
+            self.watching.leave(self.follower)
         if self.session is not None:
             self.manager.release(self.session, self)
 
     def room_closed(self, event):
         """The teacher closed the room: `event` goes out, then the connection ends (4002)."""
-        self.ending = event
+        self.end(event, WS_4002_ROOM_CLOSED, "room_closed")
+
+    def removed(self, event):
+        """The teacher removed the student: `event` goes out, then the connection ends."""
+        self.end(event, WS_4003_REMOVED, "removed")
+
+    def tell(self, event):
+        """An event of the room's (locks, a spotlight) to whichever session is shown; a client
+        that reads nothing is let go, as with any of its messages."""
+        if self.session is None and self.follower is None:
+            return  # between the two (a switch under way): its hello says what is new
+        try:
+            self.reply(event)
+        except OverflowError as e:
+            self.fail(e)
         self.wake_sender.set()
 
     # -- the scheduler: only the own session has work -----------------------------------------
     def wait(self, now):
-        return None if self.session is None else super().wait(now)
+        if self.session is None:
+            return None
+        if self.side_job is not None:
+            self.frame_due = False
+            return 0.0
+        return super().wait(now)
 
     def unit(self, now):
-        if self.session is not None:
+        if self.side_job is not None:  # the dashboard's thumbnail: a unit of its own
+            job, self.side_job = self.side_job, None
+            job()
+        elif self.session is not None:
             super().unit(now)
 
     # -- following ---------------------------------------------------------------------------
@@ -178,18 +209,38 @@ class StudentConnection(Connection):
         self.member.mode = "follow"
         if reply is not None:
             self.follower.push(_json(reply))
+        self.watching = self.room.showing
         self.follower.push(_json(self.follow_hello(note)))
-        self.room.audience.join(self.follower)
+        self.watching.join(self.follower)
         self.scheduler.poke()
 
     def follow_again(self):
-        """The teacher's session is a new object (restored): start over with a new hello."""
+        """The session followed is a new object (the teacher's, restored; a spotlighted
+        student's new fork): start over with a new hello."""
         self.follower.push(_json(self.follow_hello()))
-        self.room.audience.greet(self.follower)
+        self.watching.greet(self.follower)
+        self.scheduler.poke()
+
+    def spotlight_changed(self, event):
+        """The room shows another run (spotlight.py): told, and a follower moves to it with a
+        new hello; a student on their own session is only told."""
+        follower = self.follower
+        if follower is None:
+            self.tell(event)
+            return
+        self.watching.leave(follower)
+        follower.outbox.clear()  # what was waiting belongs to the run no longer shown
+        follower.latest.clear()
+        self.frame = None
+        follower.push(_json(event))
+        self.watching = self.room.showing
+        follower.push(_json(self.follow_hello()))
+        self.watching.join(follower)
+        self.wake_sender.set()
         self.scheduler.poke()
 
     def follow_hello(self, note=None):
-        audience = self.room.audience
+        audience = self.watching
         teacher = audience.session
         if teacher is None:  # not open here since the server started: nothing to show yet
             run = {"schema_version": schema.VERSION, "protocol_version": 1,
@@ -205,10 +256,14 @@ class StudentConnection(Connection):
                 "room": self.room_info("follow", note)}
 
     def room_info(self, mode, note=None):
+        spot = self.room.spotlight
         return {**self.room.summary(), "mode": mode,
-                "student": {"id": self.member.id, "name": self.member.name},
+                "student": {"id": self.member.id, "name": self.member.name,
+                            "show_name": self.member.show_name},
                 "teacher_here": self.room.audience.teacher_here,
-                "own_session": self.member.forks > 0, "note": note}
+                "own_session": self.member.forks > 0, "note": note,
+                "locked": sorted(self.room.locks.keys),
+                "spotlight": None if spot is None else spot.shown()}
 
     def as_follower(self, command):
         """The reply to a command sent while following."""
@@ -232,14 +287,19 @@ class StudentConnection(Connection):
     def _teacher(self, command):
         teacher = self.room.audience.session
         if teacher is None:
+            kind = "fork" if command is None else command.type
             raise ProtocolError("teacher_away", "the teacher's session is not open on the "
                                 "server yet; try again once the teacher's page is back",
-                                "type", command.type, "once the teacher's session is open",
-                                command.type, command.id)
+                                "type", kind, "once the teacher's session is open", kind,
+                                None if command is None else command.id)
         return teacher
 
     # -- the room's commands -----------------------------------------------------------------
     async def fork(self, command):
+        async with self.switching:
+            await self._fork(command)
+
+    async def _fork(self, command):
         if self.session is not None:
             raise ProtocolError("illegal_state", "you are on a session of your own already; "
                                 "send follow to watch the teacher again", "type", "fork",
@@ -256,6 +316,28 @@ class StudentConnection(Connection):
         await self.rooms.member_changed(self.room, self.member)
         log.info("%s: %s", self.name, "back on their own session" if command.resume else
                  f"forked the teacher's run at step {session.trainer.step_count}")
+
+    async def reset_by_teacher(self):
+        """The teacher's `room_reset`: a new fork of the teacher's run as it is now in place of
+        the student's own session (let go as when they follow). Returns the new session."""
+        async with self.switching:
+            if self.session is None:
+                raise ProtocolError("illegal_state", f"{self.member.name} follows the teacher "
+                                    "now: there is no run of theirs to reset", "student",
+                                    self.member.id, "a student on a session of their own",
+                                    "room_reset")
+            session = await self._fork_teacher(None)
+            old, self.session = self.session, None
+            self.scheduler.remove(self)
+            self.manager.release(old, self)  # it waits to be resumed, then it is saved
+            step = session.trainer.step_count
+            self._drive(session, [{"type": "reset_by_teacher", "step": step,
+                                   "message": f"the teacher reset your run to theirs at step "
+                                              f"{step}"}], resumed=False)
+            spotlight.moved(self.room, self.member, session)
+            await self.rooms.member_changed(self.room, self.member)
+            log.info("%s: reset by the teacher to step %d", self.name, step)
+            return session
 
     async def _fork_teacher(self, command):
         teacher = self._teacher(command)
@@ -310,11 +392,13 @@ class StudentConnection(Connection):
         """Drive the student's own `session`: `first` (the reply), its hello (`resumed`: a
         session they had before), then what it queued (its data and network)."""
         if self.follower is not None:
-            self.room.audience.leave(self.follower)
-            self.follower = None
+            self.watching.leave(self.follower)
+            self.follower = self.watching = None
         self.frame = None  # a frame of the teacher's still waiting: not this session's
         self.session = session
         session.wake = self.wake_sender.set
+        session.pack_maps = packs_maps(self.ws, self.settings)  # as for any page (ws.py)
+        self.rooms.forked(self.room, session, self.member)  # the room's locks hold in it
         self.manager.hold(session, self)
         self.member.mode, self.member.session_token = "fork", session.token
         hello = {**session.hello(resumed=resumed), "room": self.room_info("fork")}
@@ -327,6 +411,10 @@ class StudentConnection(Connection):
         self.wake_sender.set()
 
     async def follow(self, command):
+        async with self.switching:
+            await self._follow_again(command)
+
+    async def _follow_again(self, command):
         if self.session is None:
             raise ProtocolError("illegal_state", "you are following the teacher already",
                                 "type", "follow", "follow while on a session of your own",
@@ -335,6 +423,8 @@ class StudentConnection(Connection):
         self.scheduler.remove(self)
         self.frame = None  # a frame of the own session still waiting
         self.manager.release(session, self)  # it waits to be resumed, then it is saved
+        spotlight.left(self.room, self.member, "the spotlighted student went back to "
+                       "following")
         teacher = self.room.audience.session
         self._follow(reply={"type": "applied", "id": command.id, "command": "follow",
                             "mode": "follow",
@@ -349,39 +439,32 @@ class StudentConnection(Connection):
         else:
             self.follower.push(_json(message))
 
-    async def receiver(self):
-        """Read and answer commands, within the student's message rate and byte budget (the
-        connection's own, whichever session it shows)."""
-        while True:
-            message = await self.ws.receive()
-            if message["type"] == "websocket.disconnect":
-                return
-            text = message.get("text")
-            if text is not None and self.session is not None:
-                await downloads.read_ahead(self.settings, text)  # MNIST's first read
-            started = cpu_clock()
-            size = len(text) if text is not None else len(message.get("bytes") or b"")
-            self.inbound.spend(size)
-            if self.session is not None:
-                self.session.bytes_in += size
-            if text is None:
-                self.reply(replies.error_reply(
-                    "binary_not_allowed", f"commands are JSON text messages; a binary message "
-                    f"of {size} bytes was ignored", "message", f"<{size} bytes>",
-                    "a JSON text message"))
-            else:
-                await self.handle(text)
-            if self.session is not None:
-                self.scheduler.charge(self, cpu_clock() - started)
-            self.wake_sender.set()
-            self.scheduler.poke()
-            delay = self.inbound.seconds_until(0.0)
-            if delay:
-                await asyncio.sleep(delay)
+    def next_message(self):
+        queue = self.session.outbox if self.session is not None else self.follower.outbox
+        return queue.popleft() if queue else None
+
+    def waiting(self):
+        return bool(self.session.outbox if self.session is not None else self.follower.outbox)
+
+    async def take(self, text, size):
+        """A message, within the student's message rate and byte budget (the connection's
+        own, whichever session it shows); its CPU time is the own session's share's."""
+        if text is not None and self.session is not None:
+            await downloads.read_ahead(self.settings, text)  # MNIST's first read
+        started = cpu_clock()
+        if self.session is not None:
+            self.session.bytes_in += size
+        await super().take(text, size)
+        if self.session is not None:
+            self.scheduler.charge(self, cpu_clock() - started)
+        self.scheduler.poke()
 
     async def handle(self, text):
         try:
             command = admit(text, self.rate, self.settings)
+            self.member.active = time.time()
+            if command.type in TEACHER_TYPES:
+                raise not_teacher(command)
             if command.type == "fork":
                 await self.fork(command)
             elif command.type == "follow":
@@ -392,35 +475,3 @@ class StudentConnection(Connection):
                 self.reply(self.as_follower(command))
         except ProtocolError as e:
             self.reply(e.reply)
-
-    async def sender(self):
-        while True:
-            if self.ending is not None:
-                await self._send(_json(self.ending))
-                self.close_with = (WS_4002_ROOM_CLOSED, "room_closed")
-                return
-            queue = self.session.outbox if self.session is not None else self.follower.outbox
-            if queue:
-                message = queue.popleft()
-                await self._send(message if isinstance(message, (bytes, str)) else
-                                 _json(message))
-                continue
-            follower = self.follower
-            wait = 0.0 if follower is None or self.frame is None else follower.frame_wait()
-            if wait > 0.0:  # the follower's rate holds the frame: a newer one may replace it
-                self.wake_sender.clear()
-                with anyio.move_on_after(wait):
-                    await self.wake_sender.wait()
-                continue
-            if self.frame is not None:
-                frame, self.frame = self.frame, None
-                self.frame_in_flight = True
-                await self._send(frame)
-                self.frame_in_flight = False
-                if follower is not None:
-                    follower.frame_sent()
-                self.scheduler.poke()
-                continue
-            self.wake_sender.clear()
-            if self.ending is None and not queue and self.frame is None:
-                await self.wake_sender.wait()

@@ -23,6 +23,26 @@ and, per mode, the largest class in which every student got ≥ 9.5 fps with com
 ms. Targets (issue 11): full frames in process ≥ 60 students; lean ≥ 120; lean with
 --workers 2 ≥ 160. The machine's 2 cores are shared by the server, its workers and these
 clients: figures vary ±20% between runs, so compare within one run.
+
+A room (issue 12), instead of the figures above:
+
+    python bench/classroom.py --room broadcast,dashboard [--viewers 200] [--students 60]
+                              [--seconds 10]
+
+  broadcast   one teacher's session (the 6×8 spiral at max speed, 30 fps) followed by
+              --viewers students, each joined with POST /api/rooms/join and connected at
+              /ws?student= (headers decoded only): frames built by the session and sent in
+              all, the server's CPU per second (all of it, and per viewer), bytes per second
+              per viewer, and frames delivered per viewer per second (min / median); and the
+              class message of that many followers (the teacher's connection is open);
+  dashboard   --students students of a room, each on their own fork of the teacher's 6×8
+              spiral, training at 100 steps/s and asking for 10 fps, while the teacher's
+              connection (/ws?teacher=) takes the class message: every student ≥ 9.5 fps?,
+              class messages per second (target ≥ 1), what one costs to build, and the p99 of
+              command round trips (the students' `fps` once a second and the teacher's
+              `room_lock` every 2 s; target ≤ 150 ms); beside the same students' figures in a
+              window just before, without the teacher's connection (what the dashboard
+              itself costs, apart from what the machine allows that minute).
 """
 
 import argparse
@@ -33,6 +53,7 @@ import statistics
 import struct
 import sys
 import time
+import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
@@ -45,13 +66,16 @@ from tests.e2e.server import running  # noqa: E402
 CONFIG = {"dataset": "spiral", "hidden_layers": [8, 8, 8, 8, 8, 8]}
 TARGET_FPS = 9.5
 TARGET_P99_MS = 100.0
+ROOM_P99_MS = 150.0  # the room's figures' target (issue 12)
 
 
 class Student:
-    def __init__(self, ws):
-        self.ws = ws
+    def __init__(self, ws, hello=None):
+        self.ws, self.hello = ws, hello
         self.frames = 0
         self.bytes = 0
+        self.kinds = {}  # binary message type -> how many (frame, class, ...)
+        self.texts = []  # text messages that answer nothing (events), newest last
         self.waiting = {}  # command id -> future
         self.rtts = []
         self.errors = []
@@ -63,7 +87,7 @@ class Student:
                            open_timeout=60)
         hello = json.loads(await ws.recv())
         assert hello["type"] == "hello", hello
-        return cls(ws)
+        return cls(ws, hello)
 
     async def _read(self):
         try:
@@ -71,13 +95,17 @@ class Student:
                 self.bytes += len(m)
                 if isinstance(m, bytes):
                     (n,) = struct.unpack_from("<I", m, 0)
-                    if json.loads(m[4:4 + n])["type"] == "frame":
+                    kind = json.loads(m[4:4 + n])["type"]
+                    self.kinds[kind] = self.kinds.get(kind, 0) + 1
+                    if kind == "frame":
                         self.frames += 1
                     continue
                 m = json.loads(m)
                 waiter = self.waiting.pop(m.get("id"), None)
                 if waiter is not None and not waiter.done():
                     waiter.set_result(m)
+                elif len(self.texts) < 100:
+                    self.texts.append(m)
         except Exception as e:  # noqa: BLE001 - a closed socket ends the student
             self.errors.append(repr(e))
 
@@ -165,13 +193,200 @@ async def lesson(server, students, seconds, lean):
     return row
 
 
+# -- a room (issue 12) ---------------------------------------------------------------------------
+def post(url, body):
+    request = urllib.request.Request(url, json.dumps(body).encode(), method="POST",
+                                     headers={"content-type": "application/json"})
+    with urllib.request.urlopen(request, timeout=30) as r:
+        return json.load(r)
+
+
+def room_stats(server, code):
+    with urllib.request.urlopen(server.url + "api/stats", timeout=30) as r:
+        stats = json.load(r)
+    return next(room for room in stats["rooms"] if room["code"] == code), stats
+
+
+async def open_class(server, students, speed="max"):
+    """The teacher's page on the 6×8 spiral (playing at `speed`, 30 fps), its room, and
+    `students` followers joined by code: (teacher, room, [students])."""
+    teacher = await Student.join(server.ws_url)
+    for message in ({"type": "set", "config": CONFIG}, {"type": "fps", "fps": 30},
+                    {"type": "speed", "steps_per_second": speed}):
+        reply, _ = await teacher.call(message)
+        assert reply["type"] == "applied", reply
+    room = await asyncio.to_thread(post, server.url + "api/rooms",
+                                   {"token": teacher.hello["resume_token"]})
+    joined = []
+    for i in range(students):
+        body = await asyncio.to_thread(post, server.url + "api/rooms/join",
+                                       {"code": room["code"], "name": f"Student {i + 1}"})
+        joined.append(await Student.join(f"{server.ws_url}?student={body['student_token']}"))
+    return teacher, room, joined
+
+
+async def broadcast(server, viewers, seconds):
+    """One teacher's session followed by `viewers` students: the figures of a window."""
+    teacher, room, followers = await open_class(server, viewers)
+    await teacher.call({"type": "play"})
+    board = await Student.join(f"{server.ws_url}?teacher={room['teacher_token']}")
+    await asyncio.sleep(3.0)  # settle: each follower's link finds its frame mode
+    for c in (teacher, board, *followers):
+        c.frames, c.bytes, c.kinds = 0, 0, {}
+    before, stats0 = await asyncio.to_thread(room_stats, server, room["code"])
+    cpu0, t0 = cpu_seconds(server.pid), time.monotonic()
+    await asyncio.sleep(seconds)
+    elapsed = time.monotonic() - t0
+    cpu = cpu_seconds(server.pid) - cpu0
+    after, stats = await asyncio.to_thread(room_stats, server, room["code"])
+    session0, session = (next(s for s in x["sessions"] if s["state"] == "running")
+                         for x in (stats0, stats))
+    train = session["train_seconds"] - session0["train_seconds"]  # the loop's training slices
+    boards = board.kinds.get("class", 0)
+    fps = sorted(c.frames / elapsed for c in followers)
+    row = {"viewers": viewers, "built": (after["frames_shared"] - before["frames_shared"])
+           / elapsed, "variants": (after["variants_built"] - before["variants_built"]) / elapsed,
+           "teacher_fps": teacher.frames / elapsed, "cpu": 100 * cpu / elapsed,
+           "train": 100 * train / elapsed, "frame_ms": 1000 * (
+               session["frame_seconds"] - session0["frame_seconds"]) / max(
+               1, session["frames_built"] - session0["frames_built"]),
+           "sps": (session["step"] - session0["step"]) / elapsed,
+           "fps_min": fps[0], "fps_median": statistics.median(fps),
+           "delivered": sum(c.frames for c in followers) / elapsed,
+           "kbps": statistics.median(c.bytes for c in followers) / elapsed / 1024,
+           "lean": sum(f["lean"] for f in after["followers"]),
+           "boards": boards / elapsed, "board_kb": board.bytes / max(1, boards) / 1024,
+           "build_ms": 1000 * (after["dashboard"]["built_seconds"] -
+                               before["dashboard"]["built_seconds"]) / max(1, boards),
+           "errors": sum(len(c.errors) for c in followers)}
+    for c in (teacher, board, *followers):
+        await c.leave()
+    return row
+
+
+async def dashboard_class(server, students, seconds):
+    """`students` on their own forks: a window with the teacher's connection open, and one
+    without it just before (on the same server: what the dashboard itself costs them)."""
+    teacher, room, joined = await open_class(server, students, speed=100)
+    for s in joined:
+        reply, _ = await s.call({"type": "fork"})
+        if reply["type"] != "applied":
+            raise RuntimeError(f"fork: {reply['message']}")
+    await asyncio.gather(*(s.setup(lean=False) for s in joined))
+    await asyncio.sleep(3.0)  # settle
+    without = await class_window(server, room, joined, None, seconds)
+    board = await Student.join(f"{server.ws_url}?teacher={room['teacher_token']}")
+    await asyncio.sleep(2.0)
+    row = await class_window(server, room, joined, board, seconds)
+    row["without"] = without
+    for s in (teacher, board, *joined):
+        await s.leave()
+    return row
+
+
+async def class_window(server, room, joined, board, seconds):
+    """The figures of one window: the students' frames and commands (and the dashboard's)."""
+    for s in (*joined, *([board] if board else [])):
+        s.frames, s.bytes, s.rtts, s.kinds = 0, 0, [], {}
+    before, _ = await asyncio.to_thread(room_stats, server, room["code"])
+    cpu0, t0 = cpu_seconds(server.pid), time.monotonic()
+    until = t0 + seconds
+
+    async def teacher_commands():
+        while board is not None and time.monotonic() < until:
+            controls = [] if len(board.rtts) % 2 else ["learning_rate"]
+            reply, rtt = await board.call({"type": "room_lock", "controls": controls})
+            assert reply["type"] == "applied", reply
+            board.rtts.append(rtt)
+            await asyncio.sleep(2.0)
+    await asyncio.gather(teacher_commands(), *(s.poke(until) for s in joined))
+    elapsed = time.monotonic() - t0
+    cpu = cpu_seconds(server.pid) - cpu0
+    after, _ = await asyncio.to_thread(room_stats, server, room["code"])
+    fps = sorted(s.frames / elapsed for s in joined)
+    rtts = sorted(r * 1000 for s in (*joined, *([board] if board else [])) for r in s.rtts)
+    row = {"students": len(joined), "fps_min": fps[0], "fps_p10": fps[len(fps) // 10],
+           "fps_median": statistics.median(fps), "sustained": sum(f >= TARGET_FPS for f in fps),
+           "p50": statistics.median(rtts), "p99": rtts[min(len(rtts) - 1, int(0.99 * len(rtts)))],
+           "cpu": 100 * cpu / elapsed, "errors": sum(len(s.errors) for s in joined)}
+    if board is not None:
+        dash0, dash = before["dashboard"], after["dashboard"]
+        boards = board.kinds.get("class", 0)
+        made = dash["thumbs_made"] - dash0["thumbs_made"]
+        row.update({"boards": boards / elapsed, "board_kb": board.bytes / max(1, boards) / 1024,
+                    "build_ms": 1000 * (dash["built_seconds"] - dash0["built_seconds"])
+                    / max(1, boards), "thumbs": made / elapsed,
+                    "thumb_ms": 1000 * (dash["thumb_seconds"] - dash0["thumb_seconds"])
+                    / max(1, made), "teacher_max": max(board.rtts) * 1000})
+    return row
+
+
+def rooms(args):
+    """The room's figures (issue 12)."""
+    command = "python bench/classroom.py " + " ".join(sys.argv[1:])
+    for figure in args.room.split(","):
+        if figure == "broadcast":
+            print(f"\n$ {command}\nbroadcast: one teacher's 6×8 spiral at max speed, 30 fps, "
+                  f"followed by {args.viewers} students (joined by code), {args.seconds:g} s")
+            with running("--max-sessions", "8", "--room-size", str(max(200, args.viewers)),
+                         timeout=120) as server:
+                r = asyncio.run(broadcast(server, args.viewers, args.seconds))
+            print(f"  frames built once: the teacher's session built {r['built']:.1f}/s "
+                  f"({r['frame_ms']:.1f} ms each; {r['variants']:.1f}/s of the other variant for "
+                  f"followers on lean frames) and {r['delivered']:.0f}/s went out to followers;"
+                  f" the teacher's page got {r['teacher_fps']:.1f}/s; training at "
+                  f"{r['sps']:.0f} steps/s")
+            rest = max(0.0, r["cpu"] - r["train"])
+            print(f"  server CPU: {r['cpu']:.0f}% of a core, of which training {r['train']:.0f}%;"
+                  f" the rest (frames, sending) {rest:.0f}%, {rest / r['viewers']:.2f}% of a "
+                  "core per viewer")
+            print(f"  per viewer: {r['kbps']:.0f} KB/s (median), frames {r['fps_min']:.1f}/s min,"
+                  f" {r['fps_median']:.1f}/s median; {r['lean']} of {r['viewers']} on lean "
+                  "frames" + (f"; {r['errors']} closed" if r["errors"] else ""))
+            print(f"  the teacher's connection open: {r['boards']:.2f} class messages a second, "
+                  f"{r['board_kb']:.1f} KB each, {r['build_ms']:.2f} ms CPU to build")
+        elif figure == "dashboard":
+            print(f"\n$ {command}\ndashboard: {args.students} students on their own 6×8 "
+                  f"forks at 100 steps/s, 10 fps asked, the teacher's connection open, "
+                  f"{args.seconds:g} s")
+            with running("--max-sessions", str(args.students + 8), "--room-size",
+                         str(max(200, args.students)), timeout=120) as server:
+                r = asyncio.run(dashboard_class(server, args.students, args.seconds))
+            ok = "yes" if r["sustained"] == r["students"] else "no"
+            w = r["without"]
+            print(f"  every student ≥ {TARGET_FPS} fps? {ok} ({r['sustained']} of "
+                  f"{r['students']}; min {r['fps_min']:.1f}, p10 {r['fps_p10']:.1f}, median "
+                  f"{r['fps_median']:.1f}); just before, without the teacher's connection: "
+                  f"{w['sustained']} of {w['students']}, min {w['fps_min']:.1f}, median "
+                  f"{w['fps_median']:.1f}")
+            print(f"  class messages: {r['boards']:.2f}/s (target ≥ 1), {r['board_kb']:.1f} KB "
+                  f"each, {r['build_ms']:.2f} ms CPU to build; thumbnails: {r['thumbs']:.1f}/s, "
+                  f"{r['thumb_ms']:.2f} ms each (in the students' shares)")
+            print(f"  commands: p50 {r['p50']:.1f} ms, p99 {r['p99']:.1f} ms (target ≤ "
+                  f"{ROOM_P99_MS:.0f}; without the dashboard {w['p99']:.1f}); the teacher's "
+                  f"room_lock, slowest {r['teacher_max']:.1f} ms; server CPU {r['cpu']:.0f}% of "
+                  f"a core ({w['cpu']:.0f}% without)"
+                  + (f"; {r['errors']} closed" if r["errors"] else ""))
+        else:
+            raise SystemExit(f"--room: {figure!r} is not a figure; give broadcast, dashboard")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--students", default="20,40,60,80,120,160")
+    ap.add_argument("--students", default="20,40,60,80,120,160",
+                    help="class sizes; with --room dashboard: one size (60)")
     ap.add_argument("--seconds", type=float, default=8.0)
     ap.add_argument("--workers", default="0,2", help="0: in process; N: N Ray workers")
     ap.add_argument("--frames", default="full,lean")
+    ap.add_argument("--room", default="", help="broadcast,dashboard: a room's figures instead")
+    ap.add_argument("--viewers", type=int, default=200, help="--room broadcast's followers")
     args = ap.parse_args()
+    if args.room:
+        if "," in args.students:
+            args.students = "60"
+        args.students = int(args.students)
+        rooms(args)
+        return
     sizes = [int(n) for n in args.students.split(",")]
     print(f"each student: 6×8 spiral at 100 steps/s, 10 fps asked, headers decoded only; "
           f"{args.seconds:g} s windows")

@@ -13,7 +13,7 @@ biases and points), saving.py (export, import) and teaching.py (the step-through
 from dataclasses import dataclass
 from typing import Callable
 
-from .. import protocol
+from .. import locks, protocol
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,9 @@ def command(name, *, logged=True, moves_weights=True):
 
 
 def run_command(session, command):
-    """(spec, result) of applying a parsed command to the session."""
+    """(spec, result) of applying a parsed command to the session. A command that would change
+    a key the session's room locked (locks.py) is refused before it runs."""
+    locks.check(session, command)
     spec = COMMANDS[command.type]
     return spec, spec.handler(session, command) or {}
 

@@ -4,7 +4,9 @@ A teacher's session opens a room; students join by its code and follow on raw we
 their frames are the teacher's, byte for byte; one that stops reading skips frames and slows
 no one; one forks the teacher's run bit for bit and trains alone; what would change the
 teacher's session is refused; tokens reach their own room only, and a client from another
-machine reaches nothing else; the size limit holds; closing the room ends its students.
+machine reaches nothing else; the size limit holds; closing the room ends its students. The
+teacher's connection (/ws?teacher=) lists the class with its runs and thumbnails, pushes,
+locks, resets, removes and spotlights; no student's socket can send those commands.
 
 Every wait is for a condition with a deadline (the server's counters, a frame's step), never
 a count of events within a sleep: these hold with both cores busy."""
@@ -16,10 +18,12 @@ import struct
 import time
 
 import httpx
+import numpy as np
 import pytest
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
+from app import frames
 from tests.e2e.client import Client
 from tests.e2e.server import running
 
@@ -421,3 +425,226 @@ def test_a_client_from_another_machine_reaches_its_room_and_nothing_else():
                 await c.close()
 
         run(scenario())
+
+
+# -- the teacher's connection: the dashboard and the room's commands ------------------------------
+async def dashboard(server, room):
+    """The teacher's connection (a Raw), once its hello came."""
+    d = await Raw.open(f"{server.ws_url}?teacher={room['teacher_token']}")
+    await d.until(lambda r: r.texts, "the teacher's hello")
+    assert d.texts[0]["type"] == "hello" and d.texts[0]["room"]["role"] == "teacher"
+    return d
+
+
+async def class_message(d, condition, what):
+    """The newest class message (header, arrays) once one satisfies `condition`."""
+    found = []
+
+    def seen(r):
+        found[:] = [m for h, m in r.binary[-3:] if h["type"] == "class" and condition(h)]
+        return bool(found)
+    await d.until(seen, what)
+    header, arrays = frames.unpack(found[-1])
+    return {**header, "arrays": arrays}
+
+
+def by_name(message):
+    return {s["name"]: s for s in message["students"]}
+
+
+def own(message, name):
+    return by_name(message)[name]["session"] or {}
+
+
+async def student(server, code, name, show_name=None):
+    """(Raw, student id) of a student who joined and connected."""
+    body = {"code": code, "name": name}
+    if show_name is not None:
+        body["show_name"] = show_name
+    r = await post(server.url + "api/rooms/join", body)
+    assert r.status_code == 200, r.text
+    s = await Raw.open(f"{server.ws_url}?student={r.json()['student_token']}")
+    await s.text("hello")
+    s.token = r.json()["student_token"]
+    return s, r.json()["student"]["id"]
+
+
+async def forked(s):
+    """The student forks; their own session's hello (with its resume token)."""
+    fork = await s.call({"type": "fork"})
+    assert fork["type"] == "applied", fork
+    return await s.text("hello", resume_token=fork["resume_token"])
+
+
+async def networks(r, what, **config):
+    """The newest `network` message whose config has these values."""
+    found = []
+
+    def seen(raw):
+        found[:] = [h for h, _ in raw.binary if h["type"] == "network"
+                    and all(h["config"][k] == v for k, v in config.items())]
+        return bool(found)
+    await r.until(seen, what)
+    return found[-1]
+
+
+def test_the_dashboard_lists_the_class_and_a_push_and_a_lock_reach_every_student(nnplay):
+    async def scenario():
+        teacher = await teacher_on(nnplay)
+        room = await open_room(nnplay, teacher)
+        (ada, ada_id), (bo, bo_id), (cy, cy_id) = [
+            await student(nnplay, room["code"], n) for n in ("Ada", "Bo", "Cy")]
+        d = await dashboard(nnplay, room)
+        for s in (ada, bo):
+            await forked(s)
+        await ada.call({"type": "set", "config": {"learning_rate": 0.3}})
+        await bo.call({"type": "set", "config": {"output_activation": "linear", "loss": "mse"}})
+        for s, n in ((ada, 30), (bo, 12)):
+            await s.call({"type": "step", "n": n})
+            await s.text("stepped", step=n)
+            await s.until(lambda r, n=n: r.frames and r.frames[-1][0]["step"] == n, "a frame")
+
+        def complete(h):
+            return all(own(h, name).get("step") == step and own(h, name).get("thumb") and
+                       own(h, name).get("score") is not None
+                       for name, step in (("Ada", 30), ("Bo", 12)))
+        m = await class_message(d, complete, "Ada at 30, Bo at 12, with thumbnails")
+        assert [s["name"] for s in m["students"]] == ["Ada", "Bo", "Cy"]
+        assert by_name(m)["Cy"]["mode"] == "follow" and by_name(m)["Cy"]["session"] is None
+        ada_row, bo_row = own(m, "Ada"), own(m, "Bo")
+        assert ada_row["diff"] == {"learning_rate": [0.03, 0.3]}
+        assert bo_row["diff"] == {"output_activation": ["sigmoid", "linear"],
+                                  "loss": ["bce", "mse"]}
+        ada_frame = ada.frames[-1][0]
+        assert ada_row["score"] == ada_frame["metrics"]["test_accuracy"]
+        assert ada_row["train_loss"] == ada_frame["metrics"]["train_loss"]
+        thumbs = m["arrays"]["thumbs"]
+        assert thumbs.shape == (2, 24, 24) and thumbs.dtype == np.uint8
+        assert sorted([ada_row["thumb"]["index"], bo_row["thumb"]["index"]]) == [0, 1]
+        assert bo_row["thumb"]["range"][0] < bo_row["thumb"]["range"][1]
+        # A push reaches every own session; Bo's refuses bce (its output is linear).
+        pushed = await d.call({"type": "room_push", "config": {"loss": "bce",
+                                                               "hidden_layers": [5]}})
+        assert pushed["type"] == "applied" and pushed["applied"] == [ada_id], pushed
+        assert pushed["following"] == [cy_id]
+        assert [(x["student"], x["code"], x["field"]) for x in pushed["refused"]] == [
+            (bo_id, "invalid_value", "loss")]
+        await networks(ada, "Ada's rebuilt network", hidden_layers=[5])
+        pushed = await d.call({"type": "room_push", "config": {"learning_rate": 0.2}})
+        assert sorted(pushed["applied"]) == sorted([ada_id, bo_id]), pushed
+        for s in (ada, bo):  # each session's own hello says so, after a follow and back
+            await s.call({"type": "follow"})
+            await s.call({"type": "fork", "resume": True})
+            hello = await s.text("hello", resumed=True)
+            assert hello["config"]["learning_rate"] == 0.2
+        assert (await cy.call({"type": "export"}))["state"]["trainer"]["config"][
+            "learning_rate"] == 0.03  # a follower's view is the teacher's run
+        # Locked: refused with `locked`, told to every student; open again after.
+        locked = await d.call({"type": "room_lock", "controls": ["learning_rate"]})
+        assert locked["controls"] == ["learning_rate"]
+        for s in (ada, bo, cy):
+            assert (await s.text("locks", controls=["learning_rate"]))["message"]
+        refused = await ada.call({"type": "set", "config": {"learning_rate": 1.0}})
+        assert refused["code"] == "locked" and refused["field"] == "learning_rate"
+        await class_message(d, lambda h: h["locked"] == ["learning_rate"], "locked, listed")
+        await d.call({"type": "room_lock", "controls": []})
+        await ada.text("locks", controls=[])
+        assert (await ada.call({"type": "set", "config": {"learning_rate": 1.0}}))[
+            "type"] == "applied"
+        for r in (teacher, ada, bo, cy, d):
+            await r.close()
+
+    run(scenario())
+
+
+def test_a_student_cannot_send_the_teachers_commands_over_a_raw_socket(nnplay):
+    async def scenario():
+        teacher = await teacher_on(nnplay)
+        room = await open_room(nnplay, teacher)
+        (ada, ada_id), (bo, _) = [await student(nnplay, room["code"], n) for n in ("A", "B")]
+        await forked(bo)
+        for s in (ada, bo):  # following, and on their own session
+            for command in ({"type": "room_push", "config": {"learning_rate": 3}},
+                            {"type": "room_lock", "controls": ["learning_rate"]},
+                            {"type": "room_remove", "student": ada_id},
+                            {"type": "room_reset", "student": ada_id},
+                            {"type": "room_spotlight", "student": ada_id}):
+                refused = await s.call(command)
+                assert refused["code"] == "not_teacher", refused
+        assert (await bo.call({"type": "export"}))["state"]["trainer"]["config"][
+            "learning_rate"] == 0.03
+        # A student's token opens no teacher's connection.
+        impostor = await Raw.open(f"{nnplay.ws_url}?teacher={ada.token}")
+        await impostor.until(lambda r: r.closed is not None, "the refusal")
+        assert impostor.texts[0]["code"] == "not_teacher" and impostor.closed == 1008
+        stats = (await asyncio.to_thread(nnplay.stats))["rooms"]
+        mine = next(r for r in stats if r["code"] == room["code"])
+        assert mine["locked"] == [] and mine["dashboard"] is None
+        for r in (teacher, ada, bo):
+            await r.close()
+
+    run(scenario())
+
+
+def test_the_teacher_resets_removes_and_spotlights_a_student(nnplay):
+    async def scenario():
+        teacher = await teacher_on(nnplay)
+        room = await open_room(nnplay, teacher)
+        ada, ada_id = await student(nnplay, room["code"], "Ada", show_name=True)
+        bo, bo_id = await student(nnplay, room["code"], "Bo")
+        cy, _ = await student(nnplay, room["code"], "Cy")
+        d = await dashboard(nnplay, room)
+        await teacher.call({"type": "step", "n": 20})
+        await teacher.text("stepped", step=20)
+        for s in (ada, bo):
+            await forked(s)
+        await ada.call({"type": "set", "config": {"hidden_layers": [3]}})
+        await ada.call({"type": "step", "n": 11})
+        await ada.text("stepped", step=11)
+        # Spotlight: the follower is told, then gets Ada's hello, network and frames.
+        shown = await d.call({"type": "room_spotlight", "student": ada_id, "show_name": True})
+        assert shown["name"] == "Ada", shown
+        assert (await cy.text("spotlight", student=ada_id))["name"] == "Ada"
+        hello = await cy.text("hello", step=11)
+        assert hello["room"]["spotlight"] == {"student": ada_id, "name": "Ada"}
+        await cy.until(lambda r: r.frames and r.frames[-1][0]["step"] == 11, "Ada's frame")
+        assert (await d.text("spotlight_run", student=ada_id))["run"]["step"] == 11
+        await d.until(lambda r: r.frames and r.frames[-1][0]["step"] == 11, "on the projector")
+        await ada.call({"type": "step", "n": 4})
+        await ada.until(lambda r: r.frames and r.frames[-1][0]["step"] == 15, "Ada's own")
+        await cy.until(lambda r: r.frames[-1][0]["step"] == 15, "Ada's new frame, to Cy")
+        mine = next(m for h, m in ada.frames if h["step"] == 15)
+        theirs = next(m for h, m in cy.frames if h["step"] == 15)
+        assert frames.unpack(mine)[1]["W1"].tobytes() == frames.unpack(theirs)[1]["W1"].tobytes()
+        # Bo did not allow his name: "a student", whatever the teacher asks.
+        hidden = await d.call({"type": "room_spotlight", "student": bo_id, "show_name": True})
+        assert hidden["name"] == "a student" and hidden["name_allowed"] is False
+        assert (await cy.text("spotlight", student=bo_id))["name"] == "a student"
+        # Back to the teacher's run.
+        await d.call({"type": "room_spotlight", "student": None})
+        await cy.text("spotlight", student=None)
+        back = len(cy.frames)
+        await teacher.call({"type": "step", "n": 5})
+        await cy.until(lambda r: any(h["step"] == 25 for h, _ in r.frames[back:]),
+                       "the teacher's frame again")
+        # Reset: Ada's own session becomes the teacher's run, bit for bit.
+        at = (await teacher.call({"type": "export"}))["state"]["trainer"]
+        reset = await d.call({"type": "room_reset", "student": ada_id})
+        assert reset["step"] == 25, reset
+        assert (await ada.text("reset_by_teacher"))["step"] == 25
+        await ada.text("hello", step=25)
+        assert (await ada.call({"type": "export"}))["state"]["trainer"] == at
+        # Remove: told, closed with 4003, the token opens nothing.
+        removed = await d.call({"type": "room_remove", "student": bo_id})
+        assert removed["name"] == "Bo"
+        assert "removed you" in (await bo.text("removed"))["message"]
+        await bo.until(lambda r: r.closed is not None, "the close")
+        assert bo.closed == 4003
+        again = await Client.open(f"{nnplay.ws_url}?student={bo.token}")
+        assert again.hello["code"] == "removed"
+        await class_message(d, lambda h: [s["name"] for s in h["students"]] == ["Ada", "Cy"],
+                            "Bo gone from the class")
+        for r in (teacher, ada, cy, d):
+            await r.close()
+
+    run(scenario())
