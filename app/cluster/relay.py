@@ -40,6 +40,10 @@ log = logging.getLogger("nnplay")
 SURVEY_SECONDS = 2.0  # a host that takes longer to say how loaded it is counts as down
 START_SECONDS = 120.0  # the hosts' first answer, while Ray starts their worker processes
 OPEN_TRIES = 3  # a host that dies while a session opens on it: try the survey again
+# A client left: its host is asked to let the session go and hand over what changed since its
+# last checkpoint. A dead host fails the call at once; this bounds one that is only slow (a
+# loaded machine), after which that last change is not saved.
+LEAVE_SECONDS = 30.0
 NO_SESSION = "no session with that token (it expired or the server restarted)"
 
 
@@ -500,8 +504,13 @@ class RelayConnection(Connection):
         since its last checkpoint is saved."""
         try:
             checkpoint = await asyncio.wait_for(
-                _awaitable(self.host["handle"].detach.remote(self.conn_id)), 10.0)
-        except (self.relay.dead, asyncio.TimeoutError, asyncio.CancelledError):
+                _awaitable(self.host["handle"].detach.remote(self.conn_id)), LEAVE_SECONDS)
+        except asyncio.TimeoutError:
+            log.warning("session %s: its host did not answer within %g s as its client left: "
+                        "what changed since its last checkpoint is not saved", self.session.id,
+                        LEAVE_SECONDS)
+            return
+        except (self.relay.dead, asyncio.CancelledError):
             return
         if checkpoint is not None:
             self.newest = checkpoint

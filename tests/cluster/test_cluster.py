@@ -225,9 +225,9 @@ def trained_and_left(server, steps):
 
     hello = asyncio.run(scenario())
     token = hello["resume_token"]
-    assert wait_until(lambda: listed(server, token).get("connected") is False, 60.0,
+    assert wait_until(lambda: listed(server, token).get("connected") is False, 120.0,
                       interval=0.5)
-    assert wait_until(lambda: where(server).get(hello["session"]), 60.0, interval=0.5)
+    assert wait_until(lambda: where(server).get(hello["session"]), 120.0, interval=0.5)
     return hello, where(server)[hello["session"]][1]
 
 
