@@ -75,7 +75,7 @@ class Dashboard:
         self.thumbs = {}  # student id -> Thumb
         self.asked = {}  # student id -> when their connection was asked for a thumbnail
         self.probes = {}  # (features, extent) -> PlaneProbe at THUMB × THUMB
-        self.configs = {}  # session id -> ((network_version, command_seq), config dict)
+        self.configs = {}  # session id -> (its Config, as a dict)
         self.task = None
         self.seq = 0
         self.built_seconds = self.thumb_seconds = 0.0  # CPU time spent, in all
@@ -184,12 +184,14 @@ class Dashboard:
                 "thumb": None if thumb is None else {"index": len(stack) - 1, **thumb.meta}}
 
     def _config(self, session):
-        key = (session.network_version, session.command_seq)
+        """The session's config as a dict, made again only when it is another Config (a
+        Config is frozen: a change replaces it)."""
+        config = session.trainer.config
         cached = self.configs.get(session.id)
-        if cached is None or cached[0] != key:
+        if cached is None or cached[0] is not config:
             if len(self.configs) > 4 * max(1, len(self.room.members)) + 8:
                 self.configs.clear()  # sessions come and go: keep this from growing
-            cached = self.configs[session.id] = (key, session.trainer.config.to_dict())
+            cached = self.configs[session.id] = (config, config.to_dict())
         return cached[1]
 
     # -- thumbnails ----------------------------------------------------------------------------
