@@ -2,6 +2,7 @@
 follow how fast each client reads (app/linkrate.py), on a moved clock and over a real socket."""
 
 import asyncio
+import json
 import socket
 import time
 
@@ -251,14 +252,31 @@ def test_a_client_that_stops_reading_gets_lean_frames_fewer_of_them_and_training
         asyncio.run(_stop_reading(server))
 
 
+async def _slow_reader(server, timeout=120):
+    """A websocket with a small receive window, and its session's hello. A server that says
+    `no_workers` (on Ray, no host answered in time: a loaded machine) is asked again, as the
+    page does after a 1013."""
+    deadline = time.monotonic() + timeout
+    while True:
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)  # a small window fills
+        host, port = server.url.split("//")[1].rstrip("/").split(":")
+        sock.connect((host, int(port)))
+        sock.setblocking(False)
+        ws = await connect(server.ws_url, sock=sock, proxy=None, max_size=2**24, max_queue=1,
+                           compression=None)
+        first = json.loads(await asyncio.wait_for(ws.recv(), timeout))
+        if first["type"] == "hello":
+            return ws
+        await ws.close()
+        assert first.get("code") == "no_workers", first
+        if time.monotonic() > deadline:
+            raise AssertionError(f"no session within {timeout} s: {first}")
+        await asyncio.sleep(1.0)
+
+
 async def _stop_reading(server):
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)  # a small window fills at once
-    host, port = server.url.split("//")[1].rstrip("/").split(":")
-    sock.connect((host, int(port)))
-    sock.setblocking(False)
-    ws = await connect(server.ws_url, sock=sock, proxy=None, max_size=2**24, max_queue=1,
-                       compression=None)
+    ws = await _slow_reader(server)
     stats = lambda: session_stats(server)  # noqa: E731
     loop = asyncio.get_running_loop()
 
@@ -286,7 +304,7 @@ async def _stop_reading(server):
     try:  # deadlines only guard against a hang: each wait is for a condition
         for command in ({"type": "set", "config": SPIRAL_6x8},
                         {"type": "speed", "steps_per_second": 200}, {"type": "play"}):
-            await ws.send(__import__("json").dumps(command))
+            await ws.send(json.dumps(command))
         await until(lambda: stats()["state"] == "running", 120, "running", reading=True)
         reading_rate = await steps_per_second(200, reading=True)
         s = stats()
