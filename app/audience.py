@@ -128,7 +128,7 @@ class Audience:
         for follower in list(self.followers):
             lean = follower.lean and plane
             if lean not in self.frame:
-                self.frame[lean] = frames.packed(frames.render(replace(job, lean=lean))[0])
+                self.frame[lean] = frames.render(replace(job, lean=lean))[0]  # job.pack: packed
                 self.variants_built += 1
             follower.offer(self.frame[lean])
 
