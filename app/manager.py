@@ -56,6 +56,11 @@ class SessionManager:
         log.info("session %s opened (%d live)", session.id, len(self.sessions))
         return session, False, resume_error
 
+    def known(self, token):
+        """Whether `token` opens a session here: a live one, or a saved run."""
+        return bool(token) and (token in self.sessions
+                                or self.checkpoints.summary(token) is not None)
+
     def has_room(self):
         """Whether one more session may be held now (the one detached longest is freed to
         make room if need be)."""

@@ -9,8 +9,8 @@ nothing of which rooms are open.
 
 import json
 
-from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi import APIRouter, Request, status
+from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 
 from . import schema
@@ -37,6 +37,9 @@ def render(request, **page):
 @router.get("/", response_class=HTMLResponse)
 def index(request: Request):
     settings, rooms = request.app.state.settings, request.app.state.rooms
+    if settings.classroom and not is_local_client(request.client):
+        # nnplay --classroom: another machine is a student; its page is the class's
+        return RedirectResponse("/join", status.HTTP_303_SEE_OTHER)
     classroom = ""
     if settings.classroom and is_local_client(request.client):
         # nnplay --classroom: the first page on this machine opens the class at once; later

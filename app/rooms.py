@@ -413,6 +413,11 @@ class Rooms:
         if not room.closed:
             await self._write("save_member", room.code, member)
 
+    async def locks_changed(self, room):
+        """The teacher locked or unlocked controls: saved, so a restart keeps them."""
+        if not room.closed:
+            await self._write("save_locks", room)
+
     async def _write(self, method, *args):
         """A change saved in a worker thread: the store's lock may be held by a run's save."""
         if self.store is not None:

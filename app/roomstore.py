@@ -1,29 +1,38 @@
 """Rooms that survive a restart: two tables in the run store's SQLite database (runstore.py).
 
     rooms    code, the teacher token's SHA-256, the teacher's session token's SHA-256, the
-             teacher's name, the size limit, created, updated
+             teacher's name, the size limit, created, updated, the locked controls (JSON)
     members  room, id, name, the student token's SHA-256, joined, mode, forks, show_name
 
 No token is stored, only SHA-256s: a student's own session token is derived from the
 student's token (rooms.fork_token) and `forks`. The tables are versioned apart from the runs,
 by the meta key `rooms_format`: a database of another rooms format keeps its tables as they
-are, rooms are then not saved, and the log says so. The one older format, nnplay.rooms/1
-(without `show_name`), gains the column (every student's name then stays hidden, as it is
-by default). Rooms not changed for the runs'
-`max_age_days` are deleted when the server starts.
+are, rooms are then not saved, and the log says so. The older formats gain what they lack:
+nnplay.rooms/1 `members.show_name` (every student's name then stays hidden, as it is by
+default), nnplay.rooms/1 and /2 `rooms.locks` (nothing locked). Rooms not changed for the
+runs' `max_age_days` are deleted when the server starts.
+
+A spotlight is not saved: it shows a run that is live now, and after a restart the room starts
+on the teacher's run.
 """
 
+import json
 import logging
+
+from . import schema
 
 log = logging.getLogger("nnplay")
 
-FORMAT = "nnplay.rooms/2"
-OLDER = "nnplay.rooms/1"  # without members.show_name: the column is added
+FORMAT = "nnplay.rooms/3"
+# What an older format lacks, added when the server opens its database.
+UPGRADES = {"nnplay.rooms/1": ("members", "show_name", "INTEGER NOT NULL DEFAULT 0",
+                               "nnplay.rooms/2"),
+            "nnplay.rooms/2": ("rooms", "locks", "TEXT NOT NULL DEFAULT '[]'", FORMAT)}
 SCHEMA = f"""
     CREATE TABLE IF NOT EXISTS rooms (
         code TEXT PRIMARY KEY, teacher_sha256 TEXT NOT NULL, session_sha256 TEXT NOT NULL,
         teacher TEXT NOT NULL, max_size INTEGER NOT NULL, created REAL NOT NULL,
-        updated REAL NOT NULL);
+        updated REAL NOT NULL, locks TEXT NOT NULL DEFAULT '[]');
     CREATE TABLE IF NOT EXISTS members (
         room TEXT NOT NULL REFERENCES rooms (code) ON DELETE CASCADE, id TEXT NOT NULL,
         name TEXT NOT NULL, token_sha256 TEXT UNIQUE NOT NULL, joined REAL NOT NULL,
@@ -41,11 +50,13 @@ class RoomStore:
         with self.lock:
             self.db.executescript(SCHEMA)
             found = self.db.execute("SELECT value FROM meta WHERE key='rooms_format'").fetchone()
-            if found is not None and found[0] == OLDER:
-                self.db.execute("ALTER TABLE members ADD COLUMN show_name INTEGER NOT NULL "
-                                "DEFAULT 0")
-                self.db.execute("UPDATE meta SET value=? WHERE key='rooms_format'", (FORMAT,))
-                found = (FORMAT,)
+            while found is not None and found[0] in UPGRADES:
+                table, column, definition, newer = UPGRADES[found[0]]
+                if column not in {row[1] for row in self.db.execute(
+                        f"PRAGMA table_info({table})")}:
+                    self.db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {definition}")
+                self.db.execute("UPDATE meta SET value=? WHERE key='rooms_format'", (newer,))
+                found = (newer,)
         if found is None or found[0] != FORMAT:
             self.enabled = False
             log.warning("the rooms in %s are of another format (%s, not %s): rooms are not "
@@ -62,15 +73,16 @@ class RoomStore:
                             (self.clock() - self.runs.max_age,))
             self.db.execute("DELETE FROM members WHERE room NOT IN (SELECT code FROM rooms)")
             rooms = self.db.execute("SELECT code, teacher_sha256, session_sha256, teacher, "
-                                    "max_size, created FROM rooms").fetchall()
+                                    "max_size, created, locks FROM rooms").fetchall()
             members = self.db.execute("SELECT room, id, name, token_sha256, joined, mode, "
                                       "forks, show_name FROM members ORDER BY joined"
                                       ).fetchall()
         loaded = {}
-        for code, teacher_sha256, session_sha256, teacher, size, created in rooms:
+        for code, teacher_sha256, session_sha256, teacher, size, created, locks in rooms:
             # a room keeps the size it was made with, within this server's limit
-            loaded[code] = Room(code, teacher_sha256, session_sha256, teacher,
-                                min(size, max_size), created)
+            room = loaded[code] = Room(code, teacher_sha256, session_sha256, teacher,
+                                       min(size, max_size), created)
+            room.locks.set(_lockable(code, locks))
         for code, member_id, name, token_sha256, joined, mode, forks, show_name in members:
             room = loaded.get(code)
             if room is not None:
@@ -87,11 +99,18 @@ class RoomStore:
         now = self.clock()
         with self.lock:
             self.db.execute(
-                "INSERT INTO rooms VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(code) DO UPDATE SET "
-                "teacher_sha256=excluded.teacher_sha256, teacher=excluded.teacher, "
+                "INSERT INTO rooms VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(code) DO UPDATE "
+                "SET teacher_sha256=excluded.teacher_sha256, teacher=excluded.teacher, "
                 "updated=excluded.updated",
                 (room.code, room.teacher_sha256, room.session_sha256, room.teacher,
-                 room.max_size, room.created, now))
+                 room.max_size, room.created, now, json.dumps(sorted(room.locks.keys))))
+
+    def save_locks(self, room):
+        if not self.enabled:
+            return
+        with self.lock:
+            self.db.execute("UPDATE rooms SET locks=?, updated=? WHERE code=?",
+                            (json.dumps(sorted(room.locks.keys)), self.clock(), room.code))
 
     def save_member(self, code, member):
         if not self.enabled:
@@ -117,3 +136,19 @@ class RoomStore:
         with self.lock:
             self.db.execute("DELETE FROM members WHERE room=?", (code,))
             self.db.execute("DELETE FROM rooms WHERE code=?", (code,))
+
+
+
+def _lockable(code, text):
+    """The config keys of a room's saved locks that this version has (a key it does not know,
+    or a row that is not a list of keys, is left out and logged)."""
+    try:
+        saved = json.loads(text)
+    except ValueError:
+        saved = None
+    keys = [k for k in saved if isinstance(k, str) and k in schema.BY_NAME] if isinstance(
+        saved, list) else []
+    if not isinstance(saved, list) or len(keys) != len(saved):
+        log.warning("room %s: locked controls %r could not all be restored; locked: %s", code,
+                    text, ", ".join(keys) or "nothing")
+    return keys

@@ -321,6 +321,7 @@ async def room_lock(conn, command):
     except ValueError as e:
         raise ProtocolError("invalid_value", str(e), "controls", getattr(e, "value", None),
                             getattr(e, "allowed", None), command.type, command.id) from None
+    await conn.rooms.locks_changed(room)
     for member in room.members.values():
         session = own_session(conn.manager, member)
         if session is not None:

@@ -18,7 +18,7 @@ from fastapi import APIRouter, WebSocket, WebSocketDisconnect, status
 from . import downloads, frames, replies
 from .deps import ManagerDep, RoomsDep, SchedulerDep, SettingsDep
 from .scheduler import MIN_SLICE, SLICE, cpu_clock
-from .security import is_loopback
+from .security import is_local_client, is_loopback
 
 log = logging.getLogger("nnplay")
 router = APIRouter()
@@ -56,6 +56,15 @@ async def websocket_endpoint(websocket: WebSocket, manager: ManagerDep, settings
                             scheduler, settings)
         return
     token = websocket.query_params.get("resume")
+    if settings.classroom and not is_local_client(websocket.client) and not manager.known(token):
+        # nnplay --classroom: another machine is a student, who reaches the class through its
+        # room (/ws?student=); it may open a session of its own only by a token it was given
+        # (a fork's, to keep working on it after the class), never a new one
+        await _refuse(websocket, "local_only", (
+            "this server is teaching a class: from another machine, join it at /join with the "
+            "class's code (a session of your own comes from 'Try it yourself')"), "client",
+            str(websocket.client[0]), status.WS_1008_POLICY_VIOLATION)
+        return
     await manager.take_over(token)  # the token's holder, if still connected, gives it up
     session, resumed, reason = manager.open(token)
     if session is None:

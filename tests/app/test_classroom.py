@@ -508,6 +508,44 @@ def test_show_name_survives_a_restart_and_an_older_database_gains_it(tmp_path):
                                                                             ("Bo", True)]
 
 
+def test_locked_controls_survive_a_restart_and_an_older_database_gains_them(tmp_path, caplog):
+    settings = Settings(open_browser=False, data_dir=str(tmp_path), save=True, downloads=False)
+    with TestClient(create_app(settings)) as client, client.websocket_connect("/ws") as t:
+        teacher = Wire(t)
+        room = Room(client, teacher)
+        ada, _ = join(client, room.code, "Ada")
+        with room.student(ada) as s, room.dashboard() as d:
+            assert Wire(s).call({"type": "fork"})["type"] == "applied"
+            assert Dash(d).call({"type": "room_lock", "controls": ["learning_rate"]})[
+                "controls"] == ["learning_rate"]
+        token = teacher.hello["resume_token"]
+    with TestClient(create_app(settings)) as client:
+        with client.websocket_connect(f"/ws?resume={token}") as t:  # the teacher comes back
+            Wire(t)
+            with client.websocket_connect(f"/ws?student={ada}") as s:
+                student = Wire(s)
+                assert student.hello["room"]["mode"] == "fork"
+                assert student.hello["room"]["locked"] == ["learning_rate"]
+                refused = student.call({"type": "set", "config": {"learning_rate": 2}})
+                assert refused["code"] == "locked" and refused["field"] == "learning_rate"
+    database = next(tmp_path.rglob("runs.sqlite3"))
+    with sqlite3.connect(database) as db:  # as nnplay.rooms/2 left it: no locks column
+        db.execute("ALTER TABLE rooms DROP COLUMN locks")
+        db.execute("UPDATE meta SET value='nnplay.rooms/2' WHERE key='rooms_format'")
+    with TestClient(create_app(settings)) as client:
+        with client.websocket_connect(f"/ws?student={ada}") as s:
+            assert Wire(s).hello["room"]["locked"] == []  # the older database locked nothing
+    with sqlite3.connect(database) as db:
+        assert db.execute("SELECT value FROM meta WHERE key='rooms_format'").fetchone() == \
+            (FORMAT,)
+        # a key this version does not have (a newer one's, say) is left out, and said
+        db.execute("""UPDATE rooms SET locks='["learning_rate", "warp_drive"]'""")
+    with caplog.at_level("WARNING", logger="nnplay"), TestClient(create_app(settings)) as client:
+        with client.websocket_connect(f"/ws?student={ada}") as s:
+            assert Wire(s).hello["room"]["locked"] == ["learning_rate"]
+    assert "warp_drive" in caplog.text and "could not all be restored" in caplog.text
+
+
 def test_fuzz_the_teachers_connection(capsys, data_dir, monkeypatch):
     """The hostile-message fuzz (test_fuzz.py) at the teacher's connection: every message gets
     one reply (an error naming what is wrong, or the room command it happened to be), the

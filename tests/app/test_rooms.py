@@ -256,6 +256,43 @@ def test_a_client_from_another_machine_reaches_only_its_room(settings, client, w
     assert client.get("/api/stats").status_code == 200  # this machine: as before
 
 
+def test_in_classroom_mode_another_machine_is_a_student_and_opens_no_session_of_its_own(
+        settings):
+    """nnplay --classroom: a client from another machine gets the join page for `/`, and its
+    plain /ws is refused unless it brings a token of a session here (a fork's, kept after the
+    class); this machine's pages are as before."""
+    from dataclasses import replace
+
+    from starlette.websockets import WebSocketDisconnect
+
+    app = create_app(replace(settings, classroom=True))
+    with TestClient(app) as local, TestClient(app, client=LAN) as lan:
+        r = lan.get("/", follow_redirects=False)
+        assert r.status_code == 303 and r.headers["location"] == "/join"
+        assert local.get("/", follow_redirects=False).status_code == 200
+        for path in ("/ws", "/ws?resume=" + "x" * 32):
+            with lan.websocket_connect(path) as ws:
+                refusal = ws.receive_json()
+                assert refusal["code"] == "local_only" and refusal["field"] == "client"
+                assert refusal["value"] == LAN[0] and "join it at /join" in refusal["message"]
+                with pytest.raises(WebSocketDisconnect) as closed:
+                    ws.receive_json()
+                assert closed.value.code == 1008
+        with local.websocket_connect("/ws") as ws:
+            teacher = Wire(ws)
+            code = open_room(local, teacher)["code"]
+            token = join(lan, code, "Remote")
+            with lan.websocket_connect(f"/ws?student={token}") as ws2:
+                s = Wire(ws2)
+                assert s.hello["room"]["mode"] == "follow"
+                fork = s.call({"type": "fork"})
+                assert fork["type"] == "applied"
+                own = fork["resume_token"]
+            with lan.websocket_connect(f"/ws?resume={own}") as ws3:  # the fork, by its token
+                assert Wire(ws3).hello["resume_token"] == own
+        assert app.state.manager.known(own) and not app.state.manager.known("x" * 32)
+
+
 @pytest.mark.command("fork", "follow")
 def test_a_student_follows_forks_bit_for_bit_and_follows_again(client, wire):
     assert wire.call({"type": "set", "config": CONFIG})["type"] == "applied"
