@@ -172,6 +172,7 @@ class Room:
         self.members = {}  # student id -> Member
         self.audience = Audience(self)
         self.locks = Locks()  # config keys students' own sessions may not change
+        self.teacher_told = None  # whether the students were last told the teacher is here
         self.spotlight = None  # spotlight.Spotlight: a student's run shown instead
         self.dashboard = None  # dashboard.Dashboard, once a teacher's connection opened
         self.closed = False
@@ -280,6 +281,22 @@ class Rooms:
             room.session_token = session.token
             room.audience.bind(session)
         return room
+
+    def presence(self, room):
+        """The teacher's page connected to, or left, the session the room follows: its
+        students are told (`teacher`), once for each change."""
+        if room is None or room.closed:
+            return
+        here = room.audience.teacher_here
+        if here == room.teacher_told:
+            return
+        room.teacher_told = here
+        event = {"type": "teacher", "here": here,
+                 "message": "the teacher is here" if here else
+                 "the teacher's page left: the teacher's run stands still until it comes back"}
+        for member in list(room.members.values()):
+            if member.connection is not None:
+                member.connection.tell(event)
 
     def forked(self, room, session, member=None):
         """`session` is a student's own in `room` (`member`'s newest): the room's locks hold

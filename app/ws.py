@@ -71,14 +71,16 @@ async def websocket_endpoint(websocket: WebSocket, manager: ManagerDep, settings
         await _refuse(websocket, "too_many_sessions", reason, "session", None,
                       WS_1013_TRY_AGAIN_LATER)
         return
-    rooms.bind(session)  # a room's teacher's session: its students follow it
+    room = rooms.bind(session)  # a room's teacher's session: its students follow it
     session.pack_maps = packs_maps(websocket, settings)
     conn = Connection(websocket, session, manager, scheduler, settings.write_timeout)
     manager.hold(session, conn)
+    rooms.presence(room)  # the students learn that the teacher is here
     try:
         await conn.run(resumed, reason)
     finally:
         manager.release(session, conn)  # detached, unless a newer connection holds it now
+        rooms.presence(room)  # ... or that the teacher's page left
         conn.done.set()
 
 

@@ -451,6 +451,33 @@ def test_rooms_and_forks_survive_a_restart(tmp_path):
                 s.frame(step=4)
 
 
+def test_students_are_told_when_the_teachers_page_leaves_and_comes_back(client):
+    """Not only in a hello: each connected student, following or on their own run, is told
+    once for each change (`teacher`)."""
+    with client.websocket_connect("/ws") as t:
+        teacher = Wire(t)
+        teacher.call({"type": "set", "config": CONFIG})
+        room = open_room(client, teacher)
+        token = teacher.hello["resume_token"]
+    bo, cy = join(client, room["code"], "Bo"), join(client, room["code"], "Cy")
+    with client.websocket_connect(f"/ws?student={bo}") as b, \
+            client.websocket_connect(f"/ws?student={cy}") as c:
+        follower, forker = Wire(b), Wire(c)
+        assert follower.hello["room"]["teacher_here"] is False
+        assert forker.call({"type": "fork"})["type"] == "applied"
+        for _ in range(2):
+            with client.websocket_connect(f"/ws?resume={token}") as t:
+                Wire(t)
+                for s in (follower, forker):
+                    back = s.expect("teacher")
+                    assert back["here"] is True and back["message"] == "the teacher is here"
+            for s in (follower, forker):
+                gone = s.expect("teacher")
+                assert gone["here"] is False and "left" in gone["message"]
+        follower.call({"type": "fps", "fps": 5})  # nothing else came between: told once each
+        assert [e["type"] for e in follower.events].count("teacher") == 0
+
+
 def test_the_log_hides_student_tokens():
     assert redact("GET /ws?student=abc_DEF-123&x=1") == "GET /ws?student=<redacted>&x=1"
     assert redact("/ws?resume=abc") == "/ws?resume=<redacted>"
