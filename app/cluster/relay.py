@@ -38,6 +38,10 @@ from .store import STORE_SECONDS, SharedCheckpoints, row_of
 log = logging.getLogger("nnplay")
 
 SURVEY_SECONDS = 2.0  # a host that takes longer to say how loaded it is counts as down
+# A listing (/api/stats, /api/cluster, which runs are open) waits longer: a host whose core is
+# taken by training and by other work can take seconds to answer, and leaving its sessions out
+# of a listing would be a wrong answer, not a slow one.
+LISTING_SECONDS = 15.0
 START_SECONDS = 120.0  # the hosts' first answer, while Ray starts their worker processes
 OPEN_TRIES = 3  # a host that dies while a session opens on it: try the survey again
 # A client left: its host is asked to let the session go and hand over what changed since its
@@ -268,12 +272,12 @@ class Relay:
         await websocket.app.state.relay.serve(websocket, websocket.query_params.get("resume"))
 
     async def stats(self):
-        loads = await self.survey()
+        loads = await self.survey(timeout=LISTING_SECONDS)
 
         async def sessions(load):
             try:
                 return await asyncio.wait_for(_awaitable(load["handle"].stats.remote()),
-                                              SURVEY_SECONDS)
+                                              LISTING_SECONDS)
             except (self.dead, asyncio.TimeoutError):
                 return []
 
@@ -287,12 +291,13 @@ class Relay:
         async def ask(load):
             try:
                 return await asyncio.wait_for(_awaitable(load["handle"].held.remote(tokens)),
-                                              SURVEY_SECONDS)
+                                              LISTING_SECONDS)
             except (self.dead, asyncio.TimeoutError):
                 return {}
 
         held = {}
-        for answer in await asyncio.gather(*(ask(load) for load in await self.survey())):
+        loads = await self.survey(timeout=LISTING_SECONDS)
+        for answer in await asyncio.gather(*(ask(load) for load in loads)):
             held.update(answer)
         return held
 

@@ -223,7 +223,7 @@ def session_stats(server, timeout=120):
     """The one session's stats. On Ray a host busy past the survey's timeout leaves its
     sessions out of /api/stats for that call, so an empty list is asked again."""
     deadline = time.monotonic() + timeout
-    while not (sessions := httpx.get(server.url + "api/stats", timeout=10).json()["sessions"]):
+    while not (sessions := httpx.get(server.url + "api/stats", timeout=60).json()["sessions"]):
         if time.monotonic() > deadline:
             raise AssertionError(f"no session listed within {timeout} s")
         time.sleep(0.05)
@@ -263,8 +263,10 @@ async def _slow_reader(server, timeout=120):
         host, port = server.url.split("//")[1].rstrip("/").split(":")
         sock.connect((host, int(port)))
         sock.setblocking(False)
+        # No keepalive pings: a client that stops reading cannot read their pongs either, and
+        # would close itself (1011) once a phase of the test outlasted the ping timeout.
         ws = await connect(server.ws_url, sock=sock, proxy=None, max_size=2**24, max_queue=1,
-                           compression=None)
+                           compression=None, ping_interval=None)
         first = json.loads(await asyncio.wait_for(ws.recv(), timeout))
         if first["type"] == "hello":
             return ws
