@@ -23,6 +23,7 @@ from playwright.sync_api import sync_playwright  # noqa: E402
 from app.cli import network_address  # noqa: E402
 from tests.e2e.browser import launch  # noqa: E402
 from tests.e2e.server import running  # noqa: E402
+from tests.e2e.test_dashboard_page import NAMES, RemoteClass  # noqa: E402
 
 OUT = ROOT / "docs" / "images"
 
@@ -112,6 +113,35 @@ def classroom(browser, url):
     teacher.close()
 
 
+def class_dashboard(browser, url):
+    """The teacher's class view on a 1280×720 projector: fourteen students, ten of them on runs
+    of their own (some with another learning rate or activation), one away, sorted by
+    accuracy."""
+    teacher = trained(browser, url + "#dataset=spiral&hidden_layers=8,8&features=x1,x2,sinx1,"
+                      "sinx2&learning_rate=0.03", 1500, size=(1280, 720))
+    if teacher.evaluate("document.body.dataset.classroom") != "start":
+        teacher.click('[data-tab="class"]')
+        teacher.click("#class-open")
+    teacher.wait_for_function("document.querySelector('#class-code').textContent.length === 7")
+    code = teacher.inner_text("#class-code")
+    changes = [None, {"learning_rate": 0.3}, None, {"activation": "relu"}, {"learning_rate": 3},
+               None, {"learning_rate": 0.003}, {"activation": "relu", "learning_rate": 0.1},
+               None, {"batch_size": 1}]
+    with RemoteClass(url, code, NAMES[:14], own=10, speed=150, away=1,
+                     changes=lambda i: changes[i]):
+        teacher.click("#class-show")
+        teacher.wait_for_function(
+            "(() => { const v = window.nnplayTest.classView(); return v.cards.length === 14 && "
+            "v.cards.filter((c) => c.drawn && c.step >= 3000).length === 10; })()",
+            timeout=180_000)
+        teacher.select_option("#cv-sort", "score")
+        teacher.mouse.move(0, 0)
+        shot(teacher, "classroom-dashboard")
+    teacher.keyboard.press("c")  # back to the Class tab
+    teacher.click("#class-close")
+    teacher.close()
+
+
 def main():
     parser = argparse.ArgumentParser(description="Take the README's screenshots.")
     parser.add_argument("--mnist-dir", help="a folder with MNIST's four files")
@@ -161,6 +191,7 @@ def main():
         with running("--classroom", "--port", "8000") if network_address() else \
                 running("--port", "8000") as class_server:
             classroom(browser, class_server.url)
+            class_dashboard(browser, class_server.url)
         # MNIST mid-training: the input image, weights as images, the gallery.
         if mnist is None:
             print("MNIST's files are not here: no mnist.png (--mnist-dir DIR)")

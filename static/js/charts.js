@@ -8,7 +8,7 @@
  * dropped when the series doubles past MAX_POINTS) so a long run stays as fast as a short one.
  */
 
-import { h } from "./dom.js";
+import { h, setText } from "./dom.js";
 import { metric as metricText, percent, significant, tick } from "./format.js";
 import { runWords } from "./tasks.js";
 
@@ -364,9 +364,4 @@ function nearestBatch(batch, step) {
     else hi = mid - 1;
   }
   return batch[lo][1];
-}
-
-/** @param {HTMLElement} el @param {string} text */
-function setText(el, text) {
-  if (el.textContent !== text) el.textContent = text;
 }

@@ -11,6 +11,7 @@
  * button.
  */
 
+import { setText } from "./dom.js";
 import { TOKEN_KEY } from "./socket.js";
 
 const CLASS_KEY = "nnplay.class";  // {code, token}: the class this tab teaches
@@ -63,13 +64,8 @@ export class ClassPanel {
     if (mode === "start" && !room) await this.start();
   }
 
-  /** @returns {{code: string, token: string} | null} */
   kept() {
-    try {
-      return JSON.parse(sessionStorage.getItem(CLASS_KEY) ?? "null");
-    } catch {
-      return null;
-    }
+    return keptClass();
   }
 
   /** Open a class on this page's session (or get its class back with a new token). */
@@ -168,6 +164,15 @@ export class ClassPanel {
   }
 }
 
+/** The class this tab teaches, as kept in sessionStorage. @returns {{code: string, token: string} | null} */
+export function keptClass() {
+  try {
+    return JSON.parse(sessionStorage.getItem(CLASS_KEY) ?? "null");
+  } catch {
+    return null;
+  }
+}
+
 /**
  * A request to the room routes: whether it succeeded, and its JSON body (on a failure with no
  * JSON, `{message}` saying what happened).
@@ -187,9 +192,4 @@ async function call(url, init) {
 /** @param {string} host */
 function isLoopback(host) {
   return host === "localhost" || host.startsWith("127.") || host === "[::1]";
-}
-
-/** @param {HTMLElement} el @param {string} text */
-function setText(el, text) {
-  if (el.textContent !== text) el.textContent = text;
 }

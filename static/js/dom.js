@@ -25,3 +25,11 @@ export function h(tag, props = {}, ...children) {
 export function swatch(color) {
   return h("span", { className: "swatch", style: { background: color } });
 }
+
+/**
+ * Write an element's text only when it changes: an unchanged write still costs a repaint.
+ * @param {HTMLElement} el @param {string} text
+ */
+export function setText(el, text) {
+  if (el.textContent !== text) el.textContent = text;
+}

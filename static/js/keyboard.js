@@ -17,6 +17,7 @@
  * @property {() => void} togglePresent
  * @property {() => void} showShortcuts
  * @property {() => void} closeTab
+ * @property {(() => void) | null} toggleClass  a teacher's page: the class view, or back
  * @property {(() => void) | null} tryYourself  a student's page: a run of one's own (fork)
  * @property {(() => void) | null} followTeacher  a student's page: follow the teacher again
  */
@@ -39,8 +40,9 @@ export function bindKeys(doc, store, explainer, a) {
       ArrowRight: walking ? () => explainer.go(explainer.at + 1) : a.step,
       ArrowLeft: walking ? () => explainer.go(explainer.at - 1) : null,
       r: a.reset, m: a.toggleMax, d: a.toggleDraw, e: a.explain, t: a.toggleTest, p: a.togglePresent,
-      y: a.tryYourself, f: a.followTeacher,
-      "?": a.showShortcuts, Escape: store.openTab ? a.closeTab : null,
+      y: a.tryYourself, f: a.followTeacher, c: store.classroom ? a.toggleClass : null,
+      "?": a.showShortcuts,
+      Escape: store.classOpen ? a.toggleClass : store.openTab ? a.closeTab : null,
     };
     const handler = keys[e.key];
     if (handler) {

@@ -9,7 +9,8 @@
  *
  * A page may also be locked: while a student follows the teacher (docs/classroom.md), every
  * control that would change the session is disabled and says why on hover, whatever its
- * limits; unlocked, each is as it was and its limits apply again.
+ * limits; unlocked, each is as it was and its limits apply again. On a student's own run, the
+ * controls of the config keys the teacher locked (`room_lock`) are locked the same way.
  */
 
 /** The controls that change the session (the drawer's step-through included). */
@@ -19,6 +20,16 @@ const SESSION_CONTROLS = [
   "#regenerate", "#draw-toggle", "#clear-points", "#csv-input", "#density", "#preset",
   "#state-input", ".explain-start", ".explain-apply",
 ].join(", ");
+
+/** The controls that change a config key, besides the key's own `[data-field]` control. */
+const KEY_CONTROLS = {
+  dataset: ["[data-dataset]", "#draw-toggle", "#clear-points", "#csv-input"],
+  data_seed: ["#regenerate"],
+  features: ["[data-feature]"],
+  hidden_layers: ["#layer-add", "#layer-remove", ".layer-controls button"],
+  output_activation: ["#task"],
+  loss: ["#task"],
+};
 
 export class Limits {
   /**
@@ -30,6 +41,8 @@ export class Limits {
     this.store = store;
     /** @type {string | null} why the session's controls are locked (null: they are not) */
     this.locked = null;
+    /** @type {{selector: string, why: string} | null} the controls of locked config keys */
+    this.keyLock = null;
     const network = doc.getElementById("network");
     if (network) new MutationObserver(() => this.neurons()).observe(network, { childList: true });
   }
@@ -45,12 +58,41 @@ export class Limits {
     if (was && !why) this.update();
   }
 
+  /**
+   * Lock the controls of these config keys, saying `why` (none: unlock them); the page's
+   * other controls keep their limits.
+   * @param {string[]} keys @param {string} why
+   */
+  lockKeys(keys, why) {
+    const selectors = keys.flatMap((key) => [`[data-field="${key}"]`,
+      ...(KEY_CONTROLS[/** @type {keyof KEY_CONTROLS} */ (key)] ?? [])]);
+    this.keyLock = selectors.length ? { selector: selectors.join(", "), why } : null;
+    this.update();
+  }
+
+  /**
+   * The locked keys' controls locked, every other one as its limits say (`limits` sets them).
+   * @param {() => void} limits
+   */
+  withKeyLocks(limits) {
+    const lock = this.keyLock;
+    for (const el of this.doc.querySelectorAll(SESSION_CONTROLS)) {
+      if (!lock || !el.matches(lock.selector)) lockOne(el, null);
+    }
+    limits();
+    if (lock) for (const el of this.doc.querySelectorAll(lock.selector)) lockOne(el, lock.why);
+  }
+
   /** Show the limits of the store's config. */
   update() {
     if (this.locked) {
       this.lock(this.locked);  // what changed meanwhile (a rebuilt network's buttons) is locked too
       return;
     }
+    this.withKeyLocks(() => this.limits());
+  }
+
+  limits() {
     const { config, schema } = this.store;
     const layers = config.hidden_layers ?? [];
     const max = schema.limits.max_hidden_layers;
@@ -58,7 +100,7 @@ export class Limits {
       "Remove a hidden layer", "no hidden layer to remove");
     disable(this.doc.getElementById("layer-add"), layers.length >= max,
       "Add a hidden layer", `at most ${max} hidden layers`);
-    this.neurons();
+    this.neuronLimits();
     const features = new Set(config.features);
     const plane = this.store.net?.plane ?? true;
     for (const el of this.doc.querySelectorAll("[data-feature]")) {
@@ -83,6 +125,10 @@ export class Limits {
       this.lock(this.locked);
       return;
     }
+    this.withKeyLocks(() => this.neuronLimits());
+  }
+
+  neuronLimits() {
     const layers = this.store.config.hidden_layers ?? [];
     const most = this.store.schema.limits.max_neurons_per_layer;
     for (const el of this.doc.querySelectorAll(".layer-controls button[data-layer][data-delta]")) {

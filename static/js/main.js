@@ -13,6 +13,8 @@
  *   format.js       every number as text        test-api.js   window.nnplayTest
  *   limits.js       buttons disabled at limits  toasts.js     toasts, refusals by controls
  *   runs.js         recent (saved) runs       classroom.js  the teacher's class (Class tab)
+ *   class-link.js   the teacher's connection to the class
+ *   class-view.js   the class view: every student's run, and the room's commands
  *   student.js      a student's page: joining a class, following, trying it yourself
  *   and the views: network-view.js, boundary.js, charts.js, tables.js, inspector.js,
  *   controls.js, tasks.js (output + loss), speed.js, explain.js, teach.js.
@@ -20,6 +22,8 @@
 
 import { Boundary } from "./boundary.js";
 import { Chart } from "./charts.js";
+import { ClassLink } from "./class-link.js";
+import { ClassView } from "./class-view.js";
 import { ClassPanel } from "./classroom.js";
 import { CodePanel } from "./code-panel.js";
 import { Commands } from "./commands.js";
@@ -69,7 +73,7 @@ const socket = new Connection(`${location.protocol === "https:" ? "wss" : "ws"}:
   onFrame: (frame) => frames.receive(frame),
   onEvent: (message) => messages.event(message),
   onStatus: (status, detail) => readouts.status(status, detail),
-}, { student });
+}, { role: student ? "student" : "session" });
 const commands = new Commands(store, socket, link, toasts);
 const readouts = new Readouts(document);
 const messages = new Messages(store, commands, link, toasts, readouts);
@@ -101,12 +105,18 @@ const network = new NetworkView({ container: $("network"), gallery: $("weight-ga
   onChangeLayers: mine((layers) => setConfig({ hidden_layers: layers })),
   onFocusNeuron: (layer, index) => explainer.focusNeuron(layer, index),
 });
-const boundary = new Boundary({
-  plot: $("output-plot"), output: $("output-canvas"), points: $("points-canvas"),
-  label: $("hover-label"), legend: $("legend"), plots: $("plots"), caption: $("plot-caption"),
-  compareFigure: $("compare-figure"), compareCaption: $("compare-caption"),
-  compareOutput: $("compare-canvas"), comparePoints: $("compare-points"),
-}, {
+/**
+ * The elements of an output plot (templates/index.html's `plots` macro), as Boundary takes them.
+ * @param {string} [p]  their ids' prefix: "" for the page's own
+ */
+const plotElements = (p = "") => ({
+  plot: $(`${p}output-plot`), output: $(`${p}output-canvas`), points: $(`${p}points-canvas`),
+  label: $(`${p}hover-label`), legend: $(`${p}legend`), plots: $(`${p}plots`),
+  caption: $(`${p}plot-caption`), compareFigure: $(`${p}compare-figure`),
+  compareCaption: $(`${p}compare-caption`), compareOutput: $(`${p}compare-canvas`),
+  comparePoints: $(`${p}compare-points`),
+});
+const boundary = new Boundary(plotElements(), {
   onAdd: mine((x, label) => commands.act({ type: "add_point", x, label })),
   onRemove: mine((x, radius) => commands.act({ type: "remove_point", x, radius })),
   onSelect: mine((index) => commands.toggleSample(index)),
@@ -154,10 +164,23 @@ if (!student) new ClassPanel({ tab: document.querySelector('[data-tab="class"]')
   start: $("class-start"), open: $("class-open"), reach: $("class-reach"), error: $("class-error"),
   live: $("class-live"), qr: $("class-qr"), qrMissing: $("class-qr-missing"), url: $("class-url"),
   code: $("class-code"), count: $("class-count"), close: $("class-close") }, store, drawer);
+// the class view, and the teacher's connection it speaks through (a teacher's page only)
+const classView = student ? null : new ClassView({
+  view: $("class-view"), title: $("cv-title"), count: $("cv-count"), sort: $("cv-sort"),
+  pushWhat: $("cv-push-what"), push: $("cv-push"), preset: $("cv-preset"),
+  pushPreset: $("cv-push-preset"), lock: $("cv-lock"), lockKeys: $("cv-lock-keys"),
+  lockApply: $("cv-lock-apply"), unlock: $("cv-unlock"), locked: $("cv-locked"),
+  showNames: $("cv-show-names"), close: $("cv-close"), legend: $("cv-legend"), grid: $("cv-grid"),
+  empty: $("cv-empty"), result: $("cv-result"), confirm: $("cv-confirm"),
+  confirmText: $("cv-confirm-text"), spot: $("cv-spotlight"), spotName: $("cv-spot-name"),
+  spotStats: $("cv-spot-stats"), spotEnd: $("cv-spot-end"), spotPlots: plotElements("cv-spot-"),
+}, store, { send: (command) => classLink?.send(command) });
+const classLink = classView && new ClassLink(store, new Toasts($("cv-toasts")), classView);
+if (classView) on("class-show", "click", () => classView.toggle(true));
 const studentPage = student ? new StudentPage({ banner: $("room-banner"), text: $("room-text"),
   who: $("room-who"), fork: $("room-fork"), follow: $("room-follow"), dialog: $("join"),
   form: $("join-form"), code: $("join-code"), name: $("join-name"), codeError: $("join-code-error"),
-  nameError: $("join-name-error"), submit: $("join-submit") }, store,
+  nameError: $("join-name-error"), showName: $("join-show-name"), submit: $("join-submit") }, store,
 { socket, commands, limits, toasts }) : null;
 installImageViews(document, store, commands);  // image data: static/js/image-views.js
 installDownloads(document, store, commands, toasts);  // datasets to fetch: downloads.js
@@ -238,6 +261,7 @@ bindKeys(document, store, explainer, {
   togglePresent: () => link.togglePresent(),
   showShortcuts: () => $("shortcuts").showModal(),
   closeTab: () => drawer.close(),
+  toggleClass: classView && (() => classView.toggle()),
   tryYourself: studentPage && (() => studentPage.tryYourself()),
   followTeacher: studentPage && (() => studentPage.followTeacher()),
 });
@@ -245,7 +269,7 @@ window.addEventListener("hashchange", () => commands.followLink());
 
 // -- start ---------------------------------------------------------------------------------------
 link.read();  // the link's lesson options (presentation mode) from the first paint on
-window["nnplayTest"] = testInterface({ store, commands, socket, chart });
+window["nnplayTest"] = testInterface({ store, commands, socket, chart, classView });
 if (studentPage) studentPage.start();  // into the class, or the form that joins one
 else socket.connect();
 frames.start();

@@ -91,6 +91,13 @@ export class Messages {
     if (m.selected !== undefined) changes.selected = m.selected;
     if (m.preset) changes.lesson = m.preset;
     store.set(changes);
+    if (m.by === "teacher") {  // pushed to this student's own run (room_push)
+      const what = Object.entries({ ...m.changed, ...m.adjusted })
+        .map(([key, value]) => `${this.store.schema.fields.find((f) => f.name === key)?.label ?? key} ${value}`);
+      if (m.speed !== undefined && !m.preset) what.push(`speed ${m.speed}`);
+      if (m.preset) what.push(`the preset ${m.preset}`);
+      if (what.length) this.toasts.show(`The teacher set ${what.join(", ")}`, "info", 5000);
+    }
   }
 
   /** @param {any} message  an event, or an error reply nobody waits for */
@@ -106,11 +113,26 @@ export class Messages {
       this.status.frameRate(message);
     } else if (message.type === "applied" && message.id == null) {
       this.teacherDid(message);
-    } else if (message.type === "room_closed" || (message.type === "error" && message.id == null
-        && ["room_closed", "unknown_student"].includes(message.code))) {
-      // the class ended, or this student token opens none (the page offers to join again)
-      const why = message.type === "error" ? message.code : "room_closed";
+    } else if (message.type === "room_closed" || message.type === "removed" || (
+      message.type === "error" && message.id == null
+        && ["room_closed", "unknown_student", "removed"].includes(message.code))) {
+      // the class ended, the teacher removed this student, or this student token opens none
+      // (the page offers to join again)
+      const why = message.type === "error" ? message.code : message.type;
       this.store.set({ room: { ...this.store.room, closed: message.message, why } });
+    } else if (message.type === "locks" && this.store.room) {
+      this.store.set({ room: { ...this.store.room, locked: message.controls } });
+      this.toasts.show(message.message, "info", 5000);
+    } else if (message.type === "spotlight" && this.store.room) {
+      const room = this.store.room;
+      const spotlight = message.student ? { student: message.student, name: message.name } : null;
+      this.store.set({ room: { ...room, spotlight } });
+      // a follower's page moves to the run shown; a student on their own run stays on it
+      const mine = message.student && message.student === room.student?.id;
+      if (room.mode === "follow") this.toasts.show(message.message, "info", 5000);
+      else if (mine) this.toasts.show("The teacher is showing your run to the class", "info", 5000);
+    } else if (message.type === "reset_by_teacher") {
+      this.toasts.show(message.message, "info", 5000);
     } else if (message.type === "error" && message.id == null) {
       this.toasts.show(describe(message));
     }

@@ -6,6 +6,7 @@
  * an unchanged write still costs a repaint.
  */
 
+import { setText } from "./dom.js";
 import * as format from "./format.js";
 import { setTitle } from "./limits.js";
 
@@ -118,9 +119,4 @@ export class Readouts {
     this.els.data.textContent = text;
     if (ok !== undefined) this.els.data.classList.toggle("ok", ok);
   }
-}
-
-/** @param {HTMLElement} el @param {string} text */
-function setText(el, text) {
-  if (el.textContent !== text) el.textContent = text;
 }

@@ -5,9 +5,11 @@
  * It opens the websocket, resumes the session after a drop (its token lives in
  * sessionStorage, so a reload resumes too), or, on a student's page, opens the student's place
  * in a class with the student token (sessionStorage too: a drop or a reload comes back to the
- * class, in the mode the student left), sends commands and matches their replies, and
- * decodes binary messages into plain objects whose arrays are typed-array views on the
- * message, without copies. The views never see the socket: they get what `on*` hands them.
+ * class, in the mode the student left), or, on a teacher's page that teaches a class, the
+ * teacher's connection with the teacher token (the class once a second, the room's commands);
+ * sends commands and matches their replies, and decodes binary messages into plain objects
+ * whose arrays are typed-array views on the message, without copies. The views never see the
+ * socket: they get what `on*` hands them.
  */
 
 /** @type {Record<string, any>} */
@@ -96,24 +98,42 @@ const BACKOFF = [250, 500, 1000, 2000, 4000];
  * @property {(frame: Decoded) => void} [onFrame]
  * @property {(network: Decoded) => void} [onNetwork]
  * @property {(data: Decoded) => void} [onData]
+ * @property {(board: Decoded) => void} [onClass]  the teacher's connection: the class message
  * @property {(message: any) => void} [onEvent]   stepped, diverged, errors without a caller
  * @property {(status: string, detail?: string) => void} [onStatus]
  */
 
 const REPLACED = 4001;  // the server's close code for a session resumed by a newer connection
 const ROOM_CLOSED = 4002;  // the teacher closed the class: coming back cannot help
+const REMOVED = 4003;  // the teacher removed this student from the class
+
+/** What each kind of connection says when another connection took its place (4001). */
+const REPLACED_WHY = {
+  session: "this session is open in another tab or window: reload to take it back",
+  student: "this place in the class is open in another tab or window: reload to take it back",
+  teacher: "the class's view is open in too many tabs or windows: reload to take it back",
+};
+
+/**
+ * @typedef {"session" | "student" | "teacher"} Role
+ *   session: the page's own session (resume=); student: a student's place in a class
+ *   (student=, never a resume token: the server opens the student's own session); teacher: the
+ *   room's teacher's connection (teacher=), beside the page's session's own
+ */
 
 export class Connection {
   /**
    * @param {string} url  ws://host/ws
    * @param {Handlers} handlers
-   * @param {{student?: boolean}} [options]  student: a student's page, which connects with the
-   *   student token only (never a resume token: the server opens the student's own session)
+   * @param {{role?: Role, token?: () => string | null}} [options]  token: the teacher token
+   *   (the teacher's connection has no token of its own in sessionStorage)
    */
-  constructor(url, handlers, { student = false } = {}) {
+  constructor(url, handlers, { role = "session", token } = {}) {
     this.url = url;
     this.handlers = handlers;
-    this.student = student;
+    this.role = role;
+    this.student = role === "student";
+    this.token = token ?? (() => sessionStorage.getItem(this.student ? STUDENT_KEY : TOKEN_KEY));
     /** @type {WebSocket | null} */
     this.ws = null;
     this.nextId = 1;
@@ -126,9 +146,11 @@ export class Connection {
   }
 
   connect() {
-    const key = this.student ? "student" : "resume";
-    const token = sessionStorage.getItem(this.student ? STUDENT_KEY : TOKEN_KEY);
-    if (this.student && !token) return;  // not in a class yet: no session of one's own either
+    const key = { session: "resume", student: "student", teacher: "teacher" }[this.role];
+    const token = this.token();
+    // a student not in a class yet has no session of their own either; a teacher's connection
+    // without its token has no class to open
+    if (this.role !== "session" && !token) return;
     const ws = new WebSocket(token ? `${this.url}?${key}=${encodeURIComponent(token)}` : this.url);
     ws.binaryType = "arraybuffer";
     this.ws = ws;
@@ -175,6 +197,7 @@ export class Connection {
     if (kind === "frame") this.handlers.onFrame?.(decoded);
     else if (kind === "network") this.handlers.onNetwork?.(decoded);
     else if (kind === "data") this.handlers.onData?.(decoded);
+    else if (kind === "class") this.handlers.onClass?.(decoded);
   }
 
   /** @param {string} data */
@@ -186,7 +209,7 @@ export class Connection {
       this.endReplies("the session was restored from its last save; this command may not " +
         "have been applied");
       this.attempt = 0;
-      if (!this.student) sessionStorage.setItem(TOKEN_KEY, message.resume_token);
+      if (this.role === "session") sessionStorage.setItem(TOKEN_KEY, message.resume_token);
       this.status("connected", message.resumed ? "resumed" : "new");
       this.handlers.onHello?.(message);
       return;
@@ -207,11 +230,20 @@ export class Connection {
     if (event.code === REPLACED) {
       // Another tab or window resumed this session: it is theirs now. Reconnecting would take
       // it back and start a tug of war; the page says so and waits for a reload.
-      this.status("replaced", "this session is open in another tab or window: reload to take it back");
+      this.status("replaced", REPLACED_WHY[this.role]);
       return;
     }
     if (event.code === ROOM_CLOSED) {
       this.status("closed", "the teacher closed the class");
+      return;
+    }
+    if (event.code === REMOVED) {
+      this.status("closed", "the teacher removed this student from the class");
+      return;
+    }
+    if (this.role === "teacher" && event.code === 1008) {
+      // the token opens no class any more (a newer one replaced it): the error said so
+      this.status("refused", event.reason);
       return;
     }
     if (event.code === 1008 || event.code === 1013) {

@@ -76,6 +76,17 @@ export class Store {
     /** @type {any} the class this page teaches: {code, join_path, size, max_size, following},
      *  or null */
     this.classroom = null;
+    /** @type {Decoded | null} the newest `class` message of the class this page teaches
+     *  (class-link.js): the students, their runs and thumbnails */
+    this.board = null;
+    /** @type {string[]} the config keys the teacher locked in that class */
+    this.classLocks = [];
+    /** @type {{student: string, name: string} | null} the student's run that class is shown */
+    this.spotlight = null;
+    /** the teacher's connection's status ("connected", "reconnecting", …; "" without a class) */
+    this.classLink = "";
+    /** whether the class view is shown over the playground (class-view.js) */
+    this.classOpen = false;
     /** the heatmap resolution the page asked for: neuron tiles and the output plot, per side */
     this.density = { neuron: 32, output: 100 };
     /** the page's counters: frames received and drawn, draw time, bytes, refused commands */
@@ -100,7 +111,7 @@ export class Store {
    * @param {Partial<Pick<Store, "config" | "session" | "hello" | "net" | "data" | "frame" |
    *   "selected" | "openTab" | "lesson" | "extra" | "hashApplied" | "ready" | "commandSeq" |
    *   "speed" | "density" | "taskNote" | "dataChanging" | "download" | "saved" | "room" |
-   *   "classroom">>} changes
+   *   "classroom" | "board" | "classLocks" | "spotlight" | "classLink" | "classOpen">>} changes
    */
   set(changes) {
     Object.assign(this, changes);

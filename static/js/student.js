@@ -3,17 +3,21 @@
  * A student's page (`/join`, `/join/CODE`; docs/classroom.md): joining a class with its code
  * and a display name, the banner that says whom the page shows, "Try it yourself" (a run of
  * one's own, forked from the teacher's as it is now) and "Follow the teacher", and the lock on
- * every control that would change the teacher's session while following.
+ * every control that would change the teacher's session while following (on one's own run,
+ * on the controls the teacher locked). While the teacher shows a student's run to the class
+ * (the spotlight), a follower's page shows that run and the banner says whose it is.
  *
  * A refusal to join is the server's sentence, shown beside the field it names. The student
  * token is kept in sessionStorage (socket.js reads it), so a reload or a dropped connection
  * comes back to the class, in the mode the student left it.
  */
 
+import { setText } from "./dom.js";
 import * as format from "./format.js";
 import { STUDENT_KEY } from "./socket.js";
 
 const FOLLOWING = "following the teacher — Try it yourself (y) to change things";
+const KEY_LOCKED = "the teacher locked this for the exercise; it opens again when they unlock it";
 const FORKED_KEY = "nnplay.forkedAt";  // the step of this student's own run's fork
 
 export class StudentPage {
@@ -21,7 +25,7 @@ export class StudentPage {
    * @param {{banner: HTMLElement, text: HTMLElement, who: HTMLElement, fork: HTMLButtonElement,
    *          follow: HTMLButtonElement, dialog: HTMLDialogElement, form: HTMLFormElement,
    *          code: HTMLInputElement, name: HTMLInputElement, codeError: HTMLElement,
-   *          nameError: HTMLElement, submit: HTMLButtonElement}} els
+   *          nameError: HTMLElement, showName: HTMLInputElement, submit: HTMLButtonElement}} els
    * @param {import("./store.js").Store} store
    * @param {{socket: import("./socket.js").Connection,
    *          commands: import("./commands.js").Commands,
@@ -72,7 +76,8 @@ export class StudentPage {
     try {
       response = await fetch("/api/rooms/join", { method: "POST",
         headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ code: els.code.value, name: els.name.value }) });
+        body: JSON.stringify({ code: els.code.value, name: els.name.value,
+          show_name: els.showName.checked }) });
       body = await response.json();
     } catch {
       // the server did not answer: said below
@@ -127,28 +132,29 @@ export class StudentPage {
     const state = !room ? "joining" : room.closed ? "closed" : room.mode;
     if (state === "closed") sessionStorage.removeItem(STUDENT_KEY);  // a reload offers to join
     const forkedAt = sessionStorage.getItem(FORKED_KEY);
+    const spotlight = room?.spotlight;
     const text = {
       joining: "Join a class with its code",
-      closed: `${capitalized(room?.closed ?? "")}: the class is over`,
-      follow: `Following ${room?.code} · teacher ${room?.teacher_here ? "here" : "away"}`,
+      closed: room?.why === "removed" ? capitalized(room.closed)
+        : `${capitalized(room?.closed ?? "")}: the class is over`,
+      follow: spotlight ? `Showing ${spotlight.name}'s run · ${room?.code}`
+        : `Following ${room?.code} · teacher ${room?.teacher_here ? "here" : "away"}`,
       fork: `Your own run${forkedAt ? ` (forked at step ${format.count(Number(forkedAt))})` : ""}`,
     }[state];
     setText(els.text, text);
     setText(els.who, room?.student ? `as ${room.student.name}` : "");
     els.banner.dataset.state = state;
+    els.banner.dataset.spotlight = String(Boolean(spotlight && state === "follow"));
     els.fork.hidden = state !== "follow";
     els.follow.hidden = state !== "fork";
     this.page.limits.lock(state === "fork" ? null : state === "follow" ? FOLLOWING
-      : state === "closed" ? "the class is over" : "join the class first");
+      : state === "closed" ? (room?.why === "removed" ? "removed from the class" : "the class is over")
+        : "join the class first");
+    this.page.limits.lockKeys(state === "fork" ? room.locked ?? [] : [], KEY_LOCKED);
   }
 }
 
 /** @param {string} text */
 function capitalized(text) {
   return text.charAt(0).toUpperCase() + text.slice(1);
-}
-
-/** @param {HTMLElement} el @param {string} text */
-function setText(el, text) {
-  if (el.textContent !== text) el.textContent = text;
 }

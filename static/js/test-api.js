@@ -35,13 +35,22 @@
  *   select(index)    select a point as clicking it does (null: none); resolves with the reply
  *   dropSocket()     drop the websocket as a network failure would; the page reconnects and
  *                    resumes the session
+ *
+ * A teacher's page teaching a class (docs/classroom.md):
+ *   classView()      the class view as shown: {open, sort, cards, locked, spotlight}; cards in
+ *                    the order shown, each {id, name, mode ("own", "follow" or "away"), step,
+ *                    score, diff, drawn (its thumbnail is painted), note (a push's result on
+ *                    it, or "")}; spotlight: null, or {student, name, frame: the header of the
+ *                    spotlighted run's newest frame drawn in the view, or null}. null on a
+ *                    student's page
  */
 
 /**
  * @param {{store: import("./store.js").Store, commands: import("./commands.js").Commands,
- *          socket: import("./socket.js").Connection, chart: import("./charts.js").Chart}} page
+ *          socket: import("./socket.js").Connection, chart: import("./charts.js").Chart,
+ *          classView: import("./class-view.js").ClassView | null}} page
  */
-export function testInterface({ store, commands, socket, chart }) {
+export function testInterface({ store, commands, socket, chart, classView }) {
   /** @template T @param {T} value @returns {T} */
   const copy = (value) => (value == null ? value : structuredClone(value));
   /** @param {import("./socket.js").NDArray | undefined} a */
@@ -81,5 +90,6 @@ export function testInterface({ store, commands, socket, chart }) {
     /** @param {number | null} index */
     select: (index) => commands.selectSample(index),
     dropSocket: () => socket.drop(),
+    classView: () => classView?.snapshot() ?? null,
   });
 }

@@ -48,11 +48,16 @@ class Pages:
         assert not errors, f"console errors: {errors}"
 
 
-@pytest.fixture
-def pages(browser, nnplay, request):
-    opened = Pages(browser, nnplay, re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.name))
+def open_pages(browser, server, request):
+    """The `pages` fixture's body, for other modules' fixtures of the same name."""
+    opened = Pages(browser, server, re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.name))
     yield opened
     opened.close()
+
+
+@pytest.fixture
+def pages(browser, nnplay, request):
+    yield from open_pages(browser, nnplay, request)
 
 
 def start_class(teacher):
@@ -62,6 +67,15 @@ def start_class(teacher):
     teacher.wait("/^[A-Z2-9]{3}-[A-Z2-9]{3}$/.test(document.querySelector('#class-code')"
                  ".textContent)")
     return teacher.text("#class-code")
+
+
+def teaching(pages, lr=TEACHER_LR):
+    """A teacher's page whose run has learning rate `lr`, with a class started: (page, code)."""
+    teacher = pages.new("teacher").open()
+    teacher.page.select_option('[data-field="learning_rate"]', str(lr))
+    teacher.wait(f"window.nnplayTest.config().learning_rate === {lr} && "
+                 "window.nnplayTest.ready()")
+    return teacher, start_class(teacher)
 
 
 def joined(student):
@@ -101,11 +115,7 @@ def locked(page):
 
 # -- joining, following, trying it yourself ------------------------------------------------------
 def test_students_join_follow_the_teacher_and_try_it_themselves(pages, nnplay):
-    teacher = pages.new("teacher").open()
-    teacher.page.select_option('[data-field="learning_rate"]', str(TEACHER_LR))
-    teacher.wait(f"window.nnplayTest.config().learning_rate === {TEACHER_LR} && "
-                 "window.nnplayTest.ready()")
-    code = start_class(teacher)
+    teacher, code = teaching(pages)
     assert teacher.wait("(() => { const i = document.querySelector('#class-qr'); "
                         "return !i.hidden && i.complete && i.naturalWidth > 0; })()")
     assert teacher.text("#class-url") == f"{nnplay.url}join"
