@@ -419,8 +419,9 @@ export class ClassView {
 
   /** @param {string[]} keys  the locked config keys */
   showLocks(keys) {
-    setText(this.els.locked, keys.length ? `Locked: ${keys.map((k) => this.label(k)).join(", ")}`
-      : "");
+    const text = keys.length ? `Locked: ${keys.map((k) => this.label(k)).join(", ")}` : "";
+    setText(this.els.locked, text);
+    this.els.locked.title = text;
     for (const box of this.els.lockKeys.querySelectorAll("input")) {
       box.checked = keys.includes(box.value);
     }
