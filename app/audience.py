@@ -52,6 +52,15 @@ class Audience:
         if self.followers:
             session.cadence.touch(urgent=True)
 
+    async def refresh(self):
+        """Before a follower's hello: the session is here, its description is at hand."""
+
+    async def read(self, command):
+        """The reply to `export` or `export_code` of the session followed (nothing changes)."""
+        from .commands import COMMANDS
+
+        return COMMANDS[command.type].handler(self.session, command)["reply"]
+
     def unbind(self):
         if self.session is not None and self.session.audience is self:
             self.session.audience = None

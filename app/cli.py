@@ -257,10 +257,6 @@ def is_loopback_address(host):
 def classroom_hosts(args, parser):
     """(addresses to listen on, the address students open) for --classroom; a parser error
     naming the flags for a combination that cannot teach a class."""
-    if args.workers or args.ray_address:
-        flag = "--workers" if args.workers else "--ray-address"
-        parser.error(f"--classroom cannot be combined with {flag}: a class needs the sessions in "
-                     "this process (rooms are not available on Ray workers yet)")
     host = args.host
     if host is not None and is_loopback_address(host):
         parser.error(f"--classroom listens on the network, and --host {host} is this machine "

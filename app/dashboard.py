@@ -64,6 +64,50 @@ def session_key(session):
     return session.id, session.revision, session.network_version
 
 
+def run_summary(session):
+    """What a class message says of a session (its newest frame's chart point, not evaluated
+    again): the same wherever the session lives (here, or on a cluster's host)."""
+    points = session.record.history.points
+    point = points[-1] if points else {}
+    score = next((k for k in ("test_accuracy", "test_r2") if k in point), None)
+    return {"step": session.trainer.step_count, "state": session.state.value,
+            "steps_per_second": round(session.steps_per_second, 1),
+            "score_name": score, "score": point.get(score),
+            "train_loss": point.get("train_loss"), "chart_step": point.get("step")}
+
+
+class Thumbnailer:
+    """Thumbnails of sessions' output over the plane, by nncore's probe at THUMB × THUMB; its
+    probes kept (one per input features and extent in use)."""
+
+    def __init__(self):
+        self.probes = {}  # (features, extent) -> PlaneProbe at THUMB × THUMB
+
+    def make(self, session):
+        """(codes, meta) of the session's output over the plane; None for data that is not
+        on the plane."""
+        tr = session.trainer
+        if not tr.data.is_plane:
+            return None
+        key = (tuple(tr.config.features), tuple(tr.data.extent))
+        probe = self.probes.get(key)
+        if probe is None:
+            if len(self.probes) >= PROBES_KEPT:
+                self.probes.clear()
+            probe = self.probes[key] = probes.PlaneProbe(*key, THUMB, THUMB)
+        net = tr.net
+        with np.errstate(all="ignore"):  # a diverged network's output is drawn as it is
+            output, _ = probe.run(net)  # (THUMB², n_out), float32
+            if output.shape[1] == 1:
+                lo, hi = probes.output_range(net.layers[-1].activation, tr.data.task, output)
+                codes = probes.quantize(output[:, 0], lo, hi)
+                meta = {"range": [float(lo), float(hi)]}
+            else:
+                codes = targets.predict(output, net.output_activation).astype(np.uint8)
+                meta = {"classes": int(output.shape[1])}
+        return codes.reshape(THUMB, THUMB), meta
+
+
 class Dashboard:
     """One room's class view: its teacher's connections (viewers), the ticker that sends
     them the class message, and the students' thumbnails."""
@@ -74,7 +118,7 @@ class Dashboard:
         self.viewers = {}  # TeacherConnection -> None, in the order they came
         self.thumbs = {}  # student id -> Thumb
         self.asked = {}  # student id -> when their connection was asked for a thumbnail
-        self.probes = {}  # (features, extent) -> PlaneProbe at THUMB × THUMB
+        self.thumbnailer = Thumbnailer()
         self.configs = {}  # session id -> (its Config, as a dict)
         self.task = None
         self.seq = 0
@@ -125,6 +169,7 @@ class Dashboard:
         while self.viewers:
             started = self.clock()
             try:
+                await self.gather()
                 message = self.build()
             except Exception:  # a bug: the log says so, and the next second tries again
                 log.exception("room %s: the class message could not be built", self.room.shown)
@@ -138,22 +183,22 @@ class Dashboard:
         started = cpu_clock()
         room, now = self.room, self.clock()
         self._check_spotlight()
-        teacher = self.rooms.teacher_session(room)
-        base = None if teacher is None else self._config(teacher)
+        teacher = self.teacher_run()
+        base = None if teacher is None else teacher[1]
         rows, stack = [], []
         for member in room.members.values():
-            session = own_session(self.manager, member)
+            own = self.own_run(member, now)
             row = {"id": member.id, "name": member.name, "show_name": member.show_name,
                    "mode": member.mode, "connected": member.connection is not None,
                    "joined": member.joined, "active": member.active, "session": None}
-            if session is not None:
-                row["session"] = self._session_row(member, session, base, now, stack)
+            if own is not None:
+                row["session"] = self._session_row(*own, base, stack)
             rows.append(row)
         spotlight = room.spotlight
         header = {"type": "class", "seq": self.seq, "now": time.time(),
                   "room": {**room.summary(), "following": len(room.audience.followers)},
                   "teacher": None if teacher is None else {
-                      "step": teacher.trainer.step_count, "state": teacher.state.value,
+                      "step": teacher[0]["step"], "state": teacher[0]["state"],
                       "here": room.audience.teacher_here},
                   "locked": sorted(room.locks.keys),
                   "spotlight": None if spotlight is None else spotlight.shown(),
@@ -167,19 +212,26 @@ class Dashboard:
         self.last_bytes = len(message)
         return message
 
-    def _session_row(self, member, session, base, now, stack):
-        points = session.record.history.points
-        point = points[-1] if points else {}
-        score = next((k for k in ("test_accuracy", "test_r2") if k in point), None)
-        config = self._config(session)
-        thumb = self._thumb(member, session, now)
+    # -- where the sessions are: here (a cluster's dashboard asks its hosts, app/cluster) ----
+    async def gather(self):
+        """Before each class message: nothing to ask, the sessions are in this process."""
+
+    def teacher_run(self):
+        """(summary, config dict) of the teacher's session, or None when it is not open."""
+        teacher = self.rooms.teacher_session(self.room)
+        return None if teacher is None else (run_summary(teacher), self._config(teacher))
+
+    def own_run(self, member, now):
+        """(summary, config dict, Thumb or None) of the student's own session, or None."""
+        session = own_session(self.manager, member)
+        if session is None:
+            return None
+        return run_summary(session), self._config(session), self._thumb(member, session, now)
+
+    def _session_row(self, summary, config, thumb, base, stack):
         if thumb is not None:
             stack.append(thumb.codes)
-        return {"step": session.trainer.step_count, "state": session.state.value,
-                "steps_per_second": round(session.steps_per_second, 1),
-                "score_name": score, "score": point.get(score),
-                "train_loss": point.get("train_loss"), "chart_step": point.get("step"),
-                "diff": None if base is None else {
+        return {**summary, "diff": None if base is None else {
                     k: [base[k], v] for k, v in config.items() if base.get(k) != v},
                 "thumb": None if thumb is None else {"index": len(stack) - 1, **thumb.meta}}
 
@@ -229,28 +281,8 @@ class Dashboard:
         self.thumb_seconds += cpu_clock() - started
 
     def thumbnail(self, session):
-        """(codes, meta) of the session's output over the plane, at THUMB × THUMB, by nncore's
-        probe; None for data that is not on the plane."""
-        tr = session.trainer
-        if not tr.data.is_plane:
-            return None
-        key = (tuple(tr.config.features), tuple(tr.data.extent))
-        probe = self.probes.get(key)
-        if probe is None:
-            if len(self.probes) >= PROBES_KEPT:
-                self.probes.clear()
-            probe = self.probes[key] = probes.PlaneProbe(*key, THUMB, THUMB)
-        net = tr.net
-        with np.errstate(all="ignore"):  # a diverged network's output is drawn as it is
-            output, _ = probe.run(net)  # (THUMB², n_out), float32
-            if output.shape[1] == 1:
-                lo, hi = probes.output_range(net.layers[-1].activation, tr.data.task, output)
-                codes = probes.quantize(output[:, 0], lo, hi)
-                meta = {"range": [float(lo), float(hi)]}
-            else:
-                codes = targets.predict(output, net.output_activation).astype(np.uint8)
-                meta = {"classes": int(output.shape[1])}
-        return codes.reshape(THUMB, THUMB), meta
+        """(codes, meta) of the session's output over the plane (Thumbnailer.make)."""
+        return self.thumbnailer.make(session)
 
     def _check_spotlight(self):
         """A spotlighted session that is gone (freed, closed) is no longer shown."""

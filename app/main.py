@@ -9,6 +9,7 @@ from . import api, joining, pages, rooms_api, ws
 from .checkpoints import Checkpoints
 from .manager import SessionManager
 from .paths import STATIC_DIR, VERSION
+from .places import LocalPlace
 from .rooms import Rooms
 from .roomstore import RoomStore
 from .scheduler import Scheduler
@@ -22,14 +23,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     checkpoints = Checkpoints(settings)  # a corrupt runs database is moved aside here
     manager = SessionManager(settings, checkpoints)
-    rooms = Rooms(settings, manager, None if checkpoints.store is None
-                  else RoomStore(checkpoints.store))  # a bad --room-size stops nnplay here
     scheduler = Scheduler()
-    relay = None
+    relay, place = None, LocalPlace(manager, scheduler)
     if settings.workers or settings.ray_address:  # sessions on Ray workers (app/cluster)
         from .cluster import Relay
+        from .cluster.rooms import ClusterPlace
 
         relay = Relay(settings, checkpoints)
+        place = ClusterPlace(relay)
+    rooms = Rooms(settings, manager, None if checkpoints.store is None
+                  else RoomStore(checkpoints.store),  # a bad --room-size stops nnplay here
+                  place=place)
+    if relay is not None:
+        relay.rooms = rooms
         relay.connect()  # Ray started or joined now: a bad address stops nnplay here
 
     @asynccontextmanager

@@ -206,8 +206,13 @@ class Rooms:
     """Every room of one server (`app.state.rooms`): create, join, find, close; and the
     persistence of each change (roomstore.py), when runs are saved."""
 
-    def __init__(self, settings, manager, store=None, clock=time.time):
+    def __init__(self, settings, manager, store=None, clock=time.time, place=None):
         self.settings, self.manager, self.store, self.clock = settings, manager, store, clock
+        if place is None:
+            from .places import LocalPlace
+
+            place = LocalPlace(manager, None)
+        self.place = place  # where the sessions live: this process, or a cluster's hosts
         self.max_room_size = check_room_size(settings.max_room_size)
         if not isinstance(settings.max_rooms, int) or settings.max_rooms < 1:
             raise ValueError(f"max_rooms {settings.max_rooms!r} is not allowed: give a whole "
@@ -226,6 +231,7 @@ class Rooms:
                     self.by_student[member.token_sha256] = (room, member)
 
     def _add(self, room):
+        room.audience = self.place.audience(room)
         self.rooms[room.code] = room
         self.by_session[room.session_sha256] = room
 
@@ -250,7 +256,7 @@ class Rooms:
         room.teacher_sha256, room.teacher = token_sha256(token), teacher
         if existing and room.dashboard is not None:
             room.dashboard.token_renewed()  # the old token's connections end
-        self.bind(session)
+        self.follow(session)
         await self._write("save_room", room)
         log.info("room %s %s", room.shown, "given a new teacher token" if existing else "opened")
         return room, token, existing
@@ -272,15 +278,25 @@ class Rooms:
         """A session is open here: if it is a room's teacher's, that room's students follow
         it (again: it may be a new Session object, restored after a restart); if it is a
         student's own, its room's locks hold in it, however it was opened."""
-        digest = token_sha256(session.token)
-        own = self.by_fork.get(digest)
+        own = self.by_fork.get(token_sha256(session.token))
         if own is not None and not own.closed:
             session.locks = own.locks
-        room = self.by_session.get(digest)
+        return self.follow(session)
+
+    def follow(self, session):
+        """If `session` is a room's teacher's (a Session here, or on a cluster the relay
+        connection of one: anything with its `token`), that room's students follow it."""
+        room = self.by_session.get(token_sha256(session.token))
         if room is not None and not room.closed:
             room.session_token = session.token
             room.audience.bind(session)
         return room
+
+    def fork_locks(self, token):
+        """The locked keys (sorted) of the room whose student's own session `token` opens, or
+        None when it opens none: a cluster's host holds them in that session."""
+        room = self.by_fork.get(token_sha256(token))
+        return None if room is None or room.closed else sorted(room.locks.keys)
 
     def presence(self, room):
         """The teacher's page connected to, or left, the session the room follows: its
@@ -302,9 +318,14 @@ class Rooms:
         """`session` is a student's own in `room` (`member`'s newest): the room's locks hold
         in it. A session of theirs it replaces is theirs no longer."""
         session.locks = room.locks
-        if member is not None and member.session_token not in (None, session.token):
+        self.claim_fork(room, session.token, member)
+
+    def claim_fork(self, room, token, member=None):
+        """The session `token` opens is `member`'s own in `room` (their newest: one it
+        replaces is theirs no longer)."""
+        if member is not None and member.session_token not in (None, token):
             self.by_fork.pop(token_sha256(member.session_token), None)
-        self.by_fork[token_sha256(session.token)] = room
+        self.by_fork[token_sha256(token)] = room
 
     def teacher_of(self, token):
         """The room whose teacher token is `token` (its teacher's connection, /ws?teacher=);

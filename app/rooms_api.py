@@ -62,13 +62,9 @@ async def body_of(request, fields):
 async def create_room(request: Request, rooms: RoomsDep, manager: ManagerDep):
     """Open a room on the session whose resume token is given (the teacher's page's)."""
     try:
-        if request.app.state.relay is not None:
-            raise RoomError(501, "rooms_unavailable", "rooms need sessions in this process; "
-                            "with --workers or --ray-address they are not available yet",
-                            "server", "cluster", "nnplay without --workers / --ray-address")
         body = await body_of(request, {"token": True, "teacher": False})
         token = body["token"]
-        session = manager.sessions.get(token) if isinstance(token, str) else None
+        session = rooms.place.session_of(token)  # here, or on a cluster's host
         if session is None:
             raise RoomError(404, "no_session", "no session with that token is open on this "
                             "server; open nnplay's page first and use its resume token",

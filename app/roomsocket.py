@@ -24,6 +24,7 @@ class RoomConnection(Connection):
         self.inbound = TokenBucket(settings.inbound_bytes_per_second,
                                    settings.inbound_bytes_burst)
         self.ending = None  # (event, close code, reason): sent last, then the close
+        self.frame_gone = asyncio.Event()  # set as each frame of the slot has been written
 
     def end(self, event, code, reason):
         """`event` goes out after what is queued is dropped, then the connection closes."""
@@ -93,6 +94,7 @@ class RoomConnection(Connection):
                 self.frame_in_flight = True
                 await self._send(frame)
                 self.frame_in_flight = False
+                self.frame_gone.set()
                 if follower is not None:
                     follower.frame_sent()
                 self.scheduler.poke()

@@ -48,7 +48,6 @@ from fastapi import status
 
 from . import downloads, replies, schema, spotlight
 from .audience import Follower
-from .commands import COMMANDS
 from .commands.classroom import not_teacher
 from .protocol import TEACHER_TYPES
 from .replies import ProtocolError
@@ -92,13 +91,13 @@ async def serve(websocket, token, rooms, manager, scheduler, settings):
             "room_closed", f"room {room.shown} was closed by its teacher", "student",
             "<a token>", "the token of a student in an open room"), WS_4002_ROOM_CLOSED)
         return
-    conn = StudentConnection(websocket, room, member, token, rooms, manager, scheduler,
-                             settings)
+    conn = rooms.place.student_connection(websocket, room, member, token, rooms, manager,
+                                          scheduler, settings)
     member.connection = conn
     try:
         await conn.run()
     finally:
-        conn.leave()
+        await conn.leave()
         if member.connection is conn:
             member.connection = None
         conn.done.set()
@@ -151,6 +150,7 @@ class StudentConnection(RoomConnection):
             except ProtocolError as e:
                 note = e.reply["message"]
         if self.session is None:
+            await self.room.showing.refresh()
             self._follow(note=note)
         await self.serve()
 
@@ -160,12 +160,18 @@ class StudentConnection(RoomConnection):
             self.scheduler.add(self)
         self.scheduler.poke()
 
-    def leave(self):
-        self.scheduler.remove(self)
+    async def leave(self):
         if self.follower is not None:
             self.watching.leave(self.follower)
-        if self.session is not None:
-            self.manager.release(self.session, self)
+        await self.let_go()
+
+    async def let_go(self):
+        """The own session is let go as when a page leaves: it waits to be resumed, then it
+        is freed and saved."""
+        self.scheduler.remove(self)
+        session, self.session = self.session, None
+        if session is not None:
+            self.manager.release(session, self)
 
     def room_closed(self, event):
         """The teacher closed the room: `event` goes out, then the connection ends (4002)."""
@@ -275,9 +281,6 @@ class StudentConnection(RoomConnection):
             f.mode = command.mode
             return {"type": "applied", "id": command.id, "command": kind, "mode": f.mode,
                     "lean": f.lean}
-        if kind in ("export", "export_code"):  # read the teacher's run; nothing changes
-            teacher = self._teacher(command)
-            return COMMANDS[kind].handler(teacher, command)["reply"] | {"id": command.id}
         raise ProtocolError(
             "not_yours", f"{kind} would change the teacher's session, which students follow "
             "and cannot change; send fork for a session of your own from this point, and "
@@ -308,14 +311,18 @@ class StudentConnection(RoomConnection):
             session = await self._own_session(command)
         else:
             session = await self._fork_teacher(command)
+        facts = self.facts(session)
         reply = {"type": "applied", "id": command.id, "command": "fork", "mode": "fork",
-                 "resumed": bool(command.resume), "session": session.id,
-                 "resume_token": session.token, "state": session.state.value,
-                 "step": session.trainer.step_count}
+                 "resumed": bool(command.resume), **facts}
         self._drive(session, [reply], resumed=bool(command.resume))
         await self.rooms.member_changed(self.room, self.member)
         log.info("%s: %s", self.name, "back on their own session" if command.resume else
-                 f"forked the teacher's run at step {session.trainer.step_count}")
+                 f"forked the teacher's run at step {facts['step']}")
+
+    def facts(self, session):
+        """What the fork reply says of the own session."""
+        return {"session": session.id, "resume_token": session.token,
+                "state": session.state.value, "step": session.trainer.step_count}
 
     async def reset_by_teacher(self):
         """The teacher's `room_reset`: a new fork of the teacher's run as it is now in place of
@@ -363,12 +370,20 @@ class StudentConnection(RoomConnection):
                                 "fork (without resume) for one from the teacher's run",
                                 "resume", True, "resume: true once you have forked", "fork",
                                 cid)
-        token = fork_token(self.token, self.member.forks)
+        return await self.resume_own(fork_token(self.token, self.member.forks), command)
+
+    def _gone(self, command):
+        return ProtocolError("no_own_session", "your own session is gone (it was freed before "
+                             "it was saved, or this server does not save runs); send fork for "
+                             "a new one from the teacher's run", "resume", True,
+                             "resume: true while your own session is kept", "fork",
+                             None if command is None else command.id)
+
+    async def resume_own(self, token, command):
+        """The own session of `token`, here: from memory or its save."""
+        cid = None if command is None else command.id
         if token not in self.manager.sessions and self.manager.checkpoints.summary(token) is None:
-            raise ProtocolError("no_own_session", "your own session is gone (it was freed "
-                                "before it was saved, or this server does not save runs); send "
-                                "fork for a new one from the teacher's run", "resume", True,
-                                "resume: true while your own session is kept", "fork", cid)
+            raise self._gone(command)
         await self.manager.take_over(token)  # a page holding it by its token gives it up
         session, resumed, reason = self.manager.open(token)
         if session is None:
@@ -419,18 +434,21 @@ class StudentConnection(RoomConnection):
             raise ProtocolError("illegal_state", "you are following the teacher already",
                                 "type", "follow", "follow while on a session of your own",
                                 "follow", command.id)
-        session, self.session = self.session, None
-        self.scheduler.remove(self)
+        await self.let_go()
         self.frame = None  # a frame of the own session still waiting
-        self.manager.release(session, self)  # it waits to be resumed, then it is saved
         spotlight.left(self.room, self.member, "the spotlighted student went back to "
                        "following")
+        await self.room.showing.refresh()
         teacher = self.room.audience.session
         self._follow(reply={"type": "applied", "id": command.id, "command": "follow",
                             "mode": "follow",
-                            "step": None if teacher is None else teacher.trainer.step_count})
+                            "step": None if teacher is None else teacher.described()["step"]})
         await self.rooms.member_changed(self.room, self.member)
         log.info("%s: following the teacher again", self.name)
+
+    async def drive(self, command, text):
+        """A command for the student's own session (in this process: applied here)."""
+        self.session.push(self.session.apply(command))
 
     # -- tasks -------------------------------------------------------------------------------
     def reply(self, message):
@@ -470,7 +488,10 @@ class StudentConnection(RoomConnection):
             elif command.type == "follow":
                 await self.follow(command)
             elif self.session is not None:
-                self.session.push(self.session.apply(command))
+                await self.drive(command, text)
+            elif command.type in ("export", "export_code"):  # the teacher's run, as it is
+                self._teacher(command)
+                self.reply(await self.room.audience.read(command) | {"id": command.id})
             else:
                 self.reply(self.as_follower(command))
         except ProtocolError as e:

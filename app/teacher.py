@@ -23,7 +23,6 @@ and `fps`, `frames` for the spotlighted run's frames. Anything else is refused, 
 connection may send these (`not_teacher`, commands/classroom.py).
 """
 
-import asyncio
 import logging
 import time
 from collections import deque
@@ -32,7 +31,7 @@ from fastapi import status
 
 from . import locks, replies, schema, spotlight
 from .audience import Follower
-from .dashboard import THUMB, Dashboard, own_session
+from .dashboard import THUMB, own_session
 from .lifecycle import State
 from .linkrate import LinkRate
 from .presets import PRESETS
@@ -70,7 +69,7 @@ async def serve(websocket, token, rooms, manager, scheduler, settings):
         await websocket.close(code=status.WS_1008_POLICY_VIOLATION, reason=refusal["code"])
         return
     if room.dashboard is None:
-        room.dashboard = Dashboard(room, rooms, manager, scheduler)
+        room.dashboard = rooms.place.dashboard(room, rooms)
     views = list(room.dashboard.viewers)
     for older in views[:max(0, len(views) - MAX_VIEWS + 1)]:
         await older.replace()
@@ -278,37 +277,21 @@ async def room_push(conn, command):
     page is sent the `applied` replies, marked `by: teacher`); the room's locks do not hold
     the teacher back. One student's refusal is theirs: it is listed, and the others go on."""
     pushed = _push_commands(command)
-    room, scheduler = conn.room, conn.scheduler
+    room = conn.room
     applied, refused, following, away = [], [], [], []
-    for member in list(room.members.values()):
-        session = own_session(conn.manager, member)
-        if session is None:
+    members = list(room.members.values())
+    results = await conn.rooms.place.push(members, pushed)  # where each own session lives
+    for member in members:
+        if member.id not in results:  # no own session open
             (following if member.mode == "follow" else away).append(member.id)
             continue
-        holder = conn.manager.holders.get(session.id)
-        started = cpu_clock()
-        replies_ = []
-        with locks.lifted(session):
-            for one in pushed:
-                reply = session.apply(one)
-                replies_.append(reply)
-                if reply["type"] == "error":
-                    break
-        if session.state is State.DETACHED:
-            session.outbox.clear()  # its page is sent the run afresh when it comes back
-        else:
-            for reply in replies_:
-                session.tell({**reply, "by": "teacher"})
-        scheduler.charge(holder, cpu_clock() - started)  # the student's share pays for it
-        error = replies_[-1] if replies_[-1]["type"] == "error" else None
+        error = results[member.id]
         if error is None:
             applied.append(member.id)
         else:
             refused.append({"student": member.id, "name": member.name,
                             **{k: error.get(k) for k in ("command", "code", "field", "value",
                                                          "allowed", "message")}})
-        await asyncio.sleep(0)  # one student at a time: the loop serves the others between
-    scheduler.poke()
     log.info("room %s: pushed %s to %d students (%d refused)", room.shown,
              "+".join(one.type for one in pushed), len(applied) + len(refused), len(refused))
     return {"applied": applied, "refused": refused, "following": following, "away": away}
@@ -322,10 +305,7 @@ async def room_lock(conn, command):
         raise ProtocolError("invalid_value", str(e), "controls", getattr(e, "value", None),
                             getattr(e, "allowed", None), command.type, command.id) from None
     await conn.rooms.locks_changed(room)
-    for member in room.members.values():
-        session = own_session(conn.manager, member)
-        if session is not None:
-            conn.rooms.forked(room, session)
+    await conn.rooms.place.locked(room, conn.rooms)  # held in every own session, wherever
     event = {"type": "locks", "controls": controls,
              "message": (f"the teacher locked {', '.join(controls)} for this exercise"
                          if controls else "the teacher unlocked every control")}
@@ -347,6 +327,7 @@ async def room_remove(conn, command):
 
 
 async def room_reset(conn, command):
+    conn.rooms.place.available(command)
     room = conn.room
     member = _student(room, command)
     if member.mode != "fork":
@@ -368,6 +349,7 @@ async def room_reset(conn, command):
 
 
 async def room_spotlight(conn, command):
+    conn.rooms.place.available(command)
     room = conn.room
     if command.student is None:
         spotlight.stop(room)
@@ -380,6 +362,28 @@ async def room_spotlight(conn, command):
                             "a student on a session of their own", command.type, command.id)
     shown = spotlight.start(room, member, session, command.show_name)
     return {**shown.shown(), "name_allowed": member.show_name}
+
+
+def push_to(session, pushed, holder, scheduler):
+    """A push applied to one student's own session, where it lives (this process, or its
+    host on a cluster), as if they had sent it (their page gets the replies, `by: teacher`);
+    the room's locks do not hold the teacher back; the CPU time is charged to `holder`'s share.
+    The error reply that stopped it, or None."""
+    started = cpu_clock()
+    replies_ = []
+    with locks.lifted(session):
+        for one in pushed:
+            reply = session.apply(one)
+            replies_.append(reply)
+            if reply["type"] == "error":
+                break
+    if session.state is State.DETACHED:
+        session.outbox.clear()  # its page is sent the run afresh when it comes back
+    else:
+        for reply in replies_:
+            session.tell({**reply, "by": "teacher"})
+    scheduler.charge(holder, cpu_clock() - started)  # the student's share pays for it
+    return replies_[-1] if replies_[-1]["type"] == "error" else None
 
 
 ROOM_COMMANDS = {"room_push": room_push, "room_lock": room_lock, "room_remove": room_remove,

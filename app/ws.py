@@ -43,27 +43,11 @@ async def websocket_endpoint(websocket: WebSocket, manager: ManagerDep, settings
     await websocket.accept()
     if await refused_origin(websocket):
         return
-    if "student" in websocket.query_params:  # a student of a room: students.py
-        from . import students  # it builds on Connection, below
-
-        await students.serve(websocket, websocket.query_params["student"], rooms, manager,
-                             scheduler, settings)
-        return
-    if "teacher" in websocket.query_params:  # a room's teacher: the dashboard (teacher.py)
-        from . import teacher
-
-        await teacher.serve(websocket, websocket.query_params["teacher"], rooms, manager,
-                            scheduler, settings)
+    if await served_by_room(websocket, rooms, manager, scheduler, settings):
         return
     token = websocket.query_params.get("resume")
     if settings.classroom and not is_local_client(websocket.client) and not manager.known(token):
-        # nnplay --classroom: another machine is a student, who reaches the class through its
-        # room (/ws?student=); it may open a session of its own only by a token it was given
-        # (a fork's, to keep working on it after the class), never a new one
-        await _refuse(websocket, "local_only", (
-            "this server is teaching a class: from another machine, join it at /join with the "
-            "class's code (a session of your own comes from 'Try it yourself')"), "client",
-            str(websocket.client[0]), status.WS_1008_POLICY_VIOLATION)
+        await refuse_stranger(websocket)
         return
     await manager.take_over(token)  # the token's holder, if still connected, gives it up
     session, resumed, reason = manager.open(token)
@@ -82,6 +66,34 @@ async def websocket_endpoint(websocket: WebSocket, manager: ManagerDep, settings
         manager.release(session, conn)  # detached, unless a newer connection holds it now
         rooms.presence(room)  # ... or that the teacher's page left
         conn.done.set()
+
+
+async def served_by_room(websocket, rooms, manager, scheduler, settings):
+    """A room's student (/ws?student=, students.py) or teacher (/ws?teacher=, teacher.py),
+    served until the connection ends: whether it was one (on a cluster too, relay.py)."""
+    if "student" in websocket.query_params:
+        from . import students  # it builds on Connection, below
+
+        await students.serve(websocket, websocket.query_params["student"], rooms, manager,
+                             scheduler, settings)
+        return True
+    if "teacher" in websocket.query_params:
+        from . import teacher
+
+        await teacher.serve(websocket, websocket.query_params["teacher"], rooms, manager,
+                            scheduler, settings)
+        return True
+    return False
+
+
+async def refuse_stranger(websocket):
+    """nnplay --classroom: another machine is a student, who reaches the class through its
+    room (/ws?student=); it may open a session of its own only by a token it was given (a
+    fork's, to keep working on it after the class), never a new one."""
+    await _refuse(websocket, "local_only", (
+        "this server is teaching a class: from another machine, join it at /join with the "
+        "class's code (a session of your own comes from 'Try it yourself')"), "client",
+        str(websocket.client[0]), status.WS_1008_POLICY_VIOLATION)
 
 
 async def refused_origin(websocket):

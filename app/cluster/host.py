@@ -22,8 +22,11 @@ from dataclasses import replace
 
 import anyio
 
+from ..audience import Audience
+from ..dashboard import THUMB_EVERY, Thumbnailer, run_summary, session_key
 from ..downloads import read_ahead
 from ..linkrate import LinkRate
+from ..locks import Locks
 from ..manager import SessionManager
 from ..scheduler import cpu_clock
 from ..session import Session, State
@@ -39,7 +42,7 @@ LEASE_SLACK = 10.0
 SWITCH_SECONDS = 0.0005
 
 
-_ENDED = {"messages": [], "frame": None, "checkpoint": None}
+_ENDED = {"messages": [], "frame": None, "checkpoint": None, "shared": None}
 
 
 class RelayedLink(LinkRate):
@@ -79,6 +82,34 @@ class Slot(Connection):
         self.wake_sender.set()
 
 
+class Variant:
+    """On the host, a follower of a room's teacher's session stands for every follower of one
+    frame variant (full or lean) in the web processes: it is how the session's audience
+    (audience.py, as in process) knows which variants to render. What followers are sent goes
+    out through the teacher's own relay connection, so nothing is queued here."""
+
+    def __init__(self, lean):
+        self.lean = lean
+
+    def push(self, message):
+        pass  # the events reach the web process in the teacher's own stream
+
+    replace = offer = push
+
+    def restart(self):
+        pass
+
+
+class TeacherRoom:
+    """What the teacher's own hello says of its room (`room`), as the web process said it."""
+
+    def __init__(self, info):
+        self.info = info
+
+    def for_teacher(self):
+        return self.info
+
+
 class SessionHost:
     """Many sessions in one worker process; wrapped with ray.remote by cluster.connect."""
 
@@ -94,6 +125,8 @@ class SessionHost:
         self.scheduler = None
         self.slots = {}  # the relay's connection id -> Slot
         self.tasks = []
+        self.thumbnailer = Thumbnailer()  # the class message's thumbnails, made here
+        self.thumbs = {}  # token -> (session_key, when made, (codes, meta) or None)
 
     async def _started(self):
         if self.scheduler is None:
@@ -116,10 +149,14 @@ class SessionHost:
                 "longest_detached": max(detached, default=None),
                 "has": bool(token) and token in self.manager.sessions}
 
-    async def open(self, conn_id, token=None, run=None, resume_error=None):
+    async def open(self, conn_id, token=None, run=None, resume_error=None, fork=False,
+                   locks=None):
         """Attach connection `conn_id` to a session: the token's if it is here (taken over
-        from the connection that holds it, if any), else the saved `run` restored, else a new
-        one. {"hello"} with the session's hello, or {"error"} when `run` cannot be restored."""
+        from the connection that holds it, if any), else the saved `run` restored (`fork`: a
+        room student's new own session from the teacher's checkpoint, students.fork_session),
+        else a new one. `locks`: the room's locked keys when the token is a student's own
+        session (locks.py). {"hello"} with the session's hello, or {"error"} when `run`
+        cannot be restored."""
         await self._started()
         sessions = self.manager.sessions
         session, resumed = sessions.get(token) if token else None, True
@@ -132,7 +169,12 @@ class SessionHost:
             session.attach()
         elif token and run is not None:
             try:
-                session = Session.restore(self.settings, token, run)
+                if fork:
+                    from ..students import fork_session
+
+                    session, resumed = fork_session(self.settings, token, run), False
+                else:
+                    session = Session.restore(self.settings, token, run)
             except Exception as e:  # noqa: BLE001 - a saved run from another version, say
                 return {"error": f"the saved run could not be restored ({str(e)[:200]}); a new "
                                  "session was started"}
@@ -142,6 +184,7 @@ class SessionHost:
         else:
             session, resumed = Session(self.settings), False
             sessions[session.token] = session
+        self._lock(session, locks)
         slot = Slot(session, self.scheduler, conn_id)
         self.slots[conn_id] = slot
         self.manager.hold(session, slot)
@@ -181,16 +224,20 @@ class SessionHost:
         self.scheduler.poke()
         return {"delay": s.inbound.seconds_until(0.0)}
 
-    async def pull(self, conn_id, wrote=None, pack_maps=True, timeout=PULL_SECONDS):
+    async def pull(self, conn_id, wrote=None, pack_maps=True, audience=None,
+                   timeout=PULL_SECONDS):
         """What connection `conn_id` has to send, waiting up to `timeout` for something:
         {"messages": [JSON text or bytes], "frame": bytes or None, "checkpoint": dict or None,
         "end": why the connection must end, or None}. `wrote`: (bytes, seconds waited,
         messages) of the relay's writes to the client since the last pull; `pack_maps`:
-        whether the client's frames carry their maps packed (ws.packs_maps)."""
+        whether the client's frames carry their maps packed (ws.packs_maps); `audience`: when
+        the session is a room's teacher's with followers in the web process, what they need
+        (`_audience`); then "shared" holds, with each frame, the other variants they take."""
         slot = self.slots.get(conn_id)
         if slot is None or slot.ended:
             return _ENDED | {"end": slot.ended if slot else "gone"}
         s = slot.session
+        self._audience(s, audience)
         if wrote:
             s.link.report(*wrote)
         if slot.frame_in_flight and slot.frame is None:
@@ -214,7 +261,44 @@ class SessionHost:
         if messages or frame is not None:
             s.link.sending()  # the relay writes them now; its next pull reports how it went
         return {"messages": messages, "frame": frame, "checkpoint": checkpoint,
-                "end": slot.ended}
+                "end": slot.ended, "shared": self._shared(s, frame)}
+
+    # -- a room's teacher's session: its followers are in the web process --------------------
+    def _audience(self, session, wanted):
+        """Keep the session's audience as the relay says its followers are: `wanted` is
+        {"room": the teacher's hello's room, "lean": [the variants they take], "urgent":
+        a newcomer waits for a frame}, or None (no room, or nobody follows)."""
+        audience = session.audience
+        if wanted is None:
+            if audience is not None:
+                audience.unbind()
+            return
+        if audience is None:
+            audience = Audience(TeacherRoom(wanted["room"]))
+            audience.bind(session)
+        audience.room.info = wanted["room"]
+        have = {f.lean: f for f in audience.followers}
+        for lean in set(wanted["lean"]) - set(have):
+            audience.join(Variant(lean))  # no frame of that variant yet: one comes at once
+        for lean in set(have) - set(wanted["lean"]):
+            audience.leave(have[lean])
+        if wanted["urgent"]:
+            session.cadence.touch(urgent=True)
+            self.scheduler.poke()
+
+    def _shared(self, session, frame):
+        """With the teacher's `frame`, the other variants its followers take: {"plane",
+        "own": the variant `frame` is, "others": {variant: bytes}} (audience.Audience.built
+        rendered each once), or None."""
+        audience = session.audience
+        if frame is None or audience is None or audience.frame is None:
+            return None
+        built = {k: v for k, v in audience.frame.items() if k != "versions"}
+        own = next((k for k, v in built.items() if v is frame), None)
+        if own is None:
+            return None  # not this frame's variants (a newer one is being built)
+        return {"plane": session.probe is not None, "own": own,
+                "others": {k: v for k, v in built.items() if k != own}}
 
     async def detach(self, conn_id):
         """Connection `conn_id` ended: its session waits for a resume. Its checkpoint if it
@@ -261,6 +345,73 @@ class SessionHost:
     async def stats(self):
         return [{**s.stats(), "host": self.name, "pid": os.getpid()}
                 for s in self.manager.sessions.values()]
+
+    # -- rooms: what the web process asks of a room's sessions here -------------------------
+    async def run_of(self, token, what, command=None):
+        """Of the token's session, if it is here (else None): "described" (what a follower's
+        hello says of it), "checkpoint" (a fork is made of it, students.fork_session), or
+        "read" (the reply to `command`, an export: nothing changes)."""
+        session = self.manager.sessions.get(token)
+        if session is None:
+            return None
+        if what == "described":
+            return session.described()
+        if what == "checkpoint":
+            return session.checkpoint()
+        from ..commands import COMMANDS
+
+        return COMMANDS[command.type].handler(session, command)["reply"]
+
+    async def push(self, tokens, pushed):
+        """The teacher's push (teacher.push_to) to each of `tokens`' sessions that is here:
+        {token: the error reply that refused it, or None}."""
+        from ..teacher import push_to
+
+        results = {}
+        for token in tokens:
+            session = self.manager.sessions.get(token)
+            if session is not None:
+                holder = self.manager.holders.get(session.id)
+                results[token] = push_to(session, pushed, holder, self.scheduler)
+                await asyncio.sleep(0)
+        self.scheduler.poke()
+        return results
+
+    async def lock(self, locks):
+        """{token: the room's locked keys} of students' own sessions: those here hold them."""
+        for token, keys in locks.items():
+            session = self.manager.sessions.get(token)
+            if session is not None:
+                self._lock(session, keys)
+
+    def _lock(self, session, keys):
+        if keys is None:
+            return  # not a room student's own session
+        locks = Locks()
+        locks.set(keys)
+        session.locks = locks if locks else None
+
+    async def rows(self, tokens):
+        """{token: (summary, config dict, thumbnail)} of those of `tokens` whose session is
+        here, for the class message (dashboard.py): the thumbnail ((codes, meta), or None off
+        the plane) is made again only when the session changed since, and at most every
+        THUMB_EVERY seconds, charged to the share of whoever holds the session."""
+        now = time.monotonic()
+        rows = {}
+        for token in tokens:
+            session = self.manager.sessions.get(token)
+            if session is None:
+                continue
+            key, made = session_key(session), self.thumbs.get(token)
+            if made is None or (made[0] != key and now - made[1] >= THUMB_EVERY):
+                started = cpu_clock()
+                made = self.thumbs[token] = (key, now, self.thumbnailer.make(session))
+                self.scheduler.charge(self.manager.holders.get(session.id),
+                                      cpu_clock() - started)
+            rows[token] = (run_summary(session), session.trainer.config.to_dict(), made[2])
+        for token in [t for t in self.thumbs if t not in self.manager.sessions]:
+            del self.thumbs[token]  # its session is gone from here
+        return rows
 
     # -- checkpoints ------------------------------------------------------------------------
     def _checkpoint(self, session, interval):

@@ -32,7 +32,9 @@ from fastapi import APIRouter, HTTPException, Request, WebSocket
 
 from ..api import RunRef, RunsQuery
 from ..runstore import encode
-from ..ws import WS_1013_TRY_AGAIN_LATER, Connection, _refuse, packs_maps, refused_origin
+from ..security import is_local_client
+from ..ws import (WS_1013_TRY_AGAIN_LATER, Connection, _refuse, packs_maps, refuse_stranger,
+                  refused_origin, served_by_room)
 from .store import STORE_SECONDS, SharedCheckpoints, row_of
 
 log = logging.getLogger("nnplay")
@@ -72,6 +74,8 @@ class Relay:
         self.ray = self.dead = None
         self.hosts = []  # [(name, actor handle)]
         self.opening = {}  # host name -> sessions being opened there right now
+        self.rooms = None  # rooms.Rooms, once the app has them (main.py)
+        self.connections = {}  # resume token -> this web process's RelayConnection of it
         self.router = APIRouter()
         self.router.add_api_route("/api/stats", self.stats_route, methods=["GET"])
         self.router.add_api_route("/api/cluster", self.cluster_route, methods=["GET"])
@@ -179,26 +183,30 @@ class Relay:
         loads = await asyncio.gather(*(ask(name, handle) for name, handle in self.hosts))
         return [load for load in loads if load is not None]
 
-    async def open(self, conn_id, token=None, run=None):
+    async def open(self, conn_id, token=None, run=None, fork=False):
         """(host load, what host.open said) for connection `conn_id`: the token's session
-        where it lives, else `run` or its saved run restored, else a new session; (None,
+        where it lives, else `run` or its saved run restored (`fork`: a room student's new
+        own session made of the teacher's checkpoint `run`), else a new session; (None,
         reason) at the session cap. NoWorkers when no host answers."""
         for attempt in range(OPEN_TRIES):
             try:
-                return await self._open(conn_id, token, run)
+                return await self._open(conn_id, token, run, fork)
             except self.dead:
                 if attempt == OPEN_TRIES - 1:
                     raise NoWorkers("the session hosts kept dying") from None
 
-    async def _open(self, conn_id, token, run):
+    async def _open(self, conn_id, token, run, fork=False):
         loads = await self.survey(token)
         if not loads:
             raise NoWorkers("no session host answers")
         resume_error = None
+        # A room student's own session holds its room's locks, however it is opened.
+        locks = self.rooms.fork_locks(token) if token and self.rooms is not None else None
         if token:
             holder = next((load for load in loads if load["has"]), None)
             if holder is not None:
-                return holder, await holder["handle"].open.remote(conn_id, token)
+                return holder, await holder["handle"].open.remote(conn_id, token, None, None,
+                                                                  False, locks)
             if run is None:
                 run = await self.saved_run(token)
             resume_error = NO_SESSION
@@ -206,7 +214,7 @@ class Relay:
                 target = await self._room(loads)
                 if target is None:
                     return None, self._full()
-                opened = await self._open_on(target, conn_id, token, run)
+                opened = await self._open_on(target, conn_id, token, run, None, fork, locks)
                 if "hello" in opened:
                     return target, opened
                 log.warning("saved run of session %s not restored: %s", run.get("id"),
@@ -217,11 +225,13 @@ class Relay:
             return None, self._full()
         return target, await self._open_on(target, conn_id, None, None, resume_error)
 
-    async def _open_on(self, target, conn_id, token, run, resume_error=None):
+    async def _open_on(self, target, conn_id, token, run, resume_error=None, fork=False,
+                       locks=None):
         name = target["host"]
         self.opening[name] = self.opening.get(name, 0) + 1
         try:
-            return await target["handle"].open.remote(conn_id, token, run, resume_error)
+            return await target["handle"].open.remote(conn_id, token, run, resume_error, fork,
+                                                       locks)
         finally:
             self.opening[name] -= 1
 
@@ -258,10 +268,45 @@ class Relay:
                           WS_1013_TRY_AGAIN_LATER)
             return
         conn.attached(host, opened)
+        token = conn.session.token
+        self.connections[token] = conn
+        rooms = self.rooms
+        room = None if rooms is None else rooms.follow(conn)  # a room's teacher's: followed
+        if rooms is not None:
+            rooms.presence(room)  # the students learn that the teacher is here
         try:
             await conn.run(opened["hello"]["resumed"], opened["hello"]["resume_error"])
         finally:
             await conn.leave()
+            if self.connections.get(token) is conn:
+                del self.connections[token]
+            if room is not None:
+                room.audience.left(conn)
+                rooms.presence(room)  # ... or that the teacher's page left
+
+    # -- what rooms ask of sessions on the hosts (cluster/rooms.py) ---------------------------
+    async def run_of(self, token, what, command=None):
+        """host.run_of of the host that holds the token's session; None if none does."""
+        for load in await self.survey(token, timeout=LISTING_SECONDS):
+            if load["has"]:
+                try:
+                    return await load["handle"].run_of.remote(token, what, command)
+                except self.dead:
+                    return None
+        return None
+
+    async def ask_all(self, method, *args):
+        """host.<method>(*args) of every host that answers, within LISTING_SECONDS each."""
+        async def ask(load):
+            try:
+                return await asyncio.wait_for(
+                    _awaitable(getattr(load["handle"], method).remote(*args)), LISTING_SECONDS)
+            except (self.dead, asyncio.TimeoutError):
+                return None
+
+        loads = await self.survey(timeout=LISTING_SECONDS)
+        return [a for a in await asyncio.gather(*(ask(load) for load in loads))
+                if a is not None]
 
     # -- routes (cluster mode only; main.py includes them before the default ones) -----------
     async def websocket_route(self, websocket: WebSocket):
@@ -269,7 +314,16 @@ class Relay:
         await websocket.accept()
         if await refused_origin(websocket):
             return
-        await websocket.app.state.relay.serve(websocket, websocket.query_params.get("resume"))
+        state = websocket.app.state
+        if await served_by_room(websocket, state.rooms, state.manager, state.scheduler,
+                                state.settings):
+            return
+        token = websocket.query_params.get("resume")
+        if state.settings.classroom and not is_local_client(websocket.client) and not (
+                token and (await self.held([token]) or await self.saved_run(token))):
+            await refuse_stranger(websocket)  # as ws.py: a token it holds, or nothing
+            return
+        await state.relay.serve(websocket, token)
 
     async def stats(self):
         loads = await self.survey(timeout=LISTING_SECONDS)
@@ -284,7 +338,8 @@ class Relay:
         listed = await asyncio.gather(*(sessions(load) for load in loads))
         hosts = [{k: v for k, v in load.items() if k not in ("handle", "has")} for load in loads]
         return {"sessions": [s for host in listed for s in host],
-                "max_sessions": self.settings.max_sessions, "hosts": hosts}
+                "max_sessions": self.settings.max_sessions, "hosts": hosts,
+                "rooms": [] if self.rooms is None else self.rooms.stats()}
 
     async def held(self, tokens):
         """{token: whether a client is connected} of the tokens whose session is on a host."""
@@ -410,13 +465,25 @@ class RelayConnection(Connection):
         self.newest = None  # the newest checkpoint the host handed over
         self.recovering = asyncio.Lock()
         self.pack_maps = packs_maps(websocket, relay.settings)  # the host packs them, or not
+        self.teaching = None  # the room whose followers watch this session (cluster/rooms.py)
+
+    @property
+    def token(self):
+        """The session's resume token (what a room binds its teacher's session by)."""
+        return self.session.token
 
     def attached(self, host, opened):
         hello = opened["hello"]
         self.host, self.generation = host, self.generation + 1
         self.session.id, self.session.token = hello["session"], hello["resume_token"]
-        self.session.greeting = hello
+        self.session.greeting = self.greeting(hello)
         self.newest = opened.get("checkpoint") or self.newest
+
+    def greeting(self, hello):
+        """The hello the client is sent: a room's teacher's says its room, as in process."""
+        if self.teaching is not None and not self.teaching.closed:
+            return {**hello, "room": self.teaching.for_teacher()}
+        return hello
 
     def wait(self, now):
         return None
@@ -457,7 +524,7 @@ class RelayConnection(Connection):
             log.warning("session %s: host %s was lost (%s); back on %s at step %s in %.1f s",
                         self.session.id, lost, why, host["host"], opened["hello"]["step"],
                         time.monotonic() - started)
-            await self._send(json.dumps(opened["hello"]))
+            await self._send(json.dumps(self.session.greeting))
 
     async def receiver(self):
         while True:
@@ -477,17 +544,27 @@ class RelayConnection(Connection):
     async def sender(self):
         while True:
             generation = self.generation
-            out = await self.call("pull", self.session.link.take(), self.pack_maps)
+            room = self.teaching
+            audience = None if room is None else room.audience  # its followers, here
+            out = await self.call("pull", self.session.link.take(), self.pack_maps,
+                                  None if audience is None else audience.wanted())
             for message in out["messages"]:
+                if audience is not None:
+                    audience.saw(message)  # data, network and the teacher's events
                 await self._send(message)
             if out["frame"] is not None:
-                await self._send(out["frame"])
+                if audience is not None:
+                    audience.relayed(out["frame"], out["shared"])  # to every follower
+                await self.deliver_frame(out["frame"])
             if out["checkpoint"] is not None:
                 await self._saved(out["checkpoint"])
             if out["end"] == "gone":  # the host restarted: the session is not there anymore
                 await self.recover(generation, "the host restarted without it")
             elif out["end"]:
                 return self._ended(out["end"])
+
+    async def deliver_frame(self, frame):
+        await self._send(frame)
 
     def _ended(self, why):
         if why == "replaced":

@@ -89,9 +89,6 @@ def test_in_a_classroom_the_first_page_on_this_machine_opens_the_class(settings)
     (["--classroom", "--host", "127.0.0.1"], "--classroom listens on the network, and --host "
      "127.0.0.1 is this machine only"),
     (["--classroom", "--host", "::1"], "--host ::1 is this machine only"),
-    (["--classroom", "--workers", "2"], "--classroom cannot be combined with --workers"),
-    (["--classroom", "--ray-address", "10.0.0.1:6379"],
-     "--classroom cannot be combined with --ray-address"),
 ])
 def test_classroom_flags_that_cannot_teach_a_class_are_named(argv, message, capsys):
     with pytest.raises(SystemExit) as stop:

@@ -43,7 +43,7 @@ class FakeHost:
                 "connected": self.connected, "longest_detached": self.detached,
                 "has": token in self.tokens}
 
-    def _open(self, conn_id, token=None, run=None, resume_error=None):
+    def _open(self, conn_id, token=None, run=None, resume_error=None, fork=False, locks=None):
         self.opened.append((token, run, resume_error))
         self.sessions += 1
         return {"hello": {"resumed": token is not None, "resume_error": resume_error}}
