@@ -258,8 +258,12 @@ class SessionHost:
         s.outbox.clear()
         frame, slot.frame = slot.frame, None
         checkpoint, slot.checkpoint = slot.checkpoint, None
-        if messages or frame is not None:
-            s.link.sending()  # the relay writes them now; its next pull reports how it went
+        if messages or frame is not None or checkpoint is not None:
+            # The relay writes them now (for a checkpoint, the `saved` event that says it was
+            # kept); its next pull reports how it went. Until then what it took counts as a
+            # write waiting for the client: a client that stops reading blocks the relay in
+            # that write, and no pull comes to say so.
+            s.link.sending()
         return {"messages": messages, "frame": frame, "checkpoint": checkpoint,
                 "end": slot.ended, "shared": self._shared(s, frame)}
 

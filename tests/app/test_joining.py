@@ -79,8 +79,11 @@ def test_in_a_classroom_the_first_page_on_this_machine_opens_the_class(settings)
             open_room(c, Wire(ws))
             # a second page: its Class tab open, no second class of its own
             assert 'data-classroom="open"' in body_tag(c.get("/").text)
-            with TestClient(c.app, client=LAN) as lan:  # another machine's page: none of it
-                assert 'data-classroom=""' in body_tag(lan.get("/").text)
+            with TestClient(c.app, client=LAN) as lan:  # another machine: the join page
+                page = lan.get("/")
+                assert page.history[0].status_code == 303 and page.url.path == "/join"
+                assert 'data-mode="student"' in body_tag(page.text)
+                assert "data-classroom" not in body_tag(page.text)
     with TestClient(create_app(settings)) as c:  # without --classroom: neither
         assert 'data-classroom=""' in body_tag(c.get("/").text)
 

@@ -282,18 +282,26 @@ async def _stop_reading(server):
     stats = lambda: session_stats(server)  # noqa: E731
     loop = asyncio.get_running_loop()
 
+    # The client reads all the time while `reading` is set, whatever the test waits for (a
+    # stats call can take a second on a busy machine: reading only between two would make
+    # a slow reader of it), and not at all while it is clear.
+    reading_now = asyncio.Event()
+
+    async def reader():
+        while True:
+            await reading_now.wait()
+            await ws.recv()
+
     async def until(condition, timeout, what, reading=False):
+        if reading:
+            reading_now.set()
+        else:
+            reading_now.clear()
         deadline = time.monotonic() + timeout
         while not (value := await loop.run_in_executor(None, condition)):
             if time.monotonic() > deadline:
                 raise AssertionError(f"not within {timeout} s: {what}: {stats()}")
-            if reading:
-                try:
-                    await asyncio.wait_for(ws.recv(), 0.05)
-                except TimeoutError:
-                    pass
-            else:
-                await asyncio.sleep(0.05)
+            await asyncio.sleep(0.05)
         return value
 
     async def steps_per_second(steps, reading):
@@ -303,25 +311,31 @@ async def _stop_reading(server):
                            120, f"{steps} steps", reading)
         return (last["step"] - first["step"]) / (time.monotonic() - t0)
 
+    reading_task = asyncio.create_task(reader())
     try:  # deadlines only guard against a hang: each wait is for a condition
         for command in ({"type": "set", "config": SPIRAL_6x8},
                         {"type": "speed", "steps_per_second": 200}, {"type": "play"}):
             await ws.send(json.dumps(command))
         await until(lambda: stats()["state"] == "running", 120, "running", reading=True)
         reading_rate = await steps_per_second(200, reading=True)
-        s = stats()
-        assert s["frames"] == "auto" and not s["lean"] and s["fps"] == 30, s
+        await until(lambda: (s := stats())["frames"] == "auto" and not s["lean"]
+                    and s["fps"] == 30, 120, "full frames at 30 fps while it reads", True)
 
         # stop reading: lean frames first, then fewer of them
         await until(lambda: stats()["lean"], 120, "lean frames")
         await until(lambda: stats()["fps"] < 30, 120, "a lower frame rate")
         blocked_rate = await steps_per_second(200, reading=False)
-        assert blocked_rate >= 0.8 * reading_rate, (blocked_rate, reading_rate)
+        # Training goes on at its pace (200 steps/s asked). Both rates are read through
+        # /api/stats on a machine that may be busy, which blurs each by a fraction (one
+        # reading phase measured 266 steps/s): half of the pace tells "goes on" from "held
+        # back by the client" (a session held back by its client would stand at 0).
+        assert blocked_rate >= 0.5 * min(reading_rate, 200), (blocked_rate, reading_rate)
 
         # read again: the frame rate comes back, then full frames
         await until(lambda: stats()["fps"] == 30, 120, "the frame rate back", reading=True)
         await until(lambda: not stats()["lean"], 120, "full frames back", reading=True)
     finally:
+        reading_task.cancel()
         await ws.close()
 
 
@@ -338,3 +352,39 @@ def test_status_events_for_a_slow_reader_are_only_the_newest():
     s.tell({"type": "download", "dataset": "mnist", "state": "downloading", "bytes": 2})
     kinds = [(m["type"], m.get("fps", m.get("step", m.get("bytes")))) for m in s.outbox]
     assert kinds == [("frame_rate", 10), ("saved", 10), ("download", 1), ("download", 2)]
+
+
+def test_a_host_counts_a_handed_over_checkpoint_as_a_write_to_wait_for():
+    """On Ray the relay writes a `saved` event for each checkpoint a pull hands it: a client
+    that stops reading can block the relay in that write as in a frame's, so until the next
+    pull reports, the host counts it as a write waiting (as it does for frames), else a
+    session whose last pull held only a checkpoint never saw its client stop reading."""
+    from app.cluster.host import SessionHost
+
+    async def scenario():
+        host = SessionHost("test-host", Settings(open_browser=False, downloads=False,
+                                                 save=False))
+        opened = await host.open("c1")
+        assert "hello" in opened
+        slot = host.slots["c1"]
+        try:
+            host.scheduler.stop()  # no frames from here on: only what the test hands over
+            await asyncio.sleep(0)
+            out = await host.pull("c1", None, False, timeout=0)  # what opening queued
+            while out["messages"] or out["frame"] is not None:
+                taken = out["messages"] + [out["frame"] or b""]
+                wrote = (sum(len(m) for m in taken), 0.0, len(taken))
+                out = await host.pull("c1", wrote, False, timeout=0)
+            assert slot.session.link.waiting == 0.0  # all reported: nothing is out
+            slot.checkpoint = {"step": 0}
+            out = await host.pull("c1", None, False, timeout=0)
+            assert out["checkpoint"] == {"step": 0} and not out["messages"]
+            assert out["frame"] is None
+            await asyncio.sleep(0.01)
+            assert slot.session.link.waiting > 0.0  # the `saved` write is out
+        finally:
+            for task in host.tasks:
+                task.cancel()
+            host.scheduler.stop()
+
+    asyncio.run(scenario())
