@@ -298,6 +298,11 @@ class Rooms:
         room = self.by_fork.get(token_sha256(token))
         return None if room is None or room.closed else sorted(room.locks.keys)
 
+    def teaching(self, token):
+        """The open room whose teacher's session the token opens, or None."""
+        room = self.by_session.get(token_sha256(token))
+        return None if room is None or room.closed else room
+
     def presence(self, room):
         """The teacher's page connected to, or left, the session the room follows: its
         students are told (`teacher`), once for each change."""

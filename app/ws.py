@@ -64,7 +64,8 @@ async def websocket_endpoint(websocket: WebSocket, manager: ManagerDep, settings
         await conn.run(resumed, reason)
     finally:
         manager.release(session, conn)  # detached, unless a newer connection holds it now
-        rooms.presence(room)  # ... or that the teacher's page left
+        # ... or that the teacher's page left (of a room opened since it connected, too)
+        rooms.presence(room or rooms.teaching(session.token))
         conn.done.set()
 
 

@@ -280,6 +280,8 @@ class Relay:
             await conn.leave()
             if self.connections.get(token) is conn:
                 del self.connections[token]
+            if rooms is not None:  # of a room opened since it connected, too
+                room = room or rooms.teaching(token)
             if room is not None:
                 room.audience.left(conn)
                 rooms.presence(room)  # ... or that the teacher's page left

@@ -131,6 +131,10 @@ export class Messages {
       const mine = message.student && message.student === room.student?.id;
       if (room.mode === "follow") this.toasts.show(message.message, "info", 5000);
       else if (mine) this.toasts.show("The teacher is showing your run to the class", "info", 5000);
+    } else if (message.type === "teacher" && this.store.room) {
+      // the teacher's page left the teacher's session, or came back: the banner says so
+      this.store.set({ room: { ...this.store.room, teacher_here: message.here } });
+      if (this.store.room.mode === "follow") this.toasts.show(message.message, "info", 5000);
     } else if (message.type === "reset_by_teacher") {
       this.toasts.show(message.message, "info", 5000);
     } else if (message.type === "error" && message.id == null) {

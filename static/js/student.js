@@ -45,13 +45,8 @@ export class StudentPage {
     store.on("hello", (hello) => {
       if (hello.room?.note) page.toasts.show(hello.room.note, "info", 8000);
     });
-    // the teacher's page came back: frames come again (a hello says so only on joining)
-    store.on("frame", () => {
-      const room = store.room;
-      if (room?.mode === "follow" && !room.teacher_here && !room.closed) {
-        store.set({ room: { ...room, teacher_here: true } });
-      }
-    });
+    // whether the teacher's page is here: the hello says it, then each `teacher` event
+    // (messages.js)
   }
 
   /** Into the class with the kept token, or ask for the code and a name. */

@@ -218,6 +218,24 @@ def test_the_teacher_changes_a_setting_and_followers_see_it(pages, nnplay):
     teacher.page.click("#class-close")
 
 
+def test_a_followers_banner_says_when_the_teachers_page_leaves_and_comes_back(pages, nnplay):
+    teacher = pages.new("teacher").open()
+    code = start_class(teacher)
+    student = pages.new("student")
+    join(student, f"{nnplay.url}join/{code}")
+    joined(student)
+    assert banner(student) == ("follow", f"Following {code} · teacher here")
+    teacher.page.goto("about:blank")  # the teacher's page leaves (its tab keeps its token)
+    student.wait(f"document.querySelector('#room-text').textContent === "
+                 f"'Following {code} · teacher away'")
+    teacher.page.goto(nnplay.url)  # ... and comes back to its run and its class
+    student.wait(f"document.querySelector('#room-text').textContent === "
+                 f"'Following {code} · teacher here'")
+    teacher.wait("window.nnplayTest && window.nnplayTest.ready()")
+    teacher.open_tab("class")
+    teacher.wait(f"document.querySelector('#class-code').textContent === '{code}'")
+
+
 def test_a_reload_keeps_the_class_and_closing_it_tells_the_students(pages, nnplay):
     teacher = pages.new("teacher").open()
     code = start_class(teacher)
