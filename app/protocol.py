@@ -18,6 +18,9 @@ from .replies import ProtocolError, shown
 
 FROM_FILES = tuple(name for name, spec in DATASETS.items() if spec.files)  # MNIST, ...
 MAX_INDEX = 100_000  # a point's index: MNIST's test images are 60,000 to 69,999
+# A step-through's stages: each layer forward, the loss, the output's error, each hidden layer's
+# error back, each layer's gradient, the update (3 L + 2; the handler checks the network's own)
+MAX_EXPLAIN_STAGE = 255
 
 Coordinate = Annotated[float, Field(allow_inf_nan=False, ge=-1000.0, le=1000.0)]
 MessageId = Union[Annotated[int, Field(ge=-(2**53), le=2**53)],
@@ -184,6 +187,13 @@ class ExplainApply(Command):
     type: Literal["explain_apply"]
 
 
+class ExplainStage(Command):
+    """Say which stage of the explained step the page shows (0: the first), so that a room's
+    followers' pages show the same one as the teacher walks it."""
+    type: Literal["explain_stage"]
+    stage: Annotated[int, Field(ge=0, le=MAX_EXPLAIN_STAGE)]
+
+
 class ExportCode(Command):
     """Reply `code`: the run so far as a standalone NumPy script."""
     type: Literal["export_code"]
@@ -248,8 +258,8 @@ class RoomSpotlight(Command):
 
 COMMANDS = (Play, Pause, Step, Reset, Set, Speed, Fps, Density, SelectSample, SetWeight, SetBias,
             AddPoint, RemovePoint, ClearPoints, LoadCsv, RegenerateData, Preset, TryInput, Export,
-            Import, Explain, ExplainApply, ExportCode, Download, Frames, Fork, Follow, RoomPush,
-            RoomLock, RoomRemove, RoomReset, RoomSpotlight)
+            Import, Explain, ExplainApply, ExplainStage, ExportCode, Download, Frames, Fork,
+            Follow, RoomPush, RoomLock, RoomRemove, RoomReset, RoomSpotlight)
 TEACHER_TYPES = ("room_push", "room_lock", "room_remove", "room_reset", "room_spotlight")
 COMMAND_TYPES = tuple(c.model_fields["type"].annotation.__args__[0] for c in COMMANDS)
 UPLOAD_TYPES = ("load_csv", "import")

@@ -50,6 +50,28 @@ def explain_apply(s, c):
     return {"applied_step": True}
 
 
+def stages(net):
+    """How many stages a page's walk of an explained step of `net` has (explain.js): each layer
+    forward, the loss, the output's error, each hidden layer's error back, each layer's
+    gradient, and the update."""
+    L = len(net.layers)
+    return L + 2 + (L - 1) + L + 1
+
+
+@command("explain_stage", logged=False, moves_weights=False)
+def explain_stage(s, c):
+    """The page shows stage `c.stage` of the explained step; a room's followers' pages are
+    told by the `applied` reply (audience.py), and show the same stage."""
+    if s.explained is None:
+        raise IllegalState("there is no explained step to walk: explain one first")
+    n = stages(s.trainer.net)
+    if c.stage >= n:
+        raise replies.ProtocolError("invalid_value", f"stage {c.stage} is past this step's "
+                                    f"last ({n - 1}: {n} stages)", "stage", c.stage,
+                                    f"0 to {n - 1}", c.type, c.id)
+    return {"stage": c.stage, "stages": n}
+
+
 @command("export_code", logged=False, moves_weights=False)
 def export_code(s, c):
     code = export.script(s.trainer, s.record.schedule)

@@ -69,8 +69,9 @@ export class Explainer {
    * @param {HTMLElement} root
    * @param {{explain: (index: number) => Promise<any>, apply: () => Promise<any>,
    *          focus: (f: any) => void, pickPoint: () => number | null,
-   *          networkKey: () => string}} api  networkKey: what identifies the network being
-   *          trained (its shape and config), to notice when an explanation no longer applies
+   *          networkKey: () => string, walked?: (stage: number) => void}} api  networkKey:
+   *          what identifies the network being trained (its shape and config), to notice when
+   *          an explanation no longer applies; walked: told each stage shown
    * @param {{activations: Record<string, import("./store.js").Activation>,
    *          losses: Record<string, any>, penalty_formula: string}} facts  the schema's facts of
    *          the engine's activations and losses: the step-through holds no copy of the math
@@ -108,6 +109,15 @@ export class Explainer {
     }
     const e = await this.api.explain(index);
     if (e.type !== "explanation") return;
+    this.show(e);
+  }
+
+  /**
+   * Walk explanation `e` from its first stage: this page's own, or the teacher's as a
+   * follower's page is sent it.
+   * @param {any} e  an `explanation`
+   */
+  show(e) {
     this.e = e;
     this.key = this.api.networkKey();
     const L = e.layers.length;
@@ -145,6 +155,7 @@ export class Explainer {
   go(k) {
     if (!this.e) return;
     this.at = Math.max(0, Math.min(this.stages.length - 1, k));
+    this.api.walked?.(this.at);  // a teacher's page: the class's pages show this stage too
     this.back.disabled = this.at === 0;
     this.next.disabled = this.at === this.stages.length - 1;
     this.applyButton.disabled = this.at !== this.stages.length - 1;

@@ -142,7 +142,20 @@ const explainer = new Explainer($("explain"), {
   focus: (focus) => network.setFocus(focus),
   pickPoint: () => store.pointToExplain(),
   networkKey: () => JSON.stringify([store.net?.sizes, store.net?.config]),
+  // a teacher's page: the class's followers show the stage this page shows
+  walked: (stage) => {
+    if (store.classroom && !store.room) commands.act({ type: "explain_stage", stage }, null, true);
+  },
 }, schema);
+// a follower's page: the teacher's step-through, shown as the teacher walks it (messages.js)
+store.on("teacherExplanation", (e) => {
+  if (store.room?.mode !== "follow") return;
+  if (store.openTab !== "explain") drawer.show("explain");
+  explainer.show(e);
+});
+store.on("teacherStage", (stage) => {
+  if (store.room?.mode === "follow") explainer.go(stage);
+});
 new NeuronToy($("neuron-panel"));
 const activationPlots = new ActivationPlots($("activation-plots"));
 const diagnostics = new Diagnostics({ grad: $("diag-grad"), gradLegend: $("diag-grad-legend"),

@@ -83,6 +83,10 @@ export class Messages {
    */
   teacherDid(m) {
     const store = this.store;
+    if (m.command === "explain_stage") {  // the teacher walks the explained step: main.js
+      store.set({ teacherStage: m.stage });
+      return;
+    }
     /** @type {Record<string, any>} */
     const changes = {};
     if (m.changed || m.adjusted) changes.config = { ...store.config, ...m.changed, ...m.adjusted };
@@ -131,6 +135,8 @@ export class Messages {
       const mine = message.student && message.student === room.student?.id;
       if (room.mode === "follow") this.toasts.show(message.message, "info", 5000);
       else if (mine) this.toasts.show("The teacher is showing your run to the class", "info", 5000);
+    } else if (message.type === "explanation" && message.id == null) {
+      this.store.set({ teacherExplanation: message });  // the teacher explains a step: main.js
     } else if (message.type === "teacher" && this.store.room) {
       // the teacher's page left the teacher's session, or came back: the banner says so
       this.store.set({ room: { ...this.store.room, teacher_here: message.here } });

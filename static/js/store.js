@@ -87,6 +87,10 @@ export class Store {
     this.classLink = "";
     /** whether the class view is shown over the playground (class-view.js) */
     this.classOpen = false;
+    /** a follower's page: the step the teacher explains (`explanation`, id null), and the
+     *  stage of it the teacher's page shows (main.js) */
+    this.teacherExplanation = null;
+    this.teacherStage = 0;
     /** the heatmap resolution the page asked for: neuron tiles and the output plot, per side */
     this.density = { neuron: 32, output: 100 };
     /** the page's counters: frames received and drawn, draw time, bytes, refused commands */
@@ -111,7 +115,8 @@ export class Store {
    * @param {Partial<Pick<Store, "config" | "session" | "hello" | "net" | "data" | "frame" |
    *   "selected" | "openTab" | "lesson" | "extra" | "hashApplied" | "ready" | "commandSeq" |
    *   "speed" | "density" | "taskNote" | "dataChanging" | "download" | "saved" | "room" |
-   *   "classroom" | "board" | "classLocks" | "spotlight" | "classLink" | "classOpen">>} changes
+   *   "classroom" | "board" | "classLocks" | "spotlight" | "classLink" | "classOpen" |
+   *   "teacherExplanation" | "teacherStage">>} changes
    */
   set(changes) {
     Object.assign(this, changes);

@@ -327,6 +327,14 @@ def test_a_student_follows_forks_bit_for_bit_and_follows_again(client, wire):
         assert wire.call({"type": "explain", "index": 2})["type"] == "explanation"
         shown = s.expect("explanation", index=2)
         assert shown["id"] is None and shown["loss_name"] == "bce"
+        # ... stage by stage, as the teacher's page walks it (3 layers: 11 stages)
+        walked = wire.call({"type": "explain_stage", "stage": 3})
+        assert walked["type"] == "applied" and (walked["stage"], walked["stages"]) == (3, 11)
+        assert s.expect("applied", command="explain_stage")["stage"] == 3
+        past = wire.call({"type": "explain_stage", "stage": 11})
+        assert past["code"] == "invalid_value" and past["field"] == "stage"
+        assert past["allowed"] == "0 to 10"
+        assert s.call({"type": "explain_stage", "stage": 1})["code"] == "not_yours"
         teacher = wire.call({"type": "export"})["state"]["trainer"]
         fork = s.call({"type": "fork"})
         assert fork["type"] == "applied" and fork["mode"] == "fork" and fork["step"] == 37

@@ -36,6 +36,18 @@ def test_explanation_numbers_are_the_engines_trace(wire):
         assert mine["W_after"] == after.tolist()
 
 
+@pytest.mark.command("explain_stage")
+def test_a_stage_of_the_walk_is_said_only_of_an_explained_step(wire):
+    refused = wire.call({"type": "explain_stage", "stage": 0})
+    assert refused["code"] == "illegal_state" and "explain one first" in refused["message"]
+    wire.call({"type": "preset", "name": "xor_two_hidden"})  # 2 layers: 8 stages
+    assert wire.call({"type": "explain", "index": 0})["type"] == "explanation"
+    assert wire.call({"type": "explain_stage", "stage": 7})["stages"] == 8
+    for bad in (-1, 256, "2", 1.5, None):
+        r = wire.call({"type": "explain_stage", "stage": bad})
+        assert r["type"] == "error" and r["field"] == "stage", (bad, r)
+
+
 @pytest.mark.command("explain_apply")
 def test_applying_the_explained_step_sets_exactly_the_after_values(wire):
     wire.call({"type": "preset", "name": "xor_two_hidden"})

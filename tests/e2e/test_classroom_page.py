@@ -236,6 +236,25 @@ def test_a_followers_banner_says_when_the_teachers_page_leaves_and_comes_back(pa
     teacher.wait(f"document.querySelector('#class-code').textContent === '{code}'")
 
 
+def test_followers_walk_the_step_through_with_the_teacher(pages, nnplay):
+    teacher = pages.new("teacher").open()
+    code = start_class(teacher)
+    student = pages.new("student")
+    join(student, f"{nnplay.url}join/{code}")
+    joined(student)
+    counter = "document.querySelector('.explain-counter').textContent"
+    teacher.page.keyboard.press("e")  # explain a step on the selected point
+    teacher.wait(f"{counter}.startsWith('1 /')")
+    stages = teacher.text(".explain-counter").split("/")[1].strip()
+    student.wait(f"{counter} === '1 / {stages}'")  # the follower's Explain tab opens on it
+    assert student.page.is_visible('[data-panel="explain"]')
+    assert student.text(".explain-body") == teacher.text(".explain-body")
+    for k in (2, 3):
+        teacher.page.click(".explain-next")
+        student.wait(f"{counter} === '{k} / {stages}'")
+    assert student.text(".explain-body") == teacher.text(".explain-body")
+
+
 def test_a_reload_keeps_the_class_and_closing_it_tells_the_students(pages, nnplay):
     teacher = pages.new("teacher").open()
     code = start_class(teacher)
