@@ -28,7 +28,7 @@ const RESULT_MS = 8000;  // how long a push's result stays on the cards
 const GAP = 8;  // px between cards (.cv-grid's gap)
 // a card's width in px, and its height: aspect × its width, or less to fit (down to flattest ×
 // its width), but never less than four lines of the smallest type (.cv-card's font-size) need
-const CARD = { min: 144, max: 330, aspect: 0.4, flattest: 0.3, minHeight: 60 };
+const CARD = { min: 144, max: 560, aspect: 0.4, flattest: 0.3, minHeight: 60 };
 /** Config keys in a few letters, for a card's list of differences. */
 const SHORT = {
   learning_rate: "lr", activation: "act", hidden_layers: "layers", batch_size: "batch",
