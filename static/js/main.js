@@ -189,7 +189,17 @@ const classView = student ? null : new ClassView({
   spotStats: $("cv-spot-stats"), spotEnd: $("cv-spot-end"), spotPlots: plotElements("cv-spot-"),
 }, store, { send: (command) => classLink?.send(command) });
 const classLink = classView && new ClassLink(store, new Toasts($("cv-toasts")), classView);
-if (classView) on("class-show", "click", () => classView.toggle(true));
+if (classView) {
+  on("class-show", "click", () => classView.toggle(true));
+  // the Class tab says when a student's run is shown to the class (with the class view
+  // closed too), and ends it
+  const spotEnd = $("class-spot-end");
+  store.on("spotlight", (spot) => {
+    spotEnd.hidden = !spot;
+    spotEnd.title = spot ? `The class sees ${spot.name}'s run: show them yours again` : "";
+  });
+  on("class-spot-end", "click", () => classView.spotlight(null));
+}
 const studentPage = student ? new StudentPage({ banner: $("room-banner"), text: $("room-text"),
   who: $("room-who"), fork: $("room-fork"), follow: $("room-follow"), dialog: $("join"),
   form: $("join-form"), code: $("join-code"), name: $("join-name"), codeError: $("join-code-error"),

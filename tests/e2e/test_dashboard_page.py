@@ -140,9 +140,15 @@ def test_the_teacher_sees_the_class_spotlights_pushes_locks_and_removes(pages, n
     teacher.wait(f"window.nnplayTest.classView().spotlight.student === '{ids[NAME]}'")
     assert view(teacher)["spotlight"]["name"] == "a student"
     alan.wait("window.nnplayTest.config().learning_rate === 0.3")  # x's run: lr 0.3
-    # End spotlight: everyone sees the teacher's run again
-    teacher.page.click("#cv-spot-end")
+    # End spotlight, from the Class tab with the view closed: everyone sees the teacher's run
+    teacher.page.keyboard.press("c")
+    teacher.page.locator("#class-spot-end").wait_for(state="visible")
+    assert "a student's run" in teacher.page.get_attribute("#class-spot-end", "title")
+    teacher.page.click("#class-spot-end")
     teacher.wait("window.nnplayTest.classView().spotlight === null")
+    assert not teacher.page.is_visible("#class-spot-end")
+    teacher.page.keyboard.press("c")
+    teacher.wait("window.nnplayTest.classView().open")
     assert not teacher.page.is_visible("#cv-spotlight")
     alan.wait("window.nnplayTest.hello().room.spotlight === null && "
               f"window.nnplayTest.config().learning_rate === {TEACHER_LR}")
