@@ -33,6 +33,7 @@ from .record import RunRecord
 OUTBOX_LIMIT = 256  # queued replies; a client that never reads is cut off beyond this
 LATEST_ONLY = ("frame_rate", "saved")  # status events: only the newest waits to go out
 MAX_STEPS_PER_SLICE = 10_000_000  # "as many as the time budget allows"
+TRAIN_GRAIN = 0.5  # at a set speed, training waits for this share of a frame interval's steps
 
 
 class Session:
@@ -265,7 +266,9 @@ class Session:
         if self.pending_steps > 0:
             return 0.0
         if self.life.training:
-            return self.pace.seconds_until_step()
+            # the steps of half a frame's interval at a time: a frame still shows each step
+            # that came since the last one, and the scheduler takes fewer turns
+            return self.pace.seconds_until_step(TRAIN_GRAIN / max(1, self.cadence.fps))
         return None
 
     # -- frames -----------------------------------------------------------------------------
