@@ -8,9 +8,9 @@ sessions are; what differs is how it reaches them:
     relay (app/cluster).
 
 A place says which audience a room's followers are in (who fans the teacher's frames out),
-which dashboard builds the class message, which connection a student gets, and does the
-teacher's commands that reach every student's own session (push, lock); `available` refuses,
-naming it, a command that place cannot do yet.
+which dashboard builds the class message, which connection a student gets, which run of a
+student's a spotlight shows (`own_run`, bound by the place's audience), and does the
+teacher's commands that reach every student's own session (push, lock).
 """
 
 import asyncio
@@ -41,8 +41,10 @@ class LocalPlace:
         """The open session a room may be opened on (POST /api/rooms), or None."""
         return self.manager.sessions.get(token) if isinstance(token, str) else None
 
-    def available(self, command):
-        """Every room command is available here."""
+    def own_run(self, member, command):
+        """The run of `member`'s own that a spotlight shows (what `audience` binds): their own
+        session, open here (their page may be away: it stands still), or None."""
+        return own_session(self.manager, member)
 
     async def push(self, members, pushed):
         """{student id: the error reply that refused it, or None} of the members whose own

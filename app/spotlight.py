@@ -2,11 +2,12 @@
 
 While it lasts, the spotlighted student's own session takes the teacher's place for everyone
 who watches: the room's followers, and the teacher's connections (the projector). The
-session gets an audience of its own (audience.py), so each of its frames is built once and
-the same bytes go to all, as the teacher's do; the student's own page is not touched. Every
-connected student and teacher's connection is told first (`spotlight`); a follower then
-starts over with a new `hello` of the run it now sees, and when the spotlight ends, of the
-teacher's again.
+session gets an audience of its own, of the kind the room's place gives (audience.py in
+process; on a cluster cluster/rooms.RelayedAudience, bound to the student's relay
+connection), so each of its frames is built once and the same bytes go to all, as the
+teacher's do; the student's own page is not touched. Every connected student and teacher's
+connection is told first (`spotlight`); a follower then starts over with a new `hello` of the
+run it now sees, and when the spotlight ends, of the teacher's again.
 
 The name shown is the student's only if they allowed it when they joined (`show_name`) and the
 teacher asks for it; otherwise it is ANONYMOUS. The spotlight ends when the teacher ends it,
@@ -14,16 +15,13 @@ or when the student's run goes away: they follow again, are removed, or their se
 freed. A `room_reset` moves it to the student's new session.
 """
 
-from .audience import Audience
-
 ANONYMOUS = "a student"
 
 
 class Spotlight:
-    def __init__(self, room, member, session, name):
+    def __init__(self, member, audience, name):
         self.student, self.name = member.id, name
-        self.audience = Audience(room)
-        self.audience.bind(session)
+        self.audience = audience  # bound to the student's run
 
     def shown(self):
         """What the room is told of it."""
@@ -33,11 +31,12 @@ class Spotlight:
         return {**self.shown(), **self.audience.stats()}
 
 
-def start(room, member, session, show_name):
-    """Show `member`'s `session` to the room (instead of another student's, if one is shown)."""
+def start(room, member, audience, show_name):
+    """Show `member`'s run, which `audience` is bound to (places: `audience`, `own_run`), to
+    the room (instead of another student's, if one is shown)."""
     name = member.name if show_name and member.show_name else ANONYMOUS
     old = room.spotlight
-    room.spotlight = Spotlight(room, member, session, name)
+    room.spotlight = Spotlight(member, audience, name)
     if old is not None:
         old.audience.unbind()
     _tell(room, f"{name}'s run is on the projector: you see it instead of the teacher's "
@@ -55,11 +54,12 @@ def stop(room, why="the teacher ended the spotlight"):
     _tell(room, f"{why}: you see the teacher's run again")
 
 
-def moved(room, member, session):
-    """The spotlighted student's run is a new session now (`room_reset`): show that one."""
+def moved(room, member, run):
+    """The spotlighted student's run is a new session now (`room_reset`), or on a cluster is
+    driven by a new relay connection (their page is back): show that one."""
     spotlight = room.spotlight
     if spotlight is not None and spotlight.student == member.id:
-        spotlight.audience.bind(session)  # its followers start over, with the new run
+        spotlight.audience.bind(run)  # a new session: its followers start over with it
 
 
 def left(room, member, why):

@@ -326,25 +326,30 @@ class StudentConnection(RoomConnection):
 
     async def reset_by_teacher(self):
         """The teacher's `room_reset`: a new fork of the teacher's run as it is now in place of
-        the student's own session (let go as when they follow). Returns the new session."""
+        the student's own session (let go as when they follow). Returns its step."""
         async with self.switching:
             if self.session is None:
                 raise ProtocolError("illegal_state", f"{self.member.name} follows the teacher "
                                     "now: there is no run of theirs to reset", "student",
                                     self.member.id, "a student on a session of their own",
                                     "room_reset")
-            session = await self._fork_teacher(None)
-            old, self.session = self.session, None
-            self.scheduler.remove(self)
-            self.manager.release(old, self)  # it waits to be resumed, then it is saved
-            step = session.trainer.step_count
-            self._drive(session, [{"type": "reset_by_teacher", "step": step,
-                                   "message": f"the teacher reset your run to theirs at step "
-                                              f"{step}"}], resumed=False)
-            spotlight.moved(self.room, self.member, session)
+            new = await self._fork_teacher(None)  # what _drive drives: a session, a relay
+            step = self.facts(new)["step"]
+            await self.replace_own(new, {"type": "reset_by_teacher", "step": step,
+                                         "message": f"the teacher reset your run to theirs "
+                                                    f"at step {step}"})
+            spotlight.moved(self.room, self.member, new)
             await self.rooms.member_changed(self.room, self.member)
             log.info("%s: reset by the teacher to step %d", self.name, step)
-            return session
+            return step
+
+    async def replace_own(self, new, event):
+        """Drive `new` in place of the own session, which is let go (it waits to be resumed,
+        then it is saved); `event` goes before the new hello."""
+        old, self.session = self.session, None
+        self.scheduler.remove(self)
+        self.manager.release(old, self)
+        self._drive(new, [event], resumed=False)
 
     async def _fork_teacher(self, command):
         teacher = self._teacher(command)
@@ -436,6 +441,9 @@ class StudentConnection(RoomConnection):
                                 "follow", command.id)
         await self.let_go()
         self.frame = None  # a frame of the own session still waiting
+        spot = self.room.spotlight
+        if spot is not None and spot.student == self.member.id:
+            await self.room.audience.refresh()  # the room's hellos say the teacher's run now
         spotlight.left(self.room, self.member, "the spotlighted student went back to "
                        "following")
         await self.room.showing.refresh()

@@ -31,7 +31,7 @@ from fastapi import status
 
 from . import locks, replies, schema, spotlight
 from .audience import Follower
-from .dashboard import THUMB, own_session
+from .dashboard import THUMB
 from .lifecycle import State
 from .linkrate import LinkRate
 from .presets import PRESETS
@@ -320,6 +320,8 @@ async def room_lock(conn, command):
 async def room_remove(conn, command):
     room = conn.room
     member = _student(room, command)
+    if room.spotlight is not None and room.spotlight.student == member.id:
+        await room.audience.refresh()  # the followers' hellos say the teacher's run as it is
     spotlight.left(room, member, "the spotlighted student left the room")
     await conn.rooms.remove(room, member)
     room.dashboard.forget(member.id)
@@ -327,7 +329,6 @@ async def room_remove(conn, command):
 
 
 async def room_reset(conn, command):
-    conn.rooms.place.available(command)
     room = conn.room
     member = _student(room, command)
     if member.mode != "fork":
@@ -340,27 +341,35 @@ async def room_reset(conn, command):
                             "student", member.id, "a connected student", command.type,
                             command.id)
     try:
-        session = await member.connection.reset_by_teacher()
+        step = await member.connection.reset_by_teacher()
     except ProtocolError as e:
         raise ProtocolError(e.reply["code"], e.reply["message"], e.reply["field"],
                             e.reply["value"], e.reply["allowed"], command.type,
                             command.id) from None
-    return {"student": member.id, "step": session.trainer.step_count}
+    return {"student": member.id, "step": step}
 
 
 async def room_spotlight(conn, command):
-    conn.rooms.place.available(command)
-    room = conn.room
+    room, place = conn.room, conn.rooms.place
     if command.student is None:
+        await room.audience.refresh()  # the followers' hellos say the teacher's run as it is
         spotlight.stop(room)
         return {"student": None, "name": None}
     member = _student(room, command)
-    session = own_session(conn.manager, member)
-    if session is None:
+    run = place.own_run(member, command)
+    if run is None:
         raise ProtocolError("no_own_session", f"{member.name} follows the teacher: there is no "
                             "run of theirs to show", "student", member.id,
                             "a student on a session of their own", command.type, command.id)
-    shown = spotlight.start(room, member, session, command.show_name)
+    audience = place.audience(room)  # its frames built once, for everyone who watches
+    audience.bind(run)
+    await audience.refresh()  # what the hellos say of it: as it is now
+    if place.own_run(member, command) is not run:  # they left it meanwhile
+        audience.unbind()
+        raise ProtocolError("no_own_session", f"{member.name} left their run as it was about "
+                            "to be shown", "student", member.id,
+                            "a student on a session of their own", command.type, command.id)
+    shown = spotlight.start(room, member, audience, command.show_name)
     return {**shown.shown(), "name_allowed": member.show_name}
 
 

@@ -42,7 +42,7 @@ LEASE_SLACK = 10.0
 SWITCH_SECONDS = 0.0005
 
 
-_ENDED = {"messages": [], "frame": None, "checkpoint": None, "shared": None}
+_ENDED = {"messages": [], "frame": None, "checkpoint": None, "shared": None, "current": None}
 
 
 class RelayedLink(LinkRate):
@@ -94,7 +94,10 @@ class Variant:
     def push(self, message):
         pass  # the events reach the web process in the teacher's own stream
 
-    replace = offer = push
+    offer = push
+
+    def replace(self, kind, message):
+        pass  # as push: a session that attaches again shares its data and network
 
     def restart(self):
         pass
@@ -228,7 +231,8 @@ class SessionHost:
                    timeout=PULL_SECONDS):
         """What connection `conn_id` has to send, waiting up to `timeout` for something:
         {"messages": [JSON text or bytes], "frame": bytes or None, "checkpoint": dict or None,
-        "end": why the connection must end, or None}. `wrote`: (bytes, seconds waited,
+        "end": why the connection must end, or None, "current": [data, network] as they are
+        now when `audience` asked for them, else None}. `wrote`: (bytes, seconds waited,
         messages) of the relay's writes to the client since the last pull; `pack_maps`:
         whether the client's frames carry their maps packed (ws.packs_maps); `audience`: when
         the session is a room's teacher's with followers in the web process, what they need
@@ -238,12 +242,15 @@ class SessionHost:
             return _ENDED | {"end": slot.ended if slot else "gone"}
         s = slot.session
         self._audience(s, audience)
+        # Followers bound to a run already under way (a spotlighted student's) start with its
+        # data and network as they are now: its stream sent them long ago.
+        current = list(s.audience.current()) if audience and audience.get("current") else None
         if wrote:
             s.link.report(*wrote)
         if slot.frame_in_flight and slot.frame is None:
             slot.frame_in_flight = False  # the relay wrote the last one before asking again
             self.scheduler.poke()
-        if not (s.outbox or slot.frame is not None or slot.checkpoint or slot.ended):
+        if not (s.outbox or slot.frame is not None or slot.checkpoint or slot.ended or current):
             slot.wake_sender.clear()
             slot.pulling = True
             try:
@@ -265,13 +272,14 @@ class SessionHost:
             # that write, and no pull comes to say so.
             s.link.sending()
         return {"messages": messages, "frame": frame, "checkpoint": checkpoint,
-                "end": slot.ended, "shared": self._shared(s, frame)}
+                "end": slot.ended, "shared": self._shared(s, frame), "current": current}
 
     # -- a room's teacher's session: its followers are in the web process --------------------
     def _audience(self, session, wanted):
         """Keep the session's audience as the relay says its followers are: `wanted` is
         {"room": the teacher's hello's room, "lean": [the variants they take], "urgent":
-        a newcomer waits for a frame}, or None (no room, or nobody follows)."""
+        a newcomer waits for a frame, "current": the web process has no data and network
+        of the run yet}, or None (no room, or nobody follows)."""
         audience = session.audience
         if wanted is None:
             if audience is not None:

@@ -468,6 +468,7 @@ class RelayConnection(Connection):
         self.recovering = asyncio.Lock()
         self.pack_maps = packs_maps(websocket, relay.settings)  # the host packs them, or not
         self.teaching = None  # the room whose followers watch this session (cluster/rooms.py)
+        self.audience = None  # the RelayedAudience it feeds: its room's, or a spotlight's
 
     @property
     def token(self):
@@ -546,14 +547,15 @@ class RelayConnection(Connection):
     async def sender(self):
         while True:
             generation = self.generation
-            room = self.teaching
-            audience = None if room is None else room.audience  # its followers, here
+            audience = self.audience  # its followers, here
             out = await self.call("pull", self.session.link.take(), self.pack_maps,
                                   None if audience is None else audience.wanted())
             for message in out["messages"]:
                 if audience is not None:
                     audience.saw(message)  # data, network and the teacher's events
                 await self._send(message)
+            if audience is not None and out.get("current"):
+                audience.caught_up(out["current"])  # what followers bound since need first
             if out["frame"] is not None:
                 if audience is not None:
                     audience.relayed(out["frame"], out["shared"])  # to every follower

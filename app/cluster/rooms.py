@@ -23,8 +23,16 @@
     their thumbnails (host.rows: made there, by dashboard.Thumbnailer).
   - **Push** goes to every host, which applies it to the sessions it holds (teacher.push_to).
 
-Not available yet on a cluster: `room_reset` and `room_spotlight` (`available` refuses them
-with `rooms_unavailable`, naming the command).
+  - **Reset** forks the teacher's run again as a fork is made (its checkpoint taken on the
+    teacher's host, restored on the least-loaded one); the student's connection drives the
+    new session through a new StudentRelay in place of the old one, which is let go.
+  - **Spotlight.** The spotlighted student's StudentRelay feeds a RelayedAudience of its own,
+    as the teacher's relay connection feeds the room's: the frames are built once on the
+    student's host (its session gets a host-side audience, the variants each rendered once)
+    and fanned out here to the followers and the teacher's connections. The run's data and
+    network, sent long before it was spotlighted, are asked of the host with the first pull
+    (`current`). A run is shown while its page is connected: its relay connection is what
+    pulls its frames (one whose page leaves stands still until it is back).
 """
 
 import asyncio
@@ -32,6 +40,7 @@ import json
 import struct
 from collections import deque
 
+from .. import spotlight
 from ..audience import Audience
 from ..dashboard import Dashboard, Thumb
 from ..replies import ProtocolError
@@ -39,7 +48,6 @@ from ..rooms import fork_token
 from ..students import StudentConnection
 from .relay import NoWorkers, RelayConnection
 
-UNAVAILABLE = ("room_reset", "room_spotlight")
 # The own session's messages waiting for the student's socket, at most: then the relay waits
 # (as it does on a page's own socket while a write is under way) before it pulls again.
 RELAYED_WAITING = 64
@@ -68,14 +76,19 @@ class ClusterPlace:
         process (POST /api/rooms comes from that page)."""
         return self.relay.connections.get(token) if isinstance(token, str) else None
 
-    def available(self, command):
-        if command.type in UNAVAILABLE:
-            raise ProtocolError(
-                "rooms_unavailable", f"{command.type} is not available with --workers or "
-                "--ray-address yet: the students' sessions live on the cluster's workers, and "
-                "moving a run between them for the room is not done yet (room_push, room_lock "
-                "and room_remove are)", "type", command.type,
-                "room_push, room_lock, room_remove (on a cluster)", command.type, command.id)
+    def own_run(self, member, command):
+        """The relay connection that drives `member`'s own session, which a spotlight binds
+        (RelayedAudience.bind: it fans out the frames that connection pulls), or None when
+        they follow. A run whose page is away has no connection pulling its frames: refused."""
+        if member.mode != "fork":
+            return None
+        conn = member.connection
+        if conn is None or conn.driver is None:
+            raise ProtocolError("student_away", f"{member.name} is not connected: on a cluster "
+                                "a run is shown while its page is connected (its frames come "
+                                "through it)", "student", member.id, "a connected student",
+                                command.type, command.id)
+        return conn.driver
 
     async def push(self, members, pushed):
         """As LocalPlace.push: every host applies it to the own sessions it holds."""
@@ -98,6 +111,8 @@ class ClusterPlace:
 class RemoteRun:
     """A room's teacher's session on a host, as the room asks it (`audience.session`): what a
     follower's hello says of it (taken from the host before each hello), and its checkpoint."""
+
+    state = None  # what the dashboard checks of a session in process: this one is on its host
 
     def __init__(self, relay, token, hello):
         self.relay, self.token = relay, token
@@ -133,11 +148,12 @@ class RelayedAudience(Audience):
         self.plane = False  # whether the newest frame has variants (a plane's maps)
 
     def bind(self, conn):
+        """Follow the run `conn` drives: the teacher's page's relay connection, or for a
+        spotlight the spotlighted student's (a StudentRelay)."""
         if self.conn is conn:
             return
-        if self.conn is not None:
-            self.conn.teaching = None
-        self.conn, conn.teaching = conn, self.room
+        self._release()
+        self.conn, conn.teaching, conn.audience = conn, self.room, self
         conn.session.greeting = conn.greeting(conn.session.greeting)
         if self.session is not None and self.session.token == conn.token:
             return  # the same run, its page back: the followers go on
@@ -148,14 +164,18 @@ class RelayedAudience(Audience):
         self.urgent = True
 
     def left(self, conn):
-        """The teacher's page left: the run stands still on its host."""
+        """The run's page left: the run stands still on its host."""
         if self.conn is conn:
-            conn.teaching, self.conn = None, None
+            self._release()
 
     def unbind(self):
-        if self.conn is not None:
-            self.conn.teaching = None
-        self.conn = self.session = None
+        self._release()
+        self.session = None
+
+    def _release(self):
+        conn, self.conn = self.conn, None
+        if conn is not None and conn.audience is self:  # not bound to another since
+            conn.teaching = conn.audience = None
 
     @property
     def teacher_here(self):
@@ -190,7 +210,16 @@ class RelayedAudience(Audience):
         """What the host is asked with the next pull (host.SessionHost._audience)."""
         urgent, self.urgent = self.urgent, False
         return {"room": self.room.for_teacher(), "urgent": urgent,
-                "lean": sorted({follower.lean for follower in self.followers})}
+                "lean": sorted({follower.lean for follower in self.followers}),
+                "current": self.data is None or self.network is None}
+
+    def caught_up(self, current):
+        """The run's data and network as they are now (host.pull, asked by `wanted`), for a
+        run whose stream sent them before it was followed; kept and passed on."""
+        for message in current:
+            kind = _header(message)["type"]
+            if getattr(self, kind) is None:
+                self.shared(kind, None, message)
 
     def saw(self, message):
         """A message the teacher's page is sent: data and network (binary) are kept and
@@ -331,9 +360,19 @@ class ClusterStudentConnection(StudentConnection):
         self.relayed_out.clear()
         for message in (*first, driver.session.greeting):
             self.reply(message)
+        spotlight.moved(self.room, self.member, driver)  # their page back, or a reset
         if self.serving:
             self._pump()
         self.wake_sender.set()
+
+    async def replace_own(self, new, event):
+        """As StudentConnection.replace_own: the old relay connection stops pulling before
+        the new one drives, then its session is let go on its host."""
+        old = self.driver
+        self._stop_pump()
+        self.driver = self.session = None
+        self._drive(new, [event], resumed=False)
+        await old.leave()
 
     async def drive(self, command, text):
         reply = await self.driver.call("handle", text)  # its reply comes with the next pull
@@ -343,14 +382,19 @@ class ClusterStudentConnection(StudentConnection):
 
     async def let_go(self):
         driver, self.driver, self.session = self.driver, None, None
-        if self.pump is not None:
-            self.pump.cancel()
-            self.pump = None
+        self._stop_pump()
         self.relayed_out.clear()
         self.frame = None
         self.frame_gone.set()
         if driver is not None:
+            if self.room.spotlight is not None:  # shown: it stands still until they are back
+                self.room.spotlight.audience.left(driver)
             await driver.leave()  # it waits on its host; what changed since is saved
+
+    def _stop_pump(self):
+        if self.pump is not None:
+            self.pump.cancel()
+            self.pump = None
 
     def _pump(self):
         if self.pump is None or self.pump.done():

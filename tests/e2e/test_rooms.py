@@ -586,21 +586,29 @@ def test_a_student_cannot_send_the_teachers_commands_over_a_raw_socket(nnplay):
     run(scenario())
 
 
+async def class_on_own_runs(server):
+    """A class for the teacher's commands: the teacher's run 20 steps in; Ada (who allows her
+    name) and Bo on forks of it, Ada's changed to one hidden layer of 3 and 11 steps; Cy
+    following; the teacher's connection. (teacher, (ada, id), (bo, id), cy, dashboard)"""
+    teacher = await teacher_on(server)
+    room = await open_room(server, teacher)
+    ada, ada_id = await student(server, room["code"], "Ada", show_name=True)
+    bo, bo_id = await student(server, room["code"], "Bo")
+    cy, _ = await student(server, room["code"], "Cy")
+    d = await dashboard(server, room)
+    await teacher.call({"type": "step", "n": 20})
+    await teacher.text("stepped", step=20)
+    for s in (ada, bo):
+        await forked(s)
+    await ada.call({"type": "set", "config": {"hidden_layers": [3]}})
+    await ada.call({"type": "step", "n": 11})
+    await ada.text("stepped", step=11)
+    return teacher, (ada, ada_id), (bo, bo_id), cy, d
+
+
 def test_the_teacher_resets_removes_and_spotlights_a_student(nnplay):
     async def scenario():
-        teacher = await teacher_on(nnplay)
-        room = await open_room(nnplay, teacher)
-        ada, ada_id = await student(nnplay, room["code"], "Ada", show_name=True)
-        bo, bo_id = await student(nnplay, room["code"], "Bo")
-        cy, _ = await student(nnplay, room["code"], "Cy")
-        d = await dashboard(nnplay, room)
-        await teacher.call({"type": "step", "n": 20})
-        await teacher.text("stepped", step=20)
-        for s in (ada, bo):
-            await forked(s)
-        await ada.call({"type": "set", "config": {"hidden_layers": [3]}})
-        await ada.call({"type": "step", "n": 11})
-        await ada.text("stepped", step=11)
+        teacher, (ada, ada_id), (bo, bo_id), cy, d = await class_on_own_runs(nnplay)
         # Spotlight: the follower is told, then gets Ada's hello, network and frames.
         shown = await d.call({"type": "room_spotlight", "student": ada_id, "show_name": True})
         assert shown["name"] == "Ada", shown
