@@ -13,6 +13,7 @@ import socket
 import subprocess
 import sys
 import textwrap
+import time
 
 import httpx
 import pytest
@@ -244,11 +245,18 @@ def kill_9(pid):
 
 async def resumed(server, token, play=True):
     """Resume `token` through `server`: its hello, and (with `play`) two frames, the second
-    one steps further than the first."""
-    client = Client(await connect(f"{server.ws_url}?resume={token}", proxy=None,
-                                  max_size=2**24, compression=None))
-    try:
+    one steps further than the first. A `no_workers` refusal (no host answered the survey in
+    time: a loaded machine, a host just killed) is asked again, as the page does after 1013."""
+    deadline = time.monotonic() + 120
+    while True:
+        client = Client(await connect(f"{server.ws_url}?resume={token}", proxy=None,
+                                      max_size=2**24, compression=None))
         client.hello = await client.next(timeout=60)
+        if client.hello.get("code") != "no_workers" or time.monotonic() > deadline:
+            break
+        await client.close()
+        await asyncio.sleep(1.0)
+    try:
         frames = []
         if play:
             await applied(client, {"type": "play"})
