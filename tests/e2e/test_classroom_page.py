@@ -94,6 +94,17 @@ def join(student, url, code=None, name="Ada"):
     student.page.click("#join-submit")
 
 
+def one_follower(pages, nnplay):
+    """A teacher's page with a class started, and one student's page following it:
+    (teacher, code, student)."""
+    teacher = pages.new("teacher").open()
+    code = start_class(teacher)
+    student = pages.new("student")
+    join(student, f"{nnplay.url}join/{code}")
+    joined(student)
+    return teacher, code, student
+
+
 def banner(page):
     return page.page.get_attribute("#room-banner", "data-state"), page.text("#room-text")
 
@@ -205,11 +216,7 @@ def test_students_join_follow_the_teacher_and_try_it_themselves(pages, nnplay):
 
 
 def test_the_teacher_changes_a_setting_and_followers_see_it(pages, nnplay):
-    teacher = pages.new("teacher").open()
-    code = start_class(teacher)
-    student = pages.new("student")
-    join(student, f"{nnplay.url}join/{code}")
-    joined(student)
+    teacher, code, student = one_follower(pages, nnplay)
     teacher.page.select_option('[data-field="activation"]', "relu")
     teacher.wait("window.nnplayTest.config().activation === 'relu' && window.nnplayTest.ready()")
     student.wait("window.nnplayTest.config().activation === 'relu' && "
@@ -219,11 +226,7 @@ def test_the_teacher_changes_a_setting_and_followers_see_it(pages, nnplay):
 
 
 def test_a_followers_banner_says_when_the_teachers_page_leaves_and_comes_back(pages, nnplay):
-    teacher = pages.new("teacher").open()
-    code = start_class(teacher)
-    student = pages.new("student")
-    join(student, f"{nnplay.url}join/{code}")
-    joined(student)
+    teacher, code, student = one_follower(pages, nnplay)
     assert banner(student) == ("follow", f"Following {code} · teacher here")
     teacher.page.goto("about:blank")  # the teacher's page leaves (its tab keeps its token)
     student.wait(f"document.querySelector('#room-text').textContent === "
@@ -237,11 +240,7 @@ def test_a_followers_banner_says_when_the_teachers_page_leaves_and_comes_back(pa
 
 
 def test_followers_walk_the_step_through_with_the_teacher(pages, nnplay):
-    teacher = pages.new("teacher").open()
-    code = start_class(teacher)
-    student = pages.new("student")
-    join(student, f"{nnplay.url}join/{code}")
-    joined(student)
+    teacher, code, student = one_follower(pages, nnplay)
     counter = "document.querySelector('.explain-counter').textContent"
     teacher.page.keyboard.press("e")  # explain a step on the selected point
     teacher.wait(f"{counter}.startsWith('1 /')")
