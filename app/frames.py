@@ -319,7 +319,8 @@ def _plane(job, header, arrays):
 def _lean(job, header, arrays):
     """A lean frame: what the page needs to compute every map itself, besides the weights
     (static/js/lean.js): each batch-norm layer's evaluation-mode shift and scale, μ and
-    γ/√(σ² + ε), as the probe applies them (layers.Dense.infer_into), in float32."""
+    γ/√(σ² + ε), in float32 (the engine folds them into one matrix a layer:
+    layers.Dense.eval_affine)."""
     header["lean"] = True
     _batch_norm_eval(job.net, arrays)
     _compare_plane(job, header, arrays)

@@ -128,18 +128,19 @@ class Dense:
             Z = self.bn.infer(Z, Z.dtype)
         return Z, self.activation.forward(Z)
 
-    def infer_into(self, A_prev, out):
-        """A[l] in evaluation mode, computed in the buffer `out` (N, n_out) in its dtype."""
-        dtype = out.dtype
-        np.matmul(A_prev, self.W.astype(dtype, copy=False), out=out)
-        if self.b is not None:
-            out += self.b.astype(dtype, copy=False)
+    def eval_affine(self):
+        """M (n_out, n_in + 1), float64: the layer's evaluation-mode pre-activation as one
+        matrix on a column [a; 1], the bias and batch norm folded in:
+        z̃ = (Wᵀa + b − μ)·s + β with s = γ/√(σ² + ε), so M = [s·Wᵀ | s·(b − μ) + β].
+        Probes apply it to many points stored as columns (probes.PlaneProbe)."""
+        M = np.empty((self.n_out, self.n_in + 1))
+        M[:, :-1] = self.W.T
+        M[:, -1] = 0.0 if self.b is None else self.b
         if self.bn is not None:
-            bn = self.bn
-            out -= bn.running_mean.astype(dtype)
-            out *= bn.eval_scale().astype(dtype)
-            out += bn.beta.astype(dtype)
-        return self.activation.inplace(out)
+            M[:, -1] -= self.bn.running_mean
+            M *= self.bn.eval_scale()[:, None]
+            M[:, -1] += self.bn.beta
+        return M
 
     def backward(self, dA, need_dA_prev=True):
         """dA[l−1] from dA[l]; fills dW, db (and dγ, dβ)."""

@@ -39,6 +39,12 @@ class PlaneProbe:
     in chunks of CHUNK points through small reused buffers. So memory stays a few MB whatever
     the densities: a 200² grid through 8 layers of 32, held whole, would be 40 MB a session.
     With equal densities one pass over one grid serves both.
+
+    Points are kept as columns, each layer's activations an (n + 1, N) buffer whose last row
+    is ones, so a layer is one matrix product with its bias and batch norm folded in
+    (layers.Dense.eval_affine) and one in-place activation: about twice as fast as rows with
+    a broadcast bias (a 2-8-8-8-8-8-8-1 network over 100² points: ~0.25 ms against ~0.55), and
+    each neuron's map is a contiguous row.
     """
 
     CHUNK = 4096  # output-grid points per pass through the network
@@ -49,43 +55,74 @@ class PlaneProbe:
         self.neuron_density, self.output_density = neuron_density, output_density
         self.dtype = dtype
         self.shared = neuron_density == output_density
-        self.output_inputs = feats.apply(self.features, grid(extent, output_density), dtype)
-        self.neuron_inputs = (self.output_inputs if self.shared else
-                              feats.apply(self.features, grid(extent, neuron_density), dtype))
+        outputs = feats.apply(self.features, grid(extent, output_density), dtype)
+        neurons = (outputs if self.shared else
+                   feats.apply(self.features, grid(extent, neuron_density), dtype))
         # The feature tiles never change; they are the input layer's "neurons".
-        self.feature_maps = self.neuron_inputs  # (Dn², n_features)
-        self._buffers = None  # (layer widths, neuron buffers, chunk buffers, output buffer)
+        self.feature_maps = neurons  # (Dn², n_features)
+        self.neuron_inputs = _columns(neurons)
+        self.output_chunks = [_columns(outputs[start:start + self.CHUNK])
+                              for start in range(0, len(outputs), self.CHUNK)]
+        self.n_outputs = len(outputs)
+        self._buffers = None  # (layer widths, neuron buffers, {chunk length: buffers}, output)
 
     @property
     def n_points(self):
         """Points evaluated per run."""
-        return len(self.neuron_inputs) + (0 if self.shared else len(self.output_inputs))
+        return self.neuron_inputs.shape[1] + (0 if self.shared else self.n_outputs)
 
     def run(self, net):
-        """(output (Do², n_out), [per layer (Dn², n_l)]) in float32.
+        """(output (Do², n_out), [per layer (Dn², n_l)]) in the probe's dtype.
 
-        The arrays are views into buffers the next run overwrites: use them before then.
+        The arrays are (transposed) views into buffers the next run overwrites: use them
+        before then.
         """
         widths = tuple(layer.n_out for layer in net.layers)
         if self._buffers is None or self._buffers[0] != widths:
-            chunk = min(self.CHUNK, len(self.output_inputs))
-            self._buffers = (
-                widths, [np.empty((len(self.neuron_inputs), n), self.dtype) for n in widths],
-                [np.empty((chunk, n), self.dtype) for n in widths[:-1]],
-                np.empty((len(self.output_inputs), widths[-1]), self.dtype))
+            self._buffers = (widths, self._layer_buffers(widths, self.neuron_inputs.shape[1]),
+                             {}, np.empty((widths[-1], self.n_outputs), self.dtype))
         _, neurons, chunks, output = self._buffers
+        affine = [(layer.eval_affine().astype(self.dtype), layer.activation)
+                  for layer in net.layers]
         A = self.neuron_inputs
-        for layer, out in zip(net.layers, neurons):
-            A = layer.infer_into(A, out)
+        for (M, activation), out in zip(affine, neurons):
+            A = _apply(M, activation, A, out)
+        layers = [out[:n].T for out, n in zip(neurons, widths)]
         if self.shared:
-            return neurons[-1], neurons
-        last = net.layers[-1]
-        for start in range(0, len(self.output_inputs), self.CHUNK):
-            A = self.output_inputs[start:start + self.CHUNK]
-            for layer, out in zip(net.layers[:-1], chunks):
-                A = layer.infer_into(A, out[:len(A)])
-            last.infer_into(A, output[start:start + len(A)])
-        return output, neurons
+            return layers[-1], layers
+        start = 0
+        for X in self.output_chunks:
+            n = X.shape[1]
+            buffers = chunks.get(n) or chunks.setdefault(n, self._layer_buffers(widths[:-1], n))
+            A = X
+            for (M, activation), out in zip(affine, buffers):
+                A = _apply(M, activation, A, out)
+            _apply(*affine[-1], A, output[:, start:start + n], ones=False)
+            start += n
+        return output.T, layers
+
+    def _layer_buffers(self, widths, n_points):
+        """An (n + 1, n_points) buffer per width, its last row ones."""
+        buffers = [np.empty((n + 1, n_points), self.dtype) for n in widths]
+        for out in buffers:
+            out[-1] = 1.0
+        return buffers
+
+
+def _columns(X):
+    """(n + 1, N): the points of X (N, n) as columns, with a row of ones below."""
+    out = np.ones((X.shape[1] + 1, X.shape[0]), X.dtype)
+    out[:-1] = X.T
+    return out
+
+
+def _apply(M, activation, A, out, ones=True):
+    """One layer over points as columns: out[:n] = φ(M·A) (out's last row, the ones, kept
+    when `ones`). The activation sees points as rows (a transposed view), as everywhere."""
+    Z = out[:-1] if ones else out
+    np.matmul(M, A, out=Z)
+    activation.inplace(Z.T)
+    return out
 
 
 def feature_maps(features, extent, D, dtype=np.float32):
