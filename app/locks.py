@@ -66,14 +66,19 @@ def check(session, command):
         return
     key = hit[0]
     value = command.config.get(key) if command.type == "set" else command.type
-    locked = ", ".join(sorted(locks.keys))
+    name = labels([key])
     direct = command.type == "set" and key in command.config
     raise ProtocolError(
-        "locked", f"{key} is locked: the teacher locked it for this exercise (locked: "
-        f"{locked}), so {command.type} "
-        + ("cannot change it" if direct else f"cannot run, as it would change {key}")
+        "locked", f"{name} is locked: the teacher locked it for this exercise (locked: "
+        f"{labels(sorted(locks.keys))}), so {command.type} "
+        + ("cannot change it" if direct else f"cannot run, as it would change {name}")
         + "; it opens again when the teacher unlocks it", key, value,
         f"anything that leaves {key} as it is while the teacher keeps it locked")
+
+
+def labels(keys):
+    """Config keys as the page's controls name them: "Learning rate, Activation"."""
+    return ", ".join(schema.BY_NAME[key].label for key in keys)
 
 
 def changed_keys(config, command):

@@ -282,8 +282,9 @@ async def room_push(conn, command):
     members = list(room.members.values())
     results = await conn.rooms.place.push(members, pushed)  # where each own session lives
     for member in members:
-        if member.id not in results:  # no own session open
-            (following if member.mode == "follow" else away).append(member.id)
+        if member.id not in results:  # no own session open: following, unless their page left
+            following_now = member.mode == "follow" and member.connection is not None
+            (following if following_now else away).append(member.id)
             continue
         error = results[member.id]
         if error is None:
@@ -307,7 +308,7 @@ async def room_lock(conn, command):
     await conn.rooms.locks_changed(room)
     await conn.rooms.place.locked(room, conn.rooms)  # held in every own session, wherever
     event = {"type": "locks", "controls": controls,
-             "message": (f"the teacher locked {', '.join(controls)} for this exercise"
+             "message": (f"the teacher locked {locks.labels(controls)} for this exercise"
                          if controls else "the teacher unlocked every control")}
     for member in list(room.members.values()):
         if member.connection is not None:

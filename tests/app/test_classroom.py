@@ -270,6 +270,19 @@ def test_a_push_reaches_every_own_session_and_a_refusal_is_listed(client, wire):
         assert cy.call({"type": "export"})["state"]["trainer"]["config"]["learning_rate"] == 0.03
 
 
+def test_a_push_lists_a_follower_whose_page_left_as_away(client, wire):
+    room = Room(client, wire)
+    (a, a_id), (b, b_id) = (join(client, room.code, n) for n in ("Ada", "Bo"))
+    with room.student(b), room.dashboard() as wd:
+        dash = Dash(wd)
+        with room.student(a):
+            until_class(dash, lambda m: rows(m)["Ada"]["connected"], "Ada here")
+        until_class(dash, lambda m: not rows(m)["Ada"]["connected"], "Ada's page left")
+        reply = dash.call({"type": "room_push", "config": {"learning_rate": 0.2}})
+        assert reply["following"] == [b_id] and reply["away"] == [a_id], reply
+        assert not reply["applied"] and not reply["refused"]
+
+
 @pytest.mark.command("room_lock")
 def test_locked_controls_are_refused_everywhere_and_open_again(client, wire):
     room = Room(client, wire)
@@ -281,13 +294,15 @@ def test_locked_controls_are_refused_everywhere_and_open_again(client, wire):
         locked = dash.call({"type": "room_lock", "controls": ["learning_rate", "n_samples"]})
         assert locked["controls"] == ["learning_rate", "n_samples"]
         locks = ada.expect("locks")
-        assert locks["controls"] == ["learning_rate", "n_samples"] and "locked" in \
-            locks["message"]
+        assert locks["controls"] == ["learning_rate", "n_samples"]
+        assert locks["message"] == "the teacher locked Learning rate, Points for this exercise"
         assert bo.expect("locks")["controls"] == ["learning_rate", "n_samples"]
         assert event(dash, "locks")["controls"] == ["learning_rate", "n_samples"]
         refused = ada.call({"type": "set", "config": {"learning_rate": 0.5, "l2": 0.01}})
         assert refused["code"] == "locked" and refused["field"] == "learning_rate"
-        assert refused["value"] == 0.5 and "teacher locked" in refused["message"]
+        assert refused["value"] == 0.5 and refused["message"].startswith(
+            "Learning rate is locked: the teacher locked it for this exercise (locked: "
+            "Learning rate, Points)")
         # The same value is no change; other keys are free; what would change a locked key
         # (a preset, new points' data) is refused too; the session is as it was.
         assert ada.call({"type": "set", "config": {"learning_rate": 0.03}})["type"] == \
