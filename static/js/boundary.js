@@ -8,8 +8,9 @@
  * other run's map is drawn beside it, with the same points, each captioned with its loss.
  */
 
-import { h, swatch } from "./dom.js";
+import { h } from "./dom.js";
 import { CLASS_COLORS, pointColor } from "./colors.js";
+import { SHAPES, drawMarker, markerSvg, shapeOf } from "./markers.js";
 import { scaleEnd } from "./format.js";
 import { SMOOTH, discreteTable, paint, paintClasses } from "./heatmap.js";
 import { runWords } from "./tasks.js";
@@ -202,13 +203,7 @@ export class Boundary {
       for (let i = 0; i < y.length; i++) {
         if (train[i] !== pass) continue;
         const [px, py] = this.toPixel([X[2 * i], X[2 * i + 1]], W, H);
-        ctx.beginPath();
-        ctx.arc(px, py, r, 0, 2 * Math.PI);
-        ctx.fillStyle = pointColor(y[i], task, k);
-        ctx.fill();
-        ctx.lineWidth = pass ? 1 : 2;
-        ctx.strokeStyle = pass ? "#fff" : "#000";
-        ctx.stroke();
+        drawMarker(ctx, shapeOf(y[i], task), px, py, r, pointColor(y[i], task, k), !pass);
       }
     }
     if (this.selected != null && this.selected < y.length) {
@@ -274,16 +269,18 @@ export class Boundary {
     legend.classList.toggle("classes", task === "classification" && k > 2);
     if (task === "classification" && k > 2) {
       for (let c = 0; c < k; c++) {
-        legend.appendChild(h("span", { title: `class ${c}` }, swatch(CLASS_COLORS[c]), ` ${c}`));
+        legend.appendChild(h("span", { title: `class ${c} (${SHAPES[c % SHAPES.length].name})` },
+          markerSvg(shapeOf(c, task), CLASS_COLORS[c % CLASS_COLORS.length]), ` ${c}`));
       }
       return;
     }
     const lo = range ? range[0] : -1;
     const hi = range ? range[1] : 1;
     const classes = task === "classification";
-    /** @param {string} name @param {number} v */
-    const end = (name, v) => h("span", { className: "end" }, ...(classes
-      ? [name, h("span", { className: "value" }, scaleEnd(v))] : [scaleEnd(v)]));
+    /** @param {string} name @param {number} v @param {number} c the class at this end */
+    const end = (name, v, c) => h("span", { className: "end" }, ...(classes
+      ? [markerSvg(shapeOf(c, task), pointColor(c, task, 2)), name,
+        h("span", { className: "value" }, scaleEnd(v))] : [scaleEnd(v)]));
     const bar = document.createElement("canvas");
     bar.width = 1;
     bar.height = 256;
@@ -294,7 +291,7 @@ export class Boundary {
     ctx.putImageData(img, 0, 0);
     bar.title = classes
       ? `output; the boundary is at ${scaleEnd((lo + hi) / 2)}` : "predicted value";
-    legend.append(end("class 1", hi), bar, end("class 0", lo));
+    legend.append(end("class 1", hi, 1), bar, end("class 0", lo, 0));
   }
 
   /** A PNG of the output plot with its points, for slides. @returns {Promise<Blob|null>} */

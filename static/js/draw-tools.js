@@ -5,6 +5,7 @@
  */
 
 import { CLASS_COLORS, pointColor } from "./colors.js";
+import { markerSvg, shapeOf } from "./markers.js";
 
 export class DrawTools {
   /**
@@ -44,8 +45,9 @@ export class DrawTools {
     if (!labels.includes(b.drawClass)) b.setDrawClass(labels[labels.length - 1]);
     for (const label of labels) {
       const button = document.createElement("button");
-      button.style.background = h.task === "regression" ? pointColor(label, "regression", 0)
+      const color = h.task === "regression" ? pointColor(label, "regression", 0)
         : h.n_classes > 2 ? CLASS_COLORS[label] : pointColor(label, "classification", 2);
+      button.appendChild(markerSvg(shapeOf(label, h.task), color, 22));
       button.title = h.task === "regression" ? `value ${label}` : `class ${label}`;
       button.setAttribute("aria-label", button.title);
       button.setAttribute("aria-pressed", String(label === b.drawClass));

@@ -8,8 +8,9 @@
  * `confusionTable` from here), so frames that carry a gallery leave #confusion alone.
  */
 
-import { h, swatch } from "./dom.js";
+import { h } from "./dom.js";
 import { CLASS_COLORS } from "./colors.js";
+import { markerSvg, shapeOf } from "./markers.js";
 import { fixed, rounded } from "./format.js";
 
 export class Tables {
@@ -138,7 +139,8 @@ export function confusionTable(C) {
   for (let i = 0; i < k; i++) {
     let rowSum = 0;
     for (let j = 0; j < k; j++) rowSum += C.data[i * k + j];
-    const row = h("tr", {}, h("th", {}, swatch(CLASS_COLORS[i % CLASS_COLORS.length]), String(i)));
+    const row = h("tr", {}, h("th", {}, markerSvg(shapeOf(i, "classification"),
+      CLASS_COLORS[i % CLASS_COLORS.length], 14), String(i)));
     for (let j = 0; j < k; j++) {
       const n = C.data[i * k + j];
       total += n;

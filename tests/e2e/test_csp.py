@@ -56,7 +56,7 @@ def run():
             wait(page, "document.querySelector('table.confusion td')")
             page.evaluate("window.nnplayTest.act({type: 'set', config: {dataset: 'blobs', "
                           "n_classes: 4, output_activation: 'softmax', loss: 'cross_entropy'}})")
-            wait(page, "document.querySelectorAll('#legend .swatch').length === 4")
+            wait(page, "document.querySelectorAll('#legend svg.marker').length === 4")
             # a class: the Class tab's code and QR code, and a student's page that joins it
             class_tab = page.locator('[role=tab][data-tab="class"]')
             if class_tab.get_attribute("aria-selected") != "true":

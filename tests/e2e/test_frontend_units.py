@@ -38,6 +38,7 @@ def run(units, body, arg=None):
             colors: await import('/static/js/colors.js'),
             urlstate: await import('/static/js/urlstate.js'),
             charts: await import('/static/js/charts.js'),
+            markers: await import('/static/js/markers.js'),
         }};
         {body}
     }}""", arg)
@@ -281,6 +282,85 @@ def test_point_color(units):
     assert c["c0"] == c["neg"] and c["c1"] == c["pos"]
     assert c["k"] == c["classes"][:5]
     assert c["r"] == [c["neg"], c["neu"], c["pos"], c["neg"], c["pos"]]
+
+
+# -- point markers ---------------------------------------------------------------------------------
+def luminance(rgb):
+    """WCAG 2.1 relative luminance of an sRGB colour (0–255 channels)."""
+    c = np.asarray(rgb, float) / 255
+    c = np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+    return c @ [0.2126, 0.7152, 0.0722]
+
+
+def contrast(a, b):
+    la, lb = sorted((luminance(a), luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+MARKERS_DRAWN = """
+    // Every class's marker (the colours the plot gives them: two classes, or ten), training
+    // and test, drawn on each colour the plot can show behind it; the pixels along 24 rays
+    // from the marker's centre out to the background.
+    const {drawMarker, shapeOf} = m.markers;
+    const {pointColor, diverging, classShade, NEUTRAL} = m.colors;
+    const backgrounds = [[255, 255, 255], NEUTRAL];
+    for (let i = 0; i < 16; i++) backgrounds.push(diverging((i + 0.5) / 16));
+    for (let c = 0; c < 10; c++) {
+        for (const t of [0.1, 0.5, 1]) backgrounds.push(classShade(c, t, 10));
+    }
+    const markers = [];
+    for (const k of [2, 10]) {
+        for (let y = 0; y < k; y++) markers.push([y, pointColor(y, 'classification', k)]);
+    }
+    const size = 40, r = 6, out = [];
+    const canvas = new OffscreenCanvas(size, size);
+    const ctx = canvas.getContext('2d', {willReadFrequently: true});
+    const cases = [];
+    for (const bg of backgrounds) for (const [y, fill] of markers) cases.push([bg, y, fill]);
+    for (const [bg, y, fill] of cases) for (const test of [false, true]) {
+        ctx.fillStyle = `rgb(${bg.join(',')})`;
+        ctx.fillRect(0, 0, size, size);
+        drawMarker(ctx, shapeOf(y, 'classification'), size / 2, size / 2, r, fill, test);
+        const pixels = ctx.getImageData(0, 0, size, size).data;
+        const rays = [];
+        for (let a = 0; a < 24; a++) {
+            const ray = new Set();  // its distinct colours
+            for (let d = 0; d < size / 2; d += 0.5) {
+                const x = Math.floor(size / 2 + d * Math.cos(a * Math.PI / 12));
+                const yy = Math.floor(size / 2 + d * Math.sin(a * Math.PI / 12));
+                const i = (yy * size + x) * 4;
+                ray.add(`${pixels[i]},${pixels[i + 1]},${pixels[i + 2]}`);
+            }
+            rays.push([...ray].map((c) => c.split(',').map(Number)));
+        }
+        out.push({bg, y, fill, test, rays});
+    }
+    return out;
+"""
+
+
+def test_every_class_marker_stands_out_at_3_to_1_on_every_colour_of_the_plot(units):
+    """WCAG 2.1 non-text contrast, measured on drawn pixels: whatever the class colour (some,
+    like #f0e442 or #999999, are under 3:1 against white) and whatever the map behind it, each
+    ray out of a marker crosses a ring with at least 3:1 against the background."""
+    drawn = run(units, MARKERS_DRAWN)
+    assert len(drawn) == 48 * 12 * 2
+    worst = min((max(contrast(p, d["bg"]) for p in ray), d["bg"], d["fill"], d["y"])
+                for d in drawn for ray in d["rays"])
+    assert worst[0] >= 3, worst
+    # the fill alone would not do: the yellow class on white is the case that needs the rings
+    assert contrast([240, 228, 66], [255, 255, 255]) < 1.5
+
+
+def test_each_class_has_its_own_marker_shape(units):
+    shapes = run(units, """
+        const {SHAPES, shapeOf} = m.markers;
+        return {names: SHAPES.map((s) => s.name),
+                classes: Array.from({length: 10}, (_, y) => shapeOf(y, 'classification').name),
+                regression: shapeOf(3, 'regression').name, colors: m.colors.CLASS_COLORS.length};
+    """)
+    assert len(set(shapes["names"])) == len(shapes["names"]) >= shapes["colors"]
+    assert len(set(shapes["classes"])) == 10 and shapes["regression"] == "circle"
 
 
 # -- URL state -------------------------------------------------------------------------------------
