@@ -26,6 +26,16 @@ export class Drawer {
       tab.addEventListener("click", () => this.toggle(/** @type {string} */ (
         /** @type {HTMLElement} */ (tab).dataset.tab)));
     }
+    // Each panel is its tab's tabpanel, focusable (tabindex 0), so that a panel longer than
+    // the drawer scrolls from the keyboard too (WAI-ARIA's tabs pattern).
+    for (const panel of doc.querySelectorAll("[data-panel]")) {
+      const el = /** @type {HTMLElement} */ (panel);
+      const tab = doc.querySelector(`[data-tab="${el.dataset.panel}"]`);
+      if (!tab) continue;
+      el.setAttribute("role", "tabpanel");
+      el.setAttribute("aria-label", tab.textContent?.trim() ?? "");
+      if (!el.hasAttribute("tabindex")) el.tabIndex = 0;
+    }
   }
 
   /** Open a tab, or close it if it is the open one. @param {string} name */

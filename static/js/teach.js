@@ -109,17 +109,21 @@ export class ActivationPlots {
       canvas.width = 220;
       canvas.height = 130;
       fig.appendChild(h("figcaption", {}, h("b", {}, name.replace("_", " ")), ": ",
-        h("span", { style: { color: "#0868ac" } }, "φ(z)"), ", ",
-        h("span", { style: { color: "#e66101" } }, "φ′(z)")));
+        h("span", { style: { color: ACTIVATION_COLORS[0] } }, "φ(z)"), ", ",
+        h("span", { style: { color: ACTIVATION_COLORS[1] } }, "φ′(z) dashed")));
       fig.appendChild(canvas);
       const p = document.createElement("p");
       p.textContent = curve.note;
       fig.appendChild(p);
       this.box.appendChild(fig);
-      plot(canvas, r.z, [[curve.a, "#0868ac"], [curve.d, "#e66101"]]);
+      plot(canvas, r.z, [[curve.a, ACTIVATION_COLORS[0], []], [curve.d, ACTIVATION_COLORS[1], [5, 3]]]);
     }
   }
 }
+
+// φ in the diverging scale's blue, φ′ in a darker orange than its other end (#e66101 is 3.3:1
+// on white, short of the 4.5:1 the caption's text needs), and dashed, so it is not colour alone.
+const ACTIVATION_COLORS = ["#0868ac", "#b35806"];
 
 function plot(canvas, xs, series) {
   const ctx = /** @type {CanvasRenderingContext2D} */ (canvas.getContext("2d"));
@@ -142,7 +146,8 @@ function plot(canvas, xs, series) {
   ctx.moveTo(X(0), 0);
   ctx.lineTo(X(0), H);
   ctx.stroke();
-  for (const [ys, color] of series) {
+  for (const [ys, color, dash] of series) {
+    ctx.setLineDash(dash);
     ctx.strokeStyle = color;
     ctx.lineWidth = 2;
     ctx.beginPath();
