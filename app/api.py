@@ -4,13 +4,13 @@ import importlib.util
 from typing import Annotated, Literal
 
 import numpy as np
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter, HTTPException, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from nncore import ACTIVATIONS, DATASETS, datasets
 from nncore.layers import Dense
 
-from . import schema
+from . import pins, schema
 from .deps import ManagerDep, RoomsDep, SettingsDep
 from .downloads import library
 from .presets import PRESETS
@@ -46,7 +46,8 @@ def get_presets(settings: SettingsDep):
         found = files(dataset)
         listed.append({"name": name, "title": p["title"], "text": p["text"],
                        "config": p["config"], "speed": p.get("speed"),
-                       "compare": p.get("compare"), "files": found,
+                       "compare": p.get("compare"), "sweeps": p.get("sweeps"),
+                       "files": found,
                        "available": (has_sklearn or dataset != "digits") and found != "missing"})
     return {"presets": listed}
 
@@ -123,6 +124,13 @@ class RunsQuery(BaseModel):
     tokens: Annotated[list[Token], Field(max_length=50)]
 
 
+class CompareQuery(BaseModel):
+    """Pinned runs to compare (pins.py): their tokens, and the test accuracy to reach."""
+    model_config = ConfigDict(extra="forbid", strict=True)
+    tokens: Annotated[list[Token], Field(max_length=50)]  # pins.check: at most MAX_PINS
+    target: Annotated[float, Field(allow_inf_nan=False)] = 0.9
+
+
 class RunRef(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
     token: Token
@@ -133,6 +141,16 @@ def post_runs(q: RunsQuery, manager: ManagerDep):
     """The saved runs of the tokens a page holds, newest first. Tokens travel in the body,
     never in a URL (which logs keep)."""
     return {"saves": manager.checkpoints.enabled, "runs": manager.runs(q.tokens)}
+
+
+@router.post("/runs/compare")
+async def post_runs_compare(q: CompareQuery, manager: ManagerDep, request: Request):
+    """Up to six of the page's runs side by side (pins.py). Async: an open session is read on
+    the event loop, between two units of its work."""
+    try:
+        return await pins.compare(manager, q.tokens, q.target, request.app.state.relay)
+    except pins.PinError as e:
+        raise HTTPException(e.status, e.detail()) from None
 
 
 @router.post("/runs/delete")

@@ -24,7 +24,8 @@ from .linkrate import LinkRate
 from .session import link_event
 
 SHARED_EVENTS = ("applied", "stepped", "diverged", "explanation")
-PRIVATE_COMMANDS = ("fps", "frames", "export", "export_code")  # the teacher's own client's
+PRIVATE_COMMANDS = ("fps", "frames", "export", "export_code",  # the teacher's own client's
+                    "branch")  # its reply holds the token of the teacher's original run
 OUTBOX_LIMIT = 256  # as a session's: a follower that reads nothing is cut off beyond this
 FRAME_SLACK = 0.75  # a follower's next frame goes once this share of its interval has passed
 

@@ -61,6 +61,8 @@ class Checkpoints:
         while True:
             await asyncio.sleep(TICK)
             for session in list(manager.sessions.values()):
+                if session.kept:
+                    await self.keep(session)
                 if session.unsaved(self.settings.checkpoint_seconds):
                     await self.save(session)
             if self.clock() - pruned > PRUNE_EVERY:
@@ -77,8 +79,30 @@ class Checkpoints:
             return
         self._saved(session, checkpoint)
 
+    async def keep(self, session):
+        """Save the runs a session handed over to be kept beside its own (a branch's original,
+        app/timeline.py), each under its own token: one that fails stays to be tried again."""
+        while session.kept:
+            kept = session.kept[0]
+            try:
+                await asyncio.to_thread(self.store.save, kept["token"], kept["id"], kept["run"])
+            except Exception as e:  # noqa: BLE001 - tried again at the next look
+                self.failures += 1
+                log.warning("session %s: the original of a branch could not be saved (%s: %s); "
+                            "trying again later", session.id, type(e).__name__, e)
+                return
+            session.kept.popleft()
+            self.saves += 1
+
     def save_now(self, session):
         """Save at once, on this thread (a session being freed, the server stopping)."""
+        while self.store is not None and session.kept:
+            kept = session.kept.popleft()
+            try:
+                self.store.save(kept["token"], kept["id"], kept["run"])
+            except Exception as e:  # noqa: BLE001
+                log.warning("the original of a branch could not be saved (%s: %s)",
+                            type(e).__name__, e)
         if self.store is None or not session.unsaved(0.0):
             return
         checkpoint = session.checkpoint()

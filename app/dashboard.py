@@ -77,16 +77,22 @@ def run_summary(session):
 
 
 class Thumbnailer:
-    """Thumbnails of sessions' output over the plane, by nncore's probe at THUMB × THUMB; its
-    probes kept (one per input features and extent in use)."""
+    """Thumbnails of sessions' output over the plane, by nncore's probe at `size` × `size`
+    (THUMB unless asked); its probes kept (one per input features and extent in use)."""
 
-    def __init__(self):
-        self.probes = {}  # (features, extent) -> PlaneProbe at THUMB × THUMB
+    def __init__(self, size=THUMB):
+        self.size = size
+        self.probes = {}  # (features, extent) -> PlaneProbe at size × size
 
     def make(self, session):
         """(codes, meta) of the session's output over the plane; None for data that is not
         on the plane."""
-        tr = session.trainer
+        return self.of_trainer(session.trainer)
+
+    def of_trainer(self, tr):
+        """(codes, meta) of a Trainer's output over the plane (`make`'s, for any trainer: a
+        saved run's too); None for data that is not on the plane."""
+        D = self.size
         if not tr.data.is_plane:
             return None
         key = (tuple(tr.config.features), tuple(tr.data.extent))
@@ -94,10 +100,10 @@ class Thumbnailer:
         if probe is None:
             if len(self.probes) >= PROBES_KEPT:
                 self.probes.clear()
-            probe = self.probes[key] = probes.PlaneProbe(*key, THUMB, THUMB)
+            probe = self.probes[key] = probes.PlaneProbe(*key, D, D)
         net = tr.net
         with np.errstate(all="ignore"):  # a diverged network's output is drawn as it is
-            output, _ = probe.run(net)  # (THUMB², n_out), float32
+            output, _ = probe.run(net)  # (D², n_out), float32
             if output.shape[1] == 1:
                 lo, hi = probes.output_range(net.layers[-1].activation, tr.data.task, output)
                 codes = probes.quantize(output[:, 0], lo, hi)
@@ -105,7 +111,7 @@ class Thumbnailer:
             else:
                 codes = targets.predict(output, net.output_activation).astype(np.uint8)
                 meta = {"classes": int(output.shape[1])}
-        return codes.reshape(THUMB, THUMB), meta
+        return codes.reshape(D, D), meta
 
 
 class Dashboard:

@@ -21,6 +21,11 @@ LIMITS = {
     "max_log_bytes": 1024 * 1024,  # ... and its size as JSON
     "resume_seconds": 60,
     "max_download_bytes": 64 * 1024 * 1024,  # one dataset's files (Fashion-MNIST: 30.9 MB)
+    "max_timeline_checkpoints": 48,  # a session's timeline (app/timeline.py) keeps at most
+    "max_timeline_bytes": 16 * 1024 * 1024,  # ... these (the largest network's two fit)
+    "max_sweep_runs": 24,  # runs of one sweep (app/sweeps.py)
+    "max_sweep_epochs": 100,  # epochs each run of a sweep trains
+    "max_sweeps": 2,  # sweeps running at once on the server (one per page)
 }
 # Messages above this are closed by the websocket layer itself (1009), before any parsing; it is
 # above every limit above, so a message over its limit gets an error reply that names it.

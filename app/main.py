@@ -5,7 +5,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from . import api, joining, pages, rooms_api, ws
+from . import api, joining, pages, rooms_api, sweeps, ws
 from .checkpoints import Checkpoints
 from .manager import SessionManager
 from .paths import STATIC_DIR, VERSION
@@ -37,6 +37,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     if relay is not None:
         relay.rooms = rooms
         relay.connect()  # Ray started or joined now: a bad address stops nnplay here
+    if relay is None:  # a sweep's runs train in turn here, or in parallel on the hosts
+        sweeper = sweeps.Sweeps(settings, sweeps.LocalTrainer(settings, scheduler),
+                                sweeps.local_saver(checkpoints))
+    else:
+        from .cluster.sweeps import cluster_sweeps
+
+        sweeper = cluster_sweeps(settings, relay)
 
     @asynccontextmanager
     async def lifespan(app):
@@ -47,6 +54,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         finally:
             for task in tasks:
                 task.cancel()
+            sweeper.close()  # running sweeps stop; their finished runs are saved already
             if relay is not None:
                 await relay.close()  # the hosts' runs saved, then Ray left (or stopped)
             scheduler.stop()
@@ -63,6 +71,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.rooms = rooms
     app.state.scheduler = scheduler
     app.state.relay = relay
+    app.state.sweeps = sweeper
     app.state.hosts = hosts = AllowedHosts.from_settings(settings)
     # The last added runs first: headers on every response, the Host check, then the routes
     # for this machine only.
@@ -76,6 +85,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(api.router)
     app.include_router(rooms_api.router)
     app.include_router(joining.router)  # the join URL's QR code
+    app.include_router(sweeps.router)
     app.include_router(ws.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

@@ -1,7 +1,9 @@
 """Presets: one-click configurations from the classic tutorials, each with what it shows.
 
 Each preset is a full Config (fields not named take nncore's defaults) plus a title and a
-short explanation for the page. `speed` (steps per second, None for max) paces it.
+short explanation for the page. `speed` (steps per second, None for max) paces it. `sweeps`
+suggests sweeps from it (app/sweeps.py): each a title, what to vary and for how many epochs;
+the page's Sweep tab offers them once the preset is loaded.
 """
 
 PLAYGROUND = {"dataset": "circle", "hidden_layers": [4, 2], "activation": "tanh",
@@ -11,6 +13,11 @@ PLAYGROUND = {"dataset": "circle", "hidden_layers": [4, 2], "activation": "tanh"
 MNIST = {"dataset": "mnist", "hidden_layers": [128, 64], "activation": "relu",
          "output_activation": "softmax", "loss": "cross_entropy", "init": "he",
          "optimizer": "adam", "learning_rate": 0.001, "batch_size": 128}
+
+# The digits preset's network, 64-32-10: relu, softmax with cross-entropy (the exercise's start).
+DIGITS = {"dataset": "digits", "hidden_layers": [32], "activation": "relu",
+          "output_activation": "softmax", "loss": "cross_entropy", "learning_rate": 0.1,
+          "batch_size": 32, "train_ratio": 0.7}
 
 PRESETS = {
     "playground": {
@@ -95,9 +102,7 @@ PRESETS = {
         "text": "8×8 images of digits, 64 inputs, relu and softmax over 10 classes. The first "
                 "layer's weights are drawn as 8×8 images; the confusion matrix shows which "
                 "digits it mixes up.",
-        "config": {"dataset": "digits", "hidden_layers": [32], "activation": "relu",
-                   "output_activation": "softmax", "loss": "cross_entropy",
-                   "learning_rate": 0.1, "batch_size": 32, "train_ratio": 0.7},
+        "config": DIGITS,
     },
     "mnist": {
         "title": "MNIST: 784-128-64-10",
@@ -108,6 +113,39 @@ PRESETS = {
                 "layer or three, 32 neurons or 128, learning rate 0.01 or 0.0001, sigmoid "
                 "instead of relu.",
         "config": MNIST,
+    },
+    "sweep_exercise": {
+        "title": "The A–Z exercise: vary the network, compare the curves",
+        "text": "The tutorial's exercise on the 8×8 digits: train 64-32-10 (relu, softmax with "
+                "cross-entropy), then vary the layers and their neurons, the learning rate and "
+                "the activation, and compare the learning curves. The Sweep tab has both sweeps "
+                "ready: press Start. Deeper is not always better in 20 epochs, and a sigmoid "
+                "network needs a larger learning rate to learn as fast.",
+        "config": DIGITS,
+        "sweeps": [
+            {"title": "layers and neurons × learning rate",
+             "vary": {"hidden_layers": [[32], [64, 32], [128, 64, 32]],
+                      "learning_rate": [0.01, 0.1, 0.3]}, "epochs": 20},
+            {"title": "activation × learning rate",
+             "vary": {"activation": ["relu", "tanh", "sigmoid"],
+                      "learning_rate": [0.01, 0.1, 0.3]}, "epochs": 20},
+        ],
+    },
+    "sweep_exercise_mnist": {
+        "title": "The A–Z exercise on MNIST",
+        "text": "The same exercise on MNIST's 28×28 digits with the tutorial's 784-128-64-10 "
+                "(Adam, batches of 128): vary the layers and neurons, the learning rate and the "
+                "activation, two epochs a run. Each epoch is 470 steps over 60,000 images: "
+                "a sweep takes minutes, in turn here or in parallel on workers.",
+        "config": MNIST,
+        "sweeps": [
+            {"title": "layers and neurons × learning rate",
+             "vary": {"hidden_layers": [[32], [128, 64], [128, 64, 32]],
+                      "learning_rate": [0.0001, 0.001, 0.01]}, "epochs": 2},
+            {"title": "activation × learning rate",
+             "vary": {"activation": ["relu", "tanh", "sigmoid"],
+                      "learning_rate": [0.0001, 0.001, 0.01]}, "epochs": 2},
+        ],
     },
     "fashion_mnist": {
         "title": "Fashion-MNIST: the same network on clothes",

@@ -219,6 +219,26 @@ class Follow(Command):
     type: Literal["follow"]
 
 
+class ViewStep(Command):
+    """Show the run as it was at `step` (the timeline's checkpoint at or before it): frames
+    carry `view` until `view_end`; the run itself goes on unchanged (app/timeline.py)."""
+    type: Literal["view_step"]
+    step: Annotated[int, Field(ge=0, le=2**53)]
+
+
+class ViewEnd(Command):
+    """Frames show the live run again."""
+    type: Literal["view_end"]
+
+
+class Branch(Command):
+    """Continue from the timeline's checkpoint at or before `step`, with `config` (live
+    settings, checked as `set` checks them); the run as it was is kept as a saved run."""
+    type: Literal["branch"]
+    step: Annotated[int, Field(ge=0, le=2**53)]
+    config: dict[str, Any] = {}
+
+
 # The room's teacher's commands: sent on the teacher's connection, /ws?teacher=TOKEN
 # (teacher.py; docs/classroom.md). Any other connection is refused them (`not_teacher`).
 class RoomPush(Command):
@@ -259,7 +279,8 @@ class RoomSpotlight(Command):
 COMMANDS = (Play, Pause, Step, Reset, Set, Speed, Fps, Density, SelectSample, SetWeight, SetBias,
             AddPoint, RemovePoint, ClearPoints, LoadCsv, RegenerateData, Preset, TryInput, Export,
             Import, Explain, ExplainApply, ExplainStage, ExportCode, Download, Frames, Fork,
-            Follow, RoomPush, RoomLock, RoomRemove, RoomReset, RoomSpotlight)
+            Follow, RoomPush, RoomLock, RoomRemove, RoomReset, RoomSpotlight, ViewStep, ViewEnd,
+            Branch)
 TEACHER_TYPES = ("room_push", "room_lock", "room_remove", "room_reset", "room_spotlight")
 COMMAND_TYPES = tuple(c.model_fields["type"].annotation.__args__[0] for c in COMMANDS)
 UPLOAD_TYPES = ("load_csv", "import")

@@ -56,6 +56,26 @@ class RunRecord:
         self.schedule, self.schedule_bytes = [], 0  # (step, kind, values) since the run began
         self.note = note  # why an export would not reproduce the run, if it would not
 
+    def branched(self, step, mark):
+        """The run goes on from its own checkpoint at `step` (a branch): what came after it
+        is the original's. `mark` is (schedule entries, log entries) when the checkpoint was
+        taken (app/timeline.py); without it, a change at `step` itself may be before or after
+        the checkpoint, and the export then says it may not replay the run exactly."""
+        self.history = History(points=[p for p in self.history.points if p["step"] <= step])
+        self.losses, self.loss_steps = [], []
+        if mark is None:
+            mark = (sum(entry[0] < step for entry in self.schedule),
+                    sum(entry[0] <= step for entry in self.log))
+            if any(entry[0] == step for entry in self.schedule):
+                self.note = self.note or (f"this run branched at step {step}, where it had "
+                                          "also changed: the script may not replay it exactly")
+        self.schedule = self.schedule[:mark[0]]
+        self.schedule_bytes = sum(len(json.dumps(values, default=str)) + 32
+                                  for _, _, values in self.schedule)
+        if mark[1] < len(self.log):
+            self.log = self.log[:mark[1]]
+            self.log_bytes = len(json.dumps(self.log))
+
     # -- training ---------------------------------------------------------------------------
     def trained(self, losses, step):
         """A slice of training ended at `step` with these mini-batch losses."""

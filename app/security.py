@@ -223,7 +223,9 @@ class AllowedHostsMiddleware:
 # Routes for this machine only: what a client from another machine (a student's laptop, when
 # nnplay listens beyond loopback) must not reach. Its own room is all such a client reaches:
 # /ws?student=, /api/rooms/join, and the page and its files.
-LOCAL_ONLY = ("/api/stats", "/api/runs", "/api/runs/delete", "/api/cluster", "/api/rooms")
+LOCAL_ONLY = ("/api/stats", "/api/runs", "/api/runs/delete", "/api/runs/compare",
+              "/api/cluster", "/api/rooms", "/api/sweeps", "/api/sweeps/status",
+              "/api/sweeps/cancel", "/api/sweeps/csv")
 
 
 def is_local_client(client):

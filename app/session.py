@@ -11,6 +11,7 @@ Its parts, one job each:
   pacing                the message rate limit, the training speed, the frame cadence
   record.RunRecord      the chart history and what changed during the run
   compare.Comparison    a second run side by side (a preset's), or None
+  timeline.RunTimeline  checkpoints of the run, to view and to branch from
 """
 
 import json
@@ -29,9 +30,10 @@ from .linkrate import LinkRate
 from .pacing import Cadence, Pace, TokenBucket
 from .presets import PRESETS
 from .record import RunRecord
+from .timeline import RunTimeline
 
 OUTBOX_LIMIT = 256  # queued replies; a client that never reads is cut off beyond this
-LATEST_ONLY = ("frame_rate", "saved")  # status events: only the newest waits to go out
+LATEST_ONLY = ("frame_rate", "saved", "timeline")  # status events: only the newest waits
 MAX_STEPS_PER_SLICE = 10_000_000  # "as many as the time budget allows"
 TRAIN_GRAIN = 0.5  # at a set speed, training waits for this share of a frame interval's steps
 
@@ -41,6 +43,7 @@ class Session:
         self.id = id or secrets.token_hex(8)
         self.token = token or secrets.token_urlsafe(24)
         self.settings, self.clock = settings, clock
+        self.saves = settings.save  # its runs reach a run store (on a host: the relay saves)
         self.life = Lifecycle()
         self.outbox = deque()
         self.rate = TokenBucket(settings.messages_per_second, settings.message_burst, clock)
@@ -72,6 +75,8 @@ class Session:
         self.full_test = probes.FullTest()  # large data: the whole test set, a chunk a frame
         self.audience = None  # a room's students following this session (audience.py)
         self.locks = None  # a student's own session: its room's locked controls (locks.py)
+        self.timeline = RunTimeline(clock)
+        self.kept = deque()  # runs to save beside this one (a branch's original: timeline.py)
         self.adopt(Trainer(config or Config(), folders=self.folders))
 
     @property
@@ -79,8 +84,10 @@ class Session:
         return self.life.state
 
     # -- the trainer and what derives from it -----------------------------------------------
-    def adopt(self, trainer, data_changed=True, keep_compare=False):
-        """Take a new or rebuilt trainer: a new run, its probe, the network (and data) sent."""
+    def adopt(self, trainer, data_changed=True, keep_compare=False, branched_at=None):
+        """Take a new or rebuilt trainer: a new run, its probe, the network (and data) sent.
+        `branched_at`: the trainer is this run's own checkpoint at that step (a branch), so
+        the chart and the timeline keep their past up to it."""
         self.trainer = trainer
         if not keep_compare:
             self.compare = None
@@ -93,7 +100,13 @@ class Session:
             self.tried = None  # drawn for another input width
         self.refresh_probe()
         self.full_test.reset()
-        self.record.new_run()
+        if branched_at is None:
+            self.record.new_run()
+            self.timeline.clear()
+        else:
+            self.record.branched(branched_at, self.timeline.marks.get(branched_at))
+            self.timeline.end_view()
+        self.record_timeline(still=True)
         self.explained = None
         self.pending_steps = 0
         self.built_step = trainer.step_count
@@ -101,14 +114,17 @@ class Session:
         self.push_network(data=data_changed)
 
     def refresh_probe(self):
-        tr = self.trainer
-        if tr.data.is_plane:
-            n_neurons = sum(tr.net.sizes[1:])
-            self.probe = probes.PlaneProbe(tr.config.features, tr.data.extent,
-                                           frames.tile_density(self.neuron_density, n_neurons),
-                                           self.output_density)
-        else:
-            self.probe = None
+        self.probe = self.probe_for(self.trainer)
+
+    def probe_for(self, tr):
+        """The PlaneProbe of a trainer's network at this session's densities (None off the
+        plane)."""
+        if not tr.data.is_plane:
+            return None
+        n_neurons = sum(tr.net.sizes[1:])
+        return probes.PlaneProbe(tr.config.features, tr.data.extent,
+                                 frames.tile_density(self.neuron_density, n_neurons),
+                                 self.output_density)
 
     def push_network(self, data=False):
         if data:
@@ -140,6 +156,7 @@ class Session:
 
     def hello(self, resumed=False, resume_error=None):
         restored, self.restored = self.restored, None  # said once
+        self.timeline.told = self.timeline.steps  # the hello lists them
         return {"type": "hello", "session": self.id, "resume_token": self.token,
                 "resumed": resumed, "resume_error": resume_error, **self.described(),
                 "restored": restored if resumed else None,
@@ -154,7 +171,7 @@ class Session:
                 "config": tr.config.to_dict(), "speed": self.pace.shown,
                 "fps": self.cadence.fps, "selected": self.selected,
                 "history": self.record.history.points, "presets": sorted(PRESETS),
-                "saves": self.settings.save}
+                "saves": self.saves, "timeline": self.timeline.steps}
 
     def limits(self):
         return limits_of(self.settings)
@@ -211,7 +228,8 @@ class Session:
                 "invalid_value", str(e), getattr(e, "field", None), getattr(e, "value", None),
                 getattr(e, "allowed", None), kind, command.id)
         self.command_seq += 1
-        self.revision += 1
+        if spec.changes_run:
+            self.revision += 1
         self.cadence.touch(urgent=True)
         if spec.logged:
             self.record.logged(step, command.model_dump(exclude={"id"}))
@@ -316,25 +334,33 @@ class Session:
         if elapsed > 0:
             rate = (tr.step_count - self.built_step) / elapsed
             self.steps_per_second = rate if self.busy else 0.0
-        losses, first = self.record.take_losses()
+        losses, first = self.record.take_losses()  # the live run's, viewing or not
+        view = self.timeline.view  # a checkpoint the page looks at (timeline.py), or None
+        shown = tr if view is None else view.trainer
         sample = None
-        if self.selected is not None:
-            sample = (self.selected, *tr.sample(self.selected))
-        points, order = tr.metric_points  # large data: a fixed sample of it
-        full = (self.full_test, tr.eval_points) if len(order) < len(tr.eval_order) else None
+        if self.selected is not None and self.selected < len(shown.data.y):
+            sample = (self.selected, *shown.sample(self.selected))
+        points, order = shown.metric_points  # large data: a fixed sample of it
+        full_test = self.full_test if view is None else view.full_test
+        full = (full_test, shown.eval_points) if len(order) < len(shown.eval_order) else None
+        header = {"type": "frame", "seq": self.frames_built, "step": shown.step_count,
+                  "epoch": shown.epoch, "epoch_progress": shown.epoch_progress,
+                  "state": self.state.value, "command_seq": self.command_seq,
+                  "steps_per_second": self.steps_per_second,
+                  "network_version": self.network_version,
+                  "data_version": self.data_version, "output_density": self.output_density,
+                  "frame_limited": self.frame_limited, "diverged": shown.diverged}
+        if view is not None:  # the frame shows step `step` of a run now at `live_step`
+            header["view"] = {"step": shown.step_count, "live_step": tr.step_count}
         job = frames.FrameJob(
-            net=tr.net, points=points, order=order, probe=self.probe, full_test=full,
-            sample=sample, losses=losses, first_loss_step=first, compare=self.compare,
-            data=tr.data, tried=self.tried, lean=self.lean,
+            net=shown.net, points=points, order=order,
+            probe=self.probe if view is None else view.probe, full_test=full,
+            sample=sample, losses=losses, first_loss_step=first,
+            compare=self.compare if view is None else None,
+            data=shown.data, tried=self.tried, lean=self.lean,
             # packed for the client, or once for the client and every follower (a room)
             pack=self.pack_maps or (self.audience is not None and bool(self.audience.followers)),
-            header={"type": "frame", "seq": self.frames_built, "step": tr.step_count,
-                    "epoch": tr.epoch, "epoch_progress": tr.epoch_progress,
-                    "state": self.state.value, "command_seq": self.command_seq,
-                    "steps_per_second": self.steps_per_second,
-                    "network_version": self.network_version,
-                    "data_version": self.data_version, "output_density": self.output_density,
-                    "frame_limited": self.frame_limited, "diverged": tr.diverged})
+            header=header)
         self.frames_built += 1
         self.cadence.built(still_changing=self.busy)
         self.built_step = tr.step_count
@@ -345,15 +371,24 @@ class Session:
         started = time.perf_counter()
         self._limit_frames(self.cadence.held)
         self._judge_link()
+        self.record_timeline(still=not self.busy)
         job = self.snapshot()
         message, point = frames.render(job)
         if self.audience is not None:
             self.audience.built(job, message)  # the same bytes to every follower
-        self.record.history.add(point)
+        if "view" not in job.header:  # a view's point is of the past: the chart has it
+            self.record.history.add(point)
         cost = time.perf_counter() - started
         self.frame_seconds += cost
         self.cadence.rendered(cost, self.busy)
         return message
+
+    def record_timeline(self, still=True):
+        """A checkpoint of the run, when it is time (timeline.py); the page is told of a
+        change to the steps it can view."""
+        mark = (len(self.record.schedule), len(self.record.log))  # a branch keeps these
+        if self.timeline.record(self.trainer, still, mark) and self.frames_built:
+            self.tell(self.timeline.event(self.trainer.step_count))
 
     def export(self):
         """The whole session as JSON-safe data: the `export` reply, and a saved run."""
@@ -423,6 +458,7 @@ class Session:
         s.record.schedule = [tuple(entry) for entry in record.get("schedule", [])]
         s.record.schedule_bytes = len(json.dumps(record.get("schedule", [])))
         s.record.note = record.get("note")
+        s.record_timeline()  # its first checkpoint, with the schedule it came with
         if run.get("state") == State.RUNNING.value and s.state is State.PAUSED:
             s.life.go("play")
         s.restored = {"step": s.trainer.step_count, "saved": run.get("updated")}
@@ -452,6 +488,7 @@ class Session:
 
     def attach(self):
         self.life.go("attach")
+        self.timeline.end_view()  # a new client starts live, told the steps in its hello
         self.frame_mode, self.link = "auto", LinkRate(self.clock)  # a new client, a new link
         self.cadence.cap = None
         self.pace.restart()

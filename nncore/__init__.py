@@ -18,10 +18,11 @@ from .losses import LOSSES
 from .model import MLP
 from .optimizers import OPTIMIZERS
 from .perceptron import Perceptron
+from .sweep import sweep  # the function: nncore.sweep's module is imported by its path
 from .trainer import Trainer
 
 __all__ = [
     "ACTIVATIONS", "DATASETS", "FEATURES", "HIDDEN_ACTIVATIONS", "INITIALIZERS", "LOSSES",
     "MLP", "OPTIMIZERS", "OUTPUT_ACTIVATIONS", "Config", "Perceptron", "Trainer", "datasets",
-    "features", "optimizers", "probes",
+    "features", "optimizers", "probes", "sweep",
 ]

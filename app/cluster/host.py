@@ -42,7 +42,8 @@ LEASE_SLACK = 10.0
 SWITCH_SECONDS = 0.0005
 
 
-_ENDED = {"messages": [], "frame": None, "checkpoint": None, "shared": None, "current": None}
+_ENDED = {"messages": [], "frame": None, "checkpoint": None, "shared": None, "current": None,
+          "kept": []}
 
 
 class RelayedLink(LinkRate):
@@ -124,6 +125,7 @@ class SessionHost:
         # The web process writes the saved runs: here sessions live in memory only. The relay
         # keeps the session cap over every host; this manager never opens a session itself.
         self.settings = replace(settings, save=False)
+        self.saves = settings.save  # ... through the relay: a session's hello says so
         self.manager = SessionManager(self.settings)
         self.scheduler = None
         self.slots = {}  # the relay's connection id -> Slot
@@ -188,6 +190,7 @@ class SessionHost:
             session, resumed = Session(self.settings), False
             sessions[session.token] = session
         self._lock(session, locks)
+        session.saves = self.saves  # (a branch keeps its original only where runs are saved)
         slot = Slot(session, self.scheduler, conn_id)
         self.slots[conn_id] = slot
         self.manager.hold(session, slot)
@@ -250,7 +253,8 @@ class SessionHost:
         if slot.frame_in_flight and slot.frame is None:
             slot.frame_in_flight = False  # the relay wrote the last one before asking again
             self.scheduler.poke()
-        if not (s.outbox or slot.frame is not None or slot.checkpoint or slot.ended or current):
+        if not (s.outbox or slot.frame is not None or slot.checkpoint or slot.ended or current
+                or s.kept):
             slot.wake_sender.clear()
             slot.pulling = True
             try:
@@ -265,6 +269,8 @@ class SessionHost:
         s.outbox.clear()
         frame, slot.frame = slot.frame, None
         checkpoint, slot.checkpoint = slot.checkpoint, None
+        kept = list(s.kept)  # runs to save beside this one (a branch's original): the relay does
+        s.kept.clear()
         if messages or frame is not None or checkpoint is not None:
             # The relay writes them now (for a checkpoint, the `saved` event that says it was
             # kept); its next pull reports how it went. Until then what it took counts as a
@@ -272,7 +278,8 @@ class SessionHost:
             # that write, and no pull comes to say so.
             s.link.sending()
         return {"messages": messages, "frame": frame, "checkpoint": checkpoint,
-                "end": slot.ended, "shared": self._shared(s, frame), "current": current}
+                "end": slot.ended, "shared": self._shared(s, frame), "current": current,
+                "kept": kept}
 
     # -- a room's teacher's session: its followers are in the web process --------------------
     def _audience(self, session, wanted):
@@ -357,6 +364,21 @@ class SessionHost:
     async def stats(self):
         return [{**s.stats(), "host": self.name, "pid": os.getpid()}
                 for s in self.manager.sessions.values()]
+
+    # -- sweeps: one run at a time from the web process (app/cluster/sweeps.py) ------------
+    async def sweep_run(self, key, config, epochs, varied):
+        """Train one run of a sweep here, as fair work in this host's Scheduler; its outcome
+        (app/sweeps.outcome)."""
+        from .sweeps import train_here
+
+        await self._started()
+        return await train_here(self, key, config, epochs, varied)
+
+    async def sweep_progress(self, keys):
+        """{key: epochs trained} of the sweep runs training here."""
+        from .sweeps import progress_here
+
+        return progress_here(keys)
 
     # -- rooms: what the web process asks of a room's sessions here -------------------------
     async def run_of(self, token, what, command=None):

@@ -562,6 +562,8 @@ class RelayConnection(Connection):
                 await self.deliver_frame(out["frame"])
             if out["checkpoint"] is not None:
                 await self._saved(out["checkpoint"])
+            for kept in out.get("kept") or ():  # a branch's original, as a run of its own
+                await self.relay.keep(kept["token"], kept["id"], kept["run"])
             if out["end"] == "gone":  # the host restarted: the session is not there anymore
                 await self.recover(generation, "the host restarted without it")
             elif out["end"]:

@@ -5,6 +5,7 @@ needs before it changes anything, and returns the extra fields of its `applied` 
 {"reply": message} for a command that answers with a message of its own. Metadata:
   logged         the saved run's log records it (a change to the run)
   moves_weights  it may change the weights, so a step explained before it is stale
+  changes_run    it counts as a change to the run, which is then saved (not: viewing it)
 
 The handlers live by subject: training.py (play, step, settings, presets), points.py (weights,
 biases and points), saving.py (export, import) and teaching.py (the step-through, the code).
@@ -22,15 +23,16 @@ class Spec:
     handler: Callable
     logged: bool
     moves_weights: bool
+    changes_run: bool = True
 
 
 COMMANDS = {}
 
 
-def command(name, *, logged=True, moves_weights=True):
+def command(name, *, logged=True, moves_weights=True, changes_run=True):
     """Register a handler in COMMANDS under the protocol's command name."""
     def register(handler):
-        COMMANDS[name] = Spec(name, handler, logged, moves_weights)
+        COMMANDS[name] = Spec(name, handler, logged, moves_weights, changes_run)
         return handler
     return register
 
@@ -51,5 +53,6 @@ def plain(value):
 from . import points, saving, teaching, training  # noqa: E402,F401 - they fill COMMANDS
 from . import datasets  # noqa: E402,F401 - downloads of datasets read from files
 from . import classroom  # noqa: E402,F401 - fork and follow, outside a room
+from . import timeline  # noqa: E402,F401 - viewing the run's past, branching from it
 
 assert set(COMMANDS) == set(protocol.COMMAND_TYPES), "every protocol command has a handler"

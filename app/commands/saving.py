@@ -123,6 +123,7 @@ def take(s, saved):
     if tr.diverged is not None:  # saved after a divergence: it still needs a change to go on
         s.life.go("diverge")
     s.record.restore(saved.history, saved.log, saved.log_truncated)
+    s.record_timeline()  # its first checkpoint, with the record it came with
     if tr.step_count:
         s.record.note = (f"this run was loaded from a file at step {tr.step_count}; the "
                          "script starts from step 0 and cannot know what happened before")

@@ -65,6 +65,12 @@ export class Chart {
     this.compare = null;
     /** @type {number | null} */
     this.hoverX = null;
+    /** @type {number | null} the step viewed on the timeline, marked on the chart */
+    this.marker = null;
+    /** @type {((left: number, right: number) => void) | null} told the plot's margins (px)
+     *  when they change: the timeline under the chart lines its steps up with the axis */
+    this.onMargins = null;
+    this.margins = "";
     this.dirty = true;
     /** the legend's items, by series key, and what they were built for */
     /** @type {Map<string, HTMLElement>} */
@@ -119,13 +125,15 @@ export class Chart {
   }
 
   /**
-   * Add a frame's chart point and mini-batch losses.
-   * @param {Record<string, number>} point
+   * Add a frame's chart point and mini-batch losses (point null: a frame of an earlier step,
+   * viewed on the timeline, whose point the chart has; its losses are the live run's).
+   * @param {Record<string, number> | null} point
    * @param {{steps: number[], values: number[]}} losses
    */
   add(point, losses) {
     const last = this.points[this.points.length - 1];
-    if (last && last.step === point.step) this.points[this.points.length - 1] = point;
+    if (!point) { /* a view of the past (timeline.js) */ }
+    else if (last && last.step === point.step) this.points[this.points.length - 1] = point;
     else if (!last || point.step > last.step) this.points.push(point);
     else { // the run restarted: its old mini-batch losses go too
       this.points = [point];
@@ -137,6 +145,27 @@ export class Chart {
       if (typeof v === "number") this.batch.push([losses.steps[i], v]);
     }
     this.batch = thin(this.batch, MAX_POINTS * 2);
+    this.dirty = true;
+  }
+
+  /**
+   * The run goes on from its step `step` (a branch, timeline.js): what came after is the
+   * original's, and leaves the chart.
+   * @param {number} step
+   */
+  truncate(step) {
+    this.points = this.points.filter((p) => p.step <= step);
+    this.batch = this.batch.filter(([s]) => s <= step);
+    this.dirty = true;
+  }
+
+  /**
+   * Mark the step the page shows from the timeline (null: none, the live run).
+   * @param {number | null} step
+   */
+  setMarker(step) {
+    if (this.marker === step) return;
+    this.marker = step;
     this.dirty = true;
   }
 
@@ -204,7 +233,9 @@ export class Chart {
       return;
     }
     const x0 = pts[0].step;
-    const x1 = Math.max(pts[pts.length - 1].step, x0 + 1);
+    // (the mini-batch losses run ahead of the points while a past step is viewed)
+    const x1 = Math.max(pts[pts.length - 1].step, x0 + 1,
+      batch ? this.batch[this.batch.length - 1][0] : 0);
     const log = this.log && this.metric === "loss";
     /** @param {number} v */
     const tf = (v) => (log ? Math.log10(Math.max(v, 1e-12)) : v);
@@ -215,6 +246,10 @@ export class Chart {
     if (hi - lo < 1e-9) hi = lo + 1;
     /** @param {number} s */
     const X = (s) => padL + (s - x0) / (x1 - x0) * (W - padL - 8);
+    if (this.onMargins && this.margins !== `${padL}:8`) {
+      this.margins = `${padL}:8`;
+      this.onMargins(padL, 8);
+    }
     /** @param {number} v */
     const Y = (v) => padT + (1 - (tf(v) - lo) / (hi - lo)) * (H - padB - padT - 4);
     // axes
@@ -267,6 +302,16 @@ export class Chart {
       ctx.stroke();
     }
     ctx.setLineDash([]);
+    if (this.marker != null && this.marker >= x0 && this.marker <= x1) {  // the viewed step
+      ctx.strokeStyle = "#b34700";
+      ctx.lineWidth = 2;
+      ctx.setLineDash([4, 3]);
+      ctx.beginPath();
+      ctx.moveTo(X(this.marker), padT);
+      ctx.lineTo(X(this.marker), H - padB);
+      ctx.stroke();
+      ctx.setLineDash([]);
+    }
     // the read-out's step: the hovered one, else the newest
     let p = last;
     if (this.hoverX != null) {

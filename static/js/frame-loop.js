@@ -117,8 +117,9 @@ export class FrameLoop {
         v.diagnostics.draw();
       }
     }
-    v.chart.setCompare(h.compare ?? null);
-    v.chart.add(h.point, h.losses);
+    // a view of the past (timeline.js): the chart has its point, and keeps its runs
+    if (!h.view) v.chart.setCompare(h.compare ?? null);
+    v.chart.add(h.view ? null : h.point, h.losses);
     v.chart.flush();
   }
 }

@@ -20,6 +20,8 @@
  * @property {(() => void) | null} toggleClass  a teacher's page: the class view, or back
  * @property {(() => void) | null} tryYourself  a student's page: a run of one's own (fork)
  * @property {(() => void) | null} followTeacher  a student's page: follow the teacher again
+ * @property {() => void} timelineBack  the run one checkpoint earlier (timeline.js)
+ * @property {() => void} timelineForward  one checkpoint later; past the newest, live
  */
 
 /**
@@ -41,7 +43,7 @@ export function bindKeys(doc, store, explainer, a) {
       ArrowLeft: walking ? () => explainer.go(explainer.at - 1) : null,
       r: a.reset, m: a.toggleMax, d: a.toggleDraw, e: a.explain, t: a.toggleTest, p: a.togglePresent,
       y: a.tryYourself, f: a.followTeacher, c: store.classroom ? a.toggleClass : null,
-      "?": a.showShortcuts,
+      "?": a.showShortcuts, "[": a.timelineBack, "]": a.timelineForward,
       Escape: store.classOpen ? a.toggleClass : store.openTab ? a.closeTab : null,
     };
     const handler = keys[e.key];

@@ -16,6 +16,9 @@
  *   class-link.js   the teacher's connection to the class
  *   class-view.js   the class view: every student's run, and the room's commands
  *   student.js      a student's page: joining a class, following, trying it yourself
+ *   compare-view.js pinned runs compared side by side (the Compare view)
+ *   timeline.js     the run's timeline under the chart: view an earlier step, branch
+ *   sweep-view.js   sweeps: many runs of this one's settings, varied (the Sweep tab)
  *   and the views: network-view.js, boundary.js, charts.js, tables.js, inspector.js,
  *   controls.js, tasks.js (output + loss), speed.js, explain.js, teach.js.
  */
@@ -26,6 +29,7 @@ import { ClassLink } from "./class-link.js";
 import { ClassView } from "./class-view.js";
 import { ClassPanel } from "./classroom.js";
 import { CodePanel } from "./code-panel.js";
+import { CompareView, Pins } from "./compare-view.js";
 import { Commands } from "./commands.js";
 import { Controls } from "./controls.js";
 import { DrawTools } from "./draw-tools.js";
@@ -50,8 +54,10 @@ import { Store } from "./store.js";
 import { Tables } from "./tables.js";
 import { TaskControl } from "./tasks.js";
 import { StudentPage } from "./student.js";
+import { SweepView } from "./sweep-view.js";
 import { ActivationPlots, Diagnostics, NeuronToy } from "./teach.js";
 import { testInterface } from "./test-api.js";
+import { TimelineBar } from "./timeline.js";
 import { Toasts } from "./toasts.js";
 
 /** @param {string} id @returns {any} */
@@ -80,7 +86,8 @@ const messages = new Messages(store, commands, link, toasts, readouts);
 
 // -- the views --------------------------------------------------------------------------------
 /** @param {Record<string, any>} changes @param {Element} [origin] */
-const setConfig = (changes, origin) => commands.setConfig(changes, origin);
+const setConfig = (changes, origin) =>
+  timeline.takes(changes, origin) || commands.setConfig(changes, origin);  // viewing: a branch's
 const controls = new Controls(document, store, { onSet: setConfig });
 const tasks = new TaskControl({ select: $("task"), note: $("task-note") }, store, { onSet: setConfig });
 const speed = new SpeedControl({ range: $("speed-range"), value: $("speed-value"), max: $("speed-max") },
@@ -169,8 +176,31 @@ const share = new Share({
 const code = new CodePanel({ text: $("code-text"), note: $("code-note"), refresh: $("code-refresh"),
   copy: $("code-copy"), download: $("code-download") }, store, commands, files, toasts);
 const runs = new RecentRuns({ list: $("runs-list"), note: $("runs-note") }, store, toasts);
+// pinned runs compared side by side (a teacher's page: the compare view is not a student's)
+const compareView = student ? null : new CompareView({
+  view: $("compare-view"), count: $("cmp-count"), pinThis: $("cmp-pin-this"),
+  metric: $("cmp-metric"), target: $("cmp-target"), refresh: $("cmp-refresh"), png: $("cmp-png"),
+  csv: $("cmp-csv"), close: $("cmp-close"), note: $("cmp-note"), chart: $("cmp-chart"),
+  chartTitle: $("cmp-chart-title"), legend: $("cmp-legend"), plots: $("cmp-plots"),
+  table: $("cmp-table"), reachedHead: $("cmp-reached-head"),
+  open: [$("compare-button"), $("runs-compare")], behind: $("playground"),
+}, store, new Pins(), { download: (blob, name) => files.download(blob, name), toasts });
+if (compareView) runs.usePins(compareView.pins);
 const drawer = new Drawer(document, store, { explainer, activationPlots, diagnostics,
   shapes: $("shapes-panel"), inspector, code });
+// sweeps: many runs of this one's settings, varied (the Sweep tab; not a student's page)
+if (!student) new SweepView({ field1: $("sweep-field1"), values1: $("sweep-values1"), field2: $("sweep-field2"),
+  values2: $("sweep-values2"), epochs: $("sweep-epochs"), start: $("sweep-start"),
+  cancel: $("sweep-cancel"), progress: $("sweep-progress"), message: $("sweep-message"),
+  results: $("sweep-results"), metric: $("sweep-metric"), csv: $("sweep-csv"), png: $("sweep-png"),
+  curves: $("sweep-curves"), legend: $("sweep-legend"), multiples: $("sweep-multiples"),
+  table: $("sweep-table"), suggested: $("sweep-suggested") }, store, { runs,
+  download: (blob, name) => files.download(blob, name), openTab: (name) => drawer.show(name) });
+// the run's timeline under the chart: view an earlier step, branch from it (timeline.js)
+const timeline = new TimelineBar({ bar: $("timeline"), range: $("timeline-range"),
+  ticks: $("timeline-ticks"), status: $("timeline-status"), live: $("timeline-live"),
+  branch: $("timeline-branch") }, store, { commands, chart, toasts,
+  remember: (token) => runs.remember(token), locked: () => limits.locked });
 const frames = new FrameLoop(store, { readouts, network, boundary, tables, inspector,
   diagnostics, chart });
 if (!student) new ClassPanel({ tab: document.querySelector('[data-tab="class"]'),
@@ -287,12 +317,14 @@ bindKeys(document, store, explainer, {
   toggleClass: classView && (() => classView.toggle()),
   tryYourself: studentPage && (() => studentPage.tryYourself()),
   followTeacher: studentPage && (() => studentPage.followTeacher()),
+  timelineBack: () => timeline.back(),
+  timelineForward: () => timeline.forward(),
 });
 window.addEventListener("hashchange", () => commands.followLink());
 
 // -- start ---------------------------------------------------------------------------------------
 link.read();  // the link's lesson options (presentation mode) from the first paint on
-window["nnplayTest"] = testInterface({ store, commands, socket, chart, classView });
+window["nnplayTest"] = testInterface({ store, commands, socket, chart, classView, compareView });
 if (studentPage) studentPage.start();  // into the class, or the form that joins one
 else socket.connect();
 frames.start();

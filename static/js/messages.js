@@ -108,6 +108,8 @@ export class Messages {
   event(message) {
     if (message.type === "download") {
       this.store.set({ download: message });  // downloads.js shows its progress
+    } else if (message.type === "timeline") {
+      this.store.set({ timeline: message });  // the run's checkpoints: timeline.js
     } else if (message.type === "saved") {
       this.store.set({ saved: { step: message.step, at: Date.now() } });
     } else if (message.type === "diverged") {

@@ -66,7 +66,9 @@ const BOUNDED = { sigmoid: 1, softmax: 1, step: 1, tanh: 1 };
 
 export class NetworkView {
   /**
-   * @param {{container: HTMLElement, gallery: HTMLElement}} els
+   * @param {{container: HTMLElement, gallery: HTMLElement, overlay?: HTMLElement}} els
+   *   overlay: where the tooltip, the weight zoom and the editor go (the page's body, unless
+   *   given: the notebook widget keeps them in its own shadow root, under its styles)
    * @param {{onEditWeight: Function, onEditBias: Function, onSelectNeuron: Function,
    *          onHoverTile: (canvas: HTMLCanvasElement | null, name: string) => void,
    *          onChangeLayers: Function, onFocusNeuron: Function}} callbacks
@@ -76,6 +78,7 @@ export class NetworkView {
     this.container = container;
     this.gallery = els.gallery;
     this.cb = callbacks;
+    this.overlay = els.overlay ?? document.body;
     this.canvas = document.createElement("canvas");
     this.canvas.style.position = "absolute";
     this.canvas.style.inset = "0";
@@ -90,7 +93,7 @@ export class NetworkView {
     this.tooltip = document.createElement("div");
     this.tooltip.className = "tooltip";
     this.tooltip.hidden = true;
-    document.body.appendChild(this.tooltip);
+    this.overlay.appendChild(this.tooltip);
     /** @type {Node[][]} */
     this.columns = [];
     /** @type {Link[]} the links drawn (on the plane: every link) */
@@ -122,7 +125,7 @@ export class NetworkView {
     this.zoom.className = "weight-zoom";
     this.zoom.hidden = true;
     this.zoom.append(document.createElement("canvas"), document.createElement("div"));
-    document.body.appendChild(this.zoom);
+    this.overlay.appendChild(this.zoom);
     /** @type {import("./store.js").Network | null} */
     this.net = null;
     this.frame = null;
@@ -845,7 +848,7 @@ export class NetworkView {
    */
   edit(name, value, e, done) {
     this.tooltip.hidden = true;
-    document.querySelector(".editor")?.remove();
+    this.overlay.querySelector(".editor")?.remove();
     const box = document.createElement("form");
     box.className = "editor";
     box.style.left = `${e.clientX + 8}px`;
@@ -861,7 +864,7 @@ export class NetworkView {
     });
     input.addEventListener("keydown", (ev) => { if (ev.key === "Escape") box.remove(); });
     input.addEventListener("blur", () => setTimeout(() => box.remove(), 150));
-    document.body.appendChild(box);
+    this.overlay.appendChild(box);
     input.focus();
     input.select();
   }

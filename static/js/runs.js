@@ -62,6 +62,14 @@ export class RecentRuns {
     /** @type {any[]} the runs as the server last listed them */
     this.runs = [];
     this.saves = true;
+    /** @type {import("./compare-view.js").Pins | null} the pinned runs, when the page compares */
+    this.pins = null;
+  }
+
+  /** Offer a Pin button on each run (compare-view.js). @param {import("./compare-view.js").Pins} pins */
+  usePins(pins) {
+    this.pins = pins;
+    pins.on(() => this.render());
   }
 
   /** The session this page holds: its token goes first in the list. @param {string} token */
@@ -133,8 +141,30 @@ export class RecentRuns {
     remove.disabled = mine || run.connected;
     remove.title = remove.disabled ? "A run open in a page cannot be deleted" : "Delete this saved run";
     remove.addEventListener("click", () => this.remove(run.token, run.title));
-    li.append(title, meta, open, remove);
+    li.append(title, meta, ...(this.pins ? [this.pinButton(run)] : []), open, remove);
     return li;
+  }
+
+  /** The button that pins a run to compare it, or unpins it. @param {any} run */
+  pinButton(run) {
+    const pins = /** @type {import("./compare-view.js").Pins} */ (this.pins);
+    const pinned = pins.has(run.token);
+    const pin = document.createElement("button");
+    pin.textContent = pinned ? "Unpin" : "Pin";
+    pin.dataset.action = "pin";
+    pin.setAttribute("aria-pressed", String(pinned));
+    pin.disabled = !pinned && pins.full;
+    pin.title = pinned ? "Take this run out of the comparison"
+      : pin.disabled ? "Six runs are pinned: unpin one first" : "Pin this run to compare it";
+    pin.addEventListener("click", () => {
+      const row = [...this.els.list.children].indexOf(/** @type {Element} */ (pin.parentElement));
+      if (pinned) pins.remove(run.token);
+      else pins.add(run.token);
+      // the list was drawn again: the keyboard stays on this run's button
+      /** @type {HTMLElement | null | undefined} */ (this.els.list.children[row]
+        ?.querySelector("[data-action=pin]"))?.focus();
+    });
+    return pin;
   }
 
   /** Resume that run's session here. @param {string} token */

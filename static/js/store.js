@@ -91,6 +91,9 @@ export class Store {
      *  stage of it the teacher's page shows (main.js) */
     this.teacherExplanation = null;
     this.teacherStage = 0;
+    /** @type {{steps: number[], step: number} | null} the newest `timeline` event: the steps
+     *  of the run's checkpoints (timeline.js; the hello lists them first) */
+    this.timeline = null;
     /** the heatmap resolution the page asked for: neuron tiles and the output plot, per side */
     this.density = { neuron: 32, output: 100 };
     /** the page's counters: frames received and drawn, draw time, bytes, refused commands */
@@ -116,7 +119,7 @@ export class Store {
    *   "selected" | "openTab" | "lesson" | "extra" | "hashApplied" | "ready" | "commandSeq" |
    *   "speed" | "density" | "taskNote" | "dataChanging" | "download" | "saved" | "room" |
    *   "classroom" | "board" | "classLocks" | "spotlight" | "classLink" | "classOpen" |
-   *   "teacherExplanation" | "teacherStage">>} changes
+   *   "teacherExplanation" | "teacherStage" | "timeline">>} changes
    */
   set(changes) {
     Object.assign(this, changes);

@@ -43,14 +43,20 @@
  *                    it, or "")}; spotlight: null, or {student, name, frame: the header of the
  *                    spotlighted run's newest frame drawn in the view, or null}. null on a
  *                    student's page
+ *
+ * Compared runs (compare-view.js):
+ *   compare()        the compare view as shown: {open, pins (how many), metric, target,
+ *                    legend (its texts, in order), plotsDrawn, comparison (the server's
+ *                    answer drawn, POST /api/runs/compare, or null)}; null on a student's page
  */
 
 /**
  * @param {{store: import("./store.js").Store, commands: import("./commands.js").Commands,
  *          socket: import("./socket.js").Connection, chart: import("./charts.js").Chart,
- *          classView: import("./class-view.js").ClassView | null}} page
+ *          classView: import("./class-view.js").ClassView | null,
+ *          compareView: import("./compare-view.js").CompareView | null}} page
  */
-export function testInterface({ store, commands, socket, chart, classView }) {
+export function testInterface({ store, commands, socket, chart, classView, compareView }) {
   /** @template T @param {T} value @returns {T} */
   const copy = (value) => (value == null ? value : structuredClone(value));
   /** @param {import("./socket.js").NDArray | undefined} a */
@@ -91,5 +97,6 @@ export function testInterface({ store, commands, socket, chart, classView }) {
     select: (index) => commands.selectSample(index),
     dropSocket: () => socket.drop(),
     classView: () => classView?.snapshot() ?? null,
+    compare: () => compareView?.snapshot() ?? null,
   });
 }

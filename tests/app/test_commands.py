@@ -22,7 +22,7 @@ from app.settings import Settings
 from nncore import Config, Trainer
 from nncore.config import LIVE
 from nncore.codec import array_from_json
-from tests.app.wire import Wire
+from tests.app.wire import Wire, theta
 from app.protocol import REPLY_TYPES
 
 HAS_SKLEARN = importlib.util.find_spec("sklearn") is not None
@@ -104,14 +104,8 @@ def assert_error(reply, code, field, value, *, allowed=None, message=None, comma
         assert reply["command"] == command, reply
 
 
-def exported(wire):
-    reply, _ = send(wire, {"type": "export"})
-    assert reply["type"] == "state", reply
-    return reply["state"]
 
 
-def theta(state):
-    return array_from_json(state["trainer"]["theta"])
 
 
 def assert_refused(ws, code, close_code):
@@ -482,7 +476,7 @@ def test_export_then_import_in_a_new_connection(client, wire):
                                              "hidden_layers": [6, 4], "seed": 5}})
     step(wire, 30)
     original = params(wire.frame(step=30), ("W1", "b1", "W2", "b2", "W3", "b3"))
-    state = exported(wire)
+    state = wire.exported()
     assert state["format"] == "nnplay.session/1"
     with client.websocket_connect("/ws") as ws:
         other = opened(ws)
@@ -492,17 +486,17 @@ def test_export_then_import_in_a_new_connection(client, wire):
         f = frame_after(other, reply)
         assert f["step"] == 30
         assert_same(params(f, original.keys()), original)
-        assert np.array_equal(theta(exported(other)), theta(state))
+        assert np.array_equal(theta(other.exported()), theta(state))
         # Both carry on identically: the optimizer state and the shuffling came along.
         step(wire, 10)
         step(other, 10)
-        assert np.array_equal(theta(exported(other)), theta(exported(wire)))
+        assert np.array_equal(theta(other.exported()), theta(wire.exported()))
 
 
 def test_export_of_drawn_points_imports(wire):
     applied(wire, {"type": "load_csv", "text": CSV})
     step(wire, 5)
-    state = exported(wire)
+    state = wire.exported()
     reply, _ = send(wire, {"type": "import", "state": state})
     assert reply["type"] == "applied", reply
 
@@ -532,7 +526,7 @@ def test_import_of_a_broken_trainer_says_why(wire, trainer, text):
 
 
 def test_import_with_a_bad_config_names_the_field(wire):
-    state = exported(wire)
+    state = wire.exported()
     state["trainer"]["config"]["hidden_layers"] = [129]
     reply, _ = send(wire, {"type": "import", "state": state})
     assert_error(reply, "invalid_value", "hidden_layers", "[129]",
@@ -541,7 +535,7 @@ def test_import_with_a_bad_config_names_the_field(wire):
 
 
 def test_import_with_a_hostile_history_keeps_the_connection(wire):
-    state = exported(wire)
+    state = wire.exported()
     state["history"] = [{}]
     reply, _ = send(wire, {"type": "import", "state": state})
     assert reply["type"] in ("applied", "error")
@@ -549,13 +543,13 @@ def test_import_with_a_hostile_history_keeps_the_connection(wire):
 
 
 def test_import_with_an_infinite_log_can_still_export(wire):
-    state = exported(wire)
+    state = wire.exported()
     state["log"] = ["__INF__"]
     text = json.dumps({"type": "import", "id": "inf", "state": state})
     wire.send(text.replace('"__INF__"', "1e999"))  # valid JSON; Python reads it as inf
     reply = wire.expect("applied", id="inf")
     assert reply["step"] == 0
-    exported(wire)
+    wire.exported()
     still_works(wire, 0)
 
 
@@ -932,7 +926,7 @@ def test_socket_training_is_bit_identical_to_the_engine(wire, run):
     wire.expect("stepped", id=reply["id"])
     applied(wire, {"type": "set", "config": {"batch_size": 7}})
     step(wire, 23)
-    state = exported(wire)["trainer"]
+    state = wire.exported()["trainer"]
 
     tr = Trainer(Config(**config))
     tr.step(37)

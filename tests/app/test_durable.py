@@ -33,10 +33,6 @@ def server(folder, **overrides):
     return TestClient(create_app(settings_for(folder, **overrides)))
 
 
-def exported(wire):
-    reply = wire.call({"type": "export"})
-    assert reply["type"] == "state", reply
-    return reply["state"]["trainer"]  # the config, the weights, the optimizer's moments, ...
 
 
 def configured(wire):
@@ -56,7 +52,7 @@ def test_a_paused_run_comes_back_after_a_restart_exactly(tmp_path):
         configured(wire)
         step(wire, 40)
         wait_saved(wire, 40)
-        before = exported(wire)
+        before = wire.exported()["trainer"]
         token = wire.hello["resume_token"]
         session_id = wire.hello["session"]
     # A new server on the same folder: the token brings the run back, as it was.
@@ -68,9 +64,9 @@ def test_a_paused_run_comes_back_after_a_restart_exactly(tmp_path):
         assert hello["step"] == 40 and hello["state"] == "paused"
         assert hello["restored"]["step"] == 40 and hello["restored"]["saved"] > 0
         assert hello["config"]["hidden_layers"] == [5, 3]
-        assert exported(wire) == before  # bit-identical: floats travel as their repr
+        assert wire.exported()["trainer"] == before  # bit-identical: floats travel as their repr
         step(wire, 25)
-        after_restart = exported(wire)
+        after_restart = wire.exported()["trainer"]
     # The same steps without a restart give the same weights, to the bit.
     with server(tmp_path, save=False) as client, client.websocket_connect("/ws") as ws:
         wire = Wire(ws)
@@ -78,7 +74,7 @@ def test_a_paused_run_comes_back_after_a_restart_exactly(tmp_path):
         configured(wire)
         step(wire, 40)
         step(wire, 25)
-        assert exported(wire) == after_restart
+        assert wire.exported()["trainer"] == after_restart
 
 
 def test_restored_is_said_once(tmp_path):
@@ -131,7 +127,7 @@ def test_an_expired_session_comes_back_from_the_store(tmp_path):
         with client.websocket_connect("/ws") as ws:
             wire = Wire(ws)
             step(wire, 7)
-            before = exported(wire)
+            before = wire.exported()["trainer"]
             token = wire.hello["resume_token"]
         deadline = time.monotonic() + 10
         while client.get("/api/stats").json()["sessions"]:  # the reaper frees it
@@ -140,7 +136,7 @@ def test_an_expired_session_comes_back_from_the_store(tmp_path):
         with client.websocket_connect(f"/ws?resume={token}") as ws:
             wire = Wire(ws)
             assert wire.hello["resumed"] is True and wire.hello["step"] == 7
-            assert exported(wire) == before
+            assert wire.exported()["trainer"] == before
 
 
 def test_a_corrupt_database_is_moved_aside_and_the_server_starts_fresh(tmp_path, caplog):

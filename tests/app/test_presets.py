@@ -25,7 +25,8 @@ def train(wire, n):
 def test_every_preset_is_tested_here():
     tested = {"playground", "classic_tutorial", "xor_two_hidden", "perceptron_separable",
               "perceptron_xor", "vanishing_gradients", "dead_relus", "mse_vs_cross_entropy",
-              "spiral_depth", "digits", "mnist", "fashion_mnist"}
+              "spiral_depth", "digits", "mnist", "fashion_mnist", "sweep_exercise",
+              "sweep_exercise_mnist"}
     assert set(PRESETS) == tested
 
 
@@ -133,3 +134,24 @@ def test_mnist_presets_train_the_tutorials_784_128_64_10(wire, name):
 def test_presets_are_served_with_their_explanation(client, name):
     presets = {p["name"]: p for p in client.get("/api/presets").json()["presets"]}
     assert presets[name]["title"] and len(presets[name]["text"]) > 40
+
+
+@pytest.mark.parametrize("name", ["sweep_exercise", "sweep_exercise_mnist"])
+def test_the_exercise_presets_sweep_layers_neurons_learning_rate_and_activation(client, name):
+    """Their sweeps are ones the server starts (app/sweeps.py checks them whole first), and
+    between them they vary what the A–Z tutorial's exercise asks for."""
+    from app.limits import LIMITS
+
+    preset = PRESETS[name]
+    varied = set()
+    for sweep in preset["sweeps"]:
+        varied |= set(sweep["vary"])
+        assert 1 <= sweep["epochs"] <= LIMITS["max_sweep_epochs"]
+        r = client.post("/api/sweeps", json={"token": f"preset-{name}", "config":
+                                              preset["config"], "vary": sweep["vary"],
+                                              "epochs": sweep["epochs"]})
+        assert r.status_code == 200, r.text
+        client.post("/api/sweeps/cancel", json={"id": r.json()["id"]})
+    assert varied == {"hidden_layers", "learning_rate", "activation"}
+    listed = {p["name"]: p for p in client.get("/api/presets").json()["presets"]}
+    assert listed[name]["sweeps"] == preset["sweeps"]

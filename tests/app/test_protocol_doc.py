@@ -33,6 +33,8 @@ def test_every_error_code_and_message_type_is_documented():
     requests) and each text message type it sends is named in the document."""
     codes, types = set(), set()
     for path in (docs.ROOT / "app").rglob("*.py"):
+        if path.name == "notebook.py":  # the notebook widget's own channel (docs/notebook.md)
+            continue
         source = path.read_text(encoding="utf-8")
         codes.update(re.findall(r'(?:error_reply|ProtocolError)\(\s*"(\w+)"', source))
         codes.update(re.findall(r'RoomError\(\s*\d+,\s*"(\w+)"', source))

@@ -6,6 +6,7 @@ import threading
 
 from app import frames
 from app.protocol import REPLY_TYPES
+from nncore.codec import array_from_json
 
 
 class Wire:
@@ -69,6 +70,12 @@ class Wire:
             if m["type"] not in ("frame", "data", "network"):
                 self.events.append(m)
 
+    def exported(self):
+        """The session's whole state, as an `export` reply carries it."""
+        reply = self.call({"type": "export"})
+        assert reply["type"] == "state", reply
+        return reply["state"]
+
     def call(self, message, timeout=None):
         """Send a command (with an id) and return its reply: applied, error or state."""
         message = dict(message)
@@ -85,3 +92,8 @@ class Wire:
 
     def frame(self, timeout=None, **match):
         return self.expect("frame", timeout, **match)
+
+
+def theta(state):
+    """The weights of an exported session's run, as an array."""
+    return array_from_json(state["trainer"]["theta"])

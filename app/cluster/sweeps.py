@@ -1,0 +1,103 @@
+"""Sweeps on Ray (--workers, --ray-address): the runs train in parallel, one at a time on each
+session host, each as fair work in that host's Scheduler next to its sessions (app/sweeps.py
+does the rest, as on the embedded default).
+
+The web process hands each host the next run when the host's last one is done, so the hosts
+share the sweep by how fast they go. A run is the same nncore.sweep.Run as on the embedded
+default, trained to its end, and its outcome (the checkpoint that saves it) is built on the
+host, so its weights and its saved run are those of the embedded default, bit for bit. The
+web process asks the hosts for the epochs of the runs they train every POLL_SECONDS, for the
+progress; it saves each finished run through the relay (the run store and the cluster's
+checkpoint store), so any of them opens as a session on any host.
+
+A host that dies during a run fails that run (the sweep reports it, and goes on with the other
+hosts); a cancelled sweep cancels its runs on the hosts (Ray cancels the call's coroutine, and
+the run leaves the host's Scheduler).
+"""
+
+import asyncio
+import secrets
+
+from nncore import Config
+from nncore.sweep import Run
+
+from ..downloads import library
+from ..sweeps import Sweeps, outcome, train
+
+POLL_SECONDS = 0.5
+_TRAINING = {}  # on a host: key -> the RunWork of a sweep run training there
+
+
+# -- on a host -----------------------------------------------------------------------------------
+async def train_here(host, key, config, epochs, varied):
+    """Train one run on `host` (a SessionHost) in its Scheduler; its outcome."""
+    folders = library(host.settings).folders
+
+    def make_run():
+        return Run(Config(**config), epochs, folders=folders, varied=varied)
+
+    try:
+        run = await train(host.scheduler, make_run,
+                          progress=lambda work: _TRAINING.__setitem__(key, work))
+    finally:
+        _TRAINING.pop(key, None)
+    return await asyncio.to_thread(outcome, run, host.settings)
+
+
+def progress_here(keys):
+    return {key: _TRAINING[key].epoch for key in keys if key in _TRAINING}
+
+
+# -- in the web process --------------------------------------------------------------------------
+class RemoteRun:
+    """A run training on a host, as its cell follows it: `epoch`, polled."""
+
+    def __init__(self, handle, key):
+        self.handle, self.key, self.epoch = handle, key, 0
+
+    async def poll(self):
+        """Follow the run's epoch until cancelled; a host that fails to say stops it (the
+        run's own call says what happened to the host)."""
+        while True:
+            await asyncio.sleep(POLL_SECONDS)
+            try:
+                epochs = await self.handle.sweep_progress.remote([self.key])
+            except Exception:  # noqa: BLE001
+                return
+            self.epoch = epochs.get(self.key, self.epoch)
+
+
+class ClusterTrainer:
+    """The sweep's runs on the session hosts, one at a time on each."""
+
+    def __init__(self, relay):
+        self.relay = relay
+
+    @property
+    def concurrency(self):
+        return max(1, len(self.relay.hosts))
+
+    async def train(self, slot, cell):
+        _, handle = self.relay.hosts[slot % len(self.relay.hosts)]
+        remote = RemoteRun(handle, secrets.token_hex(8))
+        cell.follow(remote)
+        ref = handle.sweep_run.remote(remote.key, cell.config.to_dict(), cell.epochs,
+                                      cell.varied)
+        poller = asyncio.create_task(remote.poll())
+        try:
+            return await ref
+        except asyncio.CancelledError:
+            self.relay.ray.cancel(ref)
+            raise
+        finally:
+            poller.cancel()
+
+
+def cluster_sweeps(settings, relay):
+    """The Sweeps of a web process on Ray: runs on the hosts, saved through the relay."""
+    save = None
+    if relay.checkpoints.enabled:
+        async def save(token, session_id, checkpoint):
+            return await relay.keep(token, session_id, checkpoint)
+
+    return Sweeps(settings, ClusterTrainer(relay), save)

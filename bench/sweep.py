@@ -1,0 +1,83 @@
+"""Sweep benchmark: the same sweep on the embedded default and on `--workers N`, in one run.
+
+    python bench/sweep.py [--runs 24] [--epochs 20] [--workers 2]
+
+The sweep is the digits preset's network on scikit-learn's digits (64-32-10: relu, softmax with
+cross-entropy, SGD, batches of 32, 70% for training) with the learning rate × the activation
+varied: 6 × 4 = 24 runs (`--runs` takes the first ones of that grid), each
+trained `--epochs` epochs. Prints the wall time from the request to the last run saved, on an
+nnplay in process (runs in turn) and then on one with `--workers N` (runs in parallel on the
+session hosts; Ray's start is not counted), and the ratio (target ≥ 1.7× with 2 workers on 2
+cores). Runs are saved as a page's would be (each server has a scratch data folder). On 2
+shared cores, figures vary ±20% between runs: compare within one run.
+"""
+
+import argparse
+import os
+import sys
+import time
+
+import httpx
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)
+
+from app.presets import PRESETS  # noqa: E402
+from tests.e2e.server import running  # noqa: E402
+
+CONFIG = PRESETS["digits"]["config"]  # 64-32-10, relu, softmax, batches of 32
+RATES = [0.003, 0.01, 0.03, 0.1, 0.3, 1.0]
+ACTIVATIONS = ["relu", "tanh", "sigmoid", "leaky_relu"]
+
+
+def vary_for(runs):
+    """The first `runs` cells of the 6 × 4 grid, as a vary one or two fields give them."""
+    if runs <= len(ACTIVATIONS):
+        return {"activation": ACTIVATIONS[:runs]}
+    if runs % len(ACTIVATIONS):
+        raise SystemExit(f"--runs {runs}: give 1 to 4, or a multiple of 4 up to 24")
+    return {"learning_rate": RATES[:runs // len(ACTIVATIONS)], "activation": ACTIVATIONS}
+
+
+def sweep_seconds(url, vary, epochs):
+    """Wall seconds of one sweep, from its request to its end (polled as a page does)."""
+    started = time.monotonic()
+    r = httpx.post(url + "api/sweeps", json={"token": "bench-page-0001", "config": CONFIG,
+                                             "vary": vary, "epochs": epochs}, timeout=60)
+    r.raise_for_status()
+    while True:
+        status = httpx.post(url + "api/sweeps/status", json={"id": r.json()["id"]},
+                            timeout=60).json()
+        if status["state"] != "running":
+            break
+        time.sleep(0.05)
+    elapsed = time.monotonic() - started
+    if status["state"] != "done":
+        raise SystemExit(f"the sweep ended {status['state']}: "
+                         f"{[run['error'] for run in status['runs'] if run['error']]}")
+    return elapsed, status
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--runs", type=int, default=24)
+    parser.add_argument("--epochs", type=int, default=20)
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+    vary = vary_for(args.runs)
+    print(f"sweep: {args.runs} runs of 64-32-10 on digits, {args.epochs} epochs each, "
+          f"varying {', '.join(vary)}")
+    with running() as embedded:
+        here, here_status = sweep_seconds(embedded.url, vary, args.epochs)
+    print(f"  embedded (in turn)        {here:7.2f} s")
+    with running("--workers", str(args.workers), timeout=180) as cluster:
+        there, there_status = sweep_seconds(cluster.url, vary, args.epochs)
+    print(f"  --workers {args.workers} (in parallel)  {there:7.2f} s")
+    same = all(a["final"] == b["final"] for a, b in zip(here_status["runs"],
+                                                        there_status["runs"]))
+    print(f"  ratio {here / there:.2f}× (target ≥ 1.7× with 2 workers); results identical: "
+          f"{same}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,2711 @@
+// static/css/app.css
+var app_default = `/* nnplay: laid out for a projector.
+
+   The viewport is the budget: the body is exactly the viewport's height and never scrolls;
+   the toolbar takes what it needs and the playground grid shares the rest. Inside it every
+   panel may shrink to nothing (min-height: 0), and the drawings take whatever is left: the
+   output plot is a square as large as its box allows (container units), the chart a share of
+   the output column, the network the rest of its panel. Type follows the smaller of the
+   viewport's width and height, so a wide but short screen does not overflow; presentation
+   mode uses the same budget for larger type and larger drawings. Numbers use tabular figures
+   so that nothing moves while training. */
+
+:root {
+  --font: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
+  --mono: ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace;
+  --base: clamp(12px, min(0.95vw, 1.75vh) + 2px, 22px);
+  --tile: clamp(22px, min(2.6vw, 4.6vh), 48px);
+  --drawer: 34vh;           /* the open drawer panel's height */
+  --chart: 36%;             /* the chart's share of the output column */
+  --ink: #1a1a1a;
+  --muted: #555;
+  --line: #c9c9c9;
+  --panel: #ffffff;
+  --page: #eef0f2;
+  --accent: #0868ac;
+  --warn: #b34700;
+  --negative: #e66101;
+  --positive: #0868ac;
+}
+body.present {
+  --base: clamp(14px, min(1.15vw, 2.1vh) + 3px, 36px);
+  --chart: 35%;
+}
+/* presenting, the controls grow less than the drawings and the numbers */
+body.present #toolbar { gap: 0.7em; font-size: 0.9em; }
+body.present .network-head, body.present .chart-head { font-size: 0.82em; }
+body.present .top-controls { gap: 0.6em; }
+body.present .speed-row input[type="range"] { width: 4.5em; }
+body.drawer-open { --tile: clamp(16px, min(2.2vw, 3.3vh), 44px); }
+
+* { box-sizing: border-box; }
+[hidden] { display: none !important; }
+html, body { margin: 0; height: 100%; overflow: hidden; }
+body {
+  font: var(--base) / 1.3 var(--font);
+  color: var(--ink);
+  background: var(--page);
+  display: grid;
+  grid-template-rows: auto minmax(0, 1fr);
+  height: 100vh;
+}
+button, select, input { font: inherit; color: inherit; }
+button {
+  border: 1px solid var(--line);
+  background: #fafafa;
+  border-radius: 6px;
+  padding: 0.15em 0.6em;
+  cursor: pointer;
+}
+button:hover:not(:disabled) { border-color: var(--accent); }
+button:disabled { opacity: 0.35; cursor: not-allowed; }
+button:focus-visible, select:focus-visible, input:focus-visible {
+  outline: 3px solid #f0a000;
+  outline-offset: 1px;
+}
+button[aria-pressed="true"] { background: var(--accent); color: #fff; border-color: var(--accent); }
+select { border: 1px solid var(--line); border-radius: 6px; background: #fff; padding: 0.1em 0.3em; max-width: 100%; }
+h2 {
+  font-size: 0.95em;
+  letter-spacing: 0.05em;
+  text-transform: uppercase;
+  margin: 0 0 0.3em;
+  color: #333;
+  white-space: nowrap;
+}
+.label { color: var(--muted); font-size: 0.85em; }
+.subhead { color: var(--muted); font-size: 0.8em; margin-bottom: 0.3em; }
+.count, .metric, #sps, #fps, output { font-variant-numeric: tabular-nums; }
+.rebuild { color: var(--warn); font-weight: bold; margin-left: 0.25em; cursor: help; }
+
+/* -- toolbar ------------------------------------------------------------------------------ */
+#toolbar {
+  display: flex;
+  align-items: center;
+  gap: 0.9em;
+  padding: 0.3em 0.7em;
+  background: #fff;
+  border-bottom: 1px solid var(--line);
+  flex-wrap: nowrap;
+  min-width: 0;
+}
+.brand { display: flex; flex-direction: column; line-height: 1.1; }
+.brand strong { font-size: 1.35em; }
+.tagline { font-size: 0.7em; color: var(--muted); }
+.transport { display: flex; gap: 0.4em; align-items: center; flex: none; }
+.round {
+  width: 2.3em; height: 2.3em; border-radius: 50%;
+  padding: 0; display: inline-grid; place-items: center; font-size: 1em; flex: none;
+}
+.round.big { width: 2.9em; height: 2.9em; font-size: 1.2em; background: var(--accent); color: #fff; }
+.icon { width: 55%; height: 55%; display: block; }
+#play .pause-icon, #play.running .play-icon { display: none; }
+#play.running .pause-icon { display: block; }
+.round.small { width: 1.7em; height: 1.7em; font-size: 0.95em; }
+.counters {
+  display: grid; grid-template-columns: auto auto; column-gap: 0.4em; align-items: baseline;
+  line-height: 1.15; flex: none;
+}
+.count { font-size: 1.5em; font-weight: 600; min-width: 4.3em; }
+.count.small { font-size: 0.9em; font-weight: 400; min-width: 0; }
+.top-controls { display: flex; gap: 0.8em; align-items: flex-end; min-width: 0; }
+.top-controls .control { flex-direction: column; align-items: flex-start; gap: 0.1em; margin: 0; flex-wrap: nowrap; }
+.top-controls .label { white-space: nowrap; }
+.speed-row { display: inline-flex; align-items: center; gap: 0.3em; }
+.speed-row input[type="range"] { width: 5.5em; }
+#speed-value { min-width: 6.6em; text-align: right; font-size: 0.9em; white-space: nowrap; }
+#speed-max { padding: 0.05em 0.45em; }
+.speed-row input.at-max { opacity: 0.4; }
+.status-area { margin-left: auto; text-align: right; line-height: 1.2; flex: none; }
+.status { display: inline-flex; align-items: center; gap: 0.35em; white-space: nowrap; }
+.status .dot { width: 0.7em; height: 0.7em; border-radius: 50%; background: #999; }
+.status[data-state="connected"] .dot { background: #1a9850; }
+.status[data-state="reconnecting"] .dot, .status[data-state="connecting"] .dot { background: #f0a000; }
+.status[data-state="refused"] .dot, .status[data-state="closed"] .dot,
+.status[data-state="replaced"] .dot { background: #b30000; }
+.rates, .frame-limited { font-size: 0.8em; color: var(--muted); white-space: nowrap; }
+.frame-limited { color: var(--warn); }
+.menu { display: flex; gap: 0.4em; flex: none; }
+
+/* -- the playground: four columns, the drawer under the first three ------------------------ */
+#playground {
+  display: grid;
+  grid-template-columns: minmax(10.5em, 16%) auto minmax(0, 1fr) minmax(16em, 30%);
+  grid-template-rows: minmax(0, 1fr) auto;
+  grid-template-areas:
+    "data features network output"
+    "data drawer drawer output";
+  gap: 0.5em;
+  padding: 0.5em;
+  min-height: 0;
+  min-width: 0;
+}
+/* presenting, the network and the output get the width: the data and the feature tiles (the
+   network's own input tiles show the same maps, larger) keep what they need */
+body.present #playground { grid-template-columns: minmax(8.5em, 12.5%) auto minmax(0, 1fr) minmax(15em, 32%); }
+body.present .feature { font-size: 0.72em; }
+body.present #features-panel h2 { font-size: 0.78em; letter-spacing: 0.03em; }
+body.present .plots { --legend-w: 3.4em; }
+.panel {
+  background: var(--panel); border: 1px solid var(--line); border-radius: 8px;
+  padding: 0.5em 0.65em; min-width: 0; min-height: 0;
+}
+#data-panel { grid-area: data; overflow: auto; }
+#features-panel { grid-area: features; overflow: auto; }
+#network-panel { grid-area: network; position: relative; display: flex; flex-direction: column; overflow: hidden; }
+#output-panel { grid-area: output; display: flex; flex-direction: column; overflow: hidden; }
+#drawer { grid-area: drawer; min-width: 0; min-height: 0; display: flex; flex-direction: column; }
+
+.control { display: flex; align-items: center; gap: 0.4em; margin: 0.25em 0; flex-wrap: wrap; }
+.settings-grid .control { justify-content: space-between; flex-wrap: nowrap; }
+#data-panel .control { display: grid; grid-template-columns: minmax(0, 1fr); gap: 0; margin: 0.1em 0 0.3em; }
+#data-panel .control .range { width: 100%; }
+#data-panel .control .range input[type="range"] { flex: 1; width: auto; min-width: 0; }
+.range { display: inline-flex; align-items: center; gap: 0.3em; }
+.range input[type="range"] { width: 5.5em; }
+.range output { min-width: 3.2em; text-align: right; }
+input[type="number"] { width: 7em; }
+.buttons { display: flex; gap: 0.4em; flex-wrap: wrap; margin-top: 0.3em; }
+.file-button { border: 1px solid var(--line); border-radius: 6px; padding: 0.15em 0.6em; background: #fafafa; cursor: pointer; }
+.file-button input { display: none; }
+.message { min-height: 1.3em; font-size: 0.85em; color: var(--warn); }
+.message.ok { color: #1a6d2f; }
+
+.datasets { display: grid; grid-template-columns: repeat(auto-fill, minmax(clamp(40px, 5vh, 96px), 1fr)); gap: 0.25em; margin-bottom: 0.3em; }
+.dataset { display: flex; flex-direction: column; align-items: center; padding: 0.1em; font-size: 0.62em; line-height: 1.05; min-width: 0; }
+.dataset span { max-width: 100%; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+.dataset canvas { width: 100%; aspect-ratio: 1; border-radius: 3px; background: #fff; }
+.dataset[aria-pressed="true"] { outline: 3px solid #1a1a1a; background: #fff; color: inherit; border-color: #1a1a1a; }
+.dataset[hidden] { display: none; }
+
+.draw-tools { display: flex; align-items: center; gap: 0.4em; margin-top: 0.4em; flex-wrap: wrap; }
+.draw-classes { display: inline-flex; gap: 0.25em; flex-wrap: wrap; }
+.draw-classes button { width: 1.8em; height: 1.8em; border-radius: 50%; padding: 0; border: 3px solid transparent; background: #fff; display: inline-grid; place-items: center; }
+.draw-classes button svg { width: 1.2em; height: 1.2em; }
+.draw-classes button[aria-pressed="true"] { border-color: #1a1a1a; }
+
+.features { display: flex; flex-direction: column; gap: 0.3em; }
+/* a feature not in use: its tile faded, its name still readable (#4d4d4d: 8:1 on white) */
+.feature { display: flex; align-items: center; gap: 0.35em; padding: 0.12em; font-size: 0.85em; color: #4d4d4d; white-space: nowrap; }
+.feature:not([aria-pressed="true"]) canvas { opacity: 0.4; }
+.feature canvas { width: var(--tile); height: var(--tile); border-radius: 3px; flex: none; }
+.feature[aria-pressed="true"] { opacity: 1; outline: 2px solid #1a1a1a; background: #fff; color: inherit; border-color: #1a1a1a; }
+.feature[aria-pressed="true"]:disabled { opacity: 1; cursor: default; }
+.feature[hidden] { display: none; }
+.features[data-plane="false"] .feature { opacity: 0.3; outline: none; border-color: transparent; font-weight: normal; }
+
+/* -- the network panel --------------------------------------------------------------------- */
+.network-head { display: flex; align-items: center; justify-content: space-between; gap: 0.3em 0.8em; flex-wrap: wrap; }
+.layers-head { display: flex; align-items: center; gap: 0.4em; }
+.layers-head h2 { margin: 0; }
+.task-control { margin: 0; flex-wrap: nowrap; min-width: 0; }
+.task-control .label { white-space: nowrap; }
+#task { min-width: 0; }
+.note { font-size: 0.8em; line-height: 1.3; color: var(--accent); }
+/* notes under the network take room only when they say something (they change with a
+   rebuild, when the diagram is laid out anew anyway) */
+#task-note:empty, #network-message:empty { display: none; }
+.network { position: relative; flex: 1 1 0; min-height: 0; }
+.network svg { position: absolute; inset: 0; width: 100%; height: 100%; overflow: visible; }
+.network .link { fill: none; stroke-linecap: round; }
+.network .link-hit { fill: none; stroke: transparent; stroke-width: 10px; cursor: pointer; }
+.network canvas.tiles { position: absolute; inset: 0; width: 100%; height: 100%; pointer-events: none; }
+.network .neuron {
+  position: absolute; width: var(--tile); height: var(--tile);
+  border: 1px solid #555; border-radius: 3px; cursor: pointer; background: transparent;
+}
+.network .neuron.plain { background: #fff; }
+.network .neuron.selected { outline: 3px solid #f0a000; }
+.network .neuron.dead { opacity: 0.55; }
+.network .bias {
+  position: absolute; bottom: -1px;
+  border: 1px solid #555; border-radius: 2px; cursor: pointer; background: transparent;
+}
+/* the ± of each hidden layer: small enough that eight layers' buttons never meet */
+.network { container-type: size; }
+.network .layer-controls { position: absolute; display: flex; gap: 0.15em; transform: translateX(-50%); }
+/* the network view leaves 34 px above the tiles for these */
+.network .layer-controls .round.small { font-size: min(0.9em, 17px); }
+.network .layer-label { position: absolute; transform: translateX(-50%); font-size: 0.75em; color: var(--muted); white-space: nowrap; }
+/* five hidden layers or more: their buttons and labels shrink with the diagram's width */
+.network:has(.layer-controls ~ .layer-controls ~ .layer-controls ~ .layer-controls ~ .layer-controls) .layer-controls { font-size: min(1em, 2.3cqw); }
+.network:has(.layer-controls ~ .layer-controls ~ .layer-controls ~ .layer-controls ~ .layer-controls) .layer-label { font-size: min(0.75em, 1.5cqw); }
+.tooltip {
+  position: fixed; z-index: 20; pointer-events: none;
+  background: #1a1a1a; color: #fff; padding: 0.25em 0.5em; border-radius: 4px;
+  font: 0.85em var(--mono); white-space: pre;
+}
+.editor { position: fixed; z-index: 21; background: #fff; border: 2px solid var(--accent); border-radius: 6px; padding: 0.3em; }
+.editor input { width: 7em; font-family: var(--mono); }
+.network .neuron.focus { outline: 4px solid #f0a000; outline-offset: 2px; }
+.lesson-card { position: relative; margin: 0.2em 0; background: #eef6fc; border: 2px solid var(--accent); border-radius: 8px; padding: 0.3em 2em 0.3em 0.7em; font-size: 0.8em; flex: none; }
+.lesson-card button { position: absolute; right: 0.3em; top: 0.2em; border: none; background: none; font-size: 1.2em; }
+.weight-gallery { display: grid; grid-template-columns: repeat(16, 1fr); gap: 3px; margin-top: 0.3em; flex: none; }
+.weight-gallery canvas { width: 100%; aspect-ratio: 1; image-rendering: pixelated; border: 1px solid #999; }
+
+/* -- the output column --------------------------------------------------------------------- */
+.output-head { flex: none; }
+.output-title { display: flex; align-items: baseline; justify-content: space-between; gap: 0.6em; }
+.output-title h2 { margin: 0; }
+.metrics { display: grid; grid-template-columns: repeat(3, minmax(0, 1fr)); gap: 0.2em; margin: 0.15em 0 0.2em; }
+.metrics > div { display: flex; flex-direction: column; min-width: 0; }
+.metrics .label { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+.metric { font-size: 1.25em; font-weight: 600; }
+/* The plots take what the column leaves: each a square as large as the box allows, the
+   legend a narrow column beside them. */
+.plots {
+  --legend-w: 4.2em;
+  flex: 1 1 0; min-height: 4em; container-type: size;
+  display: flex; justify-content: center; align-items: center; gap: 0.5em;
+}
+.plot-figure { margin: 0; display: flex; flex-direction: column; align-items: center; min-width: 0; }
+.plot-caption { font-size: 0.8em; height: 1.3em; line-height: 1.3em; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; max-width: 100%; }
+.output-plot {
+  position: relative; flex: none; border: 1px solid #555; cursor: default;
+  width: min(100cqw - var(--legend-w) - 0.5em, 100cqh);
+  height: min(100cqw - var(--legend-w) - 0.5em, 100cqh);
+}
+.plots.compare .output-plot {
+  width: min((100cqw - var(--legend-w) - 1em) / 2, 100cqh - 1.05em);
+  height: min((100cqw - var(--legend-w) - 1em) / 2, 100cqh - 1.05em);
+}
+/* two runs side by side are narrower: the chart that compares them gets the height */
+#output-panel:has(.plots.compare) #chart-panel { flex-basis: 46%; }
+/* data off the plane has no map: the box stays only to hold the confusion matrix */
+.plots.no-plane:not(:has(#confusion:not([hidden]))) { display: none; }
+.plots.no-plane .output-plot { border: none; }
+#output-panel:has(.plots.no-plane) .predictions-box { max-height: none; flex: 1 1 0; }
+.output-plot.drawing { cursor: crosshair; }
+.output-plot canvas.fill { position: absolute; inset: 0; width: 100%; height: 100%; }
+/* the output map is drawn at the grid's resolution and scaled up smoothly (bilinear) */
+#output-canvas, #compare-canvas { image-rendering: auto; }
+.hover-label { position: absolute; left: 0.3em; top: 0.2em; background: rgba(255,255,255,0.9); padding: 0 0.3em; font-size: 0.8em; border-radius: 3px; }
+.legend {
+  width: var(--legend-w); flex: none; display: flex; flex-direction: column; align-items: center;
+  gap: 0.25em; font-size: 0.75em; text-align: center; line-height: 1.2;
+}
+.legend canvas { width: 1em; height: min(55cqh, 12em); border: 1px solid #888; }
+.legend .end { display: flex; flex-direction: column; white-space: nowrap; }
+.legend .value { color: var(--muted); font-variant-numeric: tabular-nums; }
+.legend.classes { align-items: flex-start; padding-left: 0.6em; }
+svg.marker { display: inline-block; vertical-align: middle; flex: none; overflow: visible; }
+.legend .swatch { display: inline-block; width: 0.9em; height: 0.9em; border-radius: 50%; border: 1px solid #555; vertical-align: middle; }
+.toggles { display: flex; gap: 0.2em 0.7em; align-items: center; font-size: 0.8em; flex-wrap: wrap; justify-content: flex-end; }
+.toggles label { white-space: nowrap; }
+.toggles button { padding: 0 0.4em; }
+
+#chart-panel { margin-top: 0.3em; flex: 0 0 var(--chart); display: flex; flex-direction: column; min-height: 0; }
+.chart-head { display: flex; align-items: center; gap: 0.5em; flex: none; }
+.chart-head h2 { margin: 0; }
+.chart-head label { font-size: 0.85em; white-space: nowrap; }
+.chart { width: 100%; flex: 1 1 0; min-height: 0; display: block; }
+/* The legend names every line and reads out its value (the hovered step's, or the newest):
+   it wraps, never clips, and its values have fixed widths so it does not move. */
+.chart-legend {
+  flex: none; display: flex; flex-wrap: wrap; align-items: center; gap: 0 0.9em;
+  font-size: 0.75em; line-height: 1.35; min-height: 2.7em; align-content: flex-start;
+}
+.chart-legend .item { display: inline-flex; align-items: center; gap: 0.3em; white-space: nowrap; }
+.chart-legend .group { display: inline-flex; align-items: center; gap: 0 0.9em; flex-wrap: wrap; }
+.chart-legend .run { font-weight: 600; white-space: nowrap; }
+.chart-legend .value { font: 1em var(--mono); min-width: 5.2em; }
+.chart-legend canvas { width: 1.8em; height: 0.8em; }
+.readout { font: 1em var(--mono); color: var(--muted); white-space: nowrap; min-width: 7.5em; }
+
+.confusion-box { position: absolute; inset: 0; background: #fff; padding: 0.4em; overflow: auto; }
+table.confusion { border-collapse: collapse; margin-top: 0.3em; font-variant-numeric: tabular-nums; width: 100%; }
+table.confusion td, table.confusion th { border: 1px solid #ddd; text-align: center; padding: 0.1em; font-size: 0.85em; }
+table.confusion th { color: var(--muted); font-weight: 500; }
+.predictions-box { max-height: 9em; overflow: auto; margin-top: 0.3em; flex: 0 1 auto; min-height: 0; }
+table.predictions { border-collapse: collapse; font: 0.85em var(--mono); width: 100%; }
+table.predictions td, table.predictions th { padding: 0.05em 0.4em; text-align: right; border-bottom: 1px solid #eee; }
+table.predictions th { font-family: var(--font); color: var(--muted); font-weight: 500; }
+table.predictions td.prediction { font-weight: 700; }
+
+/* -- messages: toasts over the network's lower right, refusals beside their control -------- */
+.toasts {
+  position: absolute; right: 0.6em; bottom: 2.2em; z-index: 30; pointer-events: none;
+  display: flex; flex-direction: column; align-items: flex-end; gap: 0.3em;
+  max-width: min(26em, calc(100% - 1.2em));
+}
+.toast {
+  background: #fff4e5; border: 2px solid var(--warn); color: #5a2500; padding: 0.35em 0.6em;
+  border-radius: 6px; box-shadow: 0 2px 10px rgba(0,0,0,0.15); font-size: 0.8em;
+  overflow-wrap: anywhere;
+}
+.toast.info { background: #eef6fc; border-color: var(--accent); color: #06324f; }
+.toast strong { font-family: var(--mono); }
+.refusal {
+  position: fixed; z-index: 40; max-width: 22em; pointer-events: none;
+  background: #fff4e5; border: 1.5px solid var(--warn); color: #5a2500; border-radius: 5px;
+  padding: 0.2em 0.5em; font-size: 0.78em; box-shadow: 0 2px 8px rgba(0,0,0,0.15);
+}
+
+dialog { border: 2px solid #333; border-radius: 10px; font-size: 1.1em; }
+dialog td { padding: 0.2em 0.8em; }
+kbd { font: 0.9em var(--mono); border: 1px solid #999; border-bottom-width: 2px; border-radius: 4px; padding: 0 0.3em; background: #f6f6f6; }
+
+/* -- the drawer: settings and teaching panels ------------------------------------------------- */
+.drawer-tabs { display: flex; gap: 0.25em; flex-wrap: wrap; flex: none; }
+.drawer-tabs button { border-radius: 6px 6px 0 0; border-bottom: none; background: #fff; font-size: 0.85em; white-space: nowrap; }
+.drawer-tabs button[aria-selected="true"] { background: var(--accent); color: #fff; border-color: var(--accent); }
+.drawer-panel { background: #fff; border: 1px solid var(--line); border-radius: 0 8px 8px 8px; padding: 0.45em 0.7em; height: var(--drawer); overflow: auto; flex: none; }
+/* panels whose content does not change take only what they need */
+#settings-panel { height: auto; max-height: var(--drawer); }
+#lesson-panel { height: var(--drawer); }  /* its list of runs grows and shrinks: the drawer does not */
+body.present .drawer-tabs { gap: 0.15em; }
+body.present .drawer-tabs button { font-size: 0.78em; padding: 0.15em 0.36em; }
+.explain-head { display: flex; gap: 0.5em; align-items: center; flex-wrap: wrap; position: sticky; top: -0.5em; background: #fff; padding: 0.2em 0; z-index: 1; }
+.explain-counter { font-variant-numeric: tabular-nums; min-width: 4em; text-align: center; }
+.explain-apply { margin-left: auto; background: var(--accent); color: #fff; }
+.explain-apply:disabled, .explain-back:disabled, .explain-next:disabled { opacity: 0.4; }
+.explain-body math { font-size: 1.25em; margin: 0.4em 0; }
+.explain-body p { margin: 0.3em 0; max-width: 70em; }
+math .valued { color: #0868ac; cursor: help; }
+table.vectors { border-collapse: collapse; font: 0.85em var(--mono); margin: 0.3em 0.8em 0.3em 0; display: inline-table; vertical-align: top; }
+table.vectors td, table.vectors th { padding: 0.05em 0.45em; border-bottom: 1px solid #eee; text-align: right; }
+table.vectors th { font-family: var(--font); color: var(--muted); font-weight: 500; }
+table.vectors td.hot { background: #fff2cc; font-weight: 700; }
+.neuron-toy { display: flex; gap: 1.5em; align-items: flex-start; flex-wrap: wrap; }
+.neuron-inputs { display: flex; flex-direction: column; gap: 0.3em; }
+.toy-row { display: flex; gap: 0.6em; }
+.toy-row input, .neuron-controls input { width: 5.5em; }
+.neuron-controls { display: flex; flex-direction: column; gap: 0.4em; }
+.toy-result { font: 1.2em var(--mono); line-height: 1.8; }
+table.shapes { border-collapse: collapse; font: 0.9em var(--mono); }
+table.shapes td, table.shapes th { padding: 0.15em 0.8em; border-bottom: 1px solid #eee; text-align: left; }
+table.shapes .alt { color: var(--muted); }
+.activation-plots { display: grid; grid-template-columns: repeat(auto-fill, minmax(15em, 1fr)); gap: 0.8em; }
+.activation-plots figure { margin: 0; }
+.activation-plots canvas { width: 100%; max-width: 220px; border: 1px solid #ddd; }
+.activation-plots p { font-size: 0.8em; margin: 0.2em 0; }
+.diagnostics { display: grid; grid-template-columns: 1fr 1fr; gap: 0.8em; }
+.diagnostics figure { margin: 0; min-width: 0; }
+.diagnostics figure:last-child { grid-column: span 2; }
+.diagnostics canvas { width: 100%; height: 8em; }
+.legend.small { font-size: 0.75em; flex-direction: row; width: auto; justify-content: flex-start; flex-wrap: wrap; text-align: left; }
+.hist-strips { display: flex; gap: 0.6em; flex-wrap: wrap; }
+.hist-strips div { display: flex; flex-direction: column; }
+.hist-strips canvas { width: 10em; height: 4em; image-rendering: pixelated; border: 1px solid #ccc; }
+.code-head { display: flex; gap: 0.5em; align-items: center; flex-wrap: wrap; }
+.code-text { font: 0.8em/1.35 var(--mono); background: #f7f7f7; padding: 0.6em; border-radius: 6px; white-space: pre; overflow: auto; }
+.share { display: flex; gap: 0.5em; margin-top: 0.3em; flex-wrap: wrap; align-items: center; }
+/* recent runs (runs.js): one line each, the newest first */
+.runs h3 { margin: 0.8em 0 0.2em; text-transform: uppercase; letter-spacing: 0.04em; }
+.runs-list { list-style: none; margin: 0; padding: 0; }
+.runs-list .run { display: flex; gap: 0.6em; align-items: center; padding: 0.15em 0; flex-wrap: wrap; }
+.runs-list .run[data-current="true"] .run-title { font-weight: 600; }
+.runs-list .run-meta { color: var(--muted); font-size: 0.85em; margin-right: auto; }
+.lesson-hide { display: grid; grid-template-columns: repeat(auto-fill, minmax(11em, 1fr)); font-size: 0.85em; margin: 0.3em 0; }
+.settings-grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(15em, 1fr)); column-gap: 1.4em; }
+/* the neuron inspector opens in the drawer: it covers neither the data nor the network */
+.inspector-head { display: flex; gap: 1em; align-items: center; }
+.inspector-head h2 { margin: 0; }
+.inspector-head button { margin-left: auto; }
+.inspector table { border-collapse: collapse; font: 0.85em var(--mono); }
+.inspector td, .inspector th { padding: 0.05em 0.6em; text-align: right; border-bottom: 1px solid #eee; }
+.inspector th { text-align: left; font-family: var(--font); color: var(--muted); font-weight: 500; }
+.inspector p { margin: 0.3em 0; }
+#inspector-body { columns: 2 22em; column-gap: 2em; }
+#inspector-body table, #inspector-body p { break-inside: avoid; }
+
+/* -- presentation mode and lessons ----------------------------------------------------------- */
+body.present .advanced, body.present .tagline, body.present .rates,
+body.present .subhead { display: none; }
+/* the audience needs the dot; the word only when something is wrong */
+body.present .status[data-state="connected"] #status-text { display: none; }
+[data-hidden-by-lesson] { display: none !important; }
+
+/* the top bar holds the controls, the status and the menu in one row; the name gives way */
+@media (max-width: 1800px) {
+  .tagline { display: none; }
+}
+@media (max-width: 1700px) {
+  .brand { display: none; }
+}
+`;
+
+// static/js/dom.js
+function h(tag, props = {}, ...children) {
+  const el = document.createElement(tag);
+  if (props.className) el.className = props.className;
+  if (props.title) el.title = props.title;
+  if (props.style) Object.assign(el.style, props.style);
+  el.append(...children);
+  return el;
+}
+function setText(el, text) {
+  if (el.textContent !== text) el.textContent = text;
+}
+
+// static/js/colors.js
+var LEVELS = 16;
+var NEGATIVE = [230, 97, 1];
+var NEUTRAL = [247, 247, 247];
+var POSITIVE = [8, 104, 172];
+var CLASS_COLORS = [
+  "#e69f00",
+  "#0072b2",
+  "#009e73",
+  "#cc79a7",
+  "#56b4e9",
+  "#d55e00",
+  "#f0e442",
+  "#000000",
+  "#999999",
+  "#882255"
+];
+function mix(a, b, t) {
+  return [0, 1, 2].map((i) => Math.round(a[i] + (b[i] - a[i]) * t));
+}
+function diverging(u, levels = LEVELS) {
+  const clamped = Math.min(1, Math.max(0, u));
+  const q = levels > 0 ? (Math.min(levels - 1, Math.floor(clamped * levels)) + 0.5) / levels : clamped;
+  return q < 0.5 ? mix(NEGATIVE, NEUTRAL, q / 0.5) : mix(NEUTRAL, POSITIVE, (q - 0.5) / 0.5);
+}
+function divergingTable(levels = LEVELS, alpha = 255) {
+  const table = new Uint8ClampedArray(256 * 4);
+  for (let q = 0; q < 256; q++) {
+    const [r, g, b] = diverging(q / 255, levels);
+    table.set([r, g, b, alpha], q * 4);
+  }
+  return table;
+}
+function hexToRgb(hex) {
+  const n = parseInt(hex.slice(1), 16);
+  return [n >> 16 & 255, n >> 8 & 255, n & 255];
+}
+function classShade(k, confidence, nClasses) {
+  const floor = 1 / Math.max(2, nClasses);
+  const t = Math.min(1, Math.max(0, (confidence - floor) / (1 - floor)));
+  return mix(NEUTRAL, hexToRgb(CLASS_COLORS[k % CLASS_COLORS.length]), 0.15 + 0.75 * t);
+}
+function pointColor(y, task, nClasses) {
+  if (task === "regression") {
+    const [r, g, b] = diverging((y + 1) / 2, 0);
+    return `rgb(${r},${g},${b})`;
+  }
+  if (nClasses <= 2) return y >= 1 ? rgbCss(POSITIVE) : rgbCss(NEGATIVE);
+  return CLASS_COLORS[y % CLASS_COLORS.length];
+}
+function rgbCss(c) {
+  return `rgb(${c[0]},${c[1]},${c[2]})`;
+}
+
+// static/js/markers.js
+var HALO = "#ffffff";
+var OUTLINE = "#1a1a1a";
+var TRAIN_OUTLINE = 1.75;
+var TEST_OUTLINE = 3;
+var HALO_WIDTH = 2;
+var polygon = (n, turn, scale) => Array.from({ length: n }, (_, i) => {
+  const a = turn + 2 * Math.PI * i / n;
+  return [scale * Math.cos(a), scale * Math.sin(a)];
+});
+var star = Array.from({ length: 10 }, (_, i) => {
+  const a = -Math.PI / 2 + Math.PI * i / 5;
+  const r = i % 2 ? 0.55 : 1.3;
+  return [r * Math.cos(a), r * Math.sin(a)];
+});
+var cross = (w) => [
+  [-w, -1],
+  [w, -1],
+  [w, -w],
+  [1, -w],
+  [1, w],
+  [w, w],
+  [w, 1],
+  [-w, 1],
+  [-w, w],
+  [-1, w],
+  [-1, -w],
+  [-w, -w]
+];
+var rotate = (points, a) => points.map(([x, y]) => [
+  x * Math.cos(a) - y * Math.sin(a),
+  x * Math.sin(a) + y * Math.cos(a)
+]);
+var SHAPES = [
+  { name: "circle", points: null },
+  { name: "square", points: polygon(4, Math.PI / 4, 1.25) },
+  { name: "triangle", points: polygon(3, -Math.PI / 2, 1.45) },
+  { name: "diamond", points: polygon(4, 0, 1.3) },
+  { name: "triangle down", points: polygon(3, Math.PI / 2, 1.45) },
+  { name: "plus", points: cross(0.38).map(([x, y]) => [1.2 * x, 1.2 * y]) },
+  { name: "star", points: star },
+  { name: "hexagon", points: polygon(6, 0, 1.1) },
+  { name: "cross", points: rotate(cross(0.38), Math.PI / 4).map(([x, y]) => [1.2 * x, 1.2 * y]) },
+  { name: "pentagon", points: polygon(5, -Math.PI / 2, 1.15) }
+];
+function shapeOf(y, task) {
+  return task === "regression" ? SHAPES[0] : SHAPES[y % SHAPES.length];
+}
+function trace(ctx, shape, x, y, r) {
+  ctx.beginPath();
+  if (!shape.points) {
+    ctx.arc(x, y, r, 0, 2 * Math.PI);
+    return;
+  }
+  shape.points.forEach(([u, v], i) => (i ? ctx.lineTo : ctx.moveTo).call(ctx, x + r * u, y + r * v));
+  ctx.closePath();
+}
+function drawMarker(ctx, shape, x, y, r, fill, test = false) {
+  const outline = test ? TEST_OUTLINE : TRAIN_OUTLINE;
+  trace(ctx, shape, x, y, r);
+  ctx.lineJoin = "round";
+  ctx.lineWidth = outline + 2 * HALO_WIDTH;
+  ctx.strokeStyle = HALO;
+  ctx.stroke();
+  ctx.fillStyle = fill;
+  ctx.fill();
+  ctx.lineWidth = outline;
+  ctx.strokeStyle = OUTLINE;
+  ctx.stroke();
+}
+function markerSvg(shape, fill, size = 16) {
+  const ns = "http://www.w3.org/2000/svg";
+  const svg = document.createElementNS(ns, "svg");
+  const half = size / 2;
+  const r = half * 0.6;
+  svg.setAttribute("width", String(size));
+  svg.setAttribute("height", String(size));
+  svg.setAttribute("viewBox", `0 0 ${size} ${size}`);
+  svg.setAttribute("aria-hidden", "true");
+  svg.classList.add("marker");
+  const el = shape.points ? document.createElementNS(ns, "polygon") : document.createElementNS(ns, "circle");
+  if (shape.points) {
+    el.setAttribute("points", shape.points.map(([u, v]) => `${half + r * u},${half + r * v}`).join(" "));
+  } else {
+    el.setAttribute("cx", String(half));
+    el.setAttribute("cy", String(half));
+    el.setAttribute("r", String(r));
+  }
+  el.setAttribute("fill", fill);
+  el.setAttribute("stroke", OUTLINE);
+  el.setAttribute("stroke-width", String(TRAIN_OUTLINE));
+  el.setAttribute("stroke-linejoin", "round");
+  svg.appendChild(el);
+  return svg;
+}
+
+// static/js/format.js
+var DASH = "–";
+function number(v, { keepWhole = false } = {}) {
+  if (!Number.isFinite(v) || keepWhole && Number.isInteger(v)) return String(v);
+  const a = Math.abs(v);
+  if (a !== 0 && (a < 1e-3 || a >= 1e4)) return v.toExponential(3);
+  return v.toFixed(4);
+}
+function metric(v) {
+  return typeof v === "number" ? v.toFixed(3) : DASH;
+}
+function percent(v) {
+  return typeof v === "number" ? `${(100 * v).toFixed(1)}%` : DASH;
+}
+function count(n) {
+  return Math.round(n).toLocaleString("en-US");
+}
+function significant(v, digits) {
+  return v.toPrecision(digits);
+}
+function fixed(v, digits) {
+  return v.toFixed(digits);
+}
+function rounded(v, digits) {
+  return String(+v.toFixed(digits));
+}
+function scaleEnd(v) {
+  return Math.abs(v) >= 100 ? v.toExponential(1) : rounded(v, 2);
+}
+function tick(v) {
+  const a = Math.abs(v);
+  if (a === 0) return "0";
+  if (a < 0.01 || a >= 1e3) return v.toExponential(0);
+  return String(+v.toPrecision(2));
+}
+function editable(v) {
+  return String(+v.toPrecision(6));
+}
+
+// static/js/heatmap.js
+var DIVERGING = divergingTable();
+var SMOOTH = divergingTable(0);
+function paint(canvas, codes, D, table = DIVERGING, offset = 0) {
+  const [ctx, image] = imageFor(canvas, D);
+  const px = image.data;
+  for (let i = 0, n = D * D; i < n; i++) {
+    const q = codes[offset + i] * 4;
+    const j = i * 4;
+    px[j] = table[q];
+    px[j + 1] = table[q + 1];
+    px[j + 2] = table[q + 2];
+    px[j + 3] = table[q + 3];
+  }
+  ctx.putImageData(image, 0, 0);
+}
+function paintClasses(canvas, classes, confidence, D, nClasses, discrete = false) {
+  const [ctx, image] = imageFor(canvas, D);
+  const px = image.data;
+  const cache = /* @__PURE__ */ new Map();
+  for (let i = 0, n = D * D; i < n; i++) {
+    const key = classes[i] * 256 + (discrete ? 255 : confidence[i]);
+    let c = cache.get(key);
+    if (!c) {
+      c = classShade(classes[i], (discrete ? 255 : confidence[i]) / 255, nClasses);
+      cache.set(key, c);
+    }
+    const j = i * 4;
+    px[j] = c[0];
+    px[j + 1] = c[1];
+    px[j + 2] = c[2];
+    px[j + 3] = 255;
+  }
+  ctx.putImageData(image, 0, 0);
+}
+function imageFor(canvas, D) {
+  if (canvas.width !== D || canvas.height !== D) {
+    canvas.width = D;
+    canvas.height = D;
+  }
+  const ctx = (
+    /** @type {CanvasRenderingContext2D} */
+    canvas.getContext("2d")
+  );
+  return [ctx, ctx.createImageData(D, D)];
+}
+function discreteTable() {
+  const table = divergingTable(0);
+  const lo = table.slice(48 * 4, 49 * 4);
+  const hi = table.slice(207 * 4, 208 * 4);
+  for (let q = 0; q < 256; q++) table.set(q < 128 ? lo : hi, q * 4);
+  return table;
+}
+
+// static/js/tasks.js
+var LOSS_WORDS = {
+  bce: "binary cross-entropy",
+  cross_entropy: "cross-entropy",
+  mse: "mean squared error",
+  sse: "sum of squared errors",
+  perceptron: "perceptron rule"
+};
+function lossWords(loss) {
+  return LOSS_WORDS[
+    /** @type {keyof LOSS_WORDS} */
+    loss
+  ] ?? loss.replace(/_/g, " ");
+}
+function runWords(label) {
+  const m = /^loss (\w+)$/.exec(label);
+  return m ? lossWords(m[1]) : label.replace(/_/g, " ");
+}
+
+// static/js/boundary.js
+var DISCRETE = discreteTable();
+var REMOVE_RADIUS = 1 / 30;
+var Boundary = class {
+  /**
+   * @param {{plot: HTMLElement, output: HTMLCanvasElement, points: HTMLCanvasElement,
+   *          label: HTMLElement, legend: HTMLElement, plots: HTMLElement,
+   *          caption: HTMLElement, compareFigure: HTMLElement, compareCaption: HTMLElement,
+   *          compareOutput: HTMLCanvasElement, comparePoints: HTMLCanvasElement}} els
+   * @param {{onAdd: (x: number[], label: number) => void,
+   *          onRemove: (x: number[], radius: number) => void,
+   *          onSelect: (index: number) => void}} callbacks
+   */
+  constructor(els, callbacks) {
+    this.els = els;
+    this.cb = callbacks;
+    this.data = null;
+    this.frame = null;
+    this.showTest = false;
+    this.discrete = false;
+    this.drawing = false;
+    this.drawClass = 1;
+    this.hoverTile = null;
+    this.selected = null;
+    this.plane = true;
+    this.compare = null;
+    els.points.addEventListener("click", (e) => this.click(e));
+    new ResizeObserver(() => this.drawPoints()).observe(els.plot);
+  }
+  /** The points (a `data` message). @param {import("./socket.js").Decoded} data */
+  setData(data) {
+    this.data = data;
+    this.drawPoints();
+    this.drawLegend();
+  }
+  /** Data on the plane has a map; other data has none (the box then holds only tables). @param {boolean} plane */
+  setPlane(plane) {
+    this.plane = plane;
+    for (const el of [this.els.output, this.els.points, this.els.legend]) el.hidden = !plane;
+    this.els.plots.classList.toggle("no-plane", !plane);
+  }
+  /** The selected point (ringed), or null. @param {number | null} index */
+  setSelected(index) {
+    this.selected = index;
+    this.drawPoints();
+  }
+  /** Show the test points (ringed) too, or not. @param {boolean} on */
+  setShowTest(on) {
+    this.showTest = on;
+    this.drawPoints();
+  }
+  /** Snap the output to its two ends (or classes to full colour), or not. @param {boolean} on */
+  setDiscrete(on) {
+    this.discrete = on;
+    this.paintOutput();
+    if (this.compare) this.paintOutput("compare_", this.els.compareOutput);
+    this.drawLegend();
+  }
+  /** Clicks add points (of `drawClass`) instead of selecting one. @param {boolean} on */
+  setDrawing(on) {
+    this.drawing = on;
+  }
+  /** The class (or target value) a click adds. @param {number} label */
+  setDrawClass(label) {
+    this.drawClass = label;
+  }
+  /** @param {{header: any, arrays: Record<string, any>}} frame */
+  update(frame) {
+    this.frame = frame;
+    this.setCompare(frame.header.compare && (frame.arrays.compare_output || frame.arrays.compare_output_class) ? frame.header.compare : null);
+    if (this.compare) this.paintOutput("compare_", this.els.compareOutput);
+    if (this.hoverTile) return;
+    this.paintOutput();
+    this.drawLegend();
+  }
+  /**
+   * Show the compared run's map beside the session's, each captioned with its loss; or only
+   * the session's.
+   * @param {{label: string, base: string} | null} compare
+   */
+  setCompare(compare) {
+    const was = this.compare;
+    if (was?.label === compare?.label && was?.base === compare?.base) return;
+    this.compare = compare ? { label: compare.label, base: compare.base } : null;
+    const els = this.els;
+    els.compareFigure.hidden = !compare;
+    els.caption.hidden = !compare;
+    els.plots.classList.toggle("compare", Boolean(compare));
+    if (compare) {
+      els.caption.textContent = runWords(compare.base);
+      els.compareCaption.textContent = runWords(compare.label);
+    }
+    this.drawPoints();
+  }
+  /**
+   * Paint an output map of the frame: the session's (prefix "") or the compared run's
+   * ("compare_").
+   * @param {string} [prefix] @param {HTMLCanvasElement} [canvas]
+   */
+  paintOutput(prefix = "", canvas = this.els.output) {
+    const frame = this.frame;
+    if (!frame) return;
+    const A = frame.arrays;
+    const output = A[`${prefix}output`];
+    const classes = A[`${prefix}output_class`];
+    if (output) paint(canvas, output.data, output.shape[0], this.discrete ? DISCRETE : SMOOTH);
+    else if (classes) {
+      paintClasses(
+        canvas,
+        classes.data,
+        A[`${prefix}output_confidence`].data,
+        classes.shape[0],
+        this.data?.header.n_classes ?? 2,
+        this.discrete
+      );
+    }
+  }
+  /** Show a neuron's tile large (null: back to the output). */
+  showTile(canvas, name) {
+    this.hoverTile = canvas;
+    const label = this.els.label;
+    if (!canvas) {
+      label.hidden = true;
+      this.paintOutput();
+      return;
+    }
+    const out = this.els.output;
+    out.width = canvas.width;
+    out.height = canvas.height;
+    const ctx = (
+      /** @type {CanvasRenderingContext2D} */
+      out.getContext("2d")
+    );
+    ctx.drawImage(canvas, 0, 0);
+    label.textContent = name;
+    label.hidden = false;
+  }
+  /** @param {number[]} p  [x1, x2] @returns {number[]} [px, py] in CSS pixels */
+  toPixel(p, W, H) {
+    const [lo, hi] = this.data.header.extent;
+    return [(p[0] - lo) / (hi - lo) * W, (hi - p[1]) / (hi - lo) * H];
+  }
+  /** @param {MouseEvent} e @returns {number[]} [x1, x2] */
+  toPlane(e) {
+    const rect = this.els.points.getBoundingClientRect();
+    const [lo, hi] = this.data.header.extent;
+    const x1 = lo + (e.clientX - rect.left) / rect.width * (hi - lo);
+    const x2 = hi - (e.clientY - rect.top) / rect.height * (hi - lo);
+    return [Math.round(x1 * 1e3) / 1e3, Math.round(x2 * 1e3) / 1e3];
+  }
+  /** The points on the plot, and on the compared run's plot when it is shown. */
+  drawPoints() {
+    this.drawPointsOn(this.els.points);
+    if (this.compare) this.drawPointsOn(this.els.comparePoints);
+  }
+  /** @param {HTMLCanvasElement} canvas */
+  drawPointsOn(canvas) {
+    const rect = canvas.getBoundingClientRect();
+    const dpr = window.devicePixelRatio || 1;
+    const W = rect.width;
+    const H = rect.height;
+    if (canvas.width !== Math.round(W * dpr)) canvas.width = Math.round(W * dpr);
+    if (canvas.height !== Math.round(H * dpr)) canvas.height = Math.round(H * dpr);
+    const ctx = (
+      /** @type {CanvasRenderingContext2D} */
+      canvas.getContext("2d")
+    );
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.clearRect(0, 0, W, H);
+    const data = this.data;
+    if (!data || !data.arrays.X || data.arrays.X.shape[1] !== 2) return;
+    const X = data.arrays.X.data;
+    const y = data.arrays.y.data;
+    const train = data.arrays.train.data;
+    const { task, n_classes: k } = data.header;
+    const r = y.length <= 16 ? W / 30 : Math.max(2.5, W / 110);
+    for (const pass of [1, 0]) {
+      if (pass === 0 && !this.showTest) continue;
+      for (let i = 0; i < y.length; i++) {
+        if (train[i] !== pass) continue;
+        const [px, py] = this.toPixel([X[2 * i], X[2 * i + 1]], W, H);
+        drawMarker(ctx, shapeOf(y[i], task), px, py, r, pointColor(y[i], task, k), !pass);
+      }
+    }
+    if (this.selected != null && this.selected < y.length) {
+      const i = this.selected;
+      const [px, py] = this.toPixel([X[2 * i], X[2 * i + 1]], W, H);
+      ctx.beginPath();
+      ctx.arc(px, py, r * 2.2, 0, 2 * Math.PI);
+      ctx.lineWidth = 3;
+      ctx.strokeStyle = "#f0a000";
+      ctx.stroke();
+    }
+  }
+  /** @param {MouseEvent} e */
+  click(e) {
+    if (!this.data) return;
+    const p = this.toPlane(e);
+    if (this.drawing) {
+      const [lo, hi] = this.data.header.extent;
+      if (e.shiftKey) this.cb.onRemove(p, (hi - lo) * REMOVE_RADIUS);
+      else this.cb.onAdd(p, this.drawClass);
+      return;
+    }
+    const i = this.nearest(e);
+    if (i != null) this.cb.onSelect(i);
+  }
+  /** The index of the point under the pointer, if any. @param {MouseEvent} e */
+  nearest(e) {
+    const data = this.data;
+    if (!data?.arrays.X) return null;
+    const rect = this.els.points.getBoundingClientRect();
+    const X = data.arrays.X.data;
+    const train = data.arrays.train.data;
+    let best = null;
+    let bestD = Math.max(8, rect.width / 50) ** 2;
+    for (let i = 0; i < data.arrays.y.data.length; i++) {
+      if (!train[i] && !this.showTest) continue;
+      const [px, py] = this.toPixel([X[2 * i], X[2 * i + 1]], rect.width, rect.height);
+      const d = (px - (e.clientX - rect.left)) ** 2 + (py - (e.clientY - rect.top)) ** 2;
+      if (d < bestD) {
+        bestD = d;
+        best = i;
+      }
+    }
+    return best;
+  }
+  /**
+   * The legend beside the plot: the classes' colours, or the output's scale as a vertical bar
+   * (its top the largest output, class 1), with the values at its ends.
+   */
+  drawLegend() {
+    const legend = this.els.legend;
+    const data = this.data;
+    if (!data) return;
+    const { task, n_classes: k } = data.header;
+    const range = this.frame?.header.output_range;
+    const key = `${task}:${k}:${range?.join(",")}:${this.discrete}`;
+    if (legend.dataset.key === key) return;
+    legend.dataset.key = key;
+    legend.textContent = "";
+    legend.classList.toggle("classes", task === "classification" && k > 2);
+    if (task === "classification" && k > 2) {
+      for (let c = 0; c < k; c++) {
+        legend.appendChild(h(
+          "span",
+          { title: `class ${c} (${SHAPES[c % SHAPES.length].name})` },
+          markerSvg(shapeOf(c, task), CLASS_COLORS[c % CLASS_COLORS.length]),
+          ` ${c}`
+        ));
+      }
+      return;
+    }
+    const lo = range ? range[0] : -1;
+    const hi = range ? range[1] : 1;
+    const classes = task === "classification";
+    const end = (name, v, c) => h("span", { className: "end" }, ...classes ? [
+      markerSvg(shapeOf(c, task), pointColor(c, task, 2)),
+      name,
+      h("span", { className: "value" }, scaleEnd(v))
+    ] : [scaleEnd(v)]);
+    const bar = document.createElement("canvas");
+    bar.width = 1;
+    bar.height = 256;
+    const ctx = (
+      /** @type {CanvasRenderingContext2D} */
+      bar.getContext("2d")
+    );
+    const img = ctx.createImageData(1, 256);
+    const table = this.discrete ? DISCRETE : SMOOTH;
+    for (let q = 0; q < 256; q++) img.data.set(table.slice(q * 4, q * 4 + 4), (255 - q) * 4);
+    ctx.putImageData(img, 0, 0);
+    bar.title = classes ? `output; the boundary is at ${scaleEnd((lo + hi) / 2)}` : "predicted value";
+    legend.append(end("class 1", hi, 1), bar, end("class 0", lo, 0));
+  }
+  /** A PNG of the output plot with its points, for slides. @returns {Promise<Blob|null>} */
+  async png() {
+    const size = 800;
+    const c = document.createElement("canvas");
+    c.width = c.height = size;
+    const ctx = (
+      /** @type {CanvasRenderingContext2D} */
+      c.getContext("2d")
+    );
+    ctx.imageSmoothingEnabled = true;
+    ctx.drawImage(this.els.output, 0, 0, size, size);
+    ctx.drawImage(this.els.points, 0, 0, size, size);
+    return new Promise((resolve) => c.toBlob(resolve, "image/png"));
+  }
+};
+
+// static/js/charts.js
+var MAX_POINTS = 1500;
+var BATCH_COLOR = "rgba(8,104,172,0.35)";
+var SERIES = {
+  loss: [
+    { key: "train_loss", label: "training", color: "#6a6a6a", dash: [] },
+    { key: "test_loss", label: "test", color: "#111111", dash: [6, 3] }
+  ],
+  score: [
+    { key: "train_accuracy", alt: "train_r2", label: "training", color: "#6a6a6a", dash: [] },
+    { key: "test_accuracy", alt: "test_r2", label: "test", color: "#111111", dash: [6, 3] }
+  ]
+};
+var COMPARED = ["#e66101", "#b34700"];
+function thin(points, max = MAX_POINTS) {
+  while (points.length > max) {
+    const last = points[points.length - 1];
+    points = points.filter((_, i) => i % 2 === 0);
+    if (points[points.length - 1] !== last) points.push(last);
+  }
+  return points;
+}
+var Chart = class {
+  /**
+   * @param {{canvas: HTMLCanvasElement, legend: HTMLElement, readout: HTMLElement,
+   *          metric: HTMLSelectElement, log: HTMLInputElement, title: HTMLElement}} els
+   */
+  constructor(els) {
+    const canvas = els.canvas;
+    this.els = els;
+    this.canvas = canvas;
+    this.readout = els.readout;
+    this.points = [];
+    this.batch = [];
+    this.metric = "loss";
+    this.log = false;
+    this.compare = null;
+    this.hoverX = null;
+    this.marker = null;
+    this.onMargins = null;
+    this.margins = "";
+    this.dirty = true;
+    this.items = /* @__PURE__ */ new Map();
+    this.legendKey = "";
+    canvas.addEventListener("mousemove", (e) => {
+      const rect = canvas.getBoundingClientRect();
+      this.hoverX = e.clientX - rect.left;
+      this.draw();
+    });
+    canvas.addEventListener("mouseleave", () => {
+      this.hoverX = null;
+      this.draw();
+    });
+    els.metric.addEventListener("change", () => this.setMetric(els.metric.value));
+    els.log.addEventListener("change", () => this.setLog(els.log.checked));
+    new ResizeObserver(() => this.draw()).observe(canvas);
+  }
+  /** What the chart shows: "loss" or "score" (accuracy or R²). @param {string} metric */
+  setMetric(metric2) {
+    this.metric = metric2;
+    this.els.metric.value = metric2;
+    this.draw();
+  }
+  /** A log scale for the loss, or not. @param {boolean} on */
+  setLog(on) {
+    this.log = on;
+    this.draw();
+  }
+  /**
+   * A run side by side (a preset comparing two losses): the frame's `compare`, or null. When
+   * one starts, the chart shows accuracy, the scale the two runs share.
+   * @param {{label: string, base: string} | null} compare
+   */
+  setCompare(compare) {
+    const was = this.compare;
+    this.compare = compare ? { label: compare.label, base: compare.base } : null;
+    if (compare && (!was || was.label !== compare.label || was.base !== compare.base)) {
+      this.setMetric("score");
+    }
+    if (Boolean(was) !== Boolean(compare)) this.dirty = true;
+  }
+  /** @param {Record<string, number>[]} points */
+  reset(points = []) {
+    this.points = thin(points.slice());
+    this.batch = [];
+    this.draw();
+  }
+  /**
+   * Add a frame's chart point and mini-batch losses (point null: a frame of an earlier step,
+   * viewed on the timeline, whose point the chart has; its losses are the live run's).
+   * @param {Record<string, number> | null} point
+   * @param {{steps: number[], values: number[]}} losses
+   */
+  add(point, losses) {
+    const last = this.points[this.points.length - 1];
+    if (!point) {
+    } else if (last && last.step === point.step) this.points[this.points.length - 1] = point;
+    else if (!last || point.step > last.step) this.points.push(point);
+    else {
+      this.points = [point];
+      this.batch = [];
+    }
+    this.points = thin(this.points);
+    for (let i = 0; i < losses.steps.length; i++) {
+      const v = losses.values[i];
+      if (typeof v === "number") this.batch.push([losses.steps[i], v]);
+    }
+    this.batch = thin(this.batch, MAX_POINTS * 2);
+    this.dirty = true;
+  }
+  /**
+   * The run goes on from its step `step` (a branch, timeline.js): what came after is the
+   * original's, and leaves the chart.
+   * @param {number} step
+   */
+  truncate(step) {
+    this.points = this.points.filter((p) => p.step <= step);
+    this.batch = this.batch.filter(([s]) => s <= step);
+    this.dirty = true;
+  }
+  /**
+   * Mark the step the page shows from the timeline (null: none, the live run).
+   * @param {number | null} step
+   */
+  setMarker(step) {
+    if (this.marker === step) return;
+    this.marker = step;
+    this.dirty = true;
+  }
+  /** Redraw if anything changed (called once per animation frame). */
+  flush() {
+    if (this.dirty) this.draw();
+  }
+  /** The lines the chart draws now: each run's training and test series that have values. */
+  series() {
+    const last = this.points[this.points.length - 1];
+    const present = (s) => Boolean(last) && (typeof last[s.key] === "number" || s.alt !== void 0 && typeof last[s.alt] === "number");
+    const own = SERIES[this.metric];
+    if (!this.compare || !last || !Object.keys(last).some((k) => k.startsWith("cmp_"))) {
+      return own.filter(present);
+    }
+    const base = runWords(this.compare.base);
+    const other = runWords(this.compare.label);
+    return [
+      ...own.map((s) => ({ ...s, run: base })),
+      ...own.map((s, i) => ({
+        ...s,
+        key: `cmp_${s.key}`,
+        alt: s.alt && `cmp_${s.alt}`,
+        run: other,
+        color: COMPARED[i]
+      }))
+    ].filter(present);
+  }
+  draw() {
+    this.dirty = false;
+    const canvas = this.canvas;
+    const rect = canvas.getBoundingClientRect();
+    const dpr = window.devicePixelRatio || 1;
+    const W = rect.width;
+    const H = rect.height;
+    const series = this.series();
+    const pts = this.points;
+    const last = pts[pts.length - 1];
+    const regression = Boolean(last) && !("train_accuracy" in last) && "train_r2" in last;
+    this.title(regression);
+    const batch = this.metric === "loss" && this.batch.length > 0;
+    this.legend(series, batch);
+    if (W === 0 || H === 0) return;
+    if (canvas.width !== Math.round(W * dpr)) canvas.width = Math.round(W * dpr);
+    if (canvas.height !== Math.round(H * dpr)) canvas.height = Math.round(H * dpr);
+    const ctx = (
+      /** @type {CanvasRenderingContext2D} */
+      canvas.getContext("2d")
+    );
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.clearRect(0, 0, W, H);
+    const value = (p2, s) => p2[s.key] ?? (s.alt ? p2[s.alt] : void 0);
+    const ys = [];
+    for (const p2 of pts) for (const s of series) {
+      const v = value(p2, s);
+      if (typeof v === "number" && Number.isFinite(v)) ys.push(v);
+    }
+    if (batch) {
+      for (const [, v] of this.batch) if (Number.isFinite(v)) ys.push(v);
+    }
+    const font = Math.max(10, Math.min(16, Math.round(H / 14)));
+    ctx.font = `${font}px system-ui, sans-serif`;
+    const padL = Math.round(font * 4);
+    const padB = Math.round(font * 1.5);
+    const padT = Math.round(font * 0.7);
+    ctx.fillStyle = "#555";
+    if (pts.length < 1 || ys.length === 0) {
+      ctx.fillText("press play to train", padL, H / 2);
+      this.readouts(null, series);
+      return;
+    }
+    const x0 = pts[0].step;
+    const x1 = Math.max(
+      pts[pts.length - 1].step,
+      x0 + 1,
+      batch ? this.batch[this.batch.length - 1][0] : 0
+    );
+    const log = this.log && this.metric === "loss";
+    const tf = (v) => log ? Math.log10(Math.max(v, 1e-12)) : v;
+    let lo = Math.min(...ys.map(tf));
+    let hi = Math.max(...ys.map(tf));
+    if (!log && this.metric === "loss") lo = Math.min(lo, 0);
+    if (this.metric === "score") hi = Math.max(hi, 1);
+    if (hi - lo < 1e-9) hi = lo + 1;
+    const X = (s) => padL + (s - x0) / (x1 - x0) * (W - padL - 8);
+    if (this.onMargins && this.margins !== `${padL}:8`) {
+      this.margins = `${padL}:8`;
+      this.onMargins(padL, 8);
+    }
+    const Y = (v) => padT + (1 - (tf(v) - lo) / (hi - lo)) * (H - padB - padT - 4);
+    ctx.strokeStyle = "#ccc";
+    ctx.lineWidth = 1;
+    ctx.beginPath();
+    ctx.moveTo(padL, padT);
+    ctx.lineTo(padL, H - padB);
+    ctx.lineTo(W - 4, H - padB);
+    ctx.stroke();
+    ctx.fillStyle = "#555";
+    ctx.textAlign = "right";
+    const percents = this.metric === "score" && !regression;
+    for (const t of [lo, (lo + hi) / 2, hi]) {
+      const v = log ? 10 ** t : t;
+      ctx.fillText(
+        percents ? `${Math.round(100 * v)}%` : tick(v),
+        padL - 4,
+        padT + (1 - (t - lo) / (hi - lo)) * (H - padB - padT - 4) + font / 3
+      );
+    }
+    ctx.textAlign = "left";
+    ctx.fillText(`step ${x0}`, padL, H - 3);
+    ctx.textAlign = "right";
+    ctx.fillText(`${x1}`, W - 4, H - 3);
+    if (batch) {
+      ctx.strokeStyle = BATCH_COLOR;
+      ctx.lineWidth = 1;
+      ctx.beginPath();
+      let started = false;
+      for (const [s, v] of this.batch) {
+        if (s < x0 || !Number.isFinite(v)) continue;
+        if (started) ctx.lineTo(X(s), Y(v));
+        else ctx.moveTo(X(s), Y(v));
+        started = true;
+      }
+      ctx.stroke();
+    }
+    for (const s of series) {
+      ctx.strokeStyle = s.color;
+      ctx.lineWidth = 2;
+      ctx.setLineDash(s.dash);
+      ctx.beginPath();
+      let started = false;
+      for (const p2 of pts) {
+        const v = value(p2, s);
+        if (typeof v !== "number" || !Number.isFinite(v)) continue;
+        if (started) ctx.lineTo(X(p2.step), Y(v));
+        else ctx.moveTo(X(p2.step), Y(v));
+        started = true;
+      }
+      ctx.stroke();
+    }
+    ctx.setLineDash([]);
+    if (this.marker != null && this.marker >= x0 && this.marker <= x1) {
+      ctx.strokeStyle = "#b34700";
+      ctx.lineWidth = 2;
+      ctx.setLineDash([4, 3]);
+      ctx.beginPath();
+      ctx.moveTo(X(this.marker), padT);
+      ctx.lineTo(X(this.marker), H - padB);
+      ctx.stroke();
+      ctx.setLineDash([]);
+    }
+    let p = last;
+    if (this.hoverX != null) {
+      const step = x0 + (this.hoverX - padL) / (W - padL - 8) * (x1 - x0);
+      p = pts.reduce((a, b) => Math.abs(b.step - step) < Math.abs(a.step - step) ? b : a);
+      ctx.strokeStyle = "#f0a000";
+      ctx.beginPath();
+      ctx.moveTo(X(p.step), padT);
+      ctx.lineTo(X(p.step), H - padB);
+      ctx.stroke();
+    }
+    this.readouts(p, series, regression);
+  }
+  /** The chart's heading: what its lines measure. @param {boolean} regression */
+  title(regression) {
+    const text = this.metric === "loss" ? "Loss" : regression ? "R²" : "Accuracy";
+    if (this.els.title.textContent !== text) this.els.title.textContent = text;
+  }
+  /**
+   * The legend: one item per line (its stroke, its name, its value), rebuilt only when the
+   * lines change.
+   * @param {Series[]} series @param {boolean} batch  whether the mini-batch trace is drawn
+   */
+  legend(series, batch) {
+    const key = series.map((s) => `${s.key}:${s.run}`).join("|") + (batch ? "|batch" : "");
+    if (key === this.legendKey) return;
+    this.legendKey = key;
+    for (const el of this.els.legend.querySelectorAll(".item, .group")) el.remove();
+    this.items.clear();
+    const add = (box2, id, label, color, dashed, width, run2) => {
+      const stroke = h("span", { className: "stroke", style: {
+        display: "inline-block",
+        width: "1.8em",
+        height: "0",
+        borderTop: `${width}px ${dashed ? "dashed" : "solid"} ${color}`
+      } });
+      const item = h(
+        "span",
+        { className: "item", title: run2 ? `${label}, ${run2}` : label },
+        stroke,
+        h("span", { className: "name" }, label),
+        h("span", { className: "value" }, "–")
+      );
+      item.dataset.series = id;
+      box2.appendChild(item);
+      this.items.set(id, item);
+    };
+    let run;
+    let box = this.els.legend;
+    for (const s of series) {
+      if (s.run && s.run !== run) {
+        run = s.run;
+        box = h(
+          "span",
+          { className: "group" },
+          h("span", { className: "run", style: { color: s.color } }, `${run}:`)
+        );
+        this.els.legend.appendChild(box);
+      }
+      add(box, s.key, s.label, s.color, s.dash.length > 0, 2.5, s.run);
+    }
+    if (batch) add(this.els.legend, "batch", "mini-batch", BATCH_COLOR, false, 2);
+  }
+  /**
+   * The legend's values at a chart point (null: none yet), and the step they are at.
+   * @param {Record<string, number> | null} p @param {Series[]} series @param {boolean} [regression]
+   */
+  readouts(p, series, regression = false) {
+    setText(this.readout, p ? `step ${p.step}` : " ");
+    for (const s of series) {
+      const el = this.items.get(s.key)?.querySelector(".value");
+      if (!el) continue;
+      const v = p ? p[s.key] ?? (s.alt ? p[s.alt] : void 0) : void 0;
+      setText(
+        /** @type {HTMLElement} */
+        el,
+        typeof v !== "number" ? "–" : this.metric === "loss" ? significant(v, 4) : regression ? metric(v) : percent(v)
+      );
+    }
+    const batchEl = this.items.get("batch")?.querySelector(".value");
+    if (batchEl) {
+      const b = p ? nearestBatch(this.batch, p.step) : void 0;
+      setText(
+        /** @type {HTMLElement} */
+        batchEl,
+        b === void 0 ? "–" : significant(b, 4)
+      );
+    }
+  }
+  /** @returns {Promise<Blob|null>} */
+  png() {
+    return new Promise((resolve) => this.canvas.toBlob(resolve, "image/png"));
+  }
+};
+function nearestBatch(batch, step) {
+  let lo = 0;
+  let hi = batch.length - 1;
+  if (hi < 0) return void 0;
+  while (lo < hi) {
+    const mid = lo + hi + 1 >> 1;
+    if (batch[mid][0] <= step) lo = mid;
+    else hi = mid - 1;
+  }
+  return batch[lo][1];
+}
+
+// static/js/image-views.js
+function imageShape(net) {
+  if (!net || net.plane) return null;
+  const shape = net.image_shape;
+  if (Array.isArray(shape) && shape.length === 2 && shape[0] * shape[1] === net.sizes[0]) return shape;
+  const side = net.image_side;
+  return side ? [side, side] : null;
+}
+function quantize(v, lo, hi) {
+  return Math.min(255, Math.max(0, Math.round((v - lo) * (255 / (hi - lo || 1)))));
+}
+function paintCodes(canvas, codes, offset, rows, cols) {
+  if (canvas.width !== cols || canvas.height !== rows) {
+    canvas.width = cols;
+    canvas.height = rows;
+  }
+  const ctx = (
+    /** @type {CanvasRenderingContext2D} */
+    canvas.getContext("2d")
+  );
+  const image = ctx.createImageData(cols, rows);
+  const px = image.data;
+  for (let i = 0; i < rows * cols; i++) {
+    const grey = 255 - codes[offset + i];
+    px[4 * i] = grey;
+    px[4 * i + 1] = grey;
+    px[4 * i + 2] = grey;
+    px[4 * i + 3] = 255;
+  }
+  ctx.putImageData(image, 0, 0);
+}
+function paintValues(canvas, values, rows, cols, lo, hi) {
+  const codes = new Uint8Array(rows * cols);
+  for (let i = 0; i < codes.length; i++) codes[i] = quantize(values[i], lo, hi);
+  paintCodes(canvas, codes, 0, rows, cols);
+}
+
+// static/js/network-view.js
+var MAX_LINK = 9;
+var WIDTH_STEPS = 8;
+var COLOR_STEPS = 12;
+var MAX_DRAWN_INPUTS = 16;
+var LINK_RESOLUTION = 0.5;
+var MAX_FULL_FAN_IN = 12;
+var STRONGEST = 3;
+var MAX_CACHED_LINKS = 2e4;
+var LINK_GAIN = 0.8;
+var MAX_TILE = 56;
+var MAX_OUTPUT_TILE = 40;
+var WEIGHTS_MIN = 32;
+var HEAVY_WEIGHTS = 2e4;
+var HEAVY_EVERY_MS = 150;
+var LINK_ROOM = 32;
+var NARROW_MIN = 16;
+var BIAS_MIN = 18;
+var TOP = 34;
+var BOTTOM = 18;
+var MARGIN = 8;
+var BOUNDED = { sigmoid: 1, softmax: 1, step: 1, tanh: 1 };
+var NetworkView = class {
+  /**
+   * @param {{container: HTMLElement, gallery: HTMLElement, overlay?: HTMLElement}} els
+   *   overlay: where the tooltip, the weight zoom and the editor go (the page's body, unless
+   *   given: the notebook widget keeps them in its own shadow root, under its styles)
+   * @param {{onEditWeight: Function, onEditBias: Function, onSelectNeuron: Function,
+   *          onHoverTile: (canvas: HTMLCanvasElement | null, name: string) => void,
+   *          onChangeLayers: Function, onFocusNeuron: Function}} callbacks
+   */
+  constructor(els, callbacks) {
+    const container = els.container;
+    this.container = container;
+    this.gallery = els.gallery;
+    this.cb = callbacks;
+    this.overlay = els.overlay ?? document.body;
+    this.canvas = document.createElement("canvas");
+    this.canvas.style.position = "absolute";
+    this.canvas.style.inset = "0";
+    this.canvas.style.width = "100%";
+    this.canvas.style.height = "100%";
+    container.appendChild(this.canvas);
+    this.tiles = document.createElement("canvas");
+    this.tiles.className = "tiles";
+    container.appendChild(this.tiles);
+    this.linkSteps = null;
+    this.tooltip = document.createElement("div");
+    this.tooltip.className = "tooltip";
+    this.tooltip.hidden = true;
+    this.overlay.appendChild(this.tooltip);
+    this.columns = [];
+    this.links = [];
+    this.fullLinks = [];
+    this.pruned = [];
+    this.linkCache = /* @__PURE__ */ new Map();
+    this.drawnLinks = null;
+    this.shape = null;
+    this.inputImage = null;
+    this.inputKey = "";
+    this.inputCaption = null;
+    this.outputRoom = { label: 0, bar: 0 };
+    this.heavy = false;
+    this.weightsDrawn = 0;
+    this.atlas = document.createElement("canvas");
+    this.atlasReady = false;
+    this.zoom = document.createElement("div");
+    this.zoom.className = "weight-zoom";
+    this.zoom.hidden = true;
+    this.zoom.append(document.createElement("canvas"), document.createElement("div"));
+    this.overlay.appendChild(this.zoom);
+    this.net = null;
+    this.frame = null;
+    this.focus = null;
+    this.canvas.addEventListener("mousemove", (e) => this.hover(e));
+    this.canvas.addEventListener("mouseleave", () => {
+      this.tooltip.hidden = true;
+    });
+    this.canvas.addEventListener("click", (e) => this.clickLink(e));
+    new ResizeObserver(() => this.layout()).observe(container);
+  }
+  /** The network's shape and input maps (a `network` message). @param {import("./store.js").Network} net */
+  setNetwork(net) {
+    this.net = net;
+    let weights = 0;
+    for (let l = 1; l < net.sizes.length; l++) weights += net.sizes[l - 1] * net.sizes[l];
+    this.heavy = !net.plane && weights > HEAVY_WEIGHTS;
+    this.weightsDrawn = 0;
+    this.gallery.hidden = true;
+    this.gallery.textContent = "";
+    this.shape = null;
+    this.inputImage = null;
+    this.inputCaption = null;
+    this.pruned = [];
+    this.fullLinks = [];
+    this.zoom.hidden = true;
+    this.atlasReady = false;
+    this.frame = null;
+    this.layout();
+  }
+  layout() {
+    const net = this.net;
+    if (!net) return;
+    for (const col of this.columns) for (const node of col) node.el.remove();
+    for (const el of this.container.querySelectorAll(
+      ".layer-controls, .layer-label, .input-label, .output-label, .input-caption, .link-legend"
+    )) {
+      el.remove();
+    }
+    const rect = this.container.getBoundingClientRect();
+    const W = Math.max(rect.width, 100);
+    const H = Math.max(rect.height, 100);
+    const dpr = window.devicePixelRatio || 1;
+    this.linkScale = dpr * LINK_RESOLUTION;
+    this.canvas.width = Math.round(W * this.linkScale);
+    this.canvas.height = Math.round(H * this.linkScale);
+    this.tiles.width = Math.round(W * dpr);
+    this.tiles.height = Math.round(H * dpr);
+    this.linkSteps = null;
+    this.drawnLinks = null;
+    this.weightsDrawn = 0;
+    this.scale = dpr;
+    if (net.plane) this.layoutPlane(W, H);
+    else this.layoutOther(W, H);
+    this.paintInputs();
+    if (this.frame) this.update(this.frame);
+    else this.drawLinks(null);
+  }
+  /** The plane's diagram: a column of tiles per layer, every link. */
+  layoutPlane(W, H) {
+    const net = this.net;
+    const sizes = net.sizes;
+    const inputsDrawn = Math.min(sizes[0], MAX_DRAWN_INPUTS);
+    const shown = [inputsDrawn, ...sizes.slice(1)];
+    const top = TOP;
+    const bottom = BOTTOM;
+    const most = Math.max(...shown);
+    const nCols = shown.length;
+    const size = Math.max(12, Math.min(
+      72,
+      (H - top - bottom) / (most * 1.35),
+      W / (nCols * 2.4)
+    ));
+    const gapY = Math.min(size * 0.45, (H - top - bottom - most * size) / Math.max(most - 1, 1));
+    const marginX = size * 0.9;
+    const stepX = nCols > 1 ? (W - 2 * marginX - size) / (nCols - 1) : 0;
+    this.columns = shown.map((n, l) => {
+      const x = marginX + l * stepX;
+      const total = n * size + (n - 1) * gapY;
+      const y0 = top + (H - top - bottom - total) / 2;
+      return Array.from({ length: n }, (_, i) => this.makeNode(
+        l,
+        i,
+        x,
+        y0 + i * (size + gapY),
+        size
+      ));
+    });
+    this.links = [];
+    for (let l = 1; l < this.columns.length; l++) {
+      for (const a of this.columns[l - 1]) {
+        for (const b of this.columns[l]) {
+          this.links.push({ l, i: a.index, j: b.index, pts: curve(a, b) });
+        }
+      }
+    }
+    this.addLayerControls(sizes.slice(1, -1).map((_, k) => marginX + (k + 1) * stepX + size / 2), H);
+  }
+  /**
+   * Data that is not 2-D: the input picture (image data) or labelled input nodes, then each
+   * layer as a column, or a grid when one column of readable tiles would not fit; output
+   * labels and bars at the right. The tile side is the largest that lets every column fit.
+   */
+  layoutOther(W, H) {
+    const net = this.net;
+    const sizes = net.sizes;
+    const shape = imageShape(net);
+    this.shape = shape;
+    const avail = Math.max(40, H - TOP - BOTTOM);
+    const font = parseFloat(getComputedStyle(this.container).fontSize) || 14;
+    const charW = 0.75 * font * 0.62;
+    const nIn = shape ? 1 : Math.min(sizes[0], MAX_DRAWN_INPUTS);
+    const names = shape ? [] : Array.from({ length: nIn }, (_, i) => inputName(net, i, nIn));
+    const labelW = names.length ? Math.min(W * 0.18, 10 + charW * Math.max(...names.map((n) => n.length))) : 0;
+    const classes = outputNames(net);
+    const outLabelW = 8 + charW * Math.max(...classes.map((n) => n.length));
+    const barW = net.task === "classification" ? Math.max(24, Math.min(W * 0.08, 70)) : 0;
+    const rightW = outLabelW + barW;
+    const captionH = shape ? 2.8 * 0.75 * font : 0;
+    const imgSize = shape ? Math.round(Math.max(40, Math.min(W * 0.2, (avail - captionH) * 0.7, 220))) : 0;
+    const last = sizes.length - 1;
+    const plan = sizes.map((n, l) => {
+      if (l === 0) return shape ? { n: 1, c: 1, rows: 1, size: imgSize, gx: 0 } : column(nIn, avail, MAX_TILE);
+      const one = column(n, avail, l === last ? MAX_OUTPUT_TILE : MAX_TILE);
+      const weights = Boolean(shape) && l === 1;
+      return l === last || one.size >= (weights ? WEIGHTS_MIN : NARROW_MIN) ? one : null;
+    });
+    const fixed2 = 2 * MARGIN + labelW + rightW + last * LINK_ROOM + plan.reduce((sum, p) => sum + (p ? columnWidth(p) : 0), 0);
+    const share = sizes.map((n, l) => plan[l] ? 0 : n * (shape && l === 1 ? 2 : 1));
+    const shares = share.reduce((a, b) => a + b, 0);
+    for (let l = 1; l < last; l++) {
+      if (!plan[l]) plan[l] = this.bestGrid(sizes[l], Math.max(0, W - fixed2) * share[l] / shares, avail);
+    }
+    const used = plan.reduce((sum, p) => sum + columnWidth(p), 0);
+    const gap = plan.length > 1 ? Math.max(8, (W - 2 * MARGIN - labelW - used - rightW) / (plan.length - 1)) : 0;
+    let x0 = MARGIN + labelW;
+    this.columns = plan.map((p, l) => {
+      const gy = p.rows > 1 ? Math.min(p.size * 0.45, (avail - p.rows * p.size) / (p.rows - 1)) : 0;
+      const total = p.rows * p.size + (p.rows - 1) * gy;
+      const y0 = TOP + (avail - total - (l === 0 ? captionH : 0)) / 2;
+      const col = Array.from({ length: p.n }, (_, k) => this.makeNode(
+        l,
+        k,
+        x0 + k % p.c * (p.size + p.gx),
+        y0 + Math.floor(k / p.c) * (p.size + gy),
+        p.size
+      ));
+      x0 += columnWidth(p) + gap;
+      return col;
+    });
+    this.outputRoom = { label: outLabelW, bar: barW };
+    for (const [i, node] of this.columns[0].entries()) {
+      if (names.length) this.addLabel("input-label", names[i], node, labelW);
+    }
+    for (const [j, node] of this.columns[this.columns.length - 1].entries()) {
+      this.addLabel("output-label", classes[j] ?? "", node, outLabelW);
+    }
+    if (shape) this.addCaption(this.columns[0][0]);
+    this.fullLinks = [];
+    this.pruned = [];
+    this.linkCache = /* @__PURE__ */ new Map();
+    for (let l = 1; l < this.columns.length; l++) {
+      if (sizes[l - 1] > MAX_FULL_FAN_IN || shape && l === 1) {
+        this.pruned.push(l);
+        continue;
+      }
+      for (const a of this.columns[l - 1]) {
+        for (const b of this.columns[l]) this.fullLinks.push({ l, i: a.index, j: b.index, pts: curve(a, b) });
+      }
+    }
+    this.links = this.fullLinks;
+    const centres = this.columns.map((col) => {
+      const xs = col.map((n) => n.x);
+      return (Math.min(...xs) + Math.max(...xs) + col[0].size) / 2;
+    });
+    this.addLayerControls(centres.slice(1, -1), H);
+    if (this.pruned.length) {
+      const legend = document.createElement("div");
+      legend.className = "link-legend";
+      legend.textContent = `Links: each neuron's ${STRONGEST} strongest`;
+      legend.title = `A neuron with more than ${MAX_FULL_FAN_IN} inputs shows only its ${STRONGEST} incoming links of largest |w|, shaded on its layer's largest |w|`;
+      legend.style.left = `${MARGIN}px`;
+      legend.style.maxWidth = `${Math.max(90, centres[1] - MARGIN - 36)}px`;
+      this.container.appendChild(legend);
+    }
+  }
+  /**
+   * The grid of largest tiles (up to MAX_TILE) for n neurons in width × avail: every number of
+   * sub-columns is tried. Tiles of BIAS_MIN or more keep their bias squares, which need room
+   * beside them; smaller ones have none (the inspector shows the bias) and pack closer.
+   * @param {number} n @param {number} width @param {number} avail @returns {Column}
+   */
+  bestGrid(n, width, avail) {
+    let best = { n, c: 1, rows: n, size: 0, gx: 0 };
+    for (let c = 1; c <= n; c++) {
+      const rows = Math.ceil(n / c);
+      let size = Math.min(MAX_TILE, width / (c + 0.15 * (c - 1)), avail / (rows + 0.15 * (rows - 1)));
+      let gx = 0.15 * size;
+      if (this.net?.has_bias && size >= BIAS_MIN) {
+        const tall = avail / (rows + 0.3 * (rows - 1));
+        const wide = (width - 5 * (c - 1)) / (c + 0.22 * (c - 1));
+        const withBias = Math.min(MAX_TILE, tall, wide);
+        gx = Math.max(12, 0.22 * withBias + 5);
+        size = withBias >= BIAS_MIN ? Math.min(withBias, (width - (c - 1) * gx) / c) : Math.min(size, BIAS_MIN - 1);
+        if (size < BIAS_MIN) gx = 0.15 * size;
+      }
+      if (size > best.size) best = { n, c, rows, size: Math.floor(size), gx };
+    }
+    best.size = Math.max(6, best.size);
+    return best;
+  }
+  /** A label beside a node: inputs' on the left, outputs' on the right. */
+  addLabel(className, text, node, width) {
+    const label = document.createElement("div");
+    label.className = className;
+    label.textContent = text;
+    label.title = text;
+    label.style.top = `${node.y + node.size / 2}px`;
+    label.style.maxWidth = `${width - 6}px`;
+    if (className === "input-label") label.style.right = `calc(100% - ${node.x - 6}px)`;
+    else label.style.left = `${node.x + node.size + 4}px`;
+    label.dataset.index = String(node.index);
+    this.container.appendChild(label);
+  }
+  /** The caption under the input picture (which sample it is). @param {Node} node */
+  addCaption(node) {
+    const caption = document.createElement("div");
+    caption.className = "input-caption";
+    caption.style.left = `${node.x}px`;
+    caption.style.top = `${node.y + node.size + 3}px`;
+    caption.style.width = `${Math.max(node.size, 80)}px`;
+    this.container.appendChild(caption);
+    this.inputCaption = caption;
+    this.inputKey = "";
+  }
+  /** @returns {Node} */
+  makeNode(l, i, x, y, size) {
+    const el = document.createElement("div");
+    el.className = "neuron";
+    el.style.left = `${x}px`;
+    el.style.top = `${y}px`;
+    el.style.width = el.style.height = `${size}px`;
+    el.dataset.layer = String(l);
+    el.dataset.index = String(i);
+    const net = this.net;
+    const isInput = l === 0;
+    const picture = isInput && Boolean(this.shape) && !net.plane;
+    const tile = Boolean(net.plane || l === 1 && this.shape);
+    const value = !net.plane && !tile && !picture;
+    if (isInput) {
+      el.title = picture ? `the input: the selected sample's ${this.shape.join("×")} image, ${net.sizes[0]} inputs` : net.sizes[0] > MAX_DRAWN_INPUTS && i === MAX_DRAWN_INPUTS - 1 ? `${net.sizes[0] - MAX_DRAWN_INPUTS + 1} more inputs` : net.input_labels?.[i] ?? "";
+      el.classList.add("input");
+    } else if (!net.plane && l === 1 && this.shape) {
+      el.title = `neuron ${i}: its ${this.shape.join("×")} incoming weights (blue +, orange −)`;
+    }
+    if (picture) {
+      el.classList.add("input-picture");
+      const canvas = document.createElement("canvas");
+      canvas.className = "input-image";
+      el.appendChild(canvas);
+      this.inputImage = canvas;
+      this.inputKey = "";
+    }
+    let bias = null;
+    if (!isInput && net.has_bias && (net.plane || size >= BIAS_MIN)) {
+      bias = document.createElement("div");
+      bias.className = "bias";
+      const bsize = Math.max(7, size * 0.22);
+      bias.style.width = bias.style.height = `${bsize}px`;
+      bias.style.left = `${-bsize - 3}px`;
+      bias.addEventListener("mouseenter", (e) => this.showBias(l, i, e));
+      bias.addEventListener("mouseleave", () => {
+        this.tooltip.hidden = true;
+      });
+      bias.addEventListener("click", (e) => {
+        e.stopPropagation();
+        this.editBias(l, i, e);
+      });
+      el.appendChild(bias);
+    }
+    el.addEventListener("click", () => {
+      if (isInput) return;
+      if (this.focus && this.cb.onFocusNeuron) this.cb.onFocusNeuron(l, i);
+      else this.select(l, i);
+    });
+    el.addEventListener("mouseenter", () => this.hoverNeuron(l, i));
+    el.addEventListener("mouseleave", () => {
+      this.zoom.hidden = true;
+      this.cb.onHoverTile(null, "");
+    });
+    this.container.appendChild(el);
+    const weights = !net.plane && l === 1 && Boolean(this.shape);
+    return {
+      x,
+      y,
+      size,
+      layer: l,
+      index: i,
+      el,
+      tile,
+      bias,
+      last: null,
+      img: tile && !weights ? document.createElement("canvas") : null,
+      value,
+      weights
+    };
+  }
+  /** Show a hidden or input neuron's map large (not the output's: that is the plot itself). */
+  hoverNeuron(l, i) {
+    const net = this.net;
+    if (!net || l >= net.sizes.length - 1) return;
+    if (!net.plane) {
+      if (l === 1 && this.shape) this.showZoom(this.columns[1][i]);
+      return;
+    }
+    const canvas = this.tileCanvas(l, i);
+    if (canvas) this.cb.onHoverTile(canvas, l === 0 ? net.input_labels[i] : `layer ${l}, neuron ${i}`);
+  }
+  /**
+   * A first-layer neuron of image data, large: its incoming weights as an image.
+   * @param {Node} node
+   */
+  showZoom(node) {
+    if (!node || !this.atlasReady || !this.shape) return;
+    const [rows, cols] = this.shape;
+    const [canvas, caption] = (
+      /** @type {[HTMLCanvasElement, HTMLElement]} */
+      [...this.zoom.children]
+    );
+    canvas.width = cols;
+    canvas.height = rows;
+    canvas.getContext("2d").drawImage(this.atlas, node.index * cols, 0, cols, rows, 0, 0, cols, rows);
+    caption.textContent = `neuron ${node.index}: its ${this.shape.join("×")} incoming weights (blue: the pixel raises it, orange: lowers it)`;
+    this.zoom.hidden = false;
+    const r = node.el.getBoundingClientRect();
+    const box = this.zoom.getBoundingClientRect();
+    const left = r.right + 10 + box.width > innerWidth ? r.left - 10 - box.width : r.right + 10;
+    this.zoom.style.left = `${Math.max(4, left)}px`;
+    this.zoom.style.top = `${Math.max(4, Math.min(innerHeight - box.height - 4, r.top - box.height / 3))}px`;
+  }
+  /** The +/- buttons over each hidden layer and its label under it, centred on `xs`. */
+  addLayerControls(xs, H) {
+    const net = this.net;
+    const hidden = net.sizes.slice(1, -1);
+    hidden.forEach((n, k) => {
+      const l = k + 1;
+      const x = xs[k];
+      const box = document.createElement("div");
+      box.className = "layer-controls";
+      box.style.left = `${x}px`;
+      box.style.top = "2px";
+      for (const [text, delta, label2] of [["−", -1, "Remove a neuron"], ["+", 1, "Add a neuron"]]) {
+        const b = document.createElement("button");
+        b.className = "round small";
+        b.textContent = /** @type {string} */
+        text;
+        b.title = `${label2} (layer ${l})`;
+        b.setAttribute("aria-label", `${label2} in hidden layer ${l}`);
+        b.dataset.layer = String(l);
+        b.dataset.delta = String(delta);
+        b.addEventListener("click", () => {
+          const next = [...hidden];
+          next[k] = n + /** @type {number} */
+          delta;
+          this.cb.onChangeLayers(next);
+        });
+        box.appendChild(b);
+      }
+      this.container.appendChild(box);
+      const label = document.createElement("div");
+      label.className = "layer-label";
+      label.style.left = `${x}px`;
+      label.style.top = `${H - 16}px`;
+      label.textContent = `${n} neuron${n === 1 ? "" : "s"}`;
+      this.container.appendChild(label);
+    });
+  }
+  paintInputs() {
+    const net = this.net;
+    if (!net || !net.features) return;
+    const D = net.neuron_density;
+    this.columns[0].forEach((node, i) => {
+      const k = net.feature_names.indexOf(net.input_names[i]);
+      if (node.tile && k >= 0) this.paintTile(node, net.features.data, D, k * D * D);
+    });
+  }
+  /** @param {{header: any, arrays: Record<string, any>}} frame */
+  update(frame) {
+    this.frame = frame;
+    const net = this.net;
+    if (!net || frame.header.network_version !== net.version) return;
+    const A = frame.arrays;
+    for (let l = 1; l < this.columns.length; l++) {
+      const tiles = A[`tiles${l}`];
+      if (!tiles) continue;
+      const D = tiles.shape[1];
+      this.columns[l].forEach((node, i) => {
+        if (node.tile) this.paintTile(node, tiles.data, D, i * D * D);
+      });
+    }
+    let weightsDue = true;
+    if (!net.plane) {
+      const now = performance.now();
+      weightsDue = !this.heavy || !this.atlasReady || now - this.weightsDrawn >= HEAVY_EVERY_MS;
+      if (weightsDue) this.weightsDrawn = now;
+      if (weightsDue && this.shape && A.W1) this.paintWeightImages(A.W1, this.shape);
+      if (this.shape) this.showInput(frame);
+    }
+    const dead = A.dead?.data;
+    for (let l = 1; l < this.columns.length - 1 && dead; l++) {
+      const isDead = dead[l - 1] === 1;
+      for (const node of this.columns[l]) {
+        if (node.el.classList.contains("dead") !== isDead) node.el.classList.toggle("dead", isDead);
+      }
+    }
+    if (weightsDue) this.drawLinks(frame);
+    else this.drawTiles();
+  }
+  /**
+   * Light up one layer's incoming links for the step-through.
+   * @param {{layer: number, neuron?: number, values?: number[][], scale?: number} | null} focus
+   */
+  setFocus(focus) {
+    if (focus?.values) {
+      const most = Math.max(...focus.values.flat().map(Math.abs), 1e-12);
+      focus = { ...focus, scale: 4 / most };
+    }
+    this.focus = focus;
+    for (const col of this.columns) for (const n of col) n.el.classList.remove("focus");
+    if (focus && focus.neuron != null) this.columns[focus.layer]?.[focus.neuron]?.el.classList.add("focus");
+    this.drawLinks(this.frame);
+  }
+  /**
+   * Image inputs (the digits, MNIST): each first-layer neuron drawn as its incoming weights,
+   * an h×w image of what it looks for (blue: this pixel raises it, orange: lowers it), all on
+   * one scale (the largest |w|).
+   * @param {{data: ArrayLike<number>, shape: number[]}} W1 @param {number[]} shape
+   */
+  paintWeightImages(W1, shape) {
+    const [rows, cols] = shape;
+    const n = W1.shape[1];
+    const pixels = rows * cols;
+    if (W1.shape[0] !== pixels) return;
+    const W = W1.data;
+    let most = 1e-12;
+    for (let k = 0; k < W.length; k++) {
+      const a = W[k] < 0 ? -W[k] : W[k];
+      if (a > most) most = a;
+    }
+    const scale = 127.5 / most;
+    const atlas = this.atlas;
+    if (atlas.width !== n * cols || atlas.height !== rows) {
+      atlas.width = n * cols;
+      atlas.height = rows;
+    }
+    const ctx = (
+      /** @type {CanvasRenderingContext2D} */
+      atlas.getContext("2d")
+    );
+    const image = ctx.createImageData(n * cols, rows);
+    const px = image.data;
+    const stride = n * cols * 4;
+    for (let p = 0; p < pixels; p++) {
+      const base = Math.floor(p / cols) * stride + p % cols * 4;
+      const row = p * n;
+      for (let j = 0; j < n; j++) {
+        const q = Math.round(W[row + j] * scale + 127.5) * 4;
+        const o = base + j * cols * 4;
+        px[o] = DIVERGING[q];
+        px[o + 1] = DIVERGING[q + 1];
+        px[o + 2] = DIVERGING[q + 2];
+        px[o + 3] = 255;
+      }
+    }
+    ctx.putImageData(image, 0, 0);
+    this.atlasReady = true;
+  }
+  /**
+   * The input picture: the selected sample (the frame's trace), or else the first test image
+   * of the gallery, with a caption saying which.
+   * @param {{header: any, arrays: Record<string, any>}} frame
+   */
+  showInput(frame) {
+    const canvas = this.inputImage;
+    const shape = this.shape;
+    if (!canvas || !shape) return;
+    const [rows, cols] = shape;
+    const h2 = frame.header;
+    const t = h2.trace;
+    const G = frame.arrays.gallery_index;
+    const range = h2.gallery_range ?? [0, 1];
+    if (t && Array.isArray(t.x) && t.x.length === rows * cols) {
+      const key = `${h2.data_version}:${t.index}`;
+      if (key === this.inputKey) return;
+      this.inputKey = key;
+      paintValues(canvas, t.x, rows, cols, range[0], range[1]);
+      const label = t.y.length > 1 ? t.y.indexOf(Math.max(...t.y)) : t.y[0];
+      this.setCaption(`input: #${t.index}, label ${label}`);
+    } else if (G && G.data.length) {
+      const key = `${h2.data_version}:g${G.data[0]}`;
+      if (key === this.inputKey) return;
+      this.inputKey = key;
+      paintCodes(canvas, frame.arrays.gallery_pixels.data, 0, rows, cols);
+      this.setCaption(`input: test image #${G.data[0]}, label ${frame.arrays.gallery_label.data[0]}`);
+    }
+    canvas.dataset.sample = this.inputKey.split(":")[1] ?? "";
+  }
+  /** @param {string} text */
+  setCaption(text) {
+    if (this.inputCaption && this.inputCaption.textContent !== text) this.inputCaption.textContent = text;
+  }
+  drawLinks(frame) {
+    this.drawTiles();
+    const focus = this.focus;
+    let gain = null;
+    if (this.net && !this.net.plane) [this.links, gain] = this.currentLinks(frame);
+    const links = this.links;
+    const steps = new Int16Array(links.length * 3);
+    links.forEach((link, k) => {
+      let w = frame ? weight(frame, link) * (gain ? gain[link.l] : 1) : 0;
+      let faded = 0;
+      if (focus) {
+        faded = link.l !== focus.layer ? 1 : 0;
+        if (!faded && focus.values) w = focus.values[link.i][link.j] * (focus.scale ?? 1);
+      }
+      steps[3 * k] = frame ? Math.round(Math.min(Math.abs(w), 5) / 5 * WIDTH_STEPS) : 0;
+      steps[3 * k + 1] = frame ? Math.round((Math.max(-1, Math.min(1, w)) + 1) / 2 * COLOR_STEPS) : -1;
+      steps[3 * k + 2] = faded;
+    });
+    const drawn = this.drawnLinks;
+    if (this.linkSteps && this.linkSteps.length === steps.length && (drawn === links || drawn && drawn.every((link, k) => link === links[k])) && this.linkSteps.every((v, k) => v === steps[k])) return;
+    this.linkSteps = steps;
+    this.drawnLinks = links;
+    if (this.container.dataset.links !== String(links.length)) {
+      this.container.dataset.links = String(links.length);
+    }
+    const ctx = (
+      /** @type {CanvasRenderingContext2D} */
+      this.canvas.getContext("2d")
+    );
+    ctx.setTransform(this.linkScale, 0, 0, this.linkScale, 0, 0);
+    ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
+    ctx.lineCap = "round";
+    const groups = /* @__PURE__ */ new Map();
+    for (const [k, link] of links.entries()) {
+      const key = `${steps[3 * k]}:${steps[3 * k + 1]}:${steps[3 * k + 2]}`;
+      let g = groups.get(key);
+      if (!g) groups.set(key, g = []);
+      g.push(link);
+    }
+    for (const [key, group] of groups) {
+      const [width, color, faded] = key.split(":").map(Number);
+      ctx.globalAlpha = faded ? 0.12 : 1;
+      ctx.lineWidth = 1 + (MAX_LINK - 1) * width / WIDTH_STEPS;
+      if (color < 0) ctx.strokeStyle = "#bbb";
+      else {
+        const [r, g, b] = diverging(color / COLOR_STEPS, 0);
+        ctx.strokeStyle = `rgb(${r},${g},${b})`;
+      }
+      ctx.beginPath();
+      for (const { pts } of group) {
+        ctx.moveTo(pts[0], pts[1]);
+        ctx.bezierCurveTo(pts[2], pts[3], pts[4], pts[5], pts[6], pts[7]);
+      }
+      ctx.stroke();
+    }
+    ctx.globalAlpha = 1;
+  }
+  /**
+   * Off the plane: the links to draw, those of narrow layers and the strongest of wide ones,
+   * and per layer the factor a weight is drawn with (a wide layer's largest |w| is drawn as
+   * LINK_GAIN, so its strongest links read whatever the weights' scale).
+   * @param {{header: any, arrays: Record<string, any>} | null} frame
+   * @returns {[Link[], Float64Array]}
+   */
+  currentLinks(frame) {
+    const gain = new Float64Array(this.columns.length + 1).fill(1);
+    if (!frame || !this.pruned.length) return [this.fullLinks, gain];
+    const links = this.fullLinks.slice();
+    for (const l of this.pruned) {
+      const W = frame.arrays[`W${l}`];
+      if (!W) continue;
+      const focused = this.focus?.values && this.focus.layer === l ? this.focus.values : null;
+      gain[l] = this.strongest(W, l, links, focused);
+    }
+    return [links, gain];
+  }
+  /**
+   * Add layer l's STRONGEST links into each neuron (by |w|, or by |focused| in the
+   * step-through) to `links`; returns LINK_GAIN / the layer's largest |w|.
+   * @param {{data: ArrayLike<number>, shape: number[]}} W @param {number} l
+   * @param {Link[]} links @param {number[][] | null} focused
+   */
+  strongest(W, l, links, focused) {
+    const [nIn, nOut] = W.shape;
+    const k = Math.min(STRONGEST, nIn);
+    const data = W.data;
+    const best = new Int32Array(k);
+    const mag = new Float64Array(k);
+    let most = 1e-12;
+    for (let j = 0; j < nOut && j < this.columns[l].length; j++) {
+      mag.fill(-1);
+      for (let i = 0; i < nIn; i++) {
+        const v = focused ? focused[i][j] : data[i * nOut + j];
+        const m = v < 0 ? -v : v;
+        if (m <= mag[k - 1]) continue;
+        let p = k - 1;
+        while (p > 0 && mag[p - 1] < m) {
+          mag[p] = mag[p - 1];
+          best[p] = best[p - 1];
+          p -= 1;
+        }
+        mag[p] = m;
+        best[p] = i;
+      }
+      for (let p = 0; p < k; p++) {
+        links.push(this.linkFor(l, best[p], j));
+        const a = Math.abs(data[best[p] * nOut + j]);
+        if (a > most) most = a;
+      }
+    }
+    return LINK_GAIN / most;
+  }
+  /**
+   * The link W{l}[i→j], made once. From the input picture it leaves the picture's right edge
+   * at the height of pixel i's row; from a layer drawn in part, from the last node drawn.
+   * @param {number} l @param {number} i @param {number} j @returns {Link}
+   */
+  linkFor(l, i, j) {
+    const key = (l * 4096 + i) * 4096 + j;
+    let link = this.linkCache.get(key);
+    if (link) return link;
+    const sources = this.columns[l - 1];
+    const b = this.columns[l][j];
+    if (l === 1 && this.shape) {
+      const a = sources[0];
+      const [rows, cols] = this.shape;
+      const y = a.y + (Math.floor(i / cols) + 0.5) / rows * a.size;
+      link = { l, i, j, pts: curve({ x: a.x, y: y - a.size / 2, size: a.size }, b) };
+    } else {
+      link = { l, i, j, pts: curve(sources[Math.min(i, sources.length - 1)], b) };
+    }
+    if (this.linkCache.size >= MAX_CACHED_LINKS) this.linkCache.clear();
+    this.linkCache.set(key, link);
+    return link;
+  }
+  /** @param {MouseEvent} e @returns {Link | null} */
+  linkAt(e) {
+    const rect = this.canvas.getBoundingClientRect();
+    const x = e.clientX - rect.left;
+    const y = e.clientY - rect.top;
+    let best = null;
+    let bestD = 36;
+    for (const link of this.links) {
+      const d = distanceToCurve(link.pts, x, y);
+      if (d < bestD) {
+        bestD = d;
+        best = link;
+      }
+    }
+    return best;
+  }
+  /** @param {MouseEvent} e */
+  hover(e) {
+    const link = this.frame ? this.linkAt(e) : null;
+    this.canvas.style.cursor = link ? "pointer" : "default";
+    if (!link) {
+      this.tooltip.hidden = true;
+      return;
+    }
+    const w = weight(this.frame, link);
+    let text = `W${link.l}[${link.i}→${link.j}] = ${number(w)}`;
+    const g = this.frame.arrays[`trace_dW${link.l}`];
+    if (g) text += `
+∂L/∂w (selected point) = ${number(g.data[link.i * g.shape[1] + link.j])}`;
+    text += "\nclick to edit";
+    this.tip(text, e);
+  }
+  /** @param {MouseEvent} e */
+  clickLink(e) {
+    const link = this.frame ? this.linkAt(e) : null;
+    if (!link) return;
+    const current = weight(this.frame, link);
+    this.edit(`W${link.l}[${link.i}→${link.j}]`, current, e, (value) => this.cb.onEditWeight(link.l, link.i, link.j, value));
+  }
+  showBias(l, i, e) {
+    const b = this.frame?.arrays[`b${l}`] || this.frame?.arrays[`beta${l}`];
+    if (!b) return;
+    this.tip(`b${l}[${i}] = ${number(b.data[i])}
+click to edit`, e);
+  }
+  editBias(l, i, e) {
+    const b = this.frame?.arrays[`b${l}`] || this.frame?.arrays[`beta${l}`];
+    if (!b) return;
+    this.edit(`b${l}[${i}]`, b.data[i], e, (value) => this.cb.onEditBias(l, i, value));
+  }
+  tip(text, e) {
+    this.tooltip.textContent = text;
+    this.tooltip.style.left = `${e.clientX + 14}px`;
+    this.tooltip.style.top = `${e.clientY + 14}px`;
+    this.tooltip.hidden = false;
+  }
+  /**
+   * A small inline editor next to the pointer.
+   * @param {string} name @param {number} value @param {MouseEvent} e @param {(v: number) => void} done
+   */
+  edit(name, value, e, done) {
+    this.tooltip.hidden = true;
+    this.overlay.querySelector(".editor")?.remove();
+    const box = document.createElement("form");
+    box.className = "editor";
+    box.style.left = `${e.clientX + 8}px`;
+    box.style.top = `${e.clientY + 8}px`;
+    box.innerHTML = `<label>${name} = <input type="number" step="any" required></label>`;
+    const input = (
+      /** @type {HTMLInputElement} */
+      box.querySelector("input")
+    );
+    input.value = editable(value);
+    box.addEventListener("submit", (ev) => {
+      ev.preventDefault();
+      const v = Number(input.value);
+      box.remove();
+      if (Number.isFinite(v)) done(v);
+    });
+    input.addEventListener("keydown", (ev) => {
+      if (ev.key === "Escape") box.remove();
+    });
+    input.addEventListener("blur", () => setTimeout(() => box.remove(), 150));
+    this.overlay.appendChild(box);
+    input.focus();
+    input.select();
+  }
+  select(l, i) {
+    for (const col of this.columns) for (const n of col) n.el.classList.remove("selected");
+    this.columns[l][i].el.classList.add("selected");
+    this.cb.onSelectNeuron(l, i);
+  }
+  clearSelection() {
+    for (const col of this.columns) for (const n of col) n.el.classList.remove("selected");
+  }
+  /**
+   * Paint a D×D map of 8-bit codes into a neuron's own (off-page) tile canvas; `drawLinks`
+   * then scales every tile into place on the shared canvas.
+   * @param {Node} node @param {ArrayLike<number>} codes @param {number} D @param {number} offset
+   */
+  paintTile(node, codes, D, offset) {
+    if (node.img) paint(node.img, codes, D, void 0, offset);
+    node.last = { codes, D, offset };
+  }
+  /**
+   * The tiles, scaled into place over the links, and each bias as a small square coloured by
+   * its value, on the tiles canvas (drawn rather than styled: restyling 48 elements a frame
+   * made Chromium repaint the whole panel).
+   */
+  drawTiles() {
+    const ctx = (
+      /** @type {CanvasRenderingContext2D} */
+      this.tiles.getContext("2d")
+    );
+    ctx.setTransform(this.scale, 0, 0, this.scale, 0, 0);
+    ctx.clearRect(0, 0, this.tiles.width, this.tiles.height);
+    const plane = !this.net || this.net.plane;
+    ctx.imageSmoothingEnabled = plane;
+    if (!plane) this.drawValues(ctx);
+    for (const col of this.columns) {
+      for (const node of col) {
+        if (node.img && node.last) ctx.drawImage(node.img, node.x, node.y, node.size, node.size);
+      }
+    }
+    if (!plane && this.atlasReady && this.shape) {
+      const [rows, cols] = this.shape;
+      for (const node of this.columns[1] ?? []) {
+        if (node.weights) {
+          ctx.drawImage(this.atlas, node.index * cols, 0, cols, rows, node.x, node.y, node.size, node.size);
+        }
+      }
+    }
+    if (!this.frame) return;
+    const A = this.frame.arrays;
+    for (let l = 1; l < this.columns.length; l++) {
+      const b = A[`b${l}`] || A[`beta${l}`];
+      if (!b) continue;
+      for (const node of this.columns[l]) {
+        if (!node.bias) continue;
+        const r = this.biasBox(node);
+        ctx.fillStyle = weightCss(b.data[node.index]);
+        ctx.fillRect(r.x, r.y, r.size, r.size);
+      }
+    }
+    if (!plane) this.drawOutputBars(ctx);
+  }
+  /**
+   * Off the plane, the selected sample in the nodes: each neuron filled with its activation
+   * (blue positive, orange negative; on the activation's own range when it has one, else on
+   * the layer's largest |a|), each input node with its value written in it.
+   * @param {CanvasRenderingContext2D} ctx
+   */
+  drawValues(ctx) {
+    const net = this.net;
+    const frame = this.frame;
+    const t = frame && frame.header.network_version === net.version ? frame.header.trace : null;
+    const last = this.columns.length - 1;
+    for (let l = 0; l < this.columns.length; l++) {
+      const a = t && l > 0 ? frame.arrays[`trace_a${l}`]?.data : null;
+      const activation = l === last ? net.output_activation : net.activation;
+      let most = 1e-12;
+      if (a && !BOUNDED[activation]) for (const v of a) most = Math.max(most, Math.abs(v));
+      for (const node of this.columns[l]) {
+        if (!node.value) continue;
+        ctx.fillStyle = "#fff";
+        ctx.fillRect(node.x, node.y, node.size, node.size);
+        if (a) {
+          const v = a[node.index];
+          const u = activation === "tanh" ? (v + 1) / 2 : BOUNDED[activation] ? 0.5 + v / 2 : 0.5 + v / (2 * most);
+          const [r, g, b] = diverging(u, 0);
+          ctx.fillStyle = `rgb(${r},${g},${b})`;
+          ctx.fillRect(node.x + 1, node.y + 1, node.size - 2, node.size - 2);
+        } else if (l === 0 && t && Array.isArray(t.x) && node.size >= 16 && !(net.sizes[0] > MAX_DRAWN_INPUTS && node.index === MAX_DRAWN_INPUTS - 1)) {
+          ctx.fillStyle = "#222";
+          ctx.font = `${Math.min(14, node.size * 0.34)}px system-ui, sans-serif`;
+          ctx.textAlign = "center";
+          ctx.textBaseline = "middle";
+          ctx.fillText(
+            rounded(t.x[node.index], 2),
+            node.x + node.size / 2,
+            node.y + node.size / 2,
+            node.size - 2
+          );
+        }
+      }
+    }
+  }
+  /**
+   * Off the plane, for classification: beside each output's class label, a bar of the
+   * selected sample's output (the largest dark blue, the others grey).
+   * @param {CanvasRenderingContext2D} ctx
+   */
+  drawOutputBars(ctx) {
+    const net = this.net;
+    const t = this.frame?.header.trace;
+    const room = this.outputRoom;
+    if (net.task !== "classification" || !t || !Array.isArray(t.y_hat) || room.bar < 10) return;
+    const out = this.columns[this.columns.length - 1];
+    const top = t.y_hat.indexOf(Math.max(...t.y_hat));
+    for (const node of out) {
+      const v = Math.max(0, Math.min(1, t.y_hat[node.index] ?? 0));
+      const x = node.x + node.size + 4 + room.label;
+      const len = room.bar - 6;
+      const h2 = Math.max(4, node.size * 0.5);
+      const y = node.y + (node.size - h2) / 2;
+      ctx.fillStyle = "#e8e8e8";
+      ctx.fillRect(x, y, len, h2);
+      ctx.fillStyle = node.index === top ? "#0868ac" : "#8a8a8a";
+      ctx.fillRect(x, y, len * v, h2);
+    }
+  }
+  /** Where a node's bias square sits (its element is a transparent hit target over it). */
+  biasBox(node) {
+    const size = Math.max(7, node.size * 0.22);
+    return { x: node.x - size - 3, y: node.y + node.size - size, size };
+  }
+  /** A canvas of a neuron's last map (for showing it large), or null. */
+  tileCanvas(l, i) {
+    const last = this.columns[l]?.[i]?.last;
+    if (!last) return null;
+    const c = document.createElement("canvas");
+    paint(c, last.codes, last.D, void 0, last.offset);
+    return c;
+  }
+};
+function weight(frame, link) {
+  const W = frame.arrays[`W${link.l}`];
+  if (!W) return 0;
+  return W.data[link.i * W.shape[1] + link.j];
+}
+function curve(a, b) {
+  const x0 = a.x + a.size;
+  const y0 = a.y + a.size / 2;
+  const x1 = b.x;
+  const y1 = b.y + b.size / 2;
+  const mx = (x0 + x1) / 2;
+  return [x0, y0, mx, y0, mx, y1, x1, y1];
+}
+function distanceToCurve(p, x, y) {
+  let best = Infinity;
+  for (let k = 0; k <= 16; k++) {
+    const t = k / 16;
+    const u = 1 - t;
+    const bx = u * u * u * p[0] + 3 * u * u * t * p[2] + 3 * u * t * t * p[4] + t * t * t * p[6];
+    const by = u * u * u * p[1] + 3 * u * u * t * p[3] + 3 * u * t * t * p[5] + t * t * t * p[7];
+    const d = (bx - x) ** 2 + (by - y) ** 2;
+    if (d < best) best = d;
+  }
+  return best;
+}
+function weightCss(w) {
+  const [r, g, b] = diverging((Math.max(-1, Math.min(1, w)) + 1) / 2, 0);
+  return `rgb(${r},${g},${b})`;
+}
+function columnWidth(p) {
+  return p.c * p.size + (p.c - 1) * p.gx;
+}
+function inputName(net, i, drawn) {
+  if (net.sizes[0] > drawn && i === drawn - 1) return `+${net.sizes[0] - drawn + 1} more`;
+  return net.input_labels?.[i] ?? `x${i + 1}`;
+}
+function outputNames(net) {
+  const n = net.sizes[net.sizes.length - 1];
+  if (net.task !== "classification") return Array.from({ length: n }, (_, j) => n > 1 ? `ŷ${j + 1}` : "ŷ");
+  return n === 1 ? ["class 1"] : Array.from({ length: n }, (_, j) => String(j));
+}
+function column(n, avail, cap) {
+  return { n, c: 1, rows: n, size: Math.max(6, Math.min(cap, Math.floor(avail / (n * 1.3 - 0.3)))), gx: 0 };
+}
+
+// static/js/socket.js
+var TYPED = {
+  float32: Float32Array,
+  float64: Float64Array,
+  uint8: Uint8Array,
+  uint16: Uint16Array,
+  int32: Int32Array
+};
+function decodeMessage(buffer) {
+  const view = new DataView(buffer);
+  const n = view.getUint32(0, true);
+  const header = JSON.parse(new TextDecoder().decode(new Uint8Array(buffer, 4, n)));
+  let offset = 4 + n;
+  const arrays = {};
+  const packed = [];
+  for (const [name, dtype, shape, codec, packedBytes] of header.arrays) {
+    const Typed = TYPED[dtype];
+    if (!Typed) throw new Error(`unknown dtype ${dtype} for ${name}`);
+    const count2 = shape.reduce((a, b) => a * b, 1);
+    let size = count2 * Typed.BYTES_PER_ELEMENT;
+    if (codec === void 0) {
+      arrays[name] = { data: new Typed(buffer, offset, count2), shape };
+    } else if (codec === "planes" && dtype === "uint8") {
+      size = packedBytes;
+      packed.push(unpackPlanes(new Uint8Array(buffer, offset, size), shape).then((data) => {
+        arrays[name] = { data, shape };
+      }));
+    } else {
+      throw new Error(`unknown codec ${codec} for ${name}`);
+    }
+    offset += size + (-size & 7);
+  }
+  if (offset > buffer.byteLength) throw new Error("a binary message shorter than its arrays");
+  delete header.arrays;
+  return {
+    header,
+    arrays,
+    bytes: buffer.byteLength,
+    unpacked: packed.length ? Promise.all(packed).then(() => void 0) : null
+  };
+}
+async function unpackPlanes(bytes, shape) {
+  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate-raw"));
+  const data = new Uint8Array(await new Response(stream).arrayBuffer());
+  const w = shape[shape.length - 1], h2 = shape[shape.length - 2];
+  if (data.length !== shape.reduce((a, b) => a * b, 1)) {
+    throw new Error(`packed pictures of ${data.length} bytes for the shape ${shape}`);
+  }
+  for (let plane = 0; plane < data.length; plane += w * h2) {
+    for (let i = plane + w; i < plane + w * h2; i++) data[i] += data[i - w];
+    for (let row = plane; row < plane + w * h2; row += w) {
+      for (let i = row + 1; i < row + w; i++) data[i] += data[i - 1];
+    }
+  }
+  return data;
+}
+
+// static/js/store.js
+function describeNetwork(message, store) {
+  const h2 = message.header;
+  const side = Math.round(Math.sqrt(h2.sizes[0]));
+  return (
+    /** @type {Network} */
+    {
+      ...h2,
+      features: message.arrays.features,
+      input_labels: h2.input_names.map((n) => store.inputLabel(n)),
+      has_bias: h2.config.bias || h2.batch_norm.some(Boolean),
+      // Inputs that are a square image (the digits): each first-layer neuron is drawn as its
+      // incoming weights, side × side.
+      image_side: !h2.plane && side * side === h2.sizes[0] && side >= 4 ? side : 0
+    }
+  );
+}
+function subscripted(name) {
+  return name.replace(/^([A-Za-z]+)(\d+)$/, (_, letters, digits) => letters + digits.replace(/\d/g, (d) => "₀₁₂₃₄₅₆₇₈₉"[Number(d)]));
+}
+
+// static/js/widget.js
+var WIDGET_CSS = `
+:host { display: block; --base: 13px; --tile: 28px; }
+.nnplay { font: var(--base) / 1.3 var(--font); color: var(--ink); background: var(--panel);
+  border: 1px solid var(--line); border-radius: 8px; padding: 0.5em 0.6em; }
+.bar { display: flex; align-items: center; gap: 0.4em 0.8em; flex-wrap: wrap; margin-bottom: 0.4em; }
+.bar .play { min-width: 4.6em; }
+.bar .readout { min-width: 0; }
+.bar .message:empty { display: none; }
+.views { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 340px); gap: 0.8em;
+  height: 440px; }
+.views > .network { height: 100%; }
+.output-column { display: flex; flex-direction: column; min-height: 0; min-width: 0; }
+.output-column .plots { flex: 0 0 62%; }
+.chart-panel { margin-top: 0.3em; flex: 1 1 0; display: flex; flex-direction: column; min-height: 0; }
+`;
+var MARKUP = `
+<div class="nnplay">
+  <div class="bar">
+    <button class="play" aria-pressed="false" title="Train in the kernel, or pause">▶ Play</button>
+    <button class="step" title="One training step">Step</button>
+    <label title="Step size η of each update">Learning rate <select class="lr"
+      aria-label="Learning rate"></select></label>
+    <span class="readout step-readout">step –</span>
+    <span class="readout loss-readout"></span>
+    <span class="message" role="status"></span>
+  </div>
+  <div class="views">
+    <div class="network" role="img" aria-label="The network"></div>
+    <div class="output-column">
+      <div class="plots">
+        <figure class="plot-figure">
+          <figcaption class="plot-caption plot-main-caption" hidden></figcaption>
+          <div class="output-plot main-plot">
+            <canvas class="fill output-canvas"></canvas>
+            <canvas class="fill points-canvas"></canvas>
+            <div class="hover-label" hidden></div>
+          </div>
+        </figure>
+        <figure class="plot-figure compare-figure" hidden>
+          <figcaption class="plot-caption compare-caption"></figcaption>
+          <div class="output-plot">
+            <canvas class="fill compare-canvas"></canvas>
+            <canvas class="fill compare-points"></canvas>
+          </div>
+        </figure>
+        <div class="legend"></div>
+      </div>
+      <div class="chart-panel">
+        <div class="chart-head">
+          <h2 class="chart-title">Loss</h2>
+          <select class="chart-metric" aria-label="What the chart shows">
+            <option value="loss">loss</option>
+            <option value="score">accuracy / R²</option>
+          </select>
+          <label><input type="checkbox" class="log-scale"> log</label>
+        </div>
+        <canvas class="chart"></canvas>
+        <div class="chart-legend" role="group" aria-label="What each line is, and its value"><span
+          class="readout chart-readout">&nbsp;</span></div>
+      </div>
+    </div>
+  </div>
+  <div class="weight-gallery" hidden></div>
+</div>`;
+function bufferOf(value) {
+  if (!value) return null;
+  if (value instanceof ArrayBuffer) return value.byteLength ? value : null;
+  if (ArrayBuffer.isView(value)) {
+    if (!value.byteLength) return null;
+    return value.buffer.slice(value.byteOffset, value.byteOffset + value.byteLength);
+  }
+  return null;
+}
+async function decoded(buffer) {
+  const message = decodeMessage(buffer);
+  if (message.unpacked) await message.unpacked;
+  return message;
+}
+function render({ model, el }) {
+  const host = document.createElement("div");
+  host.className = "nnplay-widget";
+  el.appendChild(host);
+  const root = host.attachShadow({ mode: "open" });
+  root.innerHTML = `<style>${String(app_default).replace(/:root\b/g, ":host")}${WIDGET_CSS}</style>${MARKUP}`;
+  const $ = (selector) => root.querySelector(selector);
+  const store = {
+    inputLabel: (name) => (model.get("feature_labels") ?? {})[name] ?? subscripted(name)
+  };
+  const send = (message2) => model.send(message2);
+  const boundary = new Boundary({
+    plot: $(".main-plot"),
+    output: $(".output-canvas"),
+    points: $(".points-canvas"),
+    label: $(".hover-label"),
+    legend: $(".legend"),
+    plots: $(".plots"),
+    caption: $(".plot-main-caption"),
+    compareFigure: $(".compare-figure"),
+    compareCaption: $(".compare-caption"),
+    compareOutput: $(".compare-canvas"),
+    comparePoints: $(".compare-points")
+  }, { onAdd: () => {
+  }, onRemove: () => {
+  }, onSelect: () => {
+  } });
+  const network = new NetworkView({
+    container: $(".network"),
+    gallery: $(".weight-gallery"),
+    overlay: $(".nnplay")
+  }, {
+    onEditWeight: (layer, source, target, value) => send({ type: "set_weight", layer, source, target, value }),
+    onEditBias: (layer, neuron, value) => send({ type: "set_bias", layer, neuron, value }),
+    onSelectNeuron: () => {
+    },
+    onHoverTile: (canvas, name) => boundary.showTile(canvas, name),
+    onChangeLayers: (layers) => send({ type: "hidden_layers", value: layers }),
+    onFocusNeuron: () => {
+    }
+  });
+  const chart = new Chart({
+    canvas: $(".chart"),
+    legend: $(".chart-legend"),
+    readout: $(".chart-readout"),
+    metric: $(".chart-metric"),
+    log: $(".log-scale"),
+    title: $(".chart-title")
+  });
+  const ORDER = ["network_message", "data_message", "frame_message"];
+  const inbox = [];
+  let net = null;
+  let pending = null;
+  let drawn = 0;
+  let queue = Promise.resolve();
+  const apply = async () => {
+    const batch = inbox.splice(0).sort((a, b) => ORDER.indexOf(a[0]) - ORDER.indexOf(b[0]));
+    for (const [name, value] of batch) {
+      const buffer = bufferOf(value);
+      if (!buffer) continue;
+      const message2 = await decoded(buffer);
+      if (name === "network_message") {
+        net = describeNetwork(
+          message2,
+          /** @type {any} */
+          store
+        );
+        network.setNetwork(net);
+        boundary.setPlane(net.plane);
+        if (drawn) chart.reset([]);
+      } else if (name === "data_message") {
+        boundary.setData(message2);
+      } else {
+        chart.add(message2.header.point, message2.header.losses);
+        pending = message2;
+        requestAnimationFrame(draw);
+      }
+    }
+  };
+  const arrived = (name) => {
+    inbox.push([name, model.get(name)]);
+    queue = queue.then(apply).catch((error) => console.error("nnplay widget:", error));
+  };
+  const draw = () => {
+    const frame = pending;
+    pending = null;
+    if (!frame) return;
+    const h2 = frame.header;
+    if (net && h2.network_version === net.version) {
+      network.update(frame);
+      if (net.plane) boundary.update(frame);
+    }
+    chart.flush();
+    drawn += 1;
+    showFrame(h2);
+    host.dataset.frames = String(drawn);
+    host.dataset.step = String(h2.step);
+    host.dataset.chartPoints = String(chart.points.length);
+  };
+  const play = $(".play"), rate = $(".lr"), message = $(".message");
+  const showFrame = (h2) => {
+    $(".step-readout").textContent = `step ${count(h2.step)} · epoch ${count(h2.epoch)}`;
+    const m = h2.metrics ?? {};
+    const score = m.test_accuracy !== void 0 ? ` · test accuracy ${percent(m.test_accuracy)}` : m.test_r2 !== void 0 ? ` · test R² ${fixed(m.test_r2, 3)}` : "";
+    $(".loss-readout").textContent = `loss ${metric(m.train_loss)} (test ${metric(m.test_loss)})${score}`;
+    $(".network").setAttribute("aria-label", `The network: ${net ? net.sizes.join("-") : ""} neurons, step ${h2.step}${score}`);
+  };
+  const showPlaying = () => {
+    const playing = Boolean(model.get("playing"));
+    play.textContent = playing ? "❚❚ Pause" : "▶ Play";
+    play.setAttribute("aria-pressed", String(playing));
+  };
+  const showRates = () => {
+    const current = model.get("learning_rate");
+    rate.textContent = "";
+    for (const value of model.get("learning_rates") ?? []) {
+      rate.add(new Option(String(value), String(value), false, value === current));
+    }
+  };
+  const showError = () => {
+    message.textContent = model.get("error") ?? "";
+  };
+  play.addEventListener("click", () => send({ type: model.get("playing") ? "pause" : "play" }));
+  $(".step").addEventListener("click", () => send({ type: "step" }));
+  rate.addEventListener("change", () => send({ type: "learning_rate", value: Number(rate.value) }));
+  const listeners = [
+    ...ORDER.map((name) => (
+      /** @type {[string, Function]} */
+      [`change:${name}`, () => arrived(name)]
+    )),
+    ["change:playing", showPlaying],
+    ["change:learning_rate", showRates],
+    ["change:learning_rates", showRates],
+    ["change:error", showError],
+    ["msg:custom", (content) => {
+      if (content?.type === "history") {
+        chart.reset(content.points);
+        host.dataset.chartPoints = String(chart.points.length);
+      }
+    }]
+  ];
+  for (const [event, callback] of listeners) model.on(event, callback);
+  showPlaying();
+  showRates();
+  showError();
+  for (const name of ORDER) arrived(name);
+  send({ type: "history" });
+  return () => {
+    for (const [event, callback] of listeners) model.off(event, callback);
+    host.remove();
+  };
+}
+var widget_default = { render };
+export {
+  widget_default as default
+};

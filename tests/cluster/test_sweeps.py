@@ -1,0 +1,57 @@
+"""Sweeps on `--workers 2`: the runs train on the session hosts and come out bit for bit as on
+the embedded default; each opens as a session (on a host) with the same weights."""
+
+import asyncio
+import time
+
+import httpx
+import numpy as np
+
+from nncore import Trainer
+from tests.e2e.client import Client
+from tests.e2e.server import running
+
+CONFIG = {"dataset": "digits", "hidden_layers": [16], "activation": "relu",
+          "output_activation": "softmax", "loss": "cross_entropy", "batch_size": 32,
+          "train_ratio": 0.7}
+VARY = {"learning_rate": [0.03, 0.3], "hidden_layers": [[16], [24, 12]]}
+
+
+def swept(url, token="cluster-page-01"):
+    """The finished sweep's status, as a page follows it."""
+    started = httpx.post(url + "api/sweeps", json={"token": token, "config": CONFIG,
+                                                   "vary": VARY, "epochs": 3}, timeout=30)
+    assert started.status_code == 200, started.text
+    deadline = time.monotonic() + 300
+    while True:
+        status = httpx.post(url + "api/sweeps/status", json={"id": started.json()["id"]},
+                            timeout=30).json()
+        if status["state"] != "running":
+            return status
+        assert time.monotonic() < deadline, status
+        time.sleep(0.1)
+
+
+def theta_of(ws_url, token):
+    async def scenario():
+        client = await Client.open(ws_url + f"?resume={token}")
+        try:
+            assert client.hello["resumed"]
+            return (await client.call({"type": "export"}, timeout=60))["state"]
+        finally:
+            await client.close()
+
+    return Trainer.from_dict(asyncio.run(scenario())["trainer"]).net.theta
+
+
+def test_a_sweep_on_the_workers_is_the_embedded_sweep_to_the_bit(cluster):
+    there = swept(cluster.url)
+    with running() as embedded:
+        here = swept(embedded.url)
+        theta_here = theta_of(embedded.ws_url, here["runs"][3]["token"])
+    assert there["state"] == here["state"] == "done"
+    for a, b in zip(there["runs"], here["runs"]):
+        assert a["varied"] == b["varied"] and a["step"] == b["step"]
+        assert a["history"] == b["history"] and a["final"] == b["final"]
+    theta_there = theta_of(cluster.ws_url, there["runs"][3]["token"])
+    assert np.array_equal(theta_there, theta_here)
