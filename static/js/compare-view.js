@@ -300,7 +300,7 @@ export function drawCurves(ctx, W, H, runs, metric, target, font) {
 }
 
 /** The smallest of 1, 2, 2.5 or 5 × 10ᵏ at or above v > 0: an axis's step. @param {number} v */
-function niceStep(v) {
+export function niceStep(v) {
   if (!(v > 0) || !Number.isFinite(v)) return 1;
   const p = 10 ** Math.floor(Math.log10(v));
   return [1, 2, 2.5, 5, 10].map((k) => k * p).find((t) => t >= v * (1 - 1e-9)) ?? 10 * p;
@@ -330,10 +330,11 @@ export function drawPlot(ctx, plot, x, y, size) {
   ctx.globalAlpha = 1;
   const [lo, hi] = plot.extent;
   const nClasses = plot.classes ?? 2;
-  const radius = Math.max(2.5, size / 80);
+  const radius = Math.max(2.5, size / 90);
   for (const [x1, x2, label] of plot.points) {  // each class its marker, as on the run's plot
     drawMarker(ctx, shapeOf(label, plot.task), x + (x1 - lo) / (hi - lo) * size,
-      y + (1 - (x2 - lo) / (hi - lo)) * size, radius, pointColor(label, plot.task, nClasses));
+      y + (1 - (x2 - lo) / (hi - lo)) * size, radius, pointColor(label, plot.task, nClasses),
+      false, 0.6);
   }
   ctx.strokeStyle = "#999";
   ctx.strokeRect(x + 0.5, y + 0.5, size - 1, size - 1);
@@ -746,7 +747,7 @@ export function composition(c, metric, target) {
 }
 
 /** Text cut to fit `width` px, with an ellipsis. @param {CanvasRenderingContext2D} ctx @param {string} text @param {number} width */
-function clip(ctx, text, width) {
+export function clip(ctx, text, width) {
   if (ctx.measureText(text).width <= width) return text;
   let t = text;
   while (t.length > 1 && ctx.measureText(`${t}…`).width > width) t = t.slice(0, -1);

@@ -71,12 +71,13 @@ function trace(ctx, shape, x, y, r) {
  * @param {number} x @param {number} y @param {number} r radius in px
  * @param {string} fill CSS colour
  * @param {boolean} [test] a test point (thicker outline)
+ * @param {number} [rings] the rings' widths as a share of the plot's (small multiples: less)
  */
-export function drawMarker(ctx, shape, x, y, r, fill, test = false) {
-  const outline = test ? TEST_OUTLINE : TRAIN_OUTLINE;
+export function drawMarker(ctx, shape, x, y, r, fill, test = false, rings = 1) {
+  const outline = (test ? TEST_OUTLINE : TRAIN_OUTLINE) * rings;
   trace(ctx, shape, x, y, r);
   ctx.lineJoin = "round";
-  ctx.lineWidth = outline + 2 * HALO_WIDTH;
+  ctx.lineWidth = outline + 2 * HALO_WIDTH * rings;
   ctx.strokeStyle = HALO;
   ctx.stroke();
   ctx.fillStyle = fill;

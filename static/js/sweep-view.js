@@ -13,12 +13,14 @@
  *   or for data off the plane, the digits, its own curves), and the table, whose values
  *   keep the server's full precision in data-value. Each run opens as a normal session
  *   (Open: its token is kept with this browser's runs, runs.js).
- * - Export: CSV (the server's table) and PNG (the curves, the legend and the small multiples).
+ * - Export: CSV (the server's table) and PNG, a figure for a slide (composition(): a title
+ *   saying what was varied over which values, the curves, the legend and the small multiples,
+ *   each captioned under its plot).
  * - Refusals show the server's message, which names the field, the value and what is allowed.
  */
 
 import { CLASS_COLORS } from "./colors.js";
-import { drawPlot } from "./compare-view.js";
+import { clip, drawPlot, niceStep } from "./compare-view.js";
 import * as format from "./format.js";
 
 const POLL_MS = 500;
@@ -28,6 +30,15 @@ const PALETTE = CLASS_COLORS.slice(0, 8);  // Okabe–Ito
 /** How each field's values are written in the inputs: comma-separated; layers as 64-32. */
 const LIST_FIELDS = new Set(["hidden_layers"]);
 const NUMBER_FIELDS = new Set(["learning_rate", "batch_size", "l1", "l2", "dropout"]);
+/** Choices whose value names itself ("relu"); the others are said with their field's label
+ * ("learning rate 0.3"), as app/pins.py phrase() words the compare view's legend. */
+const SELF_NAMED = new Set(["dataset", "activation", "loss", "init", "dtype", "optimizer"]);
+/** The settings a figure's subtitle names, when the sweep does not vary them. */
+const SUBTITLE_FIELDS = ["hidden_layers", "activation", "learning_rate", "optimizer", "batch_size"];
+/** @type {Record<string, string>} what each measure the curves can show is called */
+const MEASURES = { test_accuracy: "test accuracy", test_rmse: "test RMSE", test_loss: "test loss",
+  train_loss: "training loss" };
+const FONT = "system-ui, sans-serif";
 
 /**
  * The values typed for a field: "0.01, 0.1" → [0.01, 0.1]; layers "64-32, 32" → [[64, 32],
@@ -76,6 +87,8 @@ export class SweepView {
     this.els = els;
     this.store = store;
     this.deps = deps;
+    /** @type {Record<string, string>} each field's label in the schema ("Learning rate") */
+    this.labels = Object.fromEntries(store.schema.fields.map((f) => [f.name, f.label]));
     /** @type {any} the sweep as the server last reported it */
     this.sweep = null;
     this.timer = 0;
@@ -258,7 +271,10 @@ export class SweepView {
 
   drawCurves() {
     const canvas = /** @type {HTMLCanvasElement} */ (this.els.curves);
-    curves(canvas, this.sweep, this.key, 520, 240, true);
+    canvas.width = 520;
+    canvas.height = 240;
+    drawRuns(/** @type {CanvasRenderingContext2D} */ (canvas.getContext("2d")), 520, 240,
+      this.sweep, this.key, 11);
   }
 
   drawLegend() {
@@ -279,7 +295,7 @@ export class SweepView {
       ctx.moveTo(0, 5);
       ctx.lineTo(28, 5);
       ctx.stroke();
-      item.append(swatch, ` ${label(r.varied)}`);
+      item.append(swatch, ` ${label(r.varied, this.labels)}`);
       legend.append(item);
     });
   }
@@ -300,12 +316,14 @@ export class SweepView {
         drawPlot(/** @type {CanvasRenderingContext2D} */ (canvas.getContext("2d")), r.plot, 0, 0,
           120);
       } else {
-        curves(canvas, { ...this.sweep, runs: [r] }, this.key, 150, 90, false,
-          styleOf(this.sweep, r.index));
+        canvas.width = 150;
+        canvas.height = 90;
+        drawRuns(/** @type {CanvasRenderingContext2D} */ (canvas.getContext("2d")), 150, 90,
+          { ...this.sweep, runs: [r] }, this.key, 11, styleOf(this.sweep, r.index));
       }
       canvas.dataset.kind = r.plot ? "plot" : "curves";
       const caption = document.createElement("figcaption");
-      caption.textContent = `${label(r.varied)} · ${r.state}`;
+      caption.textContent = `${label(r.varied, this.labels)} · ${r.state}`;
       fig.append(canvas, caption);
       grid.append(fig);
     }
@@ -366,92 +384,159 @@ export class SweepView {
     this.deps.download(await response.blob(), "nnplay-sweep.csv");
   }
 
+  /** The figure (title, curves, legend, small multiples) as a PNG. */
   exportPng() {
     if (!this.sweep) return;
-    const curvesCanvas = /** @type {HTMLCanvasElement} */ (this.els.curves);
-    const thumbs = [...this.els.multiples.querySelectorAll("canvas")];
-    const cols = Number(this.els.multiples.style.getPropertyValue("--sweep-cols")) || 6;
-    const tw = 150, th = 110;
-    const rows = Math.ceil(thumbs.length / cols);
-    const legendH = 18 * Math.ceil(this.sweep.total / 3);
-    const out = document.createElement("canvas");
-    out.width = Math.max(curvesCanvas.width, cols * tw);
-    out.height = curvesCanvas.height + legendH + rows * th + 20;
-    const ctx = /** @type {CanvasRenderingContext2D} */ (out.getContext("2d"));
-    ctx.fillStyle = "#fff";
-    ctx.fillRect(0, 0, out.width, out.height);
-    ctx.drawImage(curvesCanvas, 0, 0);
-    ctx.font = "12px system-ui, sans-serif";
-    this.sweep.runs.forEach((/** @type {any} */ r, /** @type {number} */ i) => {
-      const x = (i % 3) * (out.width / 3), y = curvesCanvas.height + 14 + 18 * Math.floor(i / 3);
-      const st = styleOf(this.sweep, i);
-      ctx.strokeStyle = st.color;
-      ctx.lineWidth = 2;
-      ctx.setLineDash(st.dash);
-      ctx.beginPath();
-      ctx.moveTo(x + 4, y - 4);
-      ctx.lineTo(x + 30, y - 4);
-      ctx.stroke();
-      ctx.setLineDash([]);
-      ctx.fillStyle = "#111";
-      ctx.fillText(label(r.varied), x + 36, y);
-    });
-    thumbs.forEach((c, i) => {
-      const x = (i % cols) * tw, y = curvesCanvas.height + legendH + 10 + Math.floor(i / cols) * th;
-      ctx.drawImage(c, x, y);
-      ctx.fillStyle = "#111";
-      ctx.fillText(label(this.sweep.runs[i].varied), x + 2, y + c.height + 12);
-    });
-    out.toBlob((blob) => { if (blob) this.deps.download(blob, "nnplay-sweep.png"); });
+    composition(this.sweep, this.key, this.labels).toBlob((blob) => {
+      if (blob) this.deps.download(blob, "nnplay-sweep.png");
+    }, "image/png");
   }
-}
-
-/** "learning_rate 0.1 · relu" @param {Record<string, any>} varied */
-function label(varied) {
-  return Object.entries(varied).map(([k, v], i) => (i === 0 ? `${k} ${show(v)}` : show(v)))
-    .join(" · ");
 }
 
 /**
- * Draw runs' curves of `key` over epochs on `canvas` (W × H CSS px): every run in its style,
- * or one run (a small multiple) with its training curve faint under it.
- * @param {HTMLCanvasElement} canvas @param {any} sweep @param {string} key @param {number} W
- * @param {number} H @param {boolean} axes @param {{color: string, dash: number[]}} [one]
+ * How the page names a field: its schema label, lower-cased unless its capital is part of a
+ * name ("learning rate", "L2", "β₁"), as app/pins.py phrase() does.
+ * @param {string} field @param {Record<string, string>} labels
  */
-function curves(canvas, sweep, key, W, H, axes, one) {
-  canvas.width = W;
-  canvas.height = H;
-  const ctx = /** @type {CanvasRenderingContext2D} */ (canvas.getContext("2d"));
+function fieldName(field, labels) {
+  const name = labels[field] ?? field.replace(/_/g, " ");
+  return /^.[a-z]/.test(name) ? name[0].toLowerCase() + name.slice(1) : name;
+}
+
+/**
+ * What a run varied, worded as the compare view's legend: "learning rate 0.1, relu".
+ * @param {Record<string, any>} varied @param {Record<string, string>} labels
+ */
+function label(varied, labels) {
+  return Object.entries(varied).map(([k, v]) => (SELF_NAMED.has(k) ? show(v)
+    : `${fieldName(k, labels)} ${show(v)}`)).join(", ");
+}
+
+/**
+ * Text broken at spaces into lines of at most `width` px (in ctx's font), at most `max` of
+ * them: what does not fit goes on the last, cut with an ellipsis.
+ * @param {CanvasRenderingContext2D} ctx @param {string} text @param {number} width
+ * @param {number} max
+ */
+function wrap(ctx, text, width, max) {
+  /** @type {string[]} */
+  const lines = [];
+  let line = "";
+  for (const word of text.split(" ")) {
+    const longer = line ? `${line} ${word}` : word;
+    if (!line || ctx.measureText(longer).width <= width) line = longer;
+    else {
+      lines.push(line);
+      line = word;
+    }
+  }
+  lines.push(line);
+  const kept = lines.slice(0, max);
+  if (lines.length > max) kept[max - 1] = lines.slice(max - 1).join(" ");
+  return kept.map((l) => clip(ctx, l, width));
+}
+
+/**
+ * A run's line sample (legend and captions): its colour and dash, `w` px long at (x, y).
+ * @param {CanvasRenderingContext2D} ctx @param {{color: string, dash: number[]}} st
+ * @param {number} x @param {number} y @param {number} w @param {number} width  line width
+ */
+function sample(ctx, st, x, y, w, width) {
+  ctx.save();
+  ctx.strokeStyle = st.color;
+  ctx.lineWidth = width;
+  ctx.setLineDash(st.dash.map((d) => d * width / 2));
+  ctx.beginPath();
+  ctx.moveTo(x, y);
+  ctx.lineTo(x + w, y);
+  ctx.stroke();
+  ctx.restore();
+}
+
+/**
+ * Draw runs' curves of `key` over epochs in a W × H box at ctx's origin: every run in its
+ * style, on axes with round ticks and the measure's name, in `font` px type; or one run (a
+ * small multiple, no axes) with its training curve faint under it.
+ * @param {CanvasRenderingContext2D} ctx @param {number} W @param {number} H @param {any} sweep
+ * @param {string} key @param {number} font @param {{color: string, dash: number[]}} [one]
+ */
+function drawRuns(ctx, W, H, sweep, key, font, one) {
+  ctx.save();
   ctx.fillStyle = "#fff";
   ctx.fillRect(0, 0, W, H);
-  const pad = axes ? { l: 44, r: 8, t: 8, b: 22 } : { l: 4, r: 4, t: 4, b: 4 };
+  const axes = !one;
+  const pad = axes ? { l: Math.round(font * 4.6), r: Math.round(font * 1.2), t: Math.round(font * 0.8),
+    b: Math.round(font * 3) } : { l: 4, r: 4, t: 4, b: 4 };
   const score = key.endsWith("accuracy");
   const train = key.replace("test_", "train_");
-  const series = sweep.runs.filter((/** @type {any} */ r) => r.history).flatMap(
-    (/** @type {any} */ r) => [r.history[key], ...(one ? [r.history[train]] : [])]);
-  const values = series.flat().filter((/** @type {any} */ v) => v != null && isFinite(v));
+  const runs = sweep.runs.filter((/** @type {any} */ r) => r.history);
+  const values = runs.flatMap((/** @type {any} */ r) => [r.history[key] ?? [],
+    ...(one ? [r.history[train] ?? []] : [])]).flat()
+    .filter((/** @type {any} */ v) => v != null && isFinite(v));
   let lo = score ? 0 : Math.min(0, ...values), hi = score ? 1 : Math.max(1e-9, ...values);
   if (!values.length) { lo = 0; hi = 1; }
-  const x = (/** @type {number} */ e) => pad.l + (e / Math.max(1, sweep.epochs)) * (W - pad.l - pad.r);
-  const y = (/** @type {number} */ v) => H - pad.b - ((v - lo) / (hi - lo || 1)) * (H - pad.t - pad.b);
-  ctx.strokeStyle = "#ccc";
-  ctx.strokeRect(pad.l + 0.5, pad.t + 0.5, W - pad.l - pad.r, H - pad.t - pad.b);
-  if (axes) {
-    ctx.fillStyle = "#444";
-    ctx.font = "11px system-ui, sans-serif";
-    ctx.fillText(score ? "100%" : format.metric(hi), 2, pad.t + 9);
-    ctx.fillText(score ? "0%" : format.metric(lo), 2, H - pad.b);
-    ctx.fillText(`epoch ${sweep.epochs}`, W - pad.r - 56, H - 6);
-    ctx.fillText(`${key.replace("_", " ")}`, pad.l + 4, H - 6);
+  let step = 0;
+  if (axes && values.length) {  // from a round number to a round number, in round steps
+    lo = score ? Math.min(...values) : lo;
+    if (hi - lo < 1e-9) hi = lo + 1;
+    step = niceStep((hi - lo) / 4);
+    lo = Math.max(score ? 0 : -Infinity, Math.floor(lo / step + 1e-9) * step);
+    hi = Math.ceil(hi / step - 1e-9) * step;
   }
-  const line = (/** @type {any[]} */ vs, /** @type {string} */ color,
+  const plotW = W - pad.l - pad.r, plotH = H - pad.t - pad.b;
+  const epochs = Math.max(1, sweep.epochs);
+  const x = (/** @type {number} */ e) => pad.l + (e / epochs) * plotW;
+  const y = (/** @type {number} */ v) => pad.t + (1 - (v - lo) / (hi - lo || 1)) * plotH;
+  ctx.lineWidth = 1;
+  if (axes) {
+    ctx.font = `${font}px ${FONT}`;
+    ctx.fillStyle = "#444";
+    ctx.strokeStyle = "#e4e4e4";
+    ctx.textAlign = "right";
+    ctx.textBaseline = "middle";
+    for (let k = 0; step && lo + k * step <= hi + step * 1e-6; k++) {
+      const v = lo + k * step;
+      ctx.beginPath();
+      ctx.moveTo(pad.l, Math.round(y(v)) + 0.5);
+      ctx.lineTo(W - pad.r, Math.round(y(v)) + 0.5);
+      ctx.stroke();
+      ctx.fillText(score ? format.wholePercent(100 * v) : format.tick(v), pad.l - font * 0.4, y(v));
+    }
+    ctx.strokeStyle = "#888";
+    ctx.beginPath();
+    ctx.moveTo(pad.l + 0.5, pad.t);
+    ctx.lineTo(pad.l + 0.5, H - pad.b + 0.5);
+    ctx.lineTo(W - pad.r, H - pad.b + 0.5);
+    ctx.stroke();
+    ctx.textAlign = "center";
+    ctx.textBaseline = "top";
+    const every = Math.max(1, Math.ceil(niceStep(epochs / 5)));
+    for (let e = 0; e <= epochs; e += every) {
+      ctx.beginPath();
+      ctx.moveTo(x(e), H - pad.b);
+      ctx.lineTo(x(e), H - pad.b + font * 0.3);
+      ctx.stroke();
+      ctx.fillText(String(e), x(e), H - pad.b + font * 0.4);
+    }
+    ctx.fillText("epoch", pad.l + plotW / 2, H - pad.b + font * 1.6);
+    ctx.save();
+    ctx.translate(font * 0.2, pad.t + plotH / 2);
+    ctx.rotate(-Math.PI / 2);
+    ctx.fillText(MEASURES[key] ?? key.replace(/_/g, " "), 0, 0);
+    ctx.restore();
+  } else {
+    ctx.strokeStyle = "#ccc";
+    ctx.strokeRect(pad.l + 0.5, pad.t + 0.5, plotW, plotH);
+  }
+  const line = (/** @type {any[]} */ vs, /** @type {any[]} */ at, /** @type {string} */ color,
     /** @type {number[]} */ dash, /** @type {number} */ width) => {
     ctx.strokeStyle = color;
     ctx.lineWidth = width;
-    ctx.setLineDash(dash);
+    ctx.setLineDash(dash.map((d) => d * width / 2));
     ctx.beginPath();
     let pen = false;
-    vs.forEach((v, e) => {
+    vs.forEach((v, i) => {
+      const e = typeof at?.[i] === "number" ? at[i] : i;
       if (v == null || !isFinite(v)) { pen = false; return; }
       if (pen) ctx.lineTo(x(e), y(v)); else ctx.moveTo(x(e), y(v));
       pen = true;
@@ -459,10 +544,153 @@ function curves(canvas, sweep, key, W, H, axes, one) {
     ctx.stroke();
     ctx.setLineDash([]);
   };
-  for (const r of sweep.runs) {
-    if (!r.history) continue;
+  const width = axes ? Math.max(2, font * 0.14) : 2;
+  for (const r of runs) {
     const st = one ?? styleOf(sweep, r.index);
-    if (one && r.history[train]) line(r.history[train], "#bbb", [], 1.5);
-    line(r.history[key], st.color, st.dash, 2);
+    if (one && r.history[train]) line(r.history[train], r.history.epoch, "#bbb", [], 1.5);
+    if (r.history[key]) line(r.history[key], r.history.epoch, st.color, st.dash, width);
   }
+  ctx.restore();
+}
+
+/**
+ * The sweep as one figure, 1600 px wide for a slide: a title (what was varied over which
+ * values, the epochs, the data), the overlaid curves, a legend laid out by measuring its
+ * entries (rows wrap, nothing clipped or overlapping), and the small multiples, each with its
+ * run's label and final measure under it.
+ * @param {any} sweep @param {string} key @param {Record<string, string>} labels
+ */
+export function composition(sweep, key, labels) {
+  const W = 1600, pad = 40, inner = W - 2 * pad, font = 20;
+  const fields = Object.keys(sweep.vary);
+  const measure = MEASURES[key] ?? key.replace(/_/g, " ");
+  const score = key.endsWith("accuracy");
+  const scratch = /** @type {CanvasRenderingContext2D} */ (document.createElement("canvas")
+    .getContext("2d"));
+  // the title, and what the runs share
+  const varied = fields.map((f) => `${fieldName(f, labels)} (${sweep.vary[f].map(show).join(", ")})`);
+  const dataset = sweep.base?.dataset;
+  const what = `Sweep of ${varied.join(" × ")}`;
+  const how = `${sweep.epochs} epochs${dataset ? ` · ${dataset} data` : ""}`;
+  scratch.font = `600 ${font + 8}px ${FONT}`;
+  const titleLines = scratch.measureText(`${what} · ${how}`).width <= inner ? [`${what} · ${how}`]
+    : [...wrap(scratch, what, inner, 2), how];  // the epochs and the data: a line of their own
+  const shared = Object.fromEntries(SUBTITLE_FIELDS.filter((f) => !fields.includes(f)
+    && sweep.base?.[f] != null).map((f) => [f, sweep.base[f]]));
+  const subtitle = `${sweep.total} runs, ${measure} by epoch`
+    + `${Object.keys(shared).length ? `; all else the same: ${label(shared, labels)}` : ""}`;
+  scratch.font = `${font - 2}px ${FONT}`;
+  const subtitleLines = wrap(scratch, subtitle, inner, 2);
+  const chartH = 440;
+  // the legend: a grid of equal columns, as many as the longest entry allows
+  const legendFont = font - 2, sampleW = 44, legendRow = 30, legendGap = 36;
+  scratch.font = `${legendFont}px ${FONT}`;
+  const names = sweep.runs.map((/** @type {any} */ r) => label(r.varied, labels));
+  const entryW = Math.min(inner, Math.max(...names.map((n) => sampleW + 10
+    + scratch.measureText(n).width)));
+  const group = fields.length === 2 ? sweep.vary[fields[1]].length : 1;
+  const legendCols = keepGroups(Math.max(1, Math.floor((inner + legendGap) / (entryW + legendGap))),
+    group, sweep.runs.length);
+  const legendColW = (inner + legendGap) / legendCols;
+  const legendRows = Math.ceil(sweep.runs.length / legendCols);
+  // the small multiples: whole groups of the second field's values on each row
+  const plots = sweep.runs.some((/** @type {any} */ r) => r.plot);
+  const gap = 24;
+  const cols = keepGroups(Math.max(1, Math.floor((inner + gap) / (200 + gap))), group,
+    sweep.runs.length);
+  const cell = Math.min(280, Math.floor((inner - (cols - 1) * gap) / cols));
+  const cellH = plots ? cell : Math.round(cell * 0.62);
+  const captionFont = 17, captionLine = 22;
+  const blockH = cellH + 10 + 3 * captionLine + 18;
+  // each run's caption on one line; if one does not fit, every one a line per field
+  scratch.font = `${captionFont}px ${FONT}`;
+  const captionW = cell - 34;
+  const split = names.some((n) => scratch.measureText(n).width > captionW);
+  const captions = sweep.runs.map((/** @type {any} */ r, /** @type {number} */ i) => (split
+    ? Object.entries(r.varied).map(([f, v]) => label({ [f]: v }, labels)).join("\n")
+    : names[i]));
+  const rows = Math.ceil(sweep.runs.length / cols);
+  const gridX = pad + Math.floor((inner - (cols * cell + (cols - 1) * gap)) / 2);
+  const H = pad + titleLines.length * 36 + subtitleLines.length * 26 + 16 + chartH + 24
+    + legendRows * legendRow + 28 + 34 + rows * blockH + pad - 18;
+
+  const canvas = document.createElement("canvas");
+  canvas.width = W;
+  canvas.height = Math.ceil(H);
+  const ctx = /** @type {CanvasRenderingContext2D} */ (canvas.getContext("2d"));
+  ctx.fillStyle = "#fff";
+  ctx.fillRect(0, 0, W, canvas.height);
+  ctx.textBaseline = "alphabetic";
+  ctx.fillStyle = "#1a1a1a";
+  let y = pad;
+  ctx.font = `600 ${font + 8}px ${FONT}`;
+  for (const text of titleLines) {
+    y += 36;
+    ctx.fillText(text, pad, y - 8);
+  }
+  ctx.font = `${font - 2}px ${FONT}`;
+  ctx.fillStyle = "#555";
+  for (const text of subtitleLines) {
+    y += 26;
+    ctx.fillText(text, pad, y - 4);
+  }
+  y += 16;
+  ctx.save();
+  ctx.translate(pad, y);
+  drawRuns(ctx, inner, chartH, sweep, key, font);
+  ctx.restore();
+  y += chartH + 24;
+  ctx.font = `${legendFont}px ${FONT}`;
+  ctx.textBaseline = "middle";
+  names.forEach((name, i) => {
+    const x = pad + (i % legendCols) * legendColW;
+    const ly = y + Math.floor(i / legendCols) * legendRow + legendRow / 2;
+    sample(ctx, styleOf(sweep, i), x, ly, sampleW, 3);
+    ctx.fillStyle = "#1a1a1a";
+    ctx.fillText(clip(ctx, name, legendColW - legendGap - sampleW - 10), x + sampleW + 10, ly);
+  });
+  y += legendRows * legendRow + 28;
+  ctx.textBaseline = "alphabetic";
+  ctx.font = `600 ${font}px ${FONT}`;
+  ctx.fillStyle = "#1a1a1a";
+  ctx.fillText(plots ? `Each run's output after ${sweep.epochs} epochs`
+    : `Each run's ${measure} (grey: training)`, pad, y + 20);
+  y += 34;
+  sweep.runs.forEach((/** @type {any} */ r, /** @type {number} */ i) => {
+    const x = gridX + (i % cols) * (cell + gap);
+    const top = y + Math.floor(i / cols) * blockH;
+    const st = styleOf(sweep, r.index);
+    if (r.plot) drawPlot(ctx, r.plot, x, top, cell);
+    else {
+      ctx.save();
+      ctx.translate(x, top);
+      drawRuns(ctx, cell, cellH, { ...sweep, runs: [r] }, key, font, st);
+      ctx.restore();
+    }
+    ctx.font = `${captionFont}px ${FONT}`;
+    const lines = captions[i].split("\n").flatMap((part) => wrap(ctx, part, captionW, 2))
+      .slice(0, 2);
+    sample(ctx, st, x, top + cellH + 10 + captionLine / 2, 26, 3);
+    ctx.fillStyle = "#1a1a1a";
+    ctx.textBaseline = "middle";
+    lines.forEach((text, k) => ctx.fillText(text, x + 34, top + cellH + 10 + captionLine * (k + 0.5)));
+    const v = r.final?.[key];
+    const result = `${measure} ${v == null ? "–" : score ? format.percent(v) : format.metric(v)}`
+      + `${r.state === "done" ? "" : ` · ${r.state}`}`;
+    ctx.fillStyle = "#555";
+    ctx.font = `${captionFont - 1}px ${FONT}`;
+    ctx.fillText(clip(ctx, result, cell - 34), x + 34, top + cellH + 10 + captionLine * (lines.length + 0.5));
+    ctx.textBaseline = "alphabetic";
+  });
+  return canvas;
+}
+
+/**
+ * Columns for a grid of `n` runs: at most `fit`, a multiple of `group` (the second field's
+ * values) when that fits, so each row holds whole groups; never more than `n`.
+ * @param {number} fit @param {number} group @param {number} n
+ */
+function keepGroups(fit, group, n) {
+  const cols = group > 1 && fit >= group ? group * Math.floor(fit / group) : fit;
+  return Math.max(1, Math.min(cols, n));
 }

@@ -204,6 +204,7 @@ export class TimelineBar {
   forget() {
     if (Object.keys(this.changes).length) {
       this.changes = {};
+      this.page.toasts.dismissNear();
       this.store.set({ config: this.store.config });
     }
   }
@@ -215,6 +216,7 @@ export class TimelineBar {
       this.els.branch);
     if (reply.type !== "applied") return;
     this.changes = {};
+    this.page.toasts.dismissNear();  // "… for the branch from step S" is done
     this.page.chart.truncate(reply.branched_from);
     this.store.set({ config: { ...this.store.config, ...reply.changed } });
     if (reply.original?.token) this.page.remember(reply.original.token);

@@ -58,6 +58,13 @@ export class Toasts {
       if (this.bubble === el) this.bubble = null;
     }, NEAR_MS);
   }
+
+  /** Take away the note beside a control now: what it said no longer holds. */
+  dismissNear() {
+    clearTimeout(this.bubbleTimer);
+    this.bubble?.remove();
+    this.bubble = null;
+  }
 }
 
 /**

@@ -549,11 +549,11 @@ function trace(ctx, shape, x, y, r) {
   shape.points.forEach(([u, v], i) => (i ? ctx.lineTo : ctx.moveTo).call(ctx, x + r * u, y + r * v));
   ctx.closePath();
 }
-function drawMarker(ctx, shape, x, y, r, fill, test = false) {
-  const outline = test ? TEST_OUTLINE : TRAIN_OUTLINE;
+function drawMarker(ctx, shape, x, y, r, fill, test = false, rings = 1) {
+  const outline = (test ? TEST_OUTLINE : TRAIN_OUTLINE) * rings;
   trace(ctx, shape, x, y, r);
   ctx.lineJoin = "round";
-  ctx.lineWidth = outline + 2 * HALO_WIDTH;
+  ctx.lineWidth = outline + 2 * HALO_WIDTH * rings;
   ctx.strokeStyle = HALO;
   ctx.stroke();
   ctx.fillStyle = fill;
