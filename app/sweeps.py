@@ -304,12 +304,17 @@ class Sweep:
     saved: bool = True  # its runs are saved (a server started with --no-save does not)
     task: Any = field(default=None, repr=False)
     keeping: set = field(default_factory=set, repr=False)  # finished runs being saved
+    started: float = 0.0  # (clock seconds)
+    ended: float | None = None  # when its last run was saved, or it was stopped
 
     def status(self):
         counts = {s: sum(c.state == s for c in self.cells) for s in RUN_STATES}
         return {"id": self.id, "state": self.state, "epochs": self.epochs,
                 "vary": self.vary, "base": self.base.to_dict(), "saved": self.saved,
                 "total": len(self.cells),
+                # wall seconds from its start to its last run saved (so far, while it runs)
+                "seconds": (self.ended if self.ended is not None else self.looked)
+                - self.started,
                 "finished": counts["done"] + counts["diverged"], **{s: counts[s] for s in
                                                                       ("running", "queued")},
                 "runs": [c.status(self.base) for c in self.cells]}
@@ -356,8 +361,9 @@ class Sweeps:
                              f"at most {LIMITS['max_sweeps']} sweeps running at once",
                              f"the server already runs {len(running)} sweeps, its limit; try "
                              "again when one has finished")
+        now = self.clock()
         sweep = Sweep(secrets.token_urlsafe(18), q.token, base, _jsonable(q.vary), cells,
-                      q.epochs, self.clock(), saved=self.save is not None)
+                      q.epochs, now, saved=self.save is not None, started=now)
         self.sweeps[sweep.id] = sweep
         sweep.task = asyncio.get_running_loop().create_task(self._drive(sweep))
         log.info("sweep %s started: %d runs of %d epochs", sweep.id[:6], len(cells), q.epochs)
@@ -402,6 +408,7 @@ class Sweeps:
 
     def _stop(self, sweep, state):
         sweep.state = state
+        sweep.ended = self.clock()
         for cell in sweep.cells:
             if cell.state in ("queued", "running"):
                 cell.state = "cancelled"
@@ -433,6 +440,7 @@ class Sweeps:
             if sweep.state == "running":
                 sweep.state = ("done" if all(c.state in ("done", "diverged") for c in sweep.cells)
                                else "failed")
+                sweep.ended = self.clock()
             log.info("sweep %s %s", sweep.id[:6], sweep.state)
         finally:
             watcher.cancel()

@@ -150,15 +150,15 @@ def activation_range(activation, A):
 
 
 # -- metrics -----------------------------------------------------------------------------------
-def evaluate(net, points, dtype=None):
+def evaluate(net, points, dtype=None, dead=True):
     """Everything measured on the data, from one pass over every point (in `dtype`: the
     network's own by default; frames use float32, whose tanh is ~6× faster, as display needs
     no more than 7 significant digits).
 
     `points` are a Trainer's `eval_points` (training points first, so each part is a slice).
     Returns an Evaluation: the metrics of `metrics`, each hidden layer's dead fraction on the
-    training points (see `dead_fractions`), the test confusion matrix (classification; None
-    otherwise) and the outputs.
+    training points (see `dead_fractions`; zeros with dead=False, for a caller that wants the
+    metrics only), the test confusion matrix (classification; None otherwise) and the outputs.
     """
     out = {"penalty": net.penalty()}
     n_train = points.n_train
@@ -185,7 +185,8 @@ def evaluate(net, points, dtype=None):
             out[f"{part}_rmse"] = math.sqrt(float(np.mean(residual ** 2)))
             spread = float(np.sum((Yp[:, 0] - Yp[:, 0].mean()) ** 2))
             out[f"{part}_r2"] = 1.0 - float(np.sum(residual ** 2)) / spread if spread else 0.0
-    dead = np.array(_dead(net, [(Zl[:n_train], Al[:n_train]) for Zl, Al in layers]))
+    dead = (np.array(_dead(net, [(Zl[:n_train], Al[:n_train]) for Zl, Al in layers])) if dead
+            else np.zeros(len(net.layers) - 1))
     return Evaluation(out, dead, confusion, A)
 
 
@@ -287,7 +288,7 @@ def metrics(trainer):
 
     Losses are the data loss without the regularization penalty, which is reported apart.
     """
-    return evaluate(trainer.net, trainer.eval_points).metrics
+    return evaluate(trainer.net, trainer.eval_points, dead=False).metrics
 
 
 def gradient_norms(net):

@@ -55,7 +55,7 @@ def trainer_to_dict(tr):
     return {
         "format": FORMAT,
         "config": tr.config.to_dict(),
-        "data": _data_to_json(data),
+        "data": _data_to_json(data, tr.config),
         "theta": array_to_json(net.theta),
         "batch_norm": [[array_to_json(mean), array_to_json(var)]
                        for mean, var in net.batch_norm_state()],
@@ -69,13 +69,35 @@ def trainer_to_dict(tr):
     }
 
 
-def _data_to_json(data):
+def _data_to_json(data, config):
     if data.source is not None:  # read from files: named, not copied
         return {"source": {**data.source, "points": len(data.y), "train": len(data.train)}}
+    bundled = _bundled(data, config)
+    if bundled is not None:
+        return {"source": bundled}
     return {"X": array_to_json(data.X), "y": array_to_json(data.y),
             "train": array_to_json(data.train), "test": array_to_json(data.test),
             "task": data.task, "n_classes": data.n_classes,
             "extent": [float(v) for v in data.extent]}
+
+
+def _bundled(data, config):
+    """The digits named instead of copied (1.3 MB of JSON): when `data` is exactly the bundled
+    digits (the very arrays datasets.read_digits gives) split as the config's train_ratio and
+    data_seed split them, so that loading can make the same Data again; else None."""
+    if config.dataset != "digits":
+        return None
+    try:
+        read = datasets.read_digits()
+    except ValueError:
+        return None
+    if data.X is not read.X or data.y is not read.y:
+        return None
+    train, test = datasets.split(len(read.y), config.train_ratio, config.data_seed)
+    if not (np.array_equal(train, data.train) and np.array_equal(test, data.test)):
+        return None
+    return {"dataset": "digits", "sha256": read.sha256, "points": len(read.y),
+            "train": len(train)}
 
 
 def _diverged_to_json(diverged):
@@ -190,8 +212,8 @@ def _data_from_source(dd, config, folders):
     _fields(dd, "data", ("source",))
     source = dd["source"]
     _fields(source, "data.source", SOURCE_FIELDS)
-    from_files = tuple(name for name, spec in DATASETS.items() if spec.files)
-    name = check.choice("data.source.dataset", source["dataset"], from_files)
+    named = tuple(name for name, spec in DATASETS.items() if spec.files) + ("digits",)
+    name = check.choice("data.source.dataset", source["dataset"], named)
     if config.dataset != name:
         raise check.ArgumentError("data.source.dataset", name, f"the config's dataset, "
                                   f"{config.dataset!r}", f"data.source.dataset={name!r} "
@@ -203,10 +225,16 @@ def _data_from_source(dd, config, folders):
                                   "hexadecimal digits (a SHA-256)")
     points = check.integer("data.source.points", source["points"], 1, MAX_POINTS_READ)
     train = check.integer("data.source.train", source["train"], 0, points)
-    data = datasets.file_data(name, folders.get(name))
-    here = data.source["sha256"]
+    if name == "digits":  # bundled with scikit-learn, split by the config's seed
+        read, spec = datasets.read_digits(), DATASETS[name]
+        split = datasets.split(len(read.y), config.train_ratio, config.data_seed)
+        data = Data(read.X, read.y, *split, spec.task, spec.n_classes, spec.extent)
+        here = read.sha256
+    else:
+        data = datasets.file_data(name, folders.get(name))
+        here = data.source["sha256"]
     if here != sha or len(data.y) != points or len(data.train) != train:
-        title = DATASETS[name].title
+        title = DATASETS[name].title or name
         raise check.ArgumentError(
             "data.source.sha256", sha, f"the files of this machine's {title}, sha256 {here}",
             f"this run was saved with other {title} files than those here (sha256 "

@@ -133,12 +133,14 @@ class Relay:
             self.ray.shutdown()
             self.ray = None
 
-    async def keep(self, token, session_id, checkpoint):
+    async def keep(self, token, session_id, checkpoint, body=None):
         """A checkpoint a host handed over: put in the cluster's store (in the background) and
-        written to this web process's run store, unless --no-save; whether it was written."""
+        written to this web process's run store, unless --no-save; whether it was written.
+        With `body` (the run already encoded on its host), `checkpoint` need only hold what
+        the stores list: title, dataset, step, state."""
         run = _run(checkpoint)
         try:
-            body = await asyncio.to_thread(encode, run)
+            body = await asyncio.to_thread(encode, run) if body is None else body
         except ValueError as e:  # not JSON: said as a failed save, as the run store would
             return self._unsaved(session_id, e)
         self.shared.put(token, row_of(session_id, run, body, checkpoint.get("updated")))

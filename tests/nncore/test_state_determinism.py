@@ -5,7 +5,7 @@ import json
 import numpy as np
 import pytest
 
-from nncore import Trainer
+from nncore import Config, Trainer
 
 
 def _through_json(trainer):
@@ -261,3 +261,51 @@ def test_diverged_step_is_refused_and_the_last_finite_state_round_trips():
     assert np.isfinite(trainer.net.theta).all()
     restored = _through_json(trainer)
     assert np.array_equal(restored.net.theta, trainer.net.theta)
+
+
+# -- the digits, named instead of copied -------------------------------------------------------
+def digits_trainer(**changes):
+    return Trainer(Config(dataset="digits", hidden_layers=[16], output_activation="softmax",
+                          loss="cross_entropy", batch_size=32, **changes))
+
+
+def test_a_digits_run_names_its_points_and_comes_back_bit_for_bit():
+    """The bundled digits are 1.3 MB of JSON; a saved run names them (their SHA-256 and the
+    config's seeded split) and loading reads them again, so a sweep's run saves in a few KB."""
+    from nncore import datasets
+
+    tr = digits_trainer(train_ratio=0.6, data_seed=7)
+    tr.step(120)
+    d = tr.to_dict()
+    assert d["data"] == {"source": {"dataset": "digits", "sha256": datasets.read_digits().sha256,
+                                    "points": 1797, "train": round(0.6 * 1797)}}
+    assert len(json.dumps(d)) < 100_000
+    again = Trainer.from_dict(json.loads(json.dumps(d)))
+    assert np.array_equal(again.data.train, tr.data.train)
+    assert np.array_equal(again.data.test, tr.data.test)
+    tr.step(80)
+    again.step(80)
+    assert np.array_equal(again.net.theta, tr.net.theta)
+    assert again.to_dict()["data"] == d["data"]  # and saved again by name
+
+
+def test_digits_split_otherwise_than_their_config_says_are_copied_whole():
+    """Only what loading can make again is named: points split by hand are written out."""
+    tr = digits_trainer()
+    flags = np.zeros(1797, bool)
+    flags[::3] = True
+    tr.replace_data(tr.data.X, tr.data.y, train=flags, keep_task=True)
+    d = tr.to_dict()
+    assert "source" not in d["data"] and d["data"]["X"]["shape"] == [1797, 64]
+    assert np.array_equal(Trainer.from_dict(d).data.train, np.flatnonzero(flags))
+
+
+def test_a_digits_run_saved_with_other_digits_is_refused_naming_them():
+    d = digits_trainer().to_dict()
+    d["data"]["source"]["sha256"] = "0" * 64
+    with pytest.raises(ValueError, match=r"saved with other digits files than those here"):
+        Trainer.from_dict(d)
+    d = digits_trainer().to_dict()
+    d["data"]["source"]["train"] = 5
+    with pytest.raises(ValueError, match=r"of which 5 for training"):
+        Trainer.from_dict(d)
