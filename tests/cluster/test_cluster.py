@@ -232,9 +232,16 @@ def trained_and_left(server, steps):
 
     hello = asyncio.run(scenario())
     token = hello["resume_token"]
-    assert wait_until(lambda: listed(server, token).get("connected") is False, 120.0,
-                      interval=0.5)
-    assert wait_until(lambda: where(server).get(hello["session"]), 120.0, interval=0.5)
+    seen = {}
+
+    def detached():
+        seen["listing"] = listed(server, token)
+        return seen["listing"].get("connected") is False
+
+    assert wait_until(detached, 120.0, interval=0.5), (
+        f"120 s after its client left, the run is listed as {seen.get('listing')!r}")
+    assert wait_until(lambda: where(server).get(hello["session"]), 120.0, interval=0.5), (
+        f"120 s after its client left, no host says it holds session {hello['session']}")
     return hello, where(server)[hello["session"]][1]
 
 
