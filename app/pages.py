@@ -13,7 +13,7 @@ from fastapi import APIRouter, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 
-from . import schema
+from . import i18n, schema
 from .joining import join_origin, qr_available
 from .presets import PRESETS
 from .paths import TEMPLATES_DIR
@@ -26,7 +26,9 @@ TEMPLATES = Jinja2Templates(directory=TEMPLATES_DIR)
 
 def render(request, **page):
     body = schema.as_json()
+    lang = i18n.language(request)
     return TEMPLATES.TemplateResponse(request, "index.html", {
+        "lang": lang, "t": i18n.translator(lang), "languages": i18n.LANGUAGES,
         "fields": {f.name: f for f in schema.FIELDS}, "datasets": body["datasets"],
         "features": body["features"], "activations": body["activations"], "presets": PRESETS,
         # </ cannot end the <script> element it is embedded in

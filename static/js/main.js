@@ -59,12 +59,14 @@ import { ActivationPlots, Diagnostics, NeuronToy } from "./teach.js";
 import { testInterface } from "./test-api.js";
 import { TimelineBar } from "./timeline.js";
 import { Toasts } from "./toasts.js";
+import { startLanguage } from "./i18n.js";
 
 /** @param {string} id @returns {any} */
 const $ = (id) => document.getElementById(id);
 /** @param {string} id @param {string} event @param {(e: any) => any} handler */
 const on = (id, event, handler) => $(id).addEventListener(event, handler);
 
+await startLanguage().catch((e) => console.error("nnplay: the language did not load;", e));  // before any module writes text
 const schema = JSON.parse($("schema").textContent);
 const student = document.body.dataset.mode === "student";  // /join: a student's page
 const store = new Store(schema);
