@@ -67,5 +67,5 @@ def test_the_committed_i18next_is_what_its_pinned_package_builds(tmp_path):
                    capture_output=True, check=True)
     built, committed = out.read_text(encoding="utf-8"), VENDOR.read_text(encoding="utf-8")
     assert built == committed, ("static/js/vendor/i18next.js is not what package-lock.json's "
-                                "i18next builds. Run `npm ci && npm run build:vendor` and commit it")
+                                "i18next builds: `npm ci && npm run build:vendor`, and commit it")
     assert "// node_modules/i18next/dist/esm/i18next.js\n" in committed
