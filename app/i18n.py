@@ -19,7 +19,8 @@ from functools import cache
 from .paths import STATIC_DIR
 
 LANGUAGES = {"en": "English", "vi": "Tiếng Việt", "ru": "Русский"}
-NAMESPACES = ("page", "messages", "views", "explain", "classroom", "experiments", "server")
+NAMESPACES = ("page", "messages", "views", "explain", "classroom", "experiments", "server",
+              "files")
 COOKIE = "nnplay_lang"
 CATALOGUES = STATIC_DIR / "i18n"
 PLACEHOLDER = re.compile(r"\{\{\s*([\w.]+)\s*\}\}")

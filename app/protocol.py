@@ -11,12 +11,13 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
-from nncore import DATASETS
+from nncore import DATASETS, export
 
 from .limits import LIMITS
 from .replies import ProtocolError, shown
 
 FROM_FILES = tuple(name for name, spec in DATASETS.items() if spec.files)  # MNIST, ...
+SCRIPT_LANGUAGES = export.LANGUAGES  # the exported script's comments: en, ru, vi
 MAX_INDEX = 100_000  # a point's index: MNIST's test images are 60,000 to 69,999
 # A step-through's stages: each layer forward, the loss, the output's error, each hidden layer's
 # error back, each layer's gradient, the update (3 L + 2; the handler checks the network's own)
@@ -195,8 +196,10 @@ class ExplainStage(Command):
 
 
 class ExportCode(Command):
-    """Reply `code`: the run so far as a standalone NumPy script."""
+    """Reply `code`: the run so far as a standalone NumPy script, its comments and docstrings
+    in `lang` (the page's language; the code is the same in every language)."""
     type: Literal["export_code"]
+    lang: Literal[SCRIPT_LANGUAGES] = "en"
 
 
 class Download(Command):

@@ -25,6 +25,18 @@ SCHEDULE_BYTES = 4 * 1024 * 1024  # the schedule's (explained steps carry whole 
 POINT_KEYS = 16
 POINT_KEY = re.compile(r"[a-z][a-z0-9_]{0,23}")
 MAX_STEP = 2**53
+# Why an export would not replay the run exactly (the record's `note`), by name: the page
+# shows each in its language by its name (static/js/code-panel.js, files:code.notes.<name>).
+NOTES = {
+    "branched": "this run branched at step {step}, where it had also changed: the script may "
+                "not replay it exactly",
+    "too_often": "the run changed too often to be replayed: the script trains without the "
+                 "latest changes",
+    "loaded": "this run was loaded from a file at step {step}; the script starts from step 0 "
+              "and cannot know what happened before",
+    "points": "points were added, removed or loaded during the run: the script trains on "
+              "today's points from step 0, so its weights will differ from the session's",
+}
 
 
 class History:
@@ -67,8 +79,7 @@ class RunRecord:
             mark = (sum(entry[0] < step for entry in self.schedule),
                     sum(entry[0] <= step for entry in self.log))
             if any(entry[0] == step for entry in self.schedule):
-                self.note = self.note or (f"this run branched at step {step}, where it had "
-                                          "also changed: the script may not replay it exactly")
+                self.note = self.note or NOTES["branched"].format(step=step)
         self.schedule = self.schedule[:mark[0]]
         self.schedule_bytes = sum(len(json.dumps(values, default=str)) + 32
                                   for _, _, values in self.schedule)
@@ -108,8 +119,7 @@ class RunRecord:
         or an explained step applied by hand."""
         size = len(json.dumps(values, default=str)) + 32
         if self.schedule_bytes + size > SCHEDULE_BYTES:
-            self.note = self.note or ("the run changed too often to be replayed: the script "
-                                      "trains without the latest changes")
+            self.note = self.note or NOTES["too_often"]
             return
         self.schedule.append((step, kind, values))
         self.schedule_bytes += size

@@ -142,13 +142,45 @@ def class_dashboard(browser, url):
     teacher.close()
 
 
+def at_backward_pass(page):
+    """The step-through of the second point, at its fifth stage: the backward pass."""
+    page.evaluate("window.nnplayTest.select(1)")
+    page.keyboard.press("e")
+    page.wait_for_function("document.querySelector('.explain-counter').textContent"
+                           ".startsWith('1 /')")
+    for _ in range(4):
+        page.keyboard.press("ArrowRight")
+    page.wait_for_function("document.querySelector('.explain-counter').textContent"
+                           ".startsWith('5 /')")
+
+
+def languages(browser, url):
+    """The page in Vietnamese (the step-through, its narration in Vietnamese) and in Russian
+    (the spiral, the settings open), each opened by a `#lang=` link."""
+    page = trained(browser, url + "#lang=vi&preset=xor_two_hidden", 2000, fast=False)
+    at_backward_pass(page)
+    shot(page, "page-vi")
+    page.close()
+    page = trained(browser, url + "#lang=ru&dataset=spiral&hidden_layers=8,8,8"
+                   "&features=x1,x2,sinx1,sinx2&learning_rate=0.01", 3000, fast=False)
+    page.locator('[role=tab][data-tab="settings"]').click()
+    shot(page, "page-ru")
+    page.close()
+
+
 def main():
     parser = argparse.ArgumentParser(description="Take the README's screenshots.")
     parser.add_argument("--mnist-dir", help="a folder with MNIST's four files")
-    mnist = mnist_folder(parser.parse_args().mnist_dir)
+    parser.add_argument("--only-languages", action="store_true",
+                        help="take only the pages in Vietnamese and Russian")
+    args = parser.parse_args()
+    mnist = mnist_folder(args.mnist_dir)
     extra = ("--dataset-dir", f"mnist={mnist}") if mnist else ()
     with running("--max-sessions", "20", *extra) as server, sync_playwright() as p:
         browser = launch(p)
+        languages(browser, server.url)
+        if args.only_languages:
+            return
         # The default page: TensorFlow Playground's default, trained for a moment.
         page = trained(browser, server.url, 3000)
         shot(page, "default")
@@ -160,14 +192,7 @@ def main():
         page.close()
         # The step-through on the XOR preset, at the backward pass.
         page = trained(browser, server.url + "#preset=xor_two_hidden", 2000)
-        page.evaluate("window.nnplayTest.select(1)")
-        page.keyboard.press("e")
-        page.wait_for_function("document.querySelector('.explain-counter').textContent"
-                               ".startsWith('1 /')")
-        for _ in range(4):
-            page.keyboard.press("ArrowRight")
-        page.wait_for_function("document.querySelector('.explain-counter').textContent"
-                               ".startsWith('5 /')")
+        at_backward_pass(page)
         shot(page, "step-through")
         page.close()
         # Two presets: the loss comparison, and the digits.

@@ -13,16 +13,26 @@ targets) and the training program of `nncore.script`, which drives them as the T
 hyperparameter changes ({name: (old, new)}), "weight"/"bias" for edited parameters, "sgd" for
 an explained step (probes.trace) applied by hand. The script applies each before the step
 that followed it.
+
+`language` chooses the language of the script's comments and docstrings ("en", the default,
+"vi", "ru"): its code is the same in every language. The texts are plain JSON a translator
+edits, nncore/locale/script.<language>.json: the script's own comments by key, with {format}
+fields, and under "code" the engine's docstrings and comments, each matched by its English.
 """
 
 import ast
+import functools
 import inspect
+import io
+import json
 import textwrap
+import tokenize
 from pathlib import Path
 
 import numpy as np
 
 from . import datasets, features, model, optimizers, targets
+from . import validation as check
 from . import script as program
 from .activations import ACTIVATIONS, LEAKY_SLOPE
 from .config import LIVE
@@ -31,10 +41,25 @@ from .layers import BN_EPS, BN_MOMENTUM, BatchNorm, Dense
 
 RULE = "# -- {} " + "-" * 80
 WIDTH = 96
+LINE_LENGTH = 100  # the linter's limit (pyproject.toml), which the script passes
+LOCALE = Path(__file__).resolve().parent / "locale"
+# The languages the script's comments are written in: a catalogue each, English first.
+LANGUAGES = ("en", *sorted(p.name.split(".")[1] for p in LOCALE.glob("script.*.json")
+                           if p.name != "script.en.json"))
 
 
-def script(trainer, schedule=(), title=None):
-    """The run of `trainer` so far as a standalone script (a string)."""
+@functools.lru_cache(maxsize=None)
+def texts(language="en"):
+    """The script's comment texts in `language` (nncore/locale/script.<language>.json)."""
+    check.choice("language", language, LANGUAGES)
+    with open(LOCALE / f"script.{language}.json", encoding="utf-8") as f:
+        return json.load(f)
+
+
+def script(trainer, schedule=(), title=None, language="en"):
+    """The run of `trainer` so far as a standalone script (a string), its comments and
+    docstrings in `language` (LANGUAGES); the code is the same in every language."""
+    tx = texts(language)
     if trainer.config.dtype != "float64":
         raise ValueError("the code export reproduces float64 runs; set dtype to float64")
     for _step, kind, values in schedule:
@@ -43,32 +68,33 @@ def script(trainer, schedule=(), title=None):
     cfg = _config_at_start(trainer.config, schedule)
     net = trainer.net
     desc = "-".join(map(str, net.sizes))
+    sections = tx["sections"]
     parts = [
-        _header(title or f"A {desc} network on the {cfg.dataset} dataset", cfg,
-                trainer.step_count, trainer.data.source is not None),
-        _settings(trainer, schedule),
-        _data(trainer, cfg),
-        _section("input features (nnplay's own code)", _features(trainer)),
-        _section("targets and predictions", _functions(
+        _header(title or tx["title"].format(sizes=desc, dataset=cfg.dataset), cfg,
+                trainer.step_count, trainer.data.source is not None, tx),
+        _settings(trainer, schedule, tx),
+        _data(trainer, cfg, tx),
+        _section(sections["features"], _features(trainer, tx)),
+        _section(sections["targets"], _functions(
             targets, "n_outputs", "_off_value", "encode", "threshold", "predict")),
-        _section("activations, each with its derivative below it", _activations(cfg)),
-        _section("the loss", _source(net.loss.__class__)),
-        _section("initial weights", _source(INITIALIZERS[cfg.init].__class__)),
-        _section("a layer, and batch normalization", "\n\n".join([
+        _section(sections["activations"], _activations(cfg)),
+        _section(sections["loss"], _source(net.loss.__class__)),
+        _section(sections["init"], _source(INITIALIZERS[cfg.init].__class__)),
+        _section(sections["layer"], "\n\n".join([
             f"BN_EPS, BN_MOMENTUM = {BN_EPS!r}, {BN_MOMENTUM!r}",
             "",
             _source(BatchNorm, "__init__", "forward", "commit", "backward"),
             "",
             _source(Dense, "__init__", "forward", "backward", "backward_dZ")])),
-        _section("forward and backward through the layers", _functions(
+        _section(sections["model"], _functions(
             model, "dropout_mask", "forward", "backward", "penalty")),
-        _section("the optimizers' update rules, as torch.optim's", _functions(
+        _section(sections["optimizers"], _functions(
             optimizers, "sgd_update", "adam_update", "rmsprop_update")),
-        _section("training, as nnplay's Trainer does it", _functions(
+        _section(sections["training"], _functions(
             program, "network_inputs", "build_network", "param_names", "new_optimizer",
             "optimizer_step", "regularize", "apply_change", "train", "main")),
         "\n".join([
-            "# The objects the settings name:",
+            *_comment(tx["objects"]),
             f"SETTINGS.update(hidden={_class_of(cfg.activation)}(), "
             f"output={_class_of(cfg.output_activation)}(),",
             f"                loss={net.loss.__class__.__name__}(), "
@@ -77,24 +103,16 @@ def script(trainer, schedule=(), title=None):
             'if __name__ == "__main__":',
             "    main(SETTINGS, DATA, SCHEDULE, sys.argv)"]),
     ]
-    return "\n\n\n".join(parts) + "\n"
+    code = "\n\n\n".join(parts) + "\n"
+    return code if language == "en" else _localized_code(code, language)
 
 
 # -- the parts ----------------------------------------------------------------------------------
-def _header(title, cfg, steps, from_files=False):
+def _header(title, cfg, steps, from_files, tx):
     reads = ["import gzip", "import math", "import os", "import sys", "from pathlib import Path"]
     return "\n".join([
         "#!/usr/bin/env python3",
-        f'"""{title}, as nnplay trained it.',
-        "",
-        "Standalone: it needs NumPy only. Run it as it is:",
-        "",
-        "    python this_script.py              # trains and prints the loss as it goes",
-        "    python this_script.py weights.npz  # ... and saves the final parameters",
-        "",
-        f"It builds the same network from the same seed ({cfg.seed}), trains it on the same",
-        f"points with the same mini-batches for {steps} steps, and ends with the weights nnplay",
-        "had. Its classes and functions are nnplay's own engine code.",
+        '"""' + tx["header"].format(title=title, seed=cfg.seed, steps=steps),
         '"""',
         "",
         *(reads if from_files else ["import math", "import sys"]),
@@ -115,32 +133,35 @@ def settings(trainer, schedule=()):
     }
 
 
-def _settings(trainer, schedule):
-    lines = [RULE.format("settings: what nnplay ran")[:WIDTH],
-             "# layer widths (inputs, hidden layers, outputs), the seed of the weights, the",
-             "# shuffling and dropout, and the live hyperparameters as the run began",
+def _comment(text):
+    """A comment's lines: each line of `text` after "# "."""
+    return [f"# {line}".rstrip() for line in text.split("\n")]
+
+
+def _settings(trainer, schedule, tx):
+    lines = [RULE.format(tx["sections"]["settings"])[:WIDTH],
+             *_comment(tx["settings"]["what"]),
              "SETTINGS = " + _literal(settings(trainer, schedule))]
     if schedule:
-        lines += ["# What changed during the run, applied before the step that followed it:",
-                  "# (step, what, values)",
+        lines += [*_comment(tx["settings"]["schedule"]),
                   "SCHEDULE = " + _literal(_jsonable_schedule(schedule))]
     else:
-        lines.append("SCHEDULE = []  # nothing changed during the run")
+        lines.append("SCHEDULE = []  # " + tx["settings"]["unchanged"])
     return "\n".join(lines)
 
 
-def _data(trainer, cfg):
+def _data(trainer, cfg, tx):
     data = trainer.data
     if data.source is not None:
-        return _data_from_files(trainer, cfg)
-    what = "labels" if data.task == "classification" else "targets"
-    origin = (f" (noise {cfg.noise:g}, data seed {cfg.data_seed})"
-              if cfg.dataset != "custom" else "")
+        return _data_from_files(trainer, cfg, tx)
+    words = tx["data"]
+    what = words["labels"] if data.task == "classification" else words["targets"]
+    points = dict(n_train=len(data.train), n_test=len(data.test), dataset=cfg.dataset,
+                  noise=f"{cfg.noise:g}", data_seed=cfg.data_seed, what=what)
+    made = words["custom"] if cfg.dataset == "custom" else words["made"]
     return "\n".join([
-        RULE.format("the data")[:WIDTH],
-        f"# {len(data.train)} training and {len(data.test)} test points of "
-        f"'{cfg.dataset}'{origin},",
-        f"# as nnplay made them: raw inputs and {what}.",
+        RULE.format(tx["sections"]["data"])[:WIDTH],
+        *_comment(made.format(**points)),
         "DATA = {",
         '    "X_train": ' + _array(data.X[data.train]) + ",",
         '    "y_train": ' + _array(data.y[data.train]) + ",",
@@ -149,7 +170,7 @@ def _data(trainer, cfg):
         "}"])
 
 
-def _data_from_files(trainer, cfg):
+def _data_from_files(trainer, cfg, tx):
     """A dataset read from files (MNIST) is read again from them, by the engine's own reader,
     not embedded (70,000 images would make a 200 MB script)."""
     data, spec = trainer.data, datasets.DATASETS[cfg.dataset]
@@ -157,12 +178,10 @@ def _data_from_files(trainer, cfg):
     where = str(Path(folder).expanduser().resolve()) if folder is not None else ""
     variable = f"NNPLAY_{cfg.dataset.upper()}_DIR"
     return "\n".join([
-        RULE.format("the data")[:WIDTH],
-        f"# {spec.title}: {len(data.train)} training and {len(data.test)} test images, read "
-        "from its four IDX",
-        f"# files (gzipped or not) in the folder {variable} names, or else where nnplay",
-        f"# read them. nnplay's copy: SHA-256 {data.source['sha256'][:16]}… (its images and "
-        "labels).",
+        RULE.format(tx["sections"]["data"])[:WIDTH],
+        *_comment(tx["data"]["files"].format(
+            title=spec.title, n_train=len(data.train), n_test=len(data.test),
+            variable=variable, sha256=data.source["sha256"][:16])),
         f"DATA_DIR = Path(os.environ.get({variable!r}, {_string(where, 4)}))",
         f"IDX_FILES = {_literal(spec.files)}",
         f"MNIST_HELP = {_string(datasets.MNIST_HELP, 4)}",
@@ -187,17 +206,17 @@ def _string(text, indent):
     return "(" + pad + pad.join(pieces) + "\n" + " " * indent + ")"
 
 
-def _features(trainer):
+def _features(trainer, tx):
     if not trainer.data.is_plane:
         return "\n".join([
-            "# This data is not 2-D: the network takes its columns as they are.",
+            *_comment(tx["features"]["columns"]),
             "FEATURES = {}", "", "", _functions(features, "apply")])
     names = trainer.config.features
     chosen = [_functions(features, features.FEATURES[n][1].__name__) for n in names]
     table = ",\n".join(f"    {n!r}: ({features.FEATURES[n][0]!r}, "
                        f"{features.FEATURES[n][1].__name__})" for n in names)
-    return "\n\n\n".join([*chosen, "# name -> (label, function of the columns x₁, x₂)\n"
-                          "FEATURES = {\n" + table + ",\n}", _functions(features, "apply")])
+    return "\n\n\n".join([*chosen, "\n".join(_comment(tx["features"]["table"]))
+                          + "\nFEATURES = {\n" + table + ",\n}", _functions(features, "apply")])
 
 
 def _activations(cfg):
@@ -264,6 +283,45 @@ def _array(A):
     if not values:
         return f"np.zeros(({shape}), dtype={dtype})"
     return f"np.array([\n{body}\n    ], dtype={dtype}).reshape(({shape}))"
+
+
+# -- the engine's docstrings and comments in another language ----------------------------------
+def _localized_code(code, language):
+    """`code` with the engine's docstrings and comments in `language`: each one the English
+    catalogue's "code" has (matched by its English text) is replaced by its translation, line
+    for line where it stands; one it has not stays English. The code itself is untouched."""
+    english, own = texts("en")["code"], texts(language)["code"]
+    docstrings = {text: own["docstrings"][key] for key, text in english["docstrings"].items()}
+    comments = {text: own["comments"][key] for key, text in english["comments"].items()}
+    lines = code.split("\n")
+    for token in tokenize.generate_tokens(io.StringIO(code).readline):
+        if token.type == tokenize.COMMENT and token.string[1:].strip() in comments:
+            row, col = token.start
+            line, comment = lines[row - 1], "# " + comments[token.string[1:].strip()]
+            before = line[:col].rstrip()
+            if before and col + len(comment) > LINE_LENGTH:  # too long beside its code: above it
+                pad = line[:len(line) - len(line.lstrip())]
+                lines[row - 1] = f"{pad}{comment}\n{before}"
+            else:
+                lines[row - 1] = line[:col] + comment
+    found = []
+    for node in ast.walk(ast.parse(code)):
+        if isinstance(node, (ast.FunctionDef, ast.ClassDef)) and node.body:
+            first = node.body[0]
+            if (isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant)
+                    and isinstance(first.value.value, str)):
+                found.append(first)
+    for doc in sorted(found, key=lambda n: -n.lineno):  # last first: line numbers hold
+        text = inspect.cleandoc(doc.value.value)
+        pad = lines[doc.lineno - 1][:doc.col_offset]
+        if text not in docstrings or pad.strip():
+            continue
+        new = docstrings[text].split("\n")
+        new[0] = '"""' + new[0]
+        new[-1] += '"""'
+        lines[doc.lineno - 1:doc.end_lineno] = [(pad + line).rstrip() if line else ""
+                                                for line in new]
+    return "\n".join(lines)
 
 
 # -- the schedule ---------------------------------------------------------------------------------

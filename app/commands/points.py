@@ -4,7 +4,7 @@ import numpy as np
 
 from nncore import datasets
 
-from .. import replies
+from .. import record, replies
 from ..limits import LIMITS
 from . import command
 
@@ -32,9 +32,7 @@ def _points_changed(s, rebuilt):
     else:
         s.data_changed()
         if tr.step_count:
-            s.record.note = ("points were added, removed or loaded during the run: the script "
-                             "trains on today's points from step 0, so its weights will differ "
-                             "from the session's")
+            s.record.note = record.NOTES["points"]
     if tr.n_train == 0:
         s.life.go("stop")
     return {"count": len(tr.data.y), "rebuilt": bool(rebuilt)}

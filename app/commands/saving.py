@@ -125,5 +125,4 @@ def take(s, saved):
     s.record.restore(saved.history, saved.log, saved.log_truncated)
     s.record_timeline()  # its first checkpoint, with the record it came with
     if tr.step_count:
-        s.record.note = (f"this run was loaded from a file at step {tr.step_count}; the "
-                         "script starts from step 0 and cannot know what happened before")
+        s.record.note = record.NOTES["loaded"].format(step=tr.step_count)

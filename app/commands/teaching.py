@@ -74,6 +74,6 @@ def explain_stage(s, c):
 
 @command("export_code", logged=False, moves_weights=False)
 def export_code(s, c):
-    code = export.script(s.trainer, s.record.schedule)
+    code = export.script(s.trainer, s.record.schedule, language=c.lang)
     return {"reply": {"type": "code", "code": code, "steps": s.trainer.step_count,
                       "exact": s.record.note is None, "note": s.record.note}}

@@ -10,7 +10,8 @@
 
 import { h } from "./dom.js";
 import { CLASS_COLORS, pointColor } from "./colors.js";
-import { SHAPES, drawMarker, markerSvg, shapeOf } from "./markers.js";
+import { SHAPES, drawMarker, markerSvg, shapeName, shapeOf } from "./markers.js";
+import { onLanguage, t } from "./i18n.js";
 import { scaleEnd } from "./format.js";
 import { SMOOTH, discreteTable, paint, paintClasses } from "./heatmap.js";
 import { runWords } from "./tasks.js";
@@ -46,6 +47,15 @@ export class Boundary {
     this.compare = null;
     els.points.addEventListener("click", (e) => this.click(e));
     new ResizeObserver(() => this.drawPoints()).observe(els.plot);
+    /** stops writing this view's text again in a new language (a notebook view that goes) */
+    this.stopLanguage = onLanguage(() => {
+      els.legend.dataset.key = "";
+      this.drawLegend();
+      if (this.compare) {
+        els.caption.textContent = runWords(this.compare.base);
+        els.compareCaption.textContent = runWords(this.compare.label);
+      }
+    });
   }
 
   /** The points (a `data` message). @param {import("./socket.js").Decoded} data */
@@ -269,7 +279,8 @@ export class Boundary {
     legend.classList.toggle("classes", task === "classification" && k > 2);
     if (task === "classification" && k > 2) {
       for (let c = 0; c < k; c++) {
-        legend.appendChild(h("span", { title: `class ${c} (${SHAPES[c % SHAPES.length].name})` },
+        legend.appendChild(h("span", { title: t("views:classes.class_shape",
+          { n: c, shape: shapeName(SHAPES[c % SHAPES.length]) }) },
           markerSvg(shapeOf(c, task), CLASS_COLORS[c % CLASS_COLORS.length]), ` ${c}`));
       }
       return;
@@ -290,8 +301,9 @@ export class Boundary {
     for (let q = 0; q < 256; q++) img.data.set(table.slice(q * 4, q * 4 + 4), (255 - q) * 4);
     ctx.putImageData(img, 0, 0);
     bar.title = classes
-      ? `output; the boundary is at ${scaleEnd((lo + hi) / 2)}` : "predicted value";
-    legend.append(end("class 1", hi, 1), bar, end("class 0", lo, 0));
+      ? t("views:plot.boundary_at", { value: scaleEnd((lo + hi) / 2) }) : t("views:plot.predicted_value");
+    legend.append(end(t("views:classes.class", { n: 1 }), hi, 1), bar,
+      end(t("views:classes.class", { n: 0 }), lo, 0));
   }
 
   /** A PNG of the output plot with its points, for slides. @returns {Promise<Blob|null>} */

@@ -9,14 +9,16 @@
  */
 
 import { h, setText } from "./dom.js";
-import { metric as metricText, percent, significant, tick } from "./format.js";
+import { count, metric as metricText, percent, significant, tick, wholePercent } from "./format.js";
+import { onLanguage, t } from "./i18n.js";
 import { runWords } from "./tasks.js";
 
 const MAX_POINTS = 1500;
 const BATCH_COLOR = "rgba(8,104,172,0.35)";
 /**
  * @typedef {{key: string, alt?: string, label: string, color: string, dash: number[],
- *            run?: string}} Series  `run`: which run the line belongs to, when two are compared
+ *            run?: string}} Series  `label`: its name's key in views:chart; `run`: which run
+ *            the line belongs to, when two are compared
  * @type {Record<string, Series[]>}
  */
 const SERIES = {
@@ -88,6 +90,11 @@ export class Chart {
     els.metric.addEventListener("change", () => this.setMetric(els.metric.value));
     els.log.addEventListener("change", () => this.setLog(els.log.checked));
     new ResizeObserver(() => this.draw()).observe(canvas);
+    /** stops writing this view's text again in a new language (a notebook view that goes) */
+    this.stopLanguage = onLanguage(() => {
+      this.legendKey = "";
+      this.draw();
+    });
   }
 
   /** What the chart shows: "loss" or "score" (accuracy or R²). @param {string} metric */
@@ -228,7 +235,7 @@ export class Chart {
     const padT = Math.round(font * 0.7);  // room for the top tick's label
     ctx.fillStyle = "#555";
     if (pts.length < 1 || ys.length === 0) {
-      ctx.fillText("press play to train", padL, H / 2);
+      ctx.fillText(t("views:chart.empty"), padL, H / 2);
       this.readouts(null, series);
       return;
     }
@@ -263,15 +270,15 @@ export class Chart {
     ctx.fillStyle = "#555";
     ctx.textAlign = "right";
     const percents = this.metric === "score" && !regression;
-    for (const t of [lo, (lo + hi) / 2, hi]) {
-      const v = log ? 10 ** t : t;
-      ctx.fillText(percents ? `${Math.round(100 * v)}%` : tick(v), padL - 4,
-        padT + (1 - (t - lo) / (hi - lo)) * (H - padB - padT - 4) + font / 3);
+    for (const u of [lo, (lo + hi) / 2, hi]) {
+      const v = log ? 10 ** u : u;
+      ctx.fillText(percents ? wholePercent(100 * v) : tick(v), padL - 4,
+        padT + (1 - (u - lo) / (hi - lo)) * (H - padB - padT - 4) + font / 3);
     }
     ctx.textAlign = "left";
-    ctx.fillText(`step ${x0}`, padL, H - 3);
+    ctx.fillText(t("views:chart.step", { step: count(x0) }), padL, H - 3);
     ctx.textAlign = "right";
-    ctx.fillText(`${x1}`, W - 4, H - 3);
+    ctx.fillText(count(x1), W - 4, H - 3);
     // mini-batch loss, faint
     if (batch) {
       ctx.strokeStyle = BATCH_COLOR;
@@ -328,7 +335,8 @@ export class Chart {
 
   /** The chart's heading: what its lines measure. @param {boolean} regression */
   title(regression) {
-    const text = this.metric === "loss" ? "Loss" : regression ? "R²" : "Accuracy";
+    const text = this.metric === "loss" ? t("views:chart.loss") : regression ? "R²"
+      : t("views:chart.accuracy");
     if (this.els.title.textContent !== text) this.els.title.textContent = text;
   }
 
@@ -351,8 +359,9 @@ export class Chart {
       const stroke = h("span", { className: "stroke", style: {
         display: "inline-block", width: "1.8em", height: "0",
         borderTop: `${width}px ${dashed ? "dashed" : "solid"} ${color}` } });
-      const item = h("span", { className: "item", title: run ? `${label}, ${run}` : label },
-        stroke, h("span", { className: "name" }, label), h("span", { className: "value" }, "–"));
+      const name = t(`views:chart.${label}`);
+      const item = h("span", { className: "item", title: run ? `${name}, ${run}` : name },
+        stroke, h("span", { className: "name" }, name), h("span", { className: "value" }, "–"));
       item.dataset.series = id;
       box.appendChild(item);
       this.items.set(id, item);
@@ -369,7 +378,7 @@ export class Chart {
       }
       add(box, s.key, s.label, s.color, s.dash.length > 0, 2.5, s.run);
     }
-    if (batch) add(this.els.legend, "batch", "mini-batch", BATCH_COLOR, false, 2);
+    if (batch) add(this.els.legend, "batch", "mini_batch", BATCH_COLOR, false, 2);
   }
 
   /**
@@ -377,7 +386,7 @@ export class Chart {
    * @param {Record<string, number> | null} p @param {Series[]} series @param {boolean} [regression]
    */
   readouts(p, series, regression = false) {
-    setText(this.readout, p ? `step ${p.step}` : "\u00a0");
+    setText(this.readout, p ? t("views:chart.step", { step: count(p.step) }) : "\u00a0");
     for (const s of series) {
       const el = this.items.get(s.key)?.querySelector(".value");
       if (!el) continue;

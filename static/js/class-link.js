@@ -6,12 +6,15 @@
  * does and decodes the binary `class` message). What comes goes to the store: the newest class
  * message (`board`), the locked controls (`classLocks`) and the spotlight; a spotlighted run's
  * data, network and frames go to the view that draws it. The room's commands go out from here,
- * and a refusal is shown as the server's sentence.
+ * and a refusal is shown as the server's sentence, in the page's language (toasts.js's
+ * `errorText`). The connection's state (`classLink`) is a word the view translates:
+ * "connecting", "reconnecting", "connected", "closed", "refused" or "replaced".
  */
 
 import { keptClass } from "./classroom.js";
+import { t } from "./i18n.js";
 import { Connection } from "./socket.js";
-import { describe } from "./toasts.js";
+import { errorText } from "./toasts.js";
 
 const SPOTLIGHT_FPS = 20;  // the spotlighted run's frames on this page: enough for a projector
 
@@ -57,8 +60,8 @@ export class ClassLink {
       onNetwork: (network) => this.viewer.network(network),
       onFrame: (frame) => this.viewer.frame(frame),
       onEvent: (message) => this.event(message),
-      onStatus: (status, detail) => this.store.set({ classLink: status === "refused" ||
-        status === "replaced" ? `${status}: ${detail}` : status }),
+      // why it was refused came as an error first, shown as a toast
+      onStatus: (status) => this.store.set({ classLink: status }),
     }, { role: "teacher", token: () => token });
     this.socket = socket;
     socket.connect();
@@ -80,7 +83,7 @@ export class ClassLink {
       this.store.set({ spotlight: m.student ? { student: m.student, name: m.name } : null });
     } else if (m.type === "spotlight_run") this.viewer.run(m);
     else if (m.type === "room_closed") this.store.set({ classLink: "closed" });
-    else if (m.type === "error") this.toasts.show(describe(m));
+    else if (m.type === "error") this.toasts.show(errorText(m));
   }
 
   /**
@@ -90,8 +93,8 @@ export class ClassLink {
    */
   async send(command) {
     const reply = this.socket ? await this.socket.send(command)
-      : { type: "error", code: "disconnected", message: "no class is being taught" };
-    if (reply.type === "error") this.toasts.show(describe(reply));
+      : { type: "error", code: "disconnected", message: t("classroom:link.no_class") };
+    if (reply.type === "error") this.toasts.show(errorText(reply));
     return reply;
   }
 }

@@ -14,13 +14,19 @@
  * resets or removes its student, "Push my settings" and "Push preset" reach every student's own
  * run (each card then says briefly what became of it), and "Lock…" chooses the controls
  * students may not change.
+ *
+ * Every text is the page's language's (the `classroom` namespace; controls by their labels,
+ * `server:fields.<key>.label`): when the language changes, the view writes it all again.
  */
 
 import { Boundary } from "./boundary.js";
+import { serverText } from "./classroom.js";
 import { CLASS_COLORS } from "./colors.js";
 import { h, setText, swatch } from "./dom.js";
 import * as format from "./format.js";
 import { DIVERGING, paint, paintClasses } from "./heatmap.js";
+import { has, numberFormat, onLanguage, t } from "./i18n.js";
+import { choiceLabel, fieldLabel } from "./names.js";
 
 const SORT_KEY = "nnplay.classSort";  // localStorage: "joined" or "score"
 const NAMES_KEY = "nnplay.spotlightNames";  // localStorage: "1" to ask for names in the spotlight
@@ -29,22 +35,17 @@ const GAP = 8;  // px between cards (.cv-grid's gap)
 // a card's width in px, and its height: aspect × its width, or less to fit (down to flattest ×
 // its width), but never less than four lines of the smallest type (.cv-card's font-size) need
 const CARD = { min: 144, max: 560, aspect: 0.4, flattest: 0.3, minHeight: 60 };
-/** Config keys in a few letters, for a card's list of differences. */
-const SHORT = {
-  learning_rate: "lr", activation: "act", hidden_layers: "layers", batch_size: "batch",
-  optimizer: "opt", output_activation: "out", n_samples: "points", train_ratio: "train",
-  n_classes: "classes", batch_norm: "BN", dataset: "data", data_seed: "data seed",
-  momentum: "mom", dropout: "drop", features: "inputs",
-};
+/** What the spotlight is called when the student's name is not shown (app/spotlight.py). */
+const ANONYMOUS = "a student";
 
 /**
  * @typedef {{id: string, name: string, show_name: boolean, mode: string, connected: boolean,
  *            joined: number, active: number | null, session: any}} Student
  *   one entry of a class message's `students` (docs/protocol.md, `class`)
  * @typedef {{el: HTMLElement, thumb: HTMLCanvasElement, placeholder: HTMLElement,
- *            name: HTMLElement, score: HTMLElement, step: HTMLElement, mode: HTMLElement,
- *            diff: HTMLElement, note: HTMLElement, noteTimer: number, drawn: boolean,
- *            student: Student}} Card
+ *            name: HTMLElement, score: HTMLElement, step: HTMLElement, stepWord: HTMLElement,
+ *            mode: HTMLElement, diff: HTMLElement, note: HTMLElement, reset: HTMLElement,
+ *            remove: HTMLElement, noteTimer: number, drawn: boolean, student: Student}} Card
  */
 
 export class ClassView {
@@ -81,6 +82,21 @@ export class ClassView {
     store.on("spotlight", () => this.showSpotlight());
     store.on("classroom", (c) => { if (!c) this.toggle(false); });
     new ResizeObserver(() => this.fit()).observe(els.grid);
+    onLanguage(() => this.relabel());
+  }
+
+  /** Every text again, in the language just chosen. */
+  relabel() {
+    for (const card of this.cards.values()) this.words(card);
+    for (const label of this.els.lockKeys.querySelectorAll("label")) {
+      const box = /** @type {HTMLInputElement} */ (label.querySelector("input"));
+      label.lastChild.textContent = ` ${this.label(box.value)}`;
+    }
+    this.showLocks(this.store.classLocks);
+    delete this.els.legend.dataset.key;  // drawn again
+    this.differing = "\n";  // no keys join to it: the push choice is written again
+    this.render();
+    this.showSpotlight();
   }
 
   wire() {
@@ -96,9 +112,11 @@ export class ClassView {
     els.push.addEventListener("click", () => this.pushSettings());
     els.preset.addEventListener("change", () => { els.pushPreset.disabled = !els.preset.value; });
     els.pushPreset.addEventListener("click", () => this.push({ preset: els.preset.value },
-      `the preset ${els.preset.selectedOptions[0]?.textContent ?? els.preset.value}`));
+      t("classroom:push.preset", { preset: els.preset.selectedOptions[0]?.textContent ?? els.preset.value })));
     els.lock.addEventListener("toggle", () => {
-      if (els.lock.open) this.showLocks(this.store.classLocks);
+      if (!els.lock.open) return;
+      this.showLocks(this.store.classLocks);
+      this.placeLocks();
     });
     els.lockApply.addEventListener("click", () => this.lockKeys([...els.lockKeys.querySelectorAll(
       "input:checked")].map((box) => /** @type {HTMLInputElement} */ (box).value)));
@@ -130,9 +148,10 @@ export class ClassView {
     const board = this.store.board;
     const c = this.store.classroom;
     const { els } = this;
-    setText(els.title, c ? `Class ${c.code}` : "Class");
+    setText(els.title, c ? t("classroom:view.title", { code: c.code }) : t("classroom:view.title_none"));
     if (!board) {
-      setText(els.count, this.store.classLink === "connected" ? "" : this.store.classLink);
+      const link = this.store.classLink;
+      setText(els.count, !link || link === "connected" ? "" : t(`classroom:link.${link}`));
       return;
     }
     /** @type {Student[]} */
@@ -140,9 +159,12 @@ export class ClassView {
     const here = students.filter((s) => s.connected);
     const own = here.filter((s) => s.mode === "fork").length;
     const away = students.length - here.length;
-    setText(els.count, students.length === 0 ? "No student yet"
-      : `${plural(students.length, "student")} · ${plural(own, "own run")} · ` +
-        `${here.length - own} following` + (away ? ` · ${away} away` : ""));
+    setText(els.count, students.length === 0 ? t("classroom:view.none") : [
+      t("classroom:view.students", { count: students.length }),
+      t("classroom:view.own", { count: own }),
+      t("classroom:view.following", { count: here.length - own }),
+      ...away ? [t("classroom:view.away", { count: away })] : [],
+    ].join(" · "));
     els.empty.hidden = students.length > 0;
     const seen = new Set();
     const thumbs = /** @type {Uint8Array | undefined} */ (board.arrays.thumbs?.data);
@@ -178,25 +200,35 @@ export class ClassView {
     el.tabIndex = 0;
     el.setAttribute("role", "listitem");
     el.dataset.student = s.id;
-    const reset = h("button", { className: "cv-reset", title: "A new run for this student, " +
-      "from yours as it is now" }, "Reset");
-    const remove = h("button", { className: "cv-remove", title: "Take this student out of " +
-      "the class (they can join again with the code)" }, "Remove");
+    /** @type {Card} */
     const card = {
       el, thumb, placeholder: h("span", { className: "cv-placeholder" }),
       name: h("span", { className: "cv-name" }), score: h("span", { className: "cv-score" }),
       step: h("span", { className: "cv-step-number" }), mode: h("span", { className: "cv-mode" }),
+      stepWord: h("span", { className: "cv-step-word" }),
       diff: h("span", { className: "cv-diff" }), note: h("span", { className: "cv-note" }),
+      reset: h("button", { className: "cv-reset" }), remove: h("button", { className: "cv-remove" }),
       noteTimer: 0, drawn: false, student: s,
     };
+    card.name.translate = false;  // the student's own name, as they typed it
     card.note.hidden = true;
+    this.words(card);
     el.append(
       h("span", { className: "cv-picture" }, thumb, card.placeholder),
       h("span", { className: "cv-info" }, card.name,
         h("span", { className: "cv-line" }, card.score, h("span", { className: "cv-step" },
-          h("span", { className: "cv-step-word" }, "step "), card.step)), card.mode, card.diff),
-      h("span", { className: "cv-actions" }, reset, remove), card.note);
+          card.stepWord, card.step)), card.mode, card.diff),
+      h("span", { className: "cv-actions" }, card.reset, card.remove), card.note);
     return card;
+  }
+
+  /** A card's fixed words: its buttons and "step". @param {Card} card */
+  words(card) {
+    setText(card.reset, t("classroom:card.reset"));
+    card.reset.title = t("classroom:card.reset_tip");
+    setText(card.remove, t("classroom:card.remove"));
+    card.remove.title = t("classroom:card.remove_tip");
+    setText(card.stepWord, `${t("classroom:card.step")} `);
   }
 
   /** @param {Card} card @param {Student} s @param {Uint8Array | undefined} thumbs */
@@ -207,15 +239,16 @@ export class ClassView {
     const el = card.el;
     if (el.dataset.mode !== mode) el.dataset.mode = mode;
     setText(card.name, s.name);  // text, never markup: names are the students' own
-    setText(card.mode, mode === "own" ? "own run" : mode === "follow" ? "following"
-      : s.mode === "fork" ? "away · own run" : "away");
+    setText(card.mode, t(mode === "own" ? "classroom:card.own" : mode === "follow"
+      ? "classroom:card.following" : s.mode === "fork" ? "classroom:card.away_own" : "classroom:card.away"));
     setText(card.step, run ? format.count(run.step) : "");
     card.step.parentElement?.toggleAttribute("hidden", !run);
     setText(card.score, run ? score(run) : "");
     const diff = run?.diff ? differences(run.diff) : "";
     setText(card.diff, diff);
-    const title = [s.name, card.mode.textContent, run && `step ${format.count(run.step)}`,
-      run && card.score.textContent, diff && `differs from yours: ${diff}`]
+    const title = [s.name, card.mode.textContent,
+      run && t("classroom:card.at_step", { step: format.count(run.step) }),
+      run && card.score.textContent, diff && t("classroom:card.differs", { diff })]
       .filter(Boolean).join(" · ");
     if (el.title !== title) el.title = title;
     el.setAttribute("aria-label", title);
@@ -223,8 +256,8 @@ export class ClassView {
     card.drawn = Boolean(thumb && thumbs);
     card.thumb.hidden = !card.drawn;
     card.placeholder.hidden = card.drawn;
-    setText(card.placeholder, mode === "follow" ? "following you" : run ? "no map"
-      : mode === "away" ? "away" : "");
+    setText(card.placeholder, mode === "follow" ? t("classroom:card.following_you")
+      : run ? t("classroom:card.no_map") : mode === "away" ? t("classroom:card.away") : "");
     if (thumb && thumbs) {
       const n = 24 * 24;
       if (thumb.classes) {
@@ -306,8 +339,8 @@ export class ClassView {
     const img = ctx.createImageData(256, 1);
     img.data.set(DIVERGING);
     ctx.putImageData(img, 0, 0);
-    el.replaceChildren(h("span", {}, "Each card: the student's output over the plane"),
-      h("span", { className: "cv-scale-row" }, "class 0 / low", bar, "class 1 / high"));
+    el.replaceChildren(h("span", {}, t("classroom:view.legend")),
+      h("span", { className: "cv-scale-row" }, t("classroom:view.low"), bar, t("classroom:view.high")));
     if (k > 2) {
       el.append(h("span", { className: "cv-classes" }, ...Array.from({ length: k }, (_, c) =>
         h("span", {}, swatch(CLASS_COLORS[c % CLASS_COLORS.length]), ` ${c}`))));
@@ -336,14 +369,15 @@ export class ClassView {
   /** @param {string} id */
   async reset(id) {
     const reply = await this.link.send({ type: "room_reset", student: id });
-    if (reply.type === "applied") this.note(id, `reset to step ${format.count(reply.step)}`, "ok");
+    if (reply.type === "applied") {
+      this.note(id, t("classroom:card.reset_to", { step: format.count(reply.step) }), "ok");
+    }
   }
 
   /** Remove a student, once the teacher confirms. @param {string} id @param {string} name */
   remove(id, name) {
     const dialog = /** @type {HTMLDialogElement} */ (this.els.confirm);
-    this.els.confirmText.textContent = `Remove ${name} from the class? Their page stops ` +
-      "following; their own run stays theirs, and they can join again with the code.";
+    this.els.confirmText.textContent = t("classroom:card.confirm", { name });
     dialog.returnValue = "";
     dialog.addEventListener("close", () => {
       if (dialog.returnValue === "yes") this.link.send({ type: "room_remove", student: id });
@@ -358,7 +392,8 @@ export class ClassView {
     /** @type {Record<string, any>} */
     const pushed = key ? { [key]: config[key] } : { ...config };
     if (pushed.dataset === "custom") delete pushed.dataset;  // points are pushed by no setting
-    const what = key ? `${this.label(key)} ${pushed[key]}` : "your settings";
+    const what = key ? t("classroom:push.setting", { control: this.label(key), value: value(key, pushed[key]) })
+      : t("classroom:push.your_settings");
     this.push({ config: pushed }, what);
   }
 
@@ -369,15 +404,17 @@ export class ClassView {
   async push(push, what) {
     const reply = await this.link.send({ type: "room_push", ...push });
     if (reply.type !== "applied") return;
-    for (const id of reply.applied) this.note(id, "took it", "ok");
-    for (const r of reply.refused) this.note(r.student, `refused: ${r.message}`, "refused");
-    for (const id of reply.following) this.note(id, "following you: not pushed", "skip");
-    for (const id of reply.away) this.note(id, "away: not pushed", "skip");
-    const parts = [`${reply.applied.length} took it`];
-    if (reply.refused.length) parts.push(`${reply.refused.length} refused`);
-    if (reply.following.length) parts.push(`${reply.following.length} following (not pushed)`);
-    if (reply.away.length) parts.push(`${reply.away.length} away`);
-    this.result(`Pushed ${what}: ${parts.join(" · ")}`);
+    for (const id of reply.applied) this.note(id, t("classroom:push.took"), "ok");
+    for (const r of reply.refused) {
+      this.note(r.student, t("classroom:push.refused", { why: serverText(r) }), "refused");
+    }
+    for (const id of reply.following) this.note(id, t("classroom:push.following"), "skip");
+    for (const id of reply.away) this.note(id, t("classroom:push.away"), "skip");
+    const parts = [t("classroom:push.took", { count: reply.applied.length })];
+    if (reply.refused.length) parts.push(t("classroom:push.refused", { count: reply.refused.length }));
+    if (reply.following.length) parts.push(t("classroom:push.followers", { count: reply.following.length }));
+    if (reply.away.length) parts.push(t("classroom:push.away", { count: reply.away.length }));
+    this.result(t("classroom:push.result", { what, results: parts.join(" · ") }));
   }
 
   /** @param {string[]} keys */
@@ -413,13 +450,25 @@ export class ClassView {
       const box = /** @type {HTMLInputElement} */ (h("input"));
       box.type = "checkbox";
       box.value = f.name;
-      this.els.lockKeys.append(h("label", {}, box, ` ${this.label(f.name)}`));
+      this.els.lockKeys.append(h("label", {}, box, document.createTextNode(` ${this.label(f.name)}`)));
     }
+  }
+
+  /** The lock's panel under its button, moved left as far as it must to stay on screen (its
+   *  labels are longer in some languages, and the bar wraps). */
+  placeLocks() {
+    const panel = /** @type {HTMLElement | null} */ (this.els.lock.querySelector(".cv-lock-panel"));
+    if (!panel) return;
+    panel.style.left = "0px";
+    const box = panel.getBoundingClientRect();
+    const over = box.right - (document.documentElement.clientWidth - 8);
+    if (over > 0) panel.style.left = `${-Math.min(over, box.left - 8)}px`;
   }
 
   /** @param {string[]} keys  the locked config keys */
   showLocks(keys) {
-    const text = keys.length ? `Locked: ${keys.map((k) => this.label(k)).join(", ")}` : "";
+    const text = keys.length
+      ? t("classroom:view.locked", { controls: keys.map((k) => this.label(k)).join(", ") }) : "";
     setText(this.els.locked, text);
     this.els.locked.title = text;
     for (const box of this.els.lockKeys.querySelectorAll("input")) {
@@ -435,14 +484,14 @@ export class ClassView {
     if (keys.join() === this.differing || document.activeElement === select) return;
     this.differing = keys.join();
     const chosen = select.value;
-    select.replaceChildren(new Option("all my settings", ""),
-      ...keys.map((k) => new Option(`only ${this.label(k)}`, k)));
+    select.replaceChildren(new Option(t("classroom:push.all"), ""),
+      ...keys.map((k) => new Option(t("classroom:push.only", { control: this.label(k) }), k)));
     select.value = keys.includes(chosen) ? chosen : "";
   }
 
   /** A config key's label, as the controls show it. @param {string} key */
   label(key) {
-    return this.store.schema.fields.find((f) => f.name === key)?.label ?? key;
+    return fieldLabel(key, this.store.schema.fields.find((f) => f.name === key)?.label ?? key);
   }
 
   // -- the spotlighted run ------------------------------------------------------------------------
@@ -457,9 +506,11 @@ export class ClassView {
       this.spotShown = null;
       return;
     }
-    setText(els.spotName, `On the projector: ${spot.name}'s run`);
+    setText(els.spotName, spot.name === ANONYMOUS ? t("classroom:spotlight.anonymous")
+      : t("classroom:spotlight.named", { name: spot.name }));
     const hd = this.spotShown;
-    setText(els.spotStats, hd ? `step ${format.count(hd.step)} · ${frameScore(hd.metrics)}` : "");
+    setText(els.spotStats, hd ? [t("classroom:card.at_step", { step: format.count(hd.step) }),
+      frameScore(hd.metrics)].filter(Boolean).join(" · ") : "");
   }
 
   /** The spotlighted run starts over (`spotlight_run`). */
@@ -521,27 +572,31 @@ function score(run) {
 
 /** A frame's score, as the spotlight's line shows it. @param {Record<string, any>} m */
 function frameScore(m) {
-  if (typeof m.test_accuracy === "number") return `test accuracy ${format.percent(m.test_accuracy)}`;
-  if (typeof m.test_r2 === "number") return `test R² ${format.metric(m.test_r2)}`;
+  if (typeof m.test_accuracy === "number") {
+    return t("classroom:spotlight.accuracy", { value: format.percent(m.test_accuracy) });
+  }
+  if (typeof m.test_r2 === "number") return t("classroom:spotlight.r2", { value: format.metric(m.test_r2) });
   return "";
 }
 
 /** How a run's config differs from the teacher's, short: "lr 0.3 → 3 · act tanh → relu".
  *  @param {Record<string, [any, any]>} diff */
 function differences(diff) {
-  return Object.entries(diff).map(([key, [teacher, student]]) =>
-    `${SHORT[/** @type {keyof SHORT} */ (key)] ?? key} ${value(teacher)} → ${value(student)}`)
-    .join(" · ");
+  return Object.entries(diff).map(([key, [teacher, student]]) => {
+    const short = `classroom:short.${key}`;
+    return `${has(short) ? t(short) : key} ${value(key, teacher)} → ${value(key, student)}`;
+  }).join(" · ");
 }
 
-/** @param {any} v */
-function value(v) {
-  if (Array.isArray(v)) return v.length ? v.join("·") : "none";
-  if (typeof v === "number") return String(+v.toPrecision(4));
-  return String(v);
-}
-
-/** @param {number} n @param {string} word */
-function plural(n, word) {
-  return `${n} ${word}${n === 1 ? "" : "s"}`;
+/** A config value as the page shows it: a choice by its name, a number in the page's
+ *  language. @param {string} key @param {any} v */
+function value(key, v) {
+  if (Array.isArray(v)) {
+    if (!v.length) return t("classroom:value.none");
+    return v.map((item) => (key === "features" && has(`server:features.${item}`)
+      ? t(`server:features.${item}`) : value("", item))).join("·");
+  }
+  if (typeof v === "number") return numberFormat({ maximumSignificantDigits: 4 }).format(v);
+  if (typeof v === "boolean") return t(v ? "classroom:value.on" : "classroom:value.off");
+  return key ? choiceLabel(key, v) : String(v);
 }

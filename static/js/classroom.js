@@ -12,7 +12,9 @@
  */
 
 import { setText } from "./dom.js";
+import { language, onLanguage, t } from "./i18n.js";
 import { TOKEN_KEY } from "./socket.js";
+import { errorText } from "./toasts.js";
 
 const CLASS_KEY = "nnplay.class";  // {code, token}: the class this tab teaches
 const ROSTER_MS = 2000;  // how often the panel asks how many students have joined
@@ -44,6 +46,7 @@ export class ClassPanel {
     els.close.addEventListener("click", () => this.close());
     store.on("hello", (hello) => this.hello(hello));
     store.on("classroom", () => this.show());
+    onLanguage(() => this.show());
   }
 
   /** @param {any} hello  this page's session's hello: its `room` is the class it teaches */
@@ -78,7 +81,7 @@ export class ClassPanel {
       body: JSON.stringify({ token: sessionStorage.getItem(TOKEN_KEY) }) });
     els.open.disabled = false;
     if (!ok) {
-      els.error.textContent = body.detail?.message ?? body.message;
+      els.error.textContent = serverText(body);
       return;
     }
     sessionStorage.setItem(CLASS_KEY, JSON.stringify({ code: body.code, token: body.teacher_token }));
@@ -94,7 +97,7 @@ export class ClassPanel {
     const { ok, body } = await call(`/api/rooms/${kept.code}`, { method: "DELETE",
       headers: { Authorization: `Bearer ${kept.token}` } });
     if (!ok && body.detail?.code !== "no_room") {
-      this.els.error.textContent = body.detail?.message ?? body.message;
+      this.els.error.textContent = serverText(body);
     }
     sessionStorage.removeItem(CLASS_KEY);
     this.store.set({ classroom: null });
@@ -120,7 +123,7 @@ export class ClassPanel {
       // closed, or taken over by another tab of this session (its token replaced this one)
       sessionStorage.removeItem(CLASS_KEY);
       this.store.set({ classroom: null });
-      this.els.error.textContent = body.detail.message;
+      this.els.error.textContent = serverText(body);
     }
   }
 
@@ -138,9 +141,11 @@ export class ClassPanel {
     }
     setText(els.code, c.code);
     setText(els.url, `${this.origin}/join`);  // short to type; the QR code holds the code too
+    els.code.translate = els.url.translate = false;  // an address and a code: the same in every language
     const n = c.size ?? 0;
-    setText(els.count, n === 0 ? "No student has joined yet"
-      : `${n} student${n === 1 ? "" : "s"} joined · ${c.following ?? 0} following`);
+    setText(els.count, n === 0 ? t("classroom:panel.none")
+      : `${t("classroom:panel.joined", { count: n })} · ${
+        t("classroom:panel.following", { count: c.following ?? 0 })}`);
     if (c.code !== this.shownCode) {
       this.shownCode = c.code;
       this.showQr(c.code);
@@ -174,18 +179,33 @@ export function keptClass() {
 }
 
 /**
+ * What a room route's refusal (or a refused push) says, shown beside what it is about: its
+ * error reply (`detail`) in the page's language (toasts.js's `errorText`; in English the
+ * server's sentence alone, as the field beside it says what is allowed), or what `call` said
+ * of a reply with none.
+ * @param {any} body
+ */
+export function serverText(body) {
+  const detail = body?.detail;
+  const reply = detail && typeof detail === "object" && !Array.isArray(detail) ? detail : body ?? {};
+  if (reply.said) return reply.said;
+  return language() === "en" && reply.message ? reply.message : errorText(reply);
+}
+
+/**
  * A request to the room routes: whether it succeeded, and its JSON body (on a failure with no
- * JSON, `{message}` saying what happened).
+ * JSON, `{said}`: what happened, in the page's language).
  * @param {string} url @param {RequestInit} init
  * @returns {Promise<{ok: boolean, body: any}>}
  */
 async function call(url, init) {
   try {
     const response = await fetch(url, init);
-    const body = await response.json().catch(() => ({ message: `the server answered ${response.status}` }));
+    const body = await response.json().catch(() => ({
+      said: t("classroom:server.answered", { status: response.status }) }));
     return { ok: response.ok, body };
   } catch {
-    return { ok: false, body: { message: "the server cannot be reached" } };
+    return { ok: false, body: { said: t("classroom:server.unreachable") } };
   }
 }
 

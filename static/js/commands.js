@@ -1,10 +1,13 @@
 // @ts-check
 /**
  * Commands to the server (docs/protocol.md), and what their replies change in the store. A
- * refused command is shown to the person as the server's sentence, and counted.
+ * refused command is shown to the person as the server's sentence, in the page's language
+ * (toasts.js `errorText`), and counted.
  */
 
-import { describe } from "./toasts.js";
+import { language, t } from "./i18n.js";
+import { pairWords } from "./tasks.js";
+import { errorText } from "./toasts.js";
 
 export class Commands {
   /**
@@ -55,8 +58,8 @@ export class Commands {
       }
       this.store.stats.errors += 1;
       if (quiet) return reply;
-      if (isControl(origin)) this.toasts.near(/** @type {Element} */ (origin), describe(reply));
-      else this.toasts.show(describe(reply));
+      if (isControl(origin)) this.toasts.near(/** @type {Element} */ (origin), errorText(reply));
+      else this.toasts.show(errorText(reply));
     }
     return reply;
   }
@@ -75,8 +78,9 @@ export class Commands {
     const reply = await this.act({ type: "set", config: changes }, origin);
     if (newData) this.store.set({ dataChanging: false });
     if (reply.type === "applied") {
+      const before = this.store.config;
       this.store.set({ config: { ...this.store.config, ...reply.changed, ...reply.adjusted } });
-      this.taskNote(reply, changes);
+      this.taskNote(reply, changes, before);
       this.link.write();
     } else {
       this.store.set({ config: this.store.config }); // put the control back to what the server has
@@ -85,15 +89,22 @@ export class Commands {
   }
 
   /**
-   * The note on the output and loss after a change: the server's, when it moved them; none
-   * after any other change of the data or of the pair.
+   * The note on the output and loss after a change: the server's, when it moved them (in
+   * another language, said again from what moved); none after any other change of the data
+   * or of the pair.
    * @param {any} reply @param {Record<string, any>} [changes]  a `set`'s (none: new data)
+   * @param {Record<string, any>} [before]  the config before the change
    */
-  taskNote(reply, changes) {
+  taskNote(reply, changes, before = this.store.config) {
     const touched = !changes || ["dataset", "n_classes", "output_activation", "loss"]
       .some((k) => k in changes);
-    if (reply.note) this.store.set({ taskNote: reply.note });
-    else if (touched) this.store.set({ taskNote: "" });
+    if (reply.note) {
+      const now = reply.adjusted ?? {};
+      const was = { output: before.output_activation, loss: before.loss };
+      this.store.set({ taskNote: () => (language() === "en" || !now.loss ? reply.note
+        : t("page:task.adjusted", { now: pairWords(now.output_activation, now.loss),
+          was: pairWords(was.output, was.loss) })) });
+    } else if (touched) this.store.set({ taskNote: "" });
   }
 
   /** Apply what the address bar asks for: its preset, then its settings. */

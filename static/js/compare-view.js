@@ -12,13 +12,21 @@
  *   naming what differs, the output plots side by side, and the table. Export PNG composes
  *   the three on one canvas; Export CSV writes the table with the values as the server sent
  *   them (full precision).
+ *
+ * Its text, the legend's included, is the page's language's (`experiments:compare.*`): the
+ * legend says each difference with the field's label (`server:fields.<field>.label`) and the
+ * choice's name (`server:choices.<field>.<value>`), as app/pins.py phrase() does in English;
+ * the exports follow the language too. Written again when the language changes.
  */
 
 import { pointColor } from "./colors.js";
 import { h, setText } from "./dom.js";
 import * as format from "./format.js";
 import { DIVERGING, paint, paintClasses } from "./heatmap.js";
+import { has, language, onLanguage, t } from "./i18n.js";
 import { drawMarker, shapeOf } from "./markers.js";
+import { errorText } from "./toasts.js";
+import { choiceLabel, fieldLabel } from "./names.js";
 
 const KEY = "nnplay.pins";
 export const MAX_PINS = 6;  // the server's limit (app/pins.py MAX_PINS)
@@ -31,13 +39,86 @@ export const STYLES = [
   { color: "#e69f00", dash: [5, 5], marker: "down" },
   { color: "#000000", dash: [14, 3, 2, 3, 2, 3], marker: "plus" },
 ];
-/** @type {Record<string, {label: string, keys: string[], score: boolean}>} */
+/** @type {Record<string, {keys: string[], score: boolean}>} (named by experiments:metric.<key>) */
 const METRICS = {
-  score: { label: "Test accuracy", keys: ["test_accuracy", "test_r2"], score: true },
-  test_loss: { label: "Test loss", keys: ["test_loss"], score: false },
-  train_loss: { label: "Training loss", keys: ["train_loss"], score: false },
+  score: { keys: ["test_accuracy", "test_r2"], score: true },
+  test_loss: { keys: ["test_loss"], score: false },
+  train_loss: { keys: ["train_loss"], score: false },
 };
 const MARKERS_PER_LINE = 7;
+/** Choices whose value names itself ("relu"); the others are said with their field's label
+ * ("learning rate 0.3"), as app/pins.py SELF_NAMED. */
+export const SELF_NAMED = new Set(["dataset", "activation", "loss", "init", "dtype", "optimizer"]);
+
+/** What a metric is called ("Test accuracy"). @param {string} metric */
+function metricName(metric) {
+  return t(`experiments:metric.${metric}`);
+}
+
+/**
+ * A field's label as a legend says it: lower-cased unless its capital is part of a name
+ * ("learning rate", "L2", "β₁"), as app/pins.py phrase() does.
+ * @param {string} name @param {string} [fallback]
+ */
+export function fieldName(name, fallback) {
+  const label = fieldLabel(name, fallback);
+  return label.length > 1 && /\p{Ll}/u.test(label[1]) ? label[0].toLowerCase() + label.slice(1) : label;
+}
+
+/**
+ * A config value as a legend says it, in the page's language: 0.3 (0,3), relu, 8-8, on; a
+ * choice by its name (`server:choices.<field>.<value>`), as app/pins.py shown() does.
+ * @param {string} field @param {any} value
+ */
+export function valueText(field, value) {
+  if (Array.isArray(value)) {
+    if (field === "features") {
+      return value.map((v) => (has(`server:features.${v}`) ? t(`server:features.${v}`) : String(v)))
+        .join(" + ");
+    }
+    return value.length ? value.join("-") : t("experiments:value.none");
+  }
+  if (typeof value === "boolean") return t(value ? "experiments:value.on" : "experiments:value.off");
+  if (typeof value === "number") return Number.isInteger(value) ? String(value) : format.rounded(value, 6);
+  if (value == null) return "–";
+  return choiceLabel(field, value, String(value).replace(/_/g, " "));
+}
+
+/** One difference as a legend says it: "relu", "learning rate 0.3". @param {string} field @param {any} value @param {string} [fallback] */
+export function phrase(field, value, fallback) {
+  const text = valueText(field, value);
+  return SELF_NAMED.has(field) ? text : t("experiments:phrase", { field: fieldName(field, fallback), value: text });
+}
+
+/**
+ * A run's title in the page's language: the server's ("spiral · 2-8-8-1 tanh", app/session.py
+ * title(); "… · before a branch at step 120" for a branch's original, app/commands/timeline.py)
+ * with its data named by `server:choices.dataset.<name>` and the branch's part translated.
+ * @param {{title?: string, config?: {dataset?: string}}} run
+ */
+export function runTitle(run) {
+  const parts = String(run.title ?? "").split(" · ");
+  const key = `server:choices.dataset.${run.config?.dataset}`;
+  if (parts.length < 2) return parts[0];
+  if (run.config?.dataset && has(key)) parts[0] = t(key);
+  return parts.map((part) => {
+    const branch = /^before a branch at step (\d+)$/.exec(part);
+    return branch ? t("experiments:compare.title_branch", { step: format.count(Number(branch[1])) }) : part;
+  }).join(" · ");
+}
+
+/**
+ * Each run's label in the page's language: what differs (its diff's phrases), or its title
+ * when nothing does; the same label twice told apart by the runs' steps (as app/pins.py).
+ * @param {any} comparison @returns {string[]}
+ */
+export function runLabels(comparison) {
+  const runs = comparison?.runs ?? [];
+  const labels = runs.map((/** @type {any} */ r) => r.diff.map((/** @type {any} */ d) =>
+    phrase(d.field, d.value, d.label)).join(", ") || runTitle(r));
+  return labels.map((label, i) => (labels.filter((l) => l === label).length > 1
+    ? t("experiments:compare.at_step", { label, step: format.count(runs[i].step) }) : label));
+}
 
 /** The pinned runs' tokens, kept in this browser, in the order pinned. */
 export class Pins {
@@ -209,7 +290,7 @@ export function drawCurves(ctx, W, H, runs, metric, target, font) {
   }
   ctx.fillStyle = "#555";
   if (ys.length === 0) {
-    ctx.fillText(runs.length ? "no measured points yet: train the pinned runs" : "no runs pinned",
+    ctx.fillText(t(runs.length ? "experiments:compare.no_points" : "experiments:compare.no_runs"),
       padL, H / 2);
     ctx.restore();
     return;
@@ -253,7 +334,7 @@ export function drawCurves(ctx, W, H, runs, metric, target, font) {
   ctx.stroke();
   ctx.textBaseline = "alphabetic";
   ctx.textAlign = "left";
-  ctx.fillText("step 0", padL, H - padB + font * 1.3);
+  ctx.fillText(t("experiments:compare.axis_start", { step: format.count(0) }), padL, H - padB + font * 1.3);
   ctx.textAlign = "center";
   for (let k = 1; k < 4; k++) {
     const s = Math.round(x1 * k / 4);
@@ -272,7 +353,8 @@ export function drawCurves(ctx, W, H, runs, metric, target, font) {
     ctx.setLineDash([]);
     ctx.fillStyle = "#444";
     ctx.textAlign = "left";
-    ctx.fillText(`target ${format.wholePercent(100 * target)}`, padL + 6, Y(target) - 5);
+    ctx.fillText(t("experiments:compare.target_line", { percent: format.wholePercent(100 * target) }),
+      padL + 6, Y(target) - 5);
   }
   // the runs: lines, then markers spread evenly along each
   const r = Math.max(4, font * 0.36);
@@ -347,17 +429,23 @@ function cell(v) {
   return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
+const CSV_COLUMNS = ["run", "label", "title", "steps", "final_step", "test_accuracy", "test_r2",
+  "test_loss", "train_loss", "target", "reached_step"];
+
 /**
  * The comparison's table as CSV: one row per run, its values as the server sent them (full
- * precision), then the config fields that differ between the runs.
- * @param {any} comparison
+ * precision), then the config fields that differ between the runs. Its header is in the page's
+ * language (`experiments:csv.*`; in English the columns' names, as scripts read them), and so
+ * are `labels`, the runs' labels (by default the server's).
+ * @param {any} comparison @param {string[]} [labels]
  */
-export function toCsv(comparison) {
+export function toCsv(comparison, labels) {
   const fields = comparison.fields;
-  const head = ["run", "label", "title", "steps", "final_step", "test_accuracy", "test_r2",
-    "test_loss", "train_loss", "target", "reached_step", ...fields];
+  const english = language() === "en";
+  const head = [...CSV_COLUMNS.map((c) => t(`experiments:csv.${c}`)),
+    ...fields.map((/** @type {string} */ f) => (english ? f : fieldName(f, comparison.labels?.[f])))];
   const rows = comparison.runs.map((/** @type {any} */ r, /** @type {number} */ i) => [
-    i + 1, r.label, r.title, r.step, r.final.step, r.final.test_accuracy, r.final.test_r2,
+    i + 1, labels?.[i] ?? r.label, runTitle(r), r.step, r.final.step, r.final.test_accuracy, r.final.test_r2,
     r.final.test_loss, r.final.train_loss, comparison.target, r.reached,
     ...r.diff.map((/** @type {any} */ d) => (Array.isArray(d.value) ? d.text : d.value))]);
   return [head, ...rows].map((row) => row.map(cell).join(",")).join("\r\n") + "\r\n";
@@ -392,6 +480,10 @@ export class CompareView {
     this.metric = "score";
     this.target = 0.9;
     this.asked = 0;  // requests sent; an answer to an older one is dropped
+    /** @type {[string, any, boolean] | null} the note's key, values, error */
+    this.note = null;
+    /** @type {string[]} each run's label, in the page's language */
+    this.labels = [];
     this.loading = false;
     els.close.addEventListener("click", () => this.toggle(false));
     for (const button of els.open) button.addEventListener("click", () => this.toggle());
@@ -415,6 +507,11 @@ export class CompareView {
       if (this.isOpen) this.load();
     });
     store.on("hello", () => this.showCount());
+    onLanguage(() => {
+      this.showCount();
+      if (this.note) this.say(...this.note);
+      if (this.isOpen) this.render();
+    });
     new ResizeObserver(() => { if (this.isOpen) this.layout(); }).observe(els.view);
     this.showCount();
   }
@@ -445,28 +542,29 @@ export class CompareView {
   }
 
   refuseFull() {
-    this.page.toasts.show(`${MAX_PINS} runs are pinned, the most compared at once: unpin one first`,
-      "info", 4000);
+    this.page.toasts.show(t("experiments:compare.full", { count: MAX_PINS }), "info", 4000);
   }
 
   showCount() {
     const n = this.pins.tokens.length;
-    setText(this.els.count, `${n} of ${MAX_PINS} pinned`);
-    for (const button of this.els.open) setText(button, n ? `Compare (${n})` : "Compare");
+    setText(this.els.count, t("experiments:compare.count", { pinned: format.count(n), count: MAX_PINS }));
+    for (const button of this.els.open) {
+      setText(button, n ? t("experiments:compare.open_count", { count: n }) : t("experiments:compare.open"));
+    }
     const token = this.store.hello?.resume_token;
     const pinned = Boolean(token && this.pins.has(token));
-    setText(this.els.pinThis, pinned ? "Unpin this run" : "Pin this run");
+    setText(this.els.pinThis, t(pinned ? "experiments:compare.unpin_this" : "experiments:compare.pin_this"));
     this.els.pinThis.setAttribute("aria-pressed", String(pinned));
     this.els.pinThis.disabled = !token || (!pinned && this.pins.full);
     this.els.pinThis.title = this.els.pinThis.disabled && token
-      ? `${MAX_PINS} runs are pinned: unpin one first` : "Compare this run as it is now";
+      ? t("experiments:compare.pin_full", { count: MAX_PINS }) : t("experiments:compare.pin_tip");
   }
 
   /** @param {string} text  a percentage, as typed */
   setTarget(text) {
     const percent = Number(text);
     if (!(percent > 0 && percent <= 100)) {
-      this.say(`target ${JSON.stringify(text)} is not allowed: give a percentage above 0 and at most 100`, true);
+      this.say("experiments:compare.bad_target", { text: JSON.stringify(text) }, true);
       this.els.target.value = String(Math.round(this.target * 1000) / 10);
       return;
     }
@@ -474,9 +572,15 @@ export class CompareView {
     this.load();
   }
 
-  /** @param {string} text @param {boolean} [error] */
-  say(text, error = false) {
-    setText(this.els.note, text);
+  /**
+   * The note under the bar: a key of the catalogue and its values (said again when the
+   * language changes). @param {string} key
+   * @param {Record<string, any> | (() => Record<string, any>)} [values]  or a function that
+   *   writes them in the page's language @param {boolean} [error]
+   */
+  say(key, values = {}, error = false) {
+    this.note = [key, values, error];
+    setText(this.els.note, t(key, typeof values === "function" ? values() : values));
     this.els.note.classList.toggle("error", error);
   }
 
@@ -486,11 +590,11 @@ export class CompareView {
     const asked = ++this.asked;
     if (tokens.length === 0) {
       this.comparison = null;
-      this.say(`Pin up to ${MAX_PINS} runs: "Pin this run" above, or Pin beside a run in Share → Recent runs.`);
+      this.say("experiments:compare.empty", { count: MAX_PINS });
       this.render();
       return;
     }
-    this.say("Reading the pinned runs…");
+    this.say("experiments:compare.reading");
     this.els.view.setAttribute("aria-busy", "true");
     let response;
     let body;
@@ -500,7 +604,7 @@ export class CompareView {
         body: JSON.stringify({ tokens, target: this.target }) });
       body = await response.json();
     } catch (e) {
-      if (asked === this.asked) this.say(`The pinned runs could not be read: ${e}`, true);
+      if (asked === this.asked) this.say("experiments:compare.unreadable", { error: String(e) }, true);
       return;
     } finally {
       if (asked === this.asked) this.els.view.removeAttribute("aria-busy");
@@ -510,23 +614,25 @@ export class CompareView {
       const detail = body?.detail ?? {};
       const bad = /^tokens\[(\d+)\]$/.exec(detail.field ?? "");
       if (response.status === 404 && bad) {  // that run is gone: unpinned, the rest compared
-        this.page.toasts.show(`a pinned run is gone (deleted or pruned): it was unpinned`, "info", 5000);
+        this.page.toasts.show(t("experiments:compare.gone"), "info", 5000);
         this.pins.remove(tokens[Number(bad[1])]);
         return;
       }
-      this.say(`The runs could not be compared: ${detail.message ?? response.status}`, true);
+      this.say("experiments:compare.refused",
+        { reason: detail.message ? errorText(detail) : String(response.status) }, true);
       return;
     }
     this.comparison = body;
     this.compared = tokens;  // the pins these runs are, in their order
-    const fields = body.fields.map((/** @type {string} */ f) => body.labels[f].toLowerCase());
-    this.say(body.runs.length < 2 ? "Pin another run to compare it with this one."
-      : fields.length ? `These runs differ in ${fields.join(", ")}.`
-        : "These runs have the same settings; they differ in how long they trained.");
+    this.say(body.runs.length < 2 ? "experiments:compare.one"
+      : body.fields.length ? "experiments:compare.differ" : "experiments:compare.same",
+    () => ({ fields: body.fields.map((/** @type {string} */ f) =>
+      fieldLabel(f, body.labels[f]).toLocaleLowerCase(language())).join(", ") }));
     this.render();
   }
 
   render() {
+    this.labels = runLabels(this.comparison);
     this.renderLegend();
     this.renderPlots();
     this.renderTable();
@@ -539,8 +645,8 @@ export class CompareView {
 
   renderLegend() {
     this.els.legend.replaceChildren(...this.runs.map((/** @type {any} */ run, /** @type {number} */ i) => {
-      const li = h("li", { className: "cmp-item", title: run.title },
-        sampleCanvas(i), h("span", { className: "cmp-label" }, run.label));
+      const li = h("li", { className: "cmp-item", title: runTitle(run) },
+        sampleCanvas(i), h("span", { className: "cmp-label" }, this.labels[i]));
       li.dataset.run = String(i);
       return li;
     }));
@@ -551,18 +657,19 @@ export class CompareView {
     // the legend and the table, with the same line and marker, say what each value is
     const terse = this.runs.length > 2;
     const figures = this.runs.map((/** @type {any} */ run, /** @type {number} */ i) => {
-      const text = terse && run.diff.length ? run.diff.map((/** @type {any} */ d) => d.text).join(", ")
-        : run.label;
-      const caption = h("figcaption", { title: `${run.label} (${run.title})` }, sampleCanvas(i),
-        h("span", { className: "cmp-label" }, text));
+      const label = this.labels[i];
+      const text = terse && run.diff.length
+        ? run.diff.map((/** @type {any} */ d) => valueText(d.field, d.value)).join(", ") : label;
+      const caption = h("figcaption", { title: t("experiments:compare.caption_tip",
+        { label, title: runTitle(run) }) }, sampleCanvas(i), h("span", { className: "cmp-label" }, text));
       if (!run.plot) {
         return h("figure", { className: "cmp-plot none" }, h("div", { className: "cmp-noplot" },
-          "no output plot: the data is not on the plane"), caption);
+          t("experiments:compare.no_plot")), caption);
       }
       const canvas = document.createElement("canvas");
       canvas.className = "cmp-plot-canvas";
       canvas.setAttribute("role", "img");
-      canvas.setAttribute("aria-label", `output plot of ${run.label}`);
+      canvas.setAttribute("aria-label", t("experiments:compare.plot_label", { label }));
       const fig = h("figure", { className: "cmp-plot" }, canvas, caption);
       fig.dataset.run = String(i);
       return fig;
@@ -573,23 +680,18 @@ export class CompareView {
 
   renderTable() {
     const c = this.comparison;
-    setText(this.els.reachedHead, `Reached ${format.wholePercent(100 * this.target)} at step`);
+    setText(this.els.reachedHead, t("experiments:compare.reached_head",
+      { percent: format.wholePercent(100 * this.target) }));
     const tbody = /** @type {HTMLTableSectionElement} */ (this.els.table.tBodies[0]);
     tbody.replaceChildren(...this.runs.map((/** @type {any} */ run, /** @type {number} */ i) => {
       const tr = document.createElement("tr");
       tr.dataset.run = String(i);
-      const name = h("td", { className: "cmp-run", title: run.title }, sampleCanvas(i),
-        h("span", { className: "cmp-label" }, run.label));
-      const score = finalOf(run, "score");
-      const cells = [
-        format.count(run.step),
-        run.final.score_name === "test_r2" ? `R² ${format.metric(score)}` : format.percent(score),
-        format.metric(run.final.test_loss), format.metric(run.final.train_loss),
-        run.reached == null ? "not reached" : format.count(run.reached),
-      ].map((text) => h("td", { className: "num" }, text));
+      const name = h("td", { className: "cmp-run", title: runTitle(run) }, sampleCanvas(i),
+        h("span", { className: "cmp-label" }, this.labels[i]));
+      const cells = tableCells(run).slice(1).map((text) => h("td", { className: "num" }, text));
       const unpin = document.createElement("button");
-      unpin.textContent = "Unpin";
-      unpin.title = `Unpin ${run.label}`;
+      unpin.textContent = t("experiments:compare.unpin");
+      unpin.title = t("experiments:compare.unpin_tip", { label: this.labels[i] });
       const token = this.compared[i];
       unpin.addEventListener("click", () => this.pins.remove(token));
       tr.append(name, ...cells, h("td", {}, unpin));
@@ -616,7 +718,7 @@ export class CompareView {
     const m = METRICS[this.metric];
     const regression = this.runs.length > 0 && this.runs.every((/** @type {any} */ r) =>
       r.final.score_name === "test_r2");
-    setText(this.els.chartTitle, m.score && regression ? "Test R²" : m.label);
+    setText(this.els.chartTitle, metricName(m.score && regression ? "r2" : this.metric));
     const canvas = this.els.chart;
     const rect = canvas.getBoundingClientRect();
     if (rect.width > 0 && rect.height > 0) {
@@ -646,7 +748,7 @@ export class CompareView {
 
   exportCsv() {
     if (!this.comparison) return;
-    this.page.download(new Blob([toCsv(this.comparison)], { type: "text/csv" }),
+    this.page.download(new Blob([toCsv(this.comparison, runLabels(this.comparison))], { type: "text/csv" }),
       "nnplay-comparison.csv");
   }
 
@@ -683,8 +785,19 @@ export function composition(c, metric, target) {
   const plotSize = withPlots.length ? Math.min(240, Math.floor((W - 2 * pad) / withPlots.length) - 16) : 0;
   const chartH = 480;
   const rowH = 34;
+  const regression = runs.length > 0 && runs.every((/** @type {any} */ r) => r.final.score_name === "test_r2");
+  // the table's columns, and its header, each in at most two lines (a longer language's wrap)
+  const cols = [pad, pad + 620, pad + 760, pad + 940, pad + 1100, pad + 1270];
+  const widths = cols.map((x, k) => (cols[k + 1] ?? W - pad) - x - 12);
+  const scratch = /** @type {CanvasRenderingContext2D} */ (document.createElement("canvas").getContext("2d"));
+  scratch.font = `600 ${font}px system-ui, sans-serif`;
+  const head = ["run", "steps", regression ? "r2" : "accuracy", "test_loss", "train_loss"]
+    .map((k) => t(`experiments:png.${k}`))
+    .concat(t("experiments:png.reached", { percent: format.wholePercent(100 * target) }))
+    .map((text, k) => lines(scratch, text, widths[k], 2));
+  const headH = rowH + (Math.max(...head.map((l) => l.length)) - 1) * (font + 4);
   const H = pad + 40 + chartH + 16 + Math.ceil(runs.length / 2) * rowH + 16
-    + (plotSize ? plotSize + 70 : 0) + (runs.length + 1) * rowH + pad;
+    + (plotSize ? plotSize + 70 : 0) + headH + runs.length * rowH + pad;
   const canvas = document.createElement("canvas");
   canvas.width = W;
   canvas.height = H;
@@ -694,7 +807,10 @@ export function composition(c, metric, target) {
   ctx.fillStyle = "#1a1a1a";
   ctx.font = `600 ${font + 6}px system-ui, sans-serif`;
   let y = pad + 24;
-  ctx.fillText(`nnplay: ${runs.length} runs compared, ${METRICS[metric].label.toLowerCase()}`, pad, y);
+  const measure = metricName(METRICS[metric].score && regression ? "r2" : metric);
+  ctx.fillText(clip(ctx, t("experiments:compare.png_title", { count: runs.length,
+    metric: measure.toLocaleLowerCase(language()) }), W - 2 * pad), pad, y);
+  const labels = runLabels(c);
   y += 16;
   ctx.save();
   ctx.translate(pad, y);
@@ -708,42 +824,76 @@ export function composition(c, metric, target) {
     sample(ctx, i, x, ly, 56, 7);
     ctx.fillStyle = "#1a1a1a";
     ctx.textBaseline = "middle";
-    ctx.fillText(clip(ctx, run.label, (W - 2 * pad) / 2 - 80), x + 68, ly);
+    ctx.fillText(clip(ctx, labels[i], (W - 2 * pad) / 2 - 80), x + 68, ly);
   });
   ctx.textBaseline = "alphabetic";
   y += Math.ceil(runs.length / 2) * rowH + 16;
   if (plotSize) {
     let x = pad;
+    const terse = runs.length > 2;  // as the view captions its small plots: the values alone
     runs.forEach((/** @type {any} */ run, /** @type {number} */ i) => {
       if (!run.plot) return;
       drawPlot(ctx, run.plot, x, y, plotSize);
       sample(ctx, i, x, y + plotSize + 22, 40, 6);
       ctx.fillStyle = "#1a1a1a";
       ctx.font = `${font - 4}px system-ui, sans-serif`;
-      ctx.fillText(clip(ctx, run.label, plotSize - 48), x + 48, y + plotSize + 28);
+      const caption = terse && run.diff.length
+        ? run.diff.map((/** @type {any} */ d) => valueText(d.field, d.value)).join(", ") : labels[i];
+      ctx.fillText(clip(ctx, caption, plotSize - 48), x + 48, y + plotSize + 28);
       x += plotSize + 16;
     });
     y += plotSize + 70;
   }
-  // the table
-  const cols = [pad, pad + 620, pad + 760, pad + 940, pad + 1100, pad + 1270];
-  const head = ["run", "steps", "test accuracy", "test loss", "training loss",
-    `reached ${format.wholePercent(100 * target)}`];
+  // the table: the header's lines stand on its last line's baseline
   ctx.font = `600 ${font}px system-ui, sans-serif`;
-  head.forEach((text, k) => ctx.fillText(text, cols[k], y + rowH * 0.7));
+  head.forEach((parts, k) => parts.forEach((text, j) => ctx.fillText(text, cols[k],
+    y + headH - rowH * 0.3 - (parts.length - 1 - j) * (font + 4))));
   ctx.font = `${font}px system-ui, sans-serif`;
   runs.forEach((/** @type {any} */ run, /** @type {number} */ i) => {
-    const ry = y + (i + 1) * rowH;
+    const ry = y + headH + i * rowH;
     sample(ctx, i, cols[0], ry + rowH / 2, 40, 6);
     ctx.fillStyle = "#1a1a1a";
-    const score = finalOf(run, "score");
-    const texts = [clip(ctx, run.label, 560), format.count(run.step),
-      run.final.score_name === "test_r2" ? `R² ${format.metric(score)}` : format.percent(score),
-      format.metric(run.final.test_loss), format.metric(run.final.train_loss),
-      run.reached == null ? "not reached" : format.count(run.reached)];
-    texts.forEach((text, k) => ctx.fillText(text, cols[k] + (k === 0 ? 52 : 0), ry + rowH * 0.7));
+    const texts = [clip(ctx, labels[i], 560), ...tableCells(run).slice(1)];
+    texts.forEach((text, k) => ctx.fillText(k ? clip(ctx, text, widths[k]) : text,
+      cols[k] + (k === 0 ? 52 : 0), ry + rowH * 0.7));
   });
   return canvas;
+}
+
+/**
+ * A run's row as the table says it: its label (left to the caller), steps, final score (R² for
+ * regression), losses, and the step it reached the target. @param {any} run @returns {string[]}
+ */
+function tableCells(run) {
+  const score = finalOf(run, "score");
+  return ["", format.count(run.step),
+    run.final.score_name === "test_r2" ? t("experiments:compare.r2", { value: format.metric(score) })
+      : format.percent(score),
+    format.metric(run.final.test_loss), format.metric(run.final.train_loss),
+    run.reached == null ? t("experiments:compare.not_reached") : format.count(run.reached)];
+}
+
+/**
+ * Text broken at spaces into at most `max` lines of `width` px (in ctx's font), the last cut
+ * with an ellipsis if it must be. @param {CanvasRenderingContext2D} ctx @param {string} text
+ * @param {number} width @param {number} max @returns {string[]}
+ */
+export function lines(ctx, text, width, max) {
+  /** @type {string[]} */
+  const out = [];
+  let line = "";
+  for (const word of text.split(" ")) {
+    const longer = line ? `${line} ${word}` : word;
+    if (!line || ctx.measureText(longer).width <= width) line = longer;
+    else {
+      out.push(line);
+      line = word;
+    }
+  }
+  out.push(line);
+  const kept = out.slice(0, max);
+  if (out.length > max) kept[max - 1] = out.slice(max - 1).join(" ");
+  return kept.map((l) => clip(ctx, l, width));
 }
 
 /** Text cut to fit `width` px, with an ellipsis. @param {CanvasRenderingContext2D} ctx @param {string} text @param {number} width */

@@ -3,11 +3,21 @@
  * The controls the server rendered from its schema (templates/index.html): each element with
  * data-field sends a `set` for its field; `setConfig` shows the store's config without sending
  * anything. Also the dataset thumbnails, the feature toggles, and which optimizer settings apply
- * (the schema says which optimizers each field belongs to).
+ * (the schema says which optimizers each field belongs to). Numbers are shown in the page's
+ * language (a decimal comma in Vietnamese and Russian); the values sent are JavaScript's own.
  */
 
 import { pointColor } from "./colors.js";
+import { rounded } from "./format.js";
 import { paint } from "./heatmap.js";
+import { onLanguage, t } from "./i18n.js";
+
+/** A setting's value as the page shows it: 0.03 → "0,03" in Russian. @param {any} value */
+export function shownValue(value) {
+  const v = typeof value === "number" ? value : Number(value);
+  return typeof value === "boolean" || String(value).trim() === "" || !Number.isFinite(v)
+    ? String(value) : rounded(v, 12);
+}
 
 export class Controls {
   /**
@@ -28,7 +38,7 @@ export class Controls {
       const name = /** @type {string} */ (el.dataset.field);
       const output = doc.querySelector(`output[data-output="${name}"]`);
       if (el instanceof HTMLInputElement && el.type === "range") {
-        el.addEventListener("input", () => { if (output) output.textContent = el.value; });
+        el.addEventListener("input", () => { if (output) output.textContent = shownValue(el.value); });
       }
       el.addEventListener("change", () => {
         const value = this.read(el);
@@ -50,6 +60,39 @@ export class Controls {
       });
     }
     this.previews();
+    this.numbers();
+    onLanguage(() => this.language());
+  }
+
+  /** Write every text this module wrote again in the page's new language. */
+  language() {
+    this.numbers();
+    this.featureTitles();
+    for (const button of this.doc.querySelectorAll("[data-dataset]")) {
+      const name = /** @type {string} */ (/** @type {HTMLElement} */ (button).dataset.dataset);
+      if (this.schema.datasets[name]?.n_inputs !== 2) this.thumbnailText(button, name);
+    }
+  }
+
+  /** Numbers in the page's language: the sliders' values and the numbers offered in lists. */
+  numbers() {
+    for (const el of this.inputs) {
+      const name = /** @type {string} */ (el.dataset.field);
+      const field = this.byName.get(name);
+      if (el instanceof HTMLSelectElement && (field?.type === "int" || field?.type === "float")) {
+        for (const option of el.options) option.textContent = shownValue(option.value);
+      }
+      const output = this.doc.querySelector(`output[data-output="${name}"]`);
+      if (output && el instanceof HTMLInputElement) output.textContent = shownValue(el.value);
+    }
+  }
+
+  /** Each feature button's tooltip: "Use x₁² as an input". */
+  featureTitles() {
+    for (const button of this.doc.querySelectorAll("[data-feature]")) {
+      const el = /** @type {HTMLElement} */ (button);
+      el.title = t("page:features.use", { label: t(`server:features.${el.dataset.feature}`) });
+    }
   }
 
   /**
@@ -84,7 +127,8 @@ export class Controls {
       else {
         if (el instanceof HTMLSelectElement && ![...el.options].some((o) => Number(o.value) === value || o.value === String(value))) {
           const option = this.doc.createElement("option");
-          option.value = option.textContent = String(value);
+          option.value = String(value);
+          option.textContent = shownValue(value);
           el.appendChild(option);
         }
         if (el instanceof HTMLSelectElement) {
@@ -92,7 +136,7 @@ export class Controls {
           if (match) el.value = match.value;
         } else el.value = String(value);
         const output = this.doc.querySelector(`output[data-output="${name}"]`);
-        if (output) output.textContent = String(value);
+        if (output) output.textContent = shownValue(value);
       }
     }
     for (const button of this.doc.querySelectorAll("[data-dataset]")) {
@@ -140,6 +184,24 @@ export class Controls {
     }
   }
 
+  /**
+   * The thumbnail of data that is not on the plane: how many inputs and classes it has.
+   * @param {Element} button @param {string} name
+   */
+  thumbnailText(button, name) {
+    const spec = this.schema.datasets[name];
+    const canvas = /** @type {HTMLCanvasElement} */ (button.querySelector("canvas"));
+    const ctx = /** @type {CanvasRenderingContext2D} */ (canvas.getContext("2d"));
+    ctx.clearRect(0, 0, canvas.width, canvas.height);
+    ctx.fillStyle = "#555";
+    ctx.font = "bold 13px system-ui";
+    ctx.textAlign = "center";
+    const fit = (/** @type {string} */ text, /** @type {number} */ y) =>
+      ctx.fillText(text, 24, y, canvas.width - 2);
+    fit(t("page:data.thumb_inputs", { count: spec.n_inputs }), 22);
+    if (spec.n_classes) fit(t("page:data.thumb_classes", { count: spec.n_classes }), 38);
+  }
+
   /** Draw every 2-D dataset's thumbnail from a preview of its points. */
   async previews() {
     for (const button of this.doc.querySelectorAll("[data-dataset]")) {
@@ -148,11 +210,7 @@ export class Controls {
       const canvas = /** @type {HTMLCanvasElement} */ (button.querySelector("canvas"));
       const ctx = /** @type {CanvasRenderingContext2D} */ (canvas.getContext("2d"));
       if (spec.n_inputs !== 2) {
-        ctx.fillStyle = "#555";
-        ctx.font = "bold 13px system-ui";
-        ctx.textAlign = "center";
-        ctx.fillText(`${spec.n_inputs} in`, 24, 22);
-        ctx.fillText(spec.n_classes ? `${spec.n_classes} cls` : "", 24, 38);
+        this.thumbnailText(button, name);
         continue;
       }
       try {

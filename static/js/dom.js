@@ -27,6 +27,15 @@ export function swatch(color) {
 }
 
 /**
+ * `text` safe inside HTML, in an element or a quoted attribute (a catalogue's text put into
+ * markup). @param {string} text @returns {string}
+ */
+export function escapeHtml(text) {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;").replace(/'/g, "&#39;");
+}
+
+/**
  * Write an element's text only when it changes: an unchanged write still costs a repaint.
  * @param {HTMLElement} el @param {string} text
  */

@@ -5,6 +5,8 @@
  */
 
 import { CLASS_COLORS, pointColor } from "./colors.js";
+import { number } from "./format.js";
+import { onLanguage, t } from "./i18n.js";
 import { markerSvg, shapeOf } from "./markers.js";
 
 export class DrawTools {
@@ -18,6 +20,7 @@ export class DrawTools {
     /** @type {Record<string, any> | null} the data's header */
     this.header = null;
     els.toggle.addEventListener("click", () => this.toggle());
+    onLanguage(() => this.drawButtons());
   }
 
   /** Drawing on or off. */
@@ -48,7 +51,9 @@ export class DrawTools {
       const color = h.task === "regression" ? pointColor(label, "regression", 0)
         : h.n_classes > 2 ? CLASS_COLORS[label] : pointColor(label, "classification", 2);
       button.appendChild(markerSvg(shapeOf(label, h.task), color, 22));
-      button.title = h.task === "regression" ? `value ${label}` : `class ${label}`;
+      button.title = h.task === "regression"
+        ? t("views:draw.value", { value: number(label, { keepWhole: true }) })
+        : t("views:classes.class", { n: label });
       button.setAttribute("aria-label", button.title);
       button.setAttribute("aria-pressed", String(label === b.drawClass));
       button.addEventListener("click", () => {

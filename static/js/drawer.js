@@ -6,6 +6,7 @@
  * or the settings it shows change. Leaving the step-through ends it.
  */
 
+import { onLanguage } from "./i18n.js";
 import { renderShapes } from "./teach.js";
 
 export class Drawer {
@@ -28,9 +29,15 @@ export class Drawer {
     }
     // Each panel is its tab's tabpanel, focusable (tabindex 0), so that a panel longer than
     // the drawer scrolls from the keyboard too (WAI-ARIA's tabs pattern).
-    for (const panel of doc.querySelectorAll("[data-panel]")) {
+    this.namePanels();
+    onLanguage(() => this.namePanels());
+  }
+
+  /** Each tab's panel is named as its tab is (again when the language changes). */
+  namePanels() {
+    for (const panel of this.doc.querySelectorAll("[data-panel]")) {
       const el = /** @type {HTMLElement} */ (panel);
-      const tab = doc.querySelector(`[data-tab="${el.dataset.panel}"]`);
+      const tab = this.doc.querySelector(`[data-tab="${el.dataset.panel}"]`);
       if (!tab) continue;
       el.setAttribute("role", "tabpanel");
       el.setAttribute("aria-label", tab.textContent?.trim() ?? "");

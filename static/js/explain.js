@@ -12,16 +12,38 @@
  * Equations are MathML, which the browser typesets itself; hovering a symbol shows its value.
  * Every number shown carries its full value in data-value, and a data-key naming it. What an
  * activation is (its symbol, its derivative) comes from the schema, i.e. from the engine's
- * activation objects.
+ * activation objects, in the page's language (the `server` catalogue). The narration is the
+ * `explain` catalogue's, written again when the language changes.
  */
 
-import { number } from "./format.js";
+import { count, number } from "./format.js";
+import { has, numberFormat, onLanguage, t } from "./i18n.js";
+import { choiceLabel } from "./names.js";
 
 const MATHML = "http://www.w3.org/1998/Math/MathML";
 
 /** A number as the step-through shows it: whole numbers as they are. @param {number} v */
 function short(v) {
   return number(v, { keepWhole: true });
+}
+
+/**
+ * A full value as a tooltip shows it: every digit JavaScript keeps, with the language's
+ * decimal and minus signs. @param {number} v
+ */
+function exact(v) {
+  const parts = numberFormat({}).formatToParts(-1.5);
+  const decimal = parts.find((p) => p.type === "decimal")?.value ?? ".";
+  const minus = parts.find((p) => p.type === "minusSign")?.value ?? "-";
+  return String(v).replace(".", decimal).replace(/^-/, minus);
+}
+
+/**
+ * A text the server names (`server:` key) in the page's language, or `fallback`, the schema's
+ * own English, when no catalogue has it. @param {string} key @param {string} fallback
+ */
+function named(key, fallback) {
+  return has(key) ? t(key) : fallback;
 }
 
 /** Build MathML: el("mi", {title}, "z") etc. */
@@ -48,7 +70,7 @@ function sym(name, sub, layer, value) {
   else if (sup) e = m("msup", {}, base, sup);
   else e = base;
   if (value != null) {
-    e.setAttribute("title", `${name}${sub ?? ""}${layer != null ? `[${layer}]` : ""} = ${value}`);
+    e.setAttribute("title", `${name}${sub ?? ""}${layer != null ? `[${layer}]` : ""} = ${exact(value)}`);
     e.setAttribute("class", "valued");
   }
   return e;
@@ -56,7 +78,7 @@ function sym(name, sub, layer, value) {
 
 /** A number: rounded on screen, exact in data-value. @param {number} v @param {string} key */
 function num(v, key) {
-  const e = m("mn", { "data-key": key, "data-value": String(v), title: String(v) }, short(v));
+  const e = m("mn", { "data-key": key, "data-value": String(v), title: exact(v) }, short(v));
   return v < 0 ? row(mo("("), e, mo(")")) : e;
 }
 
@@ -96,6 +118,44 @@ export class Explainer {
     this.next.addEventListener("click", () => this.go(this.at + 1));
     this.applyButton.addEventListener("click", () => this.applyStep());
     this.startButton.addEventListener("click", () => this.start());
+    /** @type {"pick" | "changed" | null} a message shown in place of a step */
+    this.message = null;
+    /** @type {number | null} the step an applied explanation became (the title says so) */
+    this.appliedStep = null;
+    onLanguage(() => this.relabel());
+  }
+
+  /** The language changed: write the walk (or the message shown) again in it. */
+  relabel() {
+    if (this.message) {
+      this.say(this.message);
+    } else if (this.e && this.stages.length) {
+      this.render();
+      if (this.appliedStep != null) this.showApplied();
+    }
+  }
+
+  /** Show a message in place of a step. @param {"pick" | "changed"} what */
+  say(what) {
+    this.message = what;
+    this.body.textContent = what === "pick" ? t("explain:message.pick_first")
+      : t("explain:message.changed", { button: this.startButton.textContent?.trim() ?? "" });
+  }
+
+  /** A layer's activation as the settings name it. @param {string} act @param {boolean} output */
+  activationName(act, output) {
+    const plain = choiceLabel("activation", act, act);
+    return output ? choiceLabel("output_activation", act, plain) : plain;
+  }
+
+  /** A fact of an activation, in the page's language. @param {string} act @param {string} fact */
+  activationFact(act, fact) {
+    return named(`server:activations.${act}.${fact}`, this.facts.activations[act][fact]);
+  }
+
+  /** A fact of a loss, in the page's language. @param {string} loss @param {string} fact */
+  lossFact(loss, fact) {
+    return named(`server:losses.${loss}.${fact}`, this.facts.losses[loss][fact]);
   }
 
   get active() {
@@ -104,7 +164,7 @@ export class Explainer {
 
   async start(index = this.api.pickPoint()) {
     if (index == null) {
-      this.body.textContent = "Click a point in the output plot first: the step is explained on it.";
+      this.say("pick");
       return;
     }
     const e = await this.api.explain(index);
@@ -119,6 +179,7 @@ export class Explainer {
    */
   show(e) {
     this.e = e;
+    this.message = null;
     this.key = this.api.networkKey();
     const L = e.layers.length;
     this.neuron = {};
@@ -147,14 +208,15 @@ export class Explainer {
     this.back.disabled = this.next.disabled = this.applyButton.disabled = true;
     this.counter.textContent = "–";
     this.title.textContent = "";
-    this.body.textContent = "The network changed since this step was explained: press " +
-      "\"Explain the selected point\" to explain a step of the network as it is now.";
+    this.say("changed");
   }
 
   /** @param {number} k */
   go(k) {
     if (!this.e) return;
     this.at = Math.max(0, Math.min(this.stages.length - 1, k));
+    this.appliedStep = null;
+    this.message = null;
     this.api.walked?.(this.at);  // a teacher's page: the class's pages show this stage too
     this.back.disabled = this.at === 0;
     this.next.disabled = this.at === this.stages.length - 1;
@@ -186,7 +248,8 @@ export class Explainer {
     const L = e.layers.length;
     const act = l === L ? e.output_activation : e.activation;
     if (stage.kind === "forward") {
-      this.title.textContent = `Forward: layer ${l}${l === L ? " (output)" : ""}`;
+      this.title.textContent = t(l === L ? "explain:stage.forward_output" : "explain:stage.forward",
+        { layer: l });
       this.api.focus({ layer: l, neuron: j });
       const inputs = layer.a_prev;
       const terms = [];
@@ -200,27 +263,26 @@ export class Explainer {
         sym("w", "ij", l), sym("a", "i", l - 1), layer.b ? mo("+") : "", layer.b ? sym("b", "j", l) : ""));
       add(math(sym("z", String(j), l, layer.z[j]), mo("="), ...terms, mo("="),
         num(layer.z[j], `z${l}[${j}]`)));
-      add(math(sym("a", String(j), l, layer.a[j]), mo("="), m("mi", {}, this.facts.activations[act].symbol),
+      add(math(sym("a", String(j), l, layer.a[j]), mo("="), m("mi", {}, this.activationFact(act, "symbol")),
         mo("("), num(layer.z[j], `z${l}[${j}]`), mo(")"), mo("="), num(layer.a[j], `a${l}[${j}]`)));
-      note(`Neuron ${j} of layer ${l} (click another neuron in the diagram to follow it): its ` +
-        `inputs ${l === 1 ? "are the point's features" : `are layer ${l - 1}'s activations`}, ` +
-        `each times its weight, plus the bias, make z; the activation ${act} turns z into a.`);
+      const said = `explain:note.${l === 1 ? "forward_features" : "forward_hidden"}${layer.b ? "" : "_nobias"}`;
+      note(t(said, { neuron: j, layer: l, previous: l - 1, activation: this.activationName(act, l === L) }));
       add(this.vectors([["z", layer.z, `z${l}`], ["a", layer.a, `a${l}`]], l));
     } else if (stage.kind === "loss") {
-      this.title.textContent = `The loss: ${e.loss_name}`;
+      this.title.textContent = t("explain:stage.loss",
+        { loss: named(`server:choices.loss.${e.loss_name}`, e.loss_name) });
       this.api.focus(null);
       add(this.lossMath());
-      note("The loss measures how wrong the output is for this point; training lowers it.");
+      note(t("explain:note.loss"));
     } else if (stage.kind === "output") {
-      this.title.textContent = "Backward: the output error δ";
+      this.title.textContent = t("explain:stage.output");
       this.api.focus({ layer: L, neuron: j });
       add(this.outputErrorMath(layer, j));
-      note("δ = ∂L/∂z: how the loss changes as the output neuron's z changes. The backward " +
-        "pass carries it from right to left.");
+      note(t("explain:note.output"));
       add(this.vectors([["δ", layer.delta, `delta${l}`]], l));
     } else if (stage.kind === "backward") {
       const upper = e.layers[l];
-      this.title.textContent = `Backward: δ of layer ${l}`;
+      this.title.textContent = t("explain:stage.backward", { layer: l });
       this.api.focus({ layer: l + 1, neuron: null, values: upper.W.map((r) => r.map((w, k) =>
         w * upper.delta[k])), scale: 4 });
       const terms = [];
@@ -232,34 +294,34 @@ export class Explainer {
         sym("w", "jk", l + 1), mo(")"), mo("·"), m("mi", {}, "φ′"), mo("("), sym("z", "j", l), mo(")")));
       add(math(sym("δ", String(j), l, layer.delta[j]), mo("="), mo("("), ...terms, mo(")"), mo("·"),
         num(layer.phi_prime[j], `phi_prime${l}[${j}]`), mo("="), num(layer.delta[j], `delta${l}[${j}]`)));
-      note(`Each neuron of layer ${l + 1} sends its δ back along its weight; the sum is scaled ` +
-        `by the slope of ${act} at z (${this.facts.activations[act].derivative_formula}). A slope near 0 stops the ` +
-        "gradient: that is how gradients vanish.");
+      note(t("explain:note.backward", { upper: l + 1, activation: this.activationName(act, l === L),
+        derivative: this.activationFact(act, "derivative_formula") }));
       add(this.vectors([["φ′(z)", layer.phi_prime, `phi_prime${l}`], ["δ", layer.delta, `delta${l}`]], l));
     } else if (stage.kind === "gradient") {
-      this.title.textContent = `Gradients of layer ${l}`;
+      this.title.textContent = t("explain:stage.gradient", { layer: l });
       this.api.focus({ layer: l, neuron: j, values: layer.dW, scale: 10 });
       const i = 0;
       add(math(mfrac(sym("∂L"), row(sym("∂w", "ij", l))), mo("="), sym("a", "i", l - 1), mo("·"), sym("δ", "j", l),
-        e.l2 ? mo("+") : "", e.l2 ? row(m("mn", {}, String(e.l2)), mo("·"), sym("w", "ij", l)) : "",
-        e.l1 ? mo("+") : "", e.l1 ? row(m("mn", {}, String(e.l1)), mo("·"), m("mi", {}, "sign"), mo("("), sym("w", "ij", l), mo(")")) : ""));
+        e.l2 ? mo("+") : "", e.l2 ? row(m("mn", {}, short(e.l2)), mo("·"), sym("w", "ij", l)) : "",
+        e.l1 ? mo("+") : "", e.l1 ? row(m("mn", {}, short(e.l1)), mo("·"), m("mi", {}, "sign"), mo("("), sym("w", "ij", l), mo(")")) : ""));
       add(math(mfrac(sym("∂L"), row(sym("∂w", `${i}${j}`, l))), mo("="), num(layer.a_prev[i], `a${l - 1}[${i}]`),
         mo("·"), num(layer.delta[j], `delta${l}[${j}]`), mo(e.l1 || e.l2 ? "+ …" : ""), mo("="),
         num(layer.dW[i][j], `dW${l}[${i},${j}]`)));
       if (layer.db) add(math(mfrac(sym("∂L"), row(sym("∂b", String(j), l))), mo("="), sym("δ", String(j), l), mo("="),
         num(layer.db[j], `db${l}[${j}]`)));
-      note(`A weight's gradient is the activation at its start times the δ at its end. The ` +
-        "diagram shows them: colour the sign, thickness the size.");
+      note(t("explain:note.gradient"));
       add(this.matrix("∂L/∂W", layer.dW, `dW${l}`));
     } else {
-      this.title.textContent = "The update: W ← W − η·∂L/∂W";
+      this.title.textContent = t("explain:stage.update");
       this.api.focus(null);
       add(math(sym("w"), mo("←"), sym("w"), mo("−"), sym("η", null, null, e.learning_rate), mo("·"),
         mfrac(sym("∂L"), sym("∂w")), mo(","), sym("η"), mo("="), num(e.learning_rate, "learning_rate")));
-      note(`Every weight and bias moves against its gradient, scaled by the learning rate. ` +
-        `This is plain gradient descent on this one point${e.optimizer !== "sgd" ? ` (the run ` +
-        `itself uses ${e.optimizer})` : ""}${e.dropout ? ", without dropout" : ""}. Apply it, ` +
-        "and the next frame shows exactly these weights.");
+      const plain = `explain:note.update.plain${e.optimizer !== "sgd" ? "_optimizer" : ""}` +
+        `${e.dropout ? "_dropout" : ""}`;
+      const biases = e.layers.some((/** @type {any} */ lay) => lay.b);
+      note([t(biases ? "explain:note.update.moves" : "explain:note.update.moves_nobias"),
+        t(plain, { optimizer: named(`server:choices.optimizer.${e.optimizer}`, e.optimizer) }),
+        t("explain:note.update.apply")].join(" "));
       e.layers.forEach((lay, k) => {
         const jj = this.neuron[k + 1] ?? 0;
         add(this.updateTable(k + 1, lay, jj));
@@ -269,8 +331,7 @@ export class Explainer {
 
   lossMath() {
     const e = this.e;
-    const loss = this.facts.losses[e.loss_name];
-    const parts = [math(m("mtext", {}, loss.formula))];
+    const parts = [math(m("mtext", {}, this.lossFact(e.loss_name, "formula")))];
     const values = [];
     e.y_hat.forEach((v, c) => {
       if (c) values.push(mo(","));
@@ -285,8 +346,8 @@ export class Explainer {
       mo("="), num(e.loss, "loss")));
     if (e.l1 || e.l2) {
       const p = document.createElement("p");
-      p.textContent = `The loss includes the regularization penalty ${this.facts.penalty_formula} ` +
-        `(l2 = ${e.l2}, l1 = ${e.l1}).`;
+      p.textContent = t("explain:note.penalty",
+        { formula: this.facts.penalty_formula, l2: short(e.l2), l1: short(e.l1) });
       parts.push(p);
     }
     const wrap = document.createElement("div");
@@ -304,12 +365,12 @@ export class Explainer {
     const slope = loss.through_activation
       ? [mo("·"), num(layer.phi_prime[j], `phi_prime${L}[${j}]`)] : [];
     const pieces = [
-      math(m("mtext", {}, loss.output_error)),
+      math(m("mtext", {}, this.lossFact(e.loss_name, "output_error"))),
       math(sym("δ", String(j), L, layer.delta[j]), mo("="), ...factor, ...error, ...slope, mo("="),
         num(layer.delta[j], `delta${L}[${j}]`)),
     ];
     const p = document.createElement("p");
-    p.textContent = loss.note;
+    p.textContent = this.lossFact(e.loss_name, "note");
     pieces.push(p);
     const wrap = document.createElement("div");
     wrap.append(...pieces);
@@ -321,12 +382,10 @@ export class Explainer {
     const table = document.createElement("table");
     table.className = "vectors";
     const n = rows[0][1].length;
-    const head = document.createElement("tr");
-    head.innerHTML = `<th>layer ${l}</th>` + Array.from({ length: n }, (_, j) => `<th>${j}</th>`).join("");
-    table.appendChild(head);
+    table.appendChild(headRow([t("explain:table.layer", { layer: l }),
+      ...Array.from({ length: n }, (_, j) => String(j))]));
     for (const [label, values, key] of rows) {
-      const tr = document.createElement("tr");
-      tr.innerHTML = `<th>${label}</th>`;
+      const tr = headRow([label]);
       values.forEach((v, j) => {
         const td = cell(v, `${key}[${j}]`);
         if (j === (this.neuron[l] ?? 0)) td.className = "hot";
@@ -340,12 +399,9 @@ export class Explainer {
   matrix(label, M, key) {
     const table = document.createElement("table");
     table.className = "vectors";
-    const head = document.createElement("tr");
-    head.innerHTML = `<th>${label}</th>` + M[0].map((_, j) => `<th>→${j}</th>`).join("");
-    table.appendChild(head);
+    table.appendChild(headRow([label, ...M[0].map((_, j) => `→${j}`)]));
     M.forEach((r, i) => {
-      const tr = document.createElement("tr");
-      tr.innerHTML = `<th>${i}→</th>`;
+      const tr = headRow([`${i}→`]);
       r.forEach((v, j) => tr.appendChild(cell(v, `${key}[${i},${j}]`)));
       table.appendChild(tr);
     });
@@ -355,12 +411,12 @@ export class Explainer {
   updateTable(l, layer, j) {
     const table = document.createElement("table");
     table.className = "vectors";
-    table.innerHTML = `<tr><th>layer ${l}, into neuron ${j}</th><th>before</th><th>∂L/∂w</th><th>after</th></tr>`;
+    table.appendChild(headRow([t("explain:table.into", { layer: l, neuron: j }), t("explain:table.before"),
+      "∂L/∂w", t("explain:table.after")]));
     const rows = layer.W.map((r, i) => [`w${i}${j}`, r[j], layer.dW[i][j], layer.W_after[i][j], `W${l}[${i},${j}]`]);
     if (layer.b) rows.push([`b${j}`, layer.b[j], layer.db[j], layer.b_after[j], `b${l}[${j}]`]);
     for (const [name, before, grad, after, key] of rows) {
-      const tr = document.createElement("tr");
-      tr.innerHTML = `<th>${name}</th>`;
+      const tr = headRow([name]);
       tr.append(cell(before, `before:${key}`), cell(grad, `grad:${key}`), cell(after, `after:${key}`));
       table.appendChild(tr);
     }
@@ -371,10 +427,25 @@ export class Explainer {
     const reply = await this.api.apply();
     if (reply.type === "applied") {
       this.applyButton.disabled = true;
-      this.title.textContent = `Applied as step ${reply.step}: the network now has the ` +
-        "weights shown as \"after\"";
+      this.appliedStep = reply.step;
+      this.showApplied();
     }
   }
+
+  showApplied() {
+    this.title.textContent = t("explain:stage.applied", { step: count(this.appliedStep ?? 0) });
+  }
+}
+
+/** A table row of header cells. @param {string[]} texts */
+function headRow(texts) {
+  const tr = document.createElement("tr");
+  for (const text of texts) {
+    const th = document.createElement("th");
+    th.textContent = text;
+    tr.appendChild(th);
+  }
+  return tr;
 }
 
 /** A table cell with a number: rounded on screen, exact in data-value. */

@@ -12,8 +12,10 @@
  *   atom    := number | name | name "(" expr ("," expr)* ")" | "(" expr ")"
  *
  * No eval and no `new Function` (the page's CSP forbids both): `compile` turns the tree into
- * nested closures.
+ * nested closures. Its errors are in the page's language (the `explain` catalogue's `expr`).
  */
+
+import { t } from "./i18n.js";
 
 /** @type {Record<string, (...args: number[]) => number>} */
 const FUNCTIONS = {
@@ -45,7 +47,10 @@ export function tokens(text) {
   while (pos < src.length) {
     TOKEN.lastIndex = pos;
     const m = TOKEN.exec(src);
-    if (!m) throw new Error(`expression ${JSON.stringify(text)}: cannot read ${JSON.stringify(src.slice(pos, pos + 10))}`);
+    if (!m) {
+      throw new Error(t("explain:expr.cannot_read",
+        { text: JSON.stringify(text), at: JSON.stringify(src.slice(pos, pos + 10)) }));
+    }
     if (m[1] !== undefined) out.push(["num", Number(m[1])]);
     else if (m[2] !== undefined) out.push(["name", m[2]]);
     else out.push(["op", m[3]]);
@@ -61,10 +66,13 @@ export function parse(text) {
   /** @returns {Token} */
   const peek = () => (i < toks.length ? toks[i] : ["end", null]);
   const isOp = (/** @type {string} */ value) => peek()[0] === "op" && peek()[1] === value;
-  const fail = (/** @type {string} */ what) => { throw new Error(`expression ${JSON.stringify(text)}: ${what}`); };
+  /** @param {string} key @param {Record<string, string>} values @returns {never} */
+  const fail = (key, values) => {
+    throw new Error(t(`explain:expr.${key}`, { text: JSON.stringify(text), ...values }));
+  };
   /** @param {string} value */
   const expect = (value) => {
-    if (!isOp(value)) fail(`expected ${value}, got ${JSON.stringify(peek()[1])}`);
+    if (!isOp(value)) fail("expected", { expected: value, got: String(JSON.stringify(peek()[1])) });
     i += 1;
   };
 
@@ -116,7 +124,7 @@ export function parse(text) {
       const name = /** @type {string} */ (value);
       if (!isOp("(")) return ["var", name];
       if (!(name in FUNCTIONS)) {
-        fail(`${JSON.stringify(name)} is not a function; allowed: ${Object.keys(FUNCTIONS).join(", ")}`);
+        fail("not_function", { name: JSON.stringify(name), allowed: Object.keys(FUNCTIONS).join(", ") });
       }
       expect("(");
       const args = [compare()];
@@ -133,11 +141,11 @@ export function parse(text) {
       expect(")");
       return node;
     }
-    return fail(`unexpected ${JSON.stringify(value)}`);
+    return fail("unexpected", { token: String(JSON.stringify(value)) });
   };
 
   const tree = compare();
-  if (i !== toks.length) fail(`unexpected ${JSON.stringify(toks[i][1])}`);
+  if (i !== toks.length) fail("unexpected", { token: String(JSON.stringify(toks[i][1])) });
   return tree;
 }
 
@@ -167,7 +175,10 @@ function closure(node, names, text) {
   }
   if (kind === "var") {
     const k = names.indexOf(/** @type {string} */ (node[1]));
-    if (k < 0) throw new Error(`expression ${JSON.stringify(text)}: unknown variable ${JSON.stringify(node[1])}; allowed: ${names.join(", ")}`);
+    if (k < 0) {
+      throw new Error(t("explain:expr.unknown_variable",
+        { text: JSON.stringify(text), name: JSON.stringify(node[1]), allowed: names.join(", ") }));
+    }
     return (vars) => vars[k];
   }
   if (kind === "neg") {

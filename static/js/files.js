@@ -5,7 +5,8 @@
  */
 
 import * as format from "./format.js";
-import { describe } from "./toasts.js";
+import { t } from "./i18n.js";
+import { errorText } from "./toasts.js";
 
 export class Files {
   /**
@@ -40,15 +41,19 @@ export class Files {
   /** Train on a CSV file; the note beside the CSV button says how it went. @param {File} file */
   async loadCsv(file) {
     const limit = this.store.schema.limits.max_upload_bytes;
-    /** @param {string} text @param {boolean} [ok] */
+    /** @param {() => string} text @param {boolean} [ok]  (written again in another language) */
     const say = (text, ok) => this.views.readouts.dataMessage(text, ok);
     if (file.size > limit) {
-      say(`${file.name} is ${file.size} bytes; the limit is ${format.bytes(limit)}`);
+      say(() => t("files:csv.too_large", { name: file.name, count: file.size,
+        size: format.count(file.size), limit: format.bytes(limit) }));
       return;
     }
     const reply = await this.commands.loadCsv(await file.text());
-    say(reply.type === "error" ? `${file.name}: ${describe(reply)}`
-      : `${file.name}: ${reply.count} points, ${reply.inputs} inputs`, reply.type !== "error");
+    say(() => (reply.type === "error" ? t("files:csv.refused", { name: file.name, error: errorText(reply) })
+      : t("files:csv.loaded", { name: file.name,
+        points: t("files:csv.points", { count: reply.count, n: format.count(reply.count) }),
+        inputs: t("files:csv.inputs", { count: reply.inputs, n: format.count(reply.inputs) }) })),
+    reply.type !== "error");
   }
 
   /** Let a CSV file be dropped on `zone`. @param {HTMLElement} zone */
@@ -76,13 +81,14 @@ export class Files {
     try {
       parsed = JSON.parse(await file.text());
     } catch {
-      this.toasts.show(`${file.name} is not JSON: download a run from nnplay and load that`);
+      this.toasts.show(t("files:run.not_json", { name: file.name }));
       return;
     }
     const reply = await this.commands.act({ type: "import", state: parsed });
     if (reply.type === "applied") {
       this.views.chart.reset(Array.isArray(parsed.history) ? parsed.history : []);
-      this.toasts.show(`loaded ${file.name}: step ${reply.step}`, "info", 3000);
+      this.toasts.show(t("files:run.loaded", { name: file.name, step: format.count(reply.step) }),
+        "info", 3000);
     }
   }
 

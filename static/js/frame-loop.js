@@ -6,6 +6,10 @@
  * `header.point`, as it keeps it in its history). Every draw is timed into the store's stats,
  * so the page's cost is measurable.
  *
+ * A reader who asks for less motion (prefers-reduced-motion: reduce) sees the pictures change
+ * at most CALM_PER_SECOND times a second while training runs, not at every frame: the newest
+ * frame is drawn, the ones between are dropped as a page that falls behind drops them.
+ *
  * A lean frame (header.lean) carries weights but no maps: the lean-frame worker (lean.js)
  * computes them first, and frames reach the queue in the order they came, each with the same
  * arrays and header fields whether it came full or lean; the views never know which.
@@ -28,6 +32,7 @@ import { LeanPlane } from "./lean.js";
 const MAX_PENDING = 2;
 const MAX_INBOX = 3; // frames waiting for the worker's maps; past it the oldest is dropped
 const DIAGNOSTICS_EVERY = 6; // drawn frames between redraws of the open diagnostics tab
+const CALM_PER_SECOND = 4; // frames drawn a second at most for prefers-reduced-motion
 
 export class FrameLoop {
   /** @param {import("./store.js").Store} store @param {FrameViews} views */
@@ -39,6 +44,8 @@ export class FrameLoop {
     this.lean = new LeanPlane(store.schema);
     /** @type {{frame: Decoded, ready: boolean}[]} frames in arrival order, lean ones until their maps are in */
     this.inbox = [];
+    this.calm = matchMedia("(prefers-reduced-motion: reduce)");
+    this.lastDraw = -Infinity;
   }
 
   /** A frame arrived: queue it for the next animation frame. @param {Decoded} frame */
@@ -70,18 +77,21 @@ export class FrameLoop {
   }
 
   start() {
-    const tick = () => {
-      this.tick();
+    const tick = (/** @type {number} */ now) => {
+      this.tick(now);
       requestAnimationFrame(tick);
     };
     requestAnimationFrame(tick);
   }
 
-  tick() {
+  /** @param {number} [at]  the animation frame's time (requestAnimationFrame's) */
+  tick(at = performance.now()) {
     const stats = this.store.stats;
     stats.rafs += 1;
-    const frame = this.store.pending.shift();
+    const waiting = this.calm.matches && at - this.lastDraw < 1000 / CALM_PER_SECOND;
+    const frame = waiting ? null : this.store.pending.shift();
     if (frame) {
+      this.lastDraw = at;
       const t0 = performance.now();
       this.draw(frame);
       const ms = performance.now() - t0;

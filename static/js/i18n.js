@@ -15,6 +15,7 @@
  *   experiments  the timeline, compared runs, sweeps
  *   server       what the server names: settings, presets, datasets, activations, losses
  *                (its English is extracted from app/: `python -m app.i18n`)
+ *   files        the NumPy script, downloads, saved and recent runs
  *
  * English is built in (the notebook widget has no server to fetch from); another language is
  * fetched when chosen. The choice comes from `#lang=` in the link, then the last one chosen on
@@ -32,10 +33,12 @@ import enExplain from "../i18n/en/explain.json" with { type: "json" };
 import enClassroom from "../i18n/en/classroom.json" with { type: "json" };
 import enExperiments from "../i18n/en/experiments.json" with { type: "json" };
 import enServer from "../i18n/en/server.json" with { type: "json" };
+import enFiles from "../i18n/en/files.json" with { type: "json" };
 
 /** Each language by its own name (a proper name, the same in every language). */
 export const LANGUAGES = /** @type {const} */ ({ en: "English", vi: "Tiếng Việt", ru: "Русский" });
-export const NAMESPACES = ["page", "messages", "views", "explain", "classroom", "experiments", "server"];
+export const NAMESPACES = ["page", "messages", "views", "explain", "classroom", "experiments",
+  "server", "files"];
 const STORED = "nnplay.lang";  // localStorage: the language last chosen here
 
 /** @type {Set<string>} keys asked for that no catalogue has (tests read them) */
@@ -46,7 +49,8 @@ const listeners = new Set();
 i18next.init({
   lng: "en", fallbackLng: "en", ns: NAMESPACES, defaultNS: "page", initAsync: false,
   resources: { en: { page: enPage, messages: enMessages, views: enViews, explain: enExplain,
-                     classroom: enClassroom, experiments: enExperiments, server: enServer } },
+                     classroom: enClassroom, experiments: enExperiments, server: enServer,
+                     files: enFiles } },
   interpolation: { escapeValue: false },  // text goes in as textContent, never as HTML
   returnNull: false, saveMissing: true,
   missingKeyHandler: (_lngs, ns, key) => { missingKeys.add(`${ns}:${key}`); },
@@ -119,7 +123,13 @@ export async function setLanguage(lang, { remember = true } = {}) {
     document.documentElement.lang = lang;
     localize(document);
   }
-  for (const listener of listeners) listener(lang);
+  for (const listener of listeners) {
+    try {
+      listener(lang);
+    } catch (e) {  // one view's failure leaves the others to write their text
+      console.error("nnplay: a view could not write its text again:", e);
+    }
+  }
 }
 
 /**
@@ -177,12 +187,25 @@ export function numberFormat(options) {
   return format;
 }
 
+/** @type {Map<string, any>} Intl formatters other than numbers', for the page's language */
+const formats = new Map();
+
+/**
+ * A cached Intl formatter for the page's language. @template T
+ * @param {string} key @param {(lang: string) => T} make @returns {T}
+ */
+function cached(key, make) {
+  const id = `${language()} ${key}`;
+  if (!formats.has(id)) formats.set(id, make(language()));
+  return formats.get(id);
+}
+
 /** A date and time for the page's language. @param {Date | number} when */
 export function dateTime(when) {
-  return new Intl.DateTimeFormat(language(), { dateStyle: "medium", timeStyle: "short" }).format(when);
+  return cached("dateTime", (lang) => new Intl.DateTimeFormat(lang, { dateStyle: "medium", timeStyle: "short" })).format(when);
 }
 
 /** A list joined as the language joins one ("a, b and c"). @param {string[]} items */
 export function list(items) {
-  return new Intl.ListFormat(language(), { style: "long", type: "conjunction" }).format(items);
+  return cached("list", (lang) => new Intl.ListFormat(lang, { style: "long", type: "conjunction" })).format(items);
 }

@@ -20,7 +20,8 @@
  */
 
 import { h } from "./dom.js";
-import { fixed, percent } from "./format.js";
+import { count, fixed, percent } from "./format.js";
+import { onLanguage, t } from "./i18n.js";
 import { confusionTable } from "./tables.js";
 
 /** ms between two `try_input` while drawing: about 8 a second (the server allows 50) */
@@ -28,7 +29,6 @@ const TRY_EVERY_MS = 120;
 /** MNIST-like images (28×28) keep their digit in a 20×20 box, centred by its mass */
 const MNIST_SIDE = 28;
 const MNIST_BOX = 20;
-const DRAW_HINT = "It guesses live as it trains";
 /** a stroke's coverage of a cell rarely reaches 1: this much more ink reads as a full pixel */
 const INK_GAIN = 1.25;
 
@@ -129,7 +129,7 @@ class ImageViews {
       sampleVerdict: $("iv-sample-verdict"), pad: $("iv-draw-canvas"), seen: $("iv-draw-seen"),
       drawVerdict: $("iv-draw-verdict"), clear: $("iv-draw-clear"), gallery: $("iv-gallery"),
       galleryCount: $("iv-gallery-count"), confusionBox: $("iv-confusion-box"),
-      confusion: $("iv-confusion"), drawTitle: root.querySelector("#iv-draw .iv-title"),
+      confusion: $("iv-confusion"), drawTitle: $("iv-draw-title"),
       predictions: $("predictions"),
     };
     /** @type {string} the Output panel's view: plane, image or table */
@@ -164,6 +164,33 @@ class ImageViews {
       this.els.confusion.style.maxHeight = `${Math.max(120, head.offsetTop - 4)}px`;
       if (this.els.confusionBox.open && this.store.frame) this.showConfusion(this.store.frame);
     });
+    /** the drawing's outputs last shown (null: the hint is shown) */
+    this.triedOutput = null;
+    // the server wrote the page in the cookie's language, perhaps not the page's
+    this.again();
+    onLanguage(() => this.again());
+  }
+
+  /** Write every text again, in the page's new language. */
+  again() {
+    if (this.net && this.shape) {
+      this.sampleBars.bars = [];  // made again, with their labels
+      this.drawBars.bars = [];
+      this.setClasses(this.net);
+      this.drawBars.clear();
+    } else {
+      this.els.drawTitle.textContent = t("views:images.draw_digit");
+    }
+    this.lastConfusion = "";
+    if (this.triedOutput) this.showTried(this.triedOutput);
+    else this.els.drawVerdict.textContent = t("views:images.draw_hint");
+    this.els.sampleVerdict.textContent = "";
+    for (const card of /** @type {HTMLCollectionOf<HTMLElement>} */ (this.els.gallery.children)) {
+      card.lastChild.textContent = "";
+    }
+    this.els.galleryCount.textContent = "";
+    if (this.store.frame) this.update(this.store.frame);
+    if (!this.shownSample) this.els.sampleVerdict.textContent = t("views:images.click_image");
   }
 
   /** A new network: choose the Output panel's view. @param {import("./store.js").Network} net */
@@ -185,14 +212,19 @@ class ImageViews {
     this.shownSample = "";
     this.lastConfusion = "";
     if (!shape) return;
+    this.setClasses(net);
+    if (!this.tried) this.drawBars.clear();
+  }
+
+  /** The bars' classes and the pad's title, for image data. @param {import("./store.js").Network} net */
+  setClasses(net) {
     const k = net.sizes[net.sizes.length - 1];
     const probabilities = net.output_activation === "softmax";
     this.sampleBars.setClasses(k, probabilities);
     this.drawBars.setClasses(k, probabilities);
-    if (!this.tried) this.drawBars.clear();
     const dataset = String(net.config?.dataset ?? "");
-    this.els.drawTitle.firstChild.textContent = /digit|mnist/i.test(dataset) && !/fashion/i.test(dataset)
-      ? "Draw a digit " : "Draw an image ";
+    this.els.drawTitle.textContent = t(/digit|mnist/i.test(dataset) && !/fashion/i.test(dataset)
+      ? "views:images.draw_digit" : "views:images.draw_image");
   }
 
   /** A drawn frame. @param {import("./socket.js").Decoded} frame */
@@ -231,43 +263,46 @@ class ImageViews {
 
   /** The selected sample: its image, label, and the network's outputs for it. */
   showSample(frame) {
-    const t = frame.header.trace;
+    const trace = frame.header.trace;
     const [rows, cols] = /** @type {number[]} */ (this.shape);
-    if (!t || !Array.isArray(t.x) || t.x.length !== rows * cols) {
+    if (!trace || !Array.isArray(trace.x) || trace.x.length !== rows * cols) {
       if (this.shownSample !== "") {
         this.shownSample = "";
         this.els.sampleName.textContent = "";
-        this.els.sampleVerdict.textContent = "Click a test image below";
+        this.els.sampleVerdict.textContent = t("views:images.click_image");
         this.sampleBars.clear();
       }
       return;
     }
-    const key = `${frame.header.data_version}:${t.index}`;
+    const key = `${frame.header.data_version}:${trace.index}`;
     if (key !== this.shownSample) {
       this.shownSample = key;
-      paintValues(this.els.sampleImage, t.x, rows, cols, this.range[0], this.range[1]);
-      this.els.sampleName.textContent = `#${t.index}`;
+      paintValues(this.els.sampleImage, trace.x, rows, cols, this.range[0], this.range[1]);
+      this.els.sampleName.textContent = `#${trace.index}`;
     }
-    this.sampleBars.set(t.y_hat);
-    const label = t.y.length > 1 ? argmax(t.y) : (t.y[0] >= 0.5 ? 1 : 0);
+    this.sampleBars.set(trace.y_hat);
+    const label = trace.y.length > 1 ? argmax(trace.y) : (trace.y[0] >= 0.5 ? 1 : 0);
     const predicted = this.sampleBars.top;
-    const right = t.y.length > 1 ? predicted === label : null;
-    const text = right == null ? `label ${label}`
-      : `label ${label}, says ${predicted} ${right ? "✓" : "✗"}`;
+    const right = trace.y.length > 1 ? predicted === label : null;
+    const text = right == null ? t("views:images.label", { label })
+      : t("views:images.label_says", { label, predicted, mark: right ? "✓" : "✗" });
     if (this.els.sampleVerdict.textContent !== text) {
       this.els.sampleVerdict.textContent = text;
       this.els.sampleVerdict.classList.toggle("wrong", right === false);
-      this.els.sampleImage.setAttribute("aria-label", `test image #${t.index}, ${text}`);
+      this.els.sampleImage.setAttribute("aria-label",
+        t("views:images.sample_aria", { index: trace.index, text }));
     }
     this.sampleBars.mark(label);
   }
 
   /** The drawing's outputs. @param {ArrayLike<number>} output */
   showTried(output) {
+    this.triedOutput = output;
     this.drawBars.set(output);
     const top = this.drawBars.top;
     const text = output.length > 1
-      ? `says ${top} (${percent(output[top])})` : `output ${fixed(output[0], 3)}`;
+      ? t("views:images.says", { predicted: top, share: percent(output[top]) })
+      : t("views:images.output", { value: fixed(output[0], 3) });
     if (this.els.drawVerdict.textContent !== text) this.els.drawVerdict.textContent = text;
   }
 
@@ -303,19 +338,21 @@ class ImageViews {
         card.dataset.label = String(label);
         card.dataset.predicted = String(predicted);
       }
-      const title = `test image #${index[k]}: label ${label}, predicted ${predicted} ` +
-        `(${percent(confidence)})${mistake ? ", a mistake" : ""}; Enter selects it`;
+      const title = t(mistake ? "views:images.card_mistake" : "views:images.card",
+        { index: index[k], label, predicted, share: percent(confidence) });
       if (card.title !== title) card.title = title;
     }
     const C = A.confusion;
-    let summary = `${wrong} of ${index.length} shown are wrong`;
+    let summary = t("views:images.shown_wrong", { count: index.length, wrong: count(wrong),
+      total: count(index.length) });
     if (C) {
       const k = C.shape[0];
       let total = 0;
       let right = 0;
       for (let i = 0; i < C.data.length; i++) total += C.data[i];
       for (let i = 0; i < k; i++) right += C.data[i * k + i];
-      summary = `${total - right} of ${total} wrong`;
+      summary = t("views:images.wrong", { count: total, wrong: count(total - right),
+        total: count(total) });
     }
     if (this.els.galleryCount.textContent !== summary) this.els.galleryCount.textContent = summary;
     this.markSelected();
@@ -544,8 +581,9 @@ class ImageViews {
     this.inked = false;
     this.tried = false;
     this.drawBars.clear();
+    this.triedOutput = null;
     this.els.seen.hidden = true;
-    this.els.drawVerdict.textContent = DRAW_HINT;
+    this.els.drawVerdict.textContent = t("views:images.draw_hint");
     if (had && tell) this.commands.act({ type: "try_input", x: null });
   }
 }
@@ -603,8 +641,7 @@ class Bars {
 
   /** @param {number} k outputs @param {boolean} probabilities (softmax) */
   setClasses(k, probabilities) {
-    this.el.title = probabilities ? "The network's probability for each class"
-      : "The network's output for each class";
+    this.el.title = t(probabilities ? "views:images.bars_probability" : "views:images.bars_output");
     if (this.bars.length === k) return;
     this.bars = [];
     this.fills = [];
@@ -614,7 +651,7 @@ class Bars {
       const bar = h("span", { className: "iv-bar" }, fill);
       bar.dataset.cls = String(j);
       const column = h("span", { className: "iv-column" }, bar,
-        h("span", { className: "iv-class" }, k === 1 ? "out" : String(j)));
+        h("span", { className: "iv-class" }, k === 1 ? t("views:images.out") : String(j)));
       this.bars.push(bar);
       this.fills.push(fill);
       columns.push(column);
@@ -651,7 +688,7 @@ class Bars {
       this.bars[this.top]?.parentElement?.classList.remove("top");
       this.bars[top].parentElement?.classList.add("top");
       this.top = top;
-      this.el.setAttribute("aria-label", `highest: ${top} (${fixed(values[top], 2)})`);
+      this.el.setAttribute("aria-label", t("views:images.highest", { top, value: fixed(values[top], 2) }));
     }
   }
 

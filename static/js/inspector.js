@@ -6,7 +6,9 @@
  * network, so it hides neither the data nor the network it explains.
  */
 
+import { escapeHtml } from "./dom.js";
 import { number as fmt } from "./format.js";
+import { onLanguage, t } from "./i18n.js";
 
 export class Inspector {
   /**
@@ -25,6 +27,9 @@ export class Inspector {
     // Opening the drawer resizes the diagram, which draws its tiles anew: the inspected one
     // stays marked.
     new MutationObserver(() => this.mark()).observe(els.network, { childList: true });
+    /** the frame last shown, to show again in another language */
+    this.frame = null;
+    onLanguage(() => { if (this.target && this.frame) this.update(this.frame); });
   }
 
   /** Mark the inspected neuron's tile in the diagram. */
@@ -61,15 +66,17 @@ export class Inspector {
 
   /** @param {{header: any, arrays: Record<string, any>}} frame */
   update(frame) {
-    const t = this.target;
-    if (!t || !this.net || frame.header.network_version !== this.net.version) return;
-    const { layer: l, index: j } = t;
+    const target = this.target;
+    if (!target || !this.net || frame.header.network_version !== this.net.version) return;
+    this.frame = frame;
+    const { layer: l, index: j } = target;
     const A = frame.arrays;
     const W = A[`W${l}`];
     const b = A[`b${l}`] || A[`beta${l}`];
     const sizes = this.net.sizes;
     const last = l === sizes.length - 1;
-    this.els.title.textContent = `${last ? "Output" : `Layer ${l}`}, neuron ${j}`;
+    this.els.title.textContent = last ? t("views:inspector.output_neuron", { neuron: j })
+      : t("views:inspector.layer_neuron", { layer: l, neuron: j });
     const names = l === 1 ? this.net.input_labels : Array.from({ length: sizes[l - 1] },
       (_, i) => `a${l - 1}[${i}]`);
     const trace = frame.header.trace;
@@ -84,18 +91,18 @@ export class Inspector {
     const normalized = Boolean(this.net.batch_norm?.[l - 1]);
     let html = `<table>${rows.join("")}`;
     // with batch norm, β shifts the normalized sum: it is not added to the products
-    if (b) html += `<tr><th>${normalized ? "shift β" : "bias"}</th><td>${normalized ? "β" : "b"} = ` +
+    if (b) html += `<tr><th>${escapeHtml(t(normalized ? "views:inspector.shift" : "views:inspector.bias"))}</th><td>${normalized ? "β" : "b"} = ` +
       `${fmt(b.data[j])}</td>` + (trace && !normalized ? `<td>+ ${fmt(b.data[j])}</td>` : "") + "</tr>";
     html += "</table>";
     if (trace) {
       const z = A[`trace_z${l}`]?.data[j];
       const a = A[`trace_a${l}`]?.data[j];
       const d = A[`trace_delta${l}`]?.data[j];
-      html += `<p>For point ${trace.index}: <b>z</b> = ${fmt(z)} ` +
-        (normalized ? "(Σ wᵢaᵢ, batch-normalized, scaled by γ, plus β), " : "(Σ wᵢaᵢ + b), ") +
+      html += `<p>${escapeHtml(t("views:inspector.for_point", { index: trace.index }))} <b>z</b> = ${fmt(z)} ` +
+        (normalized ? `(${escapeHtml(t("views:inspector.normalized_sum"))}), ` : "(Σ wᵢaᵢ + b), ") +
         `<b>a</b> = φ(z) = ${fmt(a)}, <b>δ</b> = ∂L/∂z = ${fmt(d)}</p>`;
     } else {
-      html += "<p class=\"label\">Click a point in the output plot to see this neuron's z, a and δ for it.</p>";
+      html += `<p class="label">${escapeHtml(t("views:inspector.click_point"))}</p>`;
     }
     this.els.body.innerHTML = html;
   }

@@ -15,6 +15,7 @@
  * @property {() => void} explain
  * @property {() => void} toggleTest
  * @property {() => void} togglePresent
+ * @property {() => void} nextLanguage  the page in its next language (English, Tiếng Việt, Русский)
  * @property {() => void} showShortcuts
  * @property {() => void} closeTab
  * @property {(() => void) | null} toggleClass  a teacher's page: the class view, or back
@@ -42,6 +43,7 @@ export function bindKeys(doc, store, explainer, a) {
       ArrowRight: walking ? () => explainer.go(explainer.at + 1) : a.step,
       ArrowLeft: walking ? () => explainer.go(explainer.at - 1) : null,
       r: a.reset, m: a.toggleMax, d: a.toggleDraw, e: a.explain, t: a.toggleTest, p: a.togglePresent,
+      l: a.nextLanguage,
       y: a.tryYourself, f: a.followTeacher, c: store.classroom ? a.toggleClass : null,
       "?": a.showShortcuts, "[": a.timelineBack, "]": a.timelineForward,
       Escape: store.classOpen ? a.toggleClass : store.openTab ? a.closeTab : null,

@@ -11,7 +11,11 @@
  * control that would change the session is disabled and says why on hover, whatever its
  * limits; unlocked, each is as it was and its limits apply again. On a student's own run, the
  * controls of the config keys the teacher locked (`room_lock`) are locked the same way.
+ *
+ * What a limit says is in the page's language, and said again when the language changes.
  */
+
+import { onLanguage, t } from "./i18n.js";
 
 /** The controls that change the session (the drawer's step-through included). */
 const SESSION_CONTROLS = [
@@ -45,6 +49,8 @@ export class Limits {
     this.keyLock = null;
     const network = doc.getElementById("network");
     if (network) new MutationObserver(() => this.neurons()).observe(network, { childList: true });
+    // the page's own titles were just written anew (i18n.js localize): the limits' go over them
+    onLanguage(() => this.update());
   }
 
   /**
@@ -97,9 +103,9 @@ export class Limits {
     const layers = config.hidden_layers ?? [];
     const max = schema.limits.max_hidden_layers;
     disable(this.doc.getElementById("layer-remove"), layers.length === 0,
-      "Remove a hidden layer", "no hidden layer to remove");
+      t("page:network.remove_layer"), t("messages:limits.no_layer"));
     disable(this.doc.getElementById("layer-add"), layers.length >= max,
-      "Add a hidden layer", `at most ${max} hidden layers`);
+      t("page:network.add_layer"), t("messages:limits.max_layers", { count: max, max }));
     this.neuronLimits();
     const features = new Set(config.features);
     const plane = this.store.net?.plane ?? true;
@@ -108,14 +114,14 @@ export class Limits {
       // the only chosen feature stays chosen: the network needs an input
       const last = features.size === 1 && features.has(button.dataset.feature ?? "");
       button.disabled = !plane || last;
-      button.title = last ? "The network needs at least one input" : `Use ${
-        button.textContent?.trim()} as an input`;
+      button.title = last ? t("messages:limits.needs_input")
+        : t("messages:limits.use_feature", { feature: button.textContent?.trim() ?? "" });
     }
     const nesterov = /** @type {HTMLInputElement | null} */ (
       this.doc.querySelector('input[data-field="nesterov"]'));
     if (nesterov) {
       nesterov.disabled = !(config.momentum > 0) && !config.nesterov;
-      nesterov.title = nesterov.disabled ? "Nesterov momentum needs momentum above 0" : "";
+      nesterov.title = nesterov.disabled ? t("messages:limits.nesterov") : "";
     }
   }
 
@@ -185,5 +191,5 @@ function lockOne(el, why) {
 function disable(el, off, title, why) {
   if (!(el instanceof HTMLButtonElement)) return;
   el.disabled = off;
-  el.title = off ? `${title}: ${why}` : title;
+  el.title = off ? t("messages:limits.disabled", { title, why }) : title;
 }

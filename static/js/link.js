@@ -2,9 +2,11 @@
 /**
  * The page's link: the store's config (what differs from the defaults) and the lesson options
  * (hide, preset, present) in location.hash, so that a copied link reproduces the run; and the
- * lesson options shown: hidden controls, presentation mode.
+ * lesson options shown: hidden controls, presentation mode. The link also names the page's
+ * language (`lang=vi`; English is left out), so that a shared link opens in it (i18n.js).
  */
 
+import { language } from "./i18n.js";
 import { decodeHash, encodeHash } from "./urlstate.js";
 
 export class Link {
@@ -15,7 +17,9 @@ export class Link {
 
   /** The link for the store's config and `extra` (by default the store's own lesson options). */
   hash(extra = this.store.extra) {
-    return encodeHash(this.store.config, this.store.schema.fields, extra);
+    const lang = language();
+    return encodeHash(this.store.config, this.store.schema.fields,
+      { ...extra, lang: lang === "en" ? "" : lang });
   }
 
   /** Write the store's config and lesson options into the address bar (no history entry). */

@@ -59,7 +59,7 @@ import { ActivationPlots, Diagnostics, NeuronToy } from "./teach.js";
 import { testInterface } from "./test-api.js";
 import { TimelineBar } from "./timeline.js";
 import { Toasts } from "./toasts.js";
-import { startLanguage } from "./i18n.js";
+import { LANGUAGES, isLanguage, language, onLanguage, setLanguage, startLanguage, t } from "./i18n.js";
 
 /** @param {string} id @returns {any} */
 const $ = (id) => document.getElementById(id);
@@ -226,10 +226,12 @@ if (classView) {
   // the Class tab says when a student's run is shown to the class (with the class view
   // closed too), and ends it
   const spotEnd = $("class-spot-end");
-  store.on("spotlight", (spot) => {
+  const showSpot = (/** @type {any} */ spot) => {
     spotEnd.hidden = !spot;
-    spotEnd.title = spot ? `The class sees ${spot.name}'s run: show them yours again` : "";
-  });
+    spotEnd.title = spot ? t("page:class.spot_end_tip", { name: spot.name }) : "";
+  };
+  store.on("spotlight", showSpot);
+  onLanguage(() => showSpot(store.spotlight));
   on("class-spot-end", "click", () => classView.spotlight(null));
 }
 const studentPage = student ? new StudentPage({ banner: $("room-banner"), text: $("room-text"),
@@ -283,6 +285,22 @@ store.on("density", (d) => { $("density").value = `${d.neuron},${d.output}`; });
 store.on("extra", () => link.showLessonOptions());
 store.on("lesson", (name) => share.showLesson(name));
 
+// -- the language: the picker in the top bar (and the l key) ------------------------------------
+const picker = /** @type {HTMLSelectElement} */ ($("language"));
+/** Switch the page's language live (the run goes on), and say so in the link. @param {string} lang */
+function switchLanguage(lang) {
+  setLanguage(lang).catch((e) => {
+    picker.value = language();
+    toasts.show(String(e.message ?? e));
+  });
+}
+picker.value = language();
+picker.addEventListener("change", () => switchLanguage(picker.value));
+onLanguage((lang) => {
+  picker.value = lang;
+  if (store.ready) link.write();  // before that, the link is written once the session is set up
+});
+
 // -- the controls, to commands and views ---------------------------------------------------------
 on("play", "click", () => commands.togglePlay());
 on("step", "click", () => commands.step());
@@ -314,6 +332,10 @@ bindKeys(document, store, explainer, {
   explain: mine(() => drawer.explain()),
   toggleTest: () => $("show-test").click(),
   togglePresent: () => link.togglePresent(),
+  nextLanguage: () => {
+    const langs = Object.keys(LANGUAGES);
+    switchLanguage(langs[(langs.indexOf(language()) + 1) % langs.length]);
+  },
   showShortcuts: () => $("shortcuts").showModal(),
   closeTab: () => drawer.close(),
   toggleClass: classView && (() => classView.toggle()),
@@ -322,7 +344,12 @@ bindKeys(document, store, explainer, {
   timelineBack: () => timeline.back(),
   timelineForward: () => timeline.forward(),
 });
-window.addEventListener("hashchange", () => commands.followLink());
+window.addEventListener("hashchange", () => {
+  // a link edited to another language (#lang=ru) switches the page; its settings apply as ever
+  const asked = new URLSearchParams(location.hash.replace(/^#/, "")).get("lang");
+  if (isLanguage(asked) && asked !== language()) switchLanguage(asked);
+  commands.followLink();
+});
 
 // -- start ---------------------------------------------------------------------------------------
 link.read();  // the link's lesson options (presentation mode) from the first paint on

@@ -13,6 +13,8 @@
  * - Test points have a thicker outline than training points (TEST_OUTLINE), as the legend says.
  */
 
+import { t } from "./i18n.js";
+
 export const HALO = "#ffffff";
 export const OUTLINE = "#1a1a1a";
 export const TRAIN_OUTLINE = 1.75;  // px
@@ -47,6 +49,11 @@ export const SHAPES = [
   { name: "cross", points: rotate(cross(0.38), Math.PI / 4).map(([x, y]) => [1.2 * x, 1.2 * y]) },
   { name: "pentagon", points: polygon(5, -Math.PI / 2, 1.15) },
 ];
+
+/** A shape's name in the page's language. @param {{name: string}} shape */
+export function shapeName(shape) {
+  return t(`views:shapes.${shape.name.replace(" ", "_")}`);
+}
 
 /** The shape of a point's marker. @param {number} y @param {string} task */
 export function shapeOf(y, task) {

@@ -4,11 +4,43 @@
  * for), a rebuilt network, new data, and events (divergence, errors nobody waits for, and on a
  * student's page what the teacher does and the class's end). Frames go to the frame loop
  * instead (frame-loop.js); connection status to the read-outs.
+ *
+ * What the server tells the person in its own English (a divergence, the teacher's locks and
+ * spotlight) is said in the page's language from the event's parts; in English the server's
+ * own sentence is shown as it came.
  */
 
 import * as format from "./format.js";
+import { has, language, list, t } from "./i18n.js";
 import { describeNetwork } from "./store.js";
-import { describe } from "./toasts.js";
+import { errorText, fieldLabel } from "./toasts.js";
+import { choiceLabel } from "./names.js";
+
+/** The server's sentence for "no session with that token" (app/manager.py). */
+const EXPIRED = "no session with that token (it expired or the server restarted)";
+
+/**
+ * An event's sentence: in English the server's own (`message`), else the catalogue's.
+ * @param {any} event @param {string} key @param {Record<string, any>} [values]
+ */
+function says(event, key, values) {
+  return language() === "en" && event?.message ? event.message : t(key, values);
+}
+
+/**
+ * A setting's value as the page names it: a choice by its name (ReLU, Adam), a number in the
+ * page's language, a list of layers as "4, 2".
+ * @param {string} field @param {any} value @returns {string}
+ */
+function settingValue(field, value) {
+  if (typeof value === "string") {
+    return choiceLabel(field, value);
+  }
+  if (typeof value === "number") return Number.isInteger(value) ? format.count(value) : format.rounded(value, 12);
+  if (typeof value === "boolean") return t(value ? "messages:allowed.true" : "messages:allowed.false");
+  if (Array.isArray(value)) return value.map((v) => settingValue(field, v)).join(", ");
+  return String(value);
+}
 
 export class Messages {
   /**
@@ -38,16 +70,18 @@ export class Messages {
       store.pending.length = 0;
       store.set({ hashApplied: true, commandSeq: 0, room: { ...hello.room, closed: null } });
     } else if (hello.restored) {
-      this.toasts.show(`restored at step ${format.count(hello.restored.step)} from its last ` +
-        "save", "info", 5000);
+      this.toasts.show(t("messages:session.restored", { step: format.count(hello.restored.step) }),
+        "info", 5000);
     } else if (hello.resumed) {
-      this.toasts.show("reconnected: the session carried on where it was", "info", 2500);
+      this.toasts.show(t("messages:session.resumed"), "info", 2500);
     } else {
       // A new session: the link's settings apply, on the first connection and after a lost
       // one (a restarted server) alike; the link is never overwritten with defaults first.
       if (store.hashApplied && hello.resume_error) {
-        this.toasts.show(`The session is gone (${hello.resume_error}): a new one starts from ` +
-          "this link's settings", "info", 8000);
+        const error = String(hello.resume_error);
+        const why = error === EXPIRED ? t("messages:session.expired")
+          : language() === "en" ? error : t("messages:session.not_restored");
+        this.toasts.show(t("messages:session.gone", { why }), "info", 8000);
       }
       store.set({ hashApplied: true });
       await this.commands.followLink();
@@ -96,11 +130,17 @@ export class Messages {
     if (m.preset) changes.lesson = m.preset;
     store.set(changes);
     if (m.by === "teacher") {  // pushed to this student's own run (room_push)
-      const what = Object.entries({ ...m.changed, ...m.adjusted })
-        .map(([key, value]) => `${this.store.schema.fields.find((f) => f.name === key)?.label ?? key} ${value}`);
-      if (m.speed !== undefined && !m.preset) what.push(`speed ${m.speed}`);
-      if (m.preset) what.push(`the preset ${m.preset}`);
-      if (what.length) this.toasts.show(`The teacher set ${what.join(", ")}`, "info", 5000);
+      const what = Object.entries({ ...m.changed, ...m.adjusted }).map(([key, value]) =>
+        t("messages:teacher.setting", { field: fieldLabel(key), value: settingValue(key, value) }));
+      if (m.speed !== undefined && !m.preset) {
+        const speed = m.speed === "max" ? t("messages:teacher.max_speed") : format.count(m.speed);
+        what.push(t("messages:teacher.speed", { speed }));
+      }
+      if (m.preset) {
+        const title = `server:presets.${m.preset}.title`;
+        what.push(t("messages:teacher.preset", { preset: has(title) ? t(title) : m.preset }));
+      }
+      if (what.length) this.toasts.show(t("messages:teacher.set", { what: what.join(", ") }), "info", 5000);
     }
   }
 
@@ -114,7 +154,7 @@ export class Messages {
       this.store.set({ saved: { step: message.step, at: Date.now() } });
     } else if (message.type === "diverged") {
       this.store.set({ session: "diverged" });
-      this.toasts.show(message.message, "error", 8000);
+      this.toasts.show(this.divergence(message), "error", 8000);
     } else if (message.type === "frame_rate") {
       this.status.frameRate(message);
     } else if (message.type === "applied" && message.id == null) {
@@ -128,25 +168,47 @@ export class Messages {
       this.store.set({ room: { ...this.store.room, closed: message.message, why } });
     } else if (message.type === "locks" && this.store.room) {
       this.store.set({ room: { ...this.store.room, locked: message.controls } });
-      this.toasts.show(message.message, "info", 5000);
+      const controls = message.controls ?? [];
+      this.toasts.show(says(message, controls.length ? "messages:teacher.locked" : "messages:teacher.unlocked",
+        { controls: list(controls.map((/** @type {string} */ key) => fieldLabel(key))) }), "info", 5000);
     } else if (message.type === "spotlight" && this.store.room) {
       const room = this.store.room;
       const spotlight = message.student ? { student: message.student, name: message.name } : null;
       this.store.set({ room: { ...room, spotlight } });
       // a follower's page moves to the run shown; a student on their own run stays on it
       const mine = message.student && message.student === room.student?.id;
-      if (room.mode === "follow") this.toasts.show(message.message, "info", 5000);
-      else if (mine) this.toasts.show("The teacher is showing your run to the class", "info", 5000);
+      if (room.mode === "follow") {
+        this.toasts.show(says(message, message.student ? "messages:teacher.spotlight_on"
+          : "messages:teacher.spotlight_off", { name: message.name ?? "" }), "info", 5000);
+      } else if (mine) this.toasts.show(t("messages:teacher.showing_yours"), "info", 5000);
     } else if (message.type === "explanation" && message.id == null) {
       this.store.set({ teacherExplanation: message });  // the teacher explains a step: main.js
     } else if (message.type === "teacher" && this.store.room) {
       // the teacher's page left the teacher's session, or came back: the banner says so
       this.store.set({ room: { ...this.store.room, teacher_here: message.here } });
-      if (this.store.room.mode === "follow") this.toasts.show(message.message, "info", 5000);
+      if (this.store.room.mode === "follow") {
+        this.toasts.show(says(message, message.here ? "messages:teacher.here" : "messages:teacher.left"),
+          "info", 5000);
+      }
     } else if (message.type === "reset_by_teacher") {
-      this.toasts.show(message.message, "info", 5000);
+      this.toasts.show(says(message, "messages:teacher.reset_yours",
+        { step: format.count(message.step ?? 0) }), "info", 5000);
     } else if (message.type === "error" && message.id == null) {
-      this.toasts.show(describe(message));
+      this.toasts.show(errorText(message));
     }
+  }
+
+  /**
+   * What a divergence says: the step that went wrong, the last finite one, and the learning
+   * rate to lower (nncore/trainer.py `_divergence`; in English the engine's own sentence).
+   * @param {any} d  the `diverged` event
+   */
+  divergence(d) {
+    const step = Number(d.step ?? 0);
+    const rate = this.store.config.learning_rate;
+    return says(d, d.what === "gradient" ? "messages:session.diverged_gradient"
+      : "messages:session.diverged_loss", { step: format.count(step),
+      last: format.count(Math.max(0, step - 1)), loss: format.number(Number(d.loss)),
+      rate: typeof rate === "number" ? format.rounded(rate, 12) : "" });
   }
 }

@@ -27,6 +27,7 @@
 import { diverging } from "./colors.js";
 import * as format from "./format.js";
 import { DIVERGING, paint } from "./heatmap.js";
+import { onLanguage, t } from "./i18n.js";
 import { imageShape, paintCodes, paintValues } from "./image-views.js";
 
 const MAX_LINK = 9; // px, the Playground's 1 + 9·min(|w|, 5)/5
@@ -136,6 +137,13 @@ export class NetworkView {
     this.canvas.addEventListener("mouseleave", () => { this.tooltip.hidden = true; });
     this.canvas.addEventListener("click", (e) => this.clickLink(e));
     new ResizeObserver(() => this.layout()).observe(container);
+    // labels, legends, titles and captions are all written by layout: write them again
+    /** stops writing this view's text again in a new language (a notebook view that goes) */
+    this.stopLanguage = onLanguage(() => {
+      this.zoom.hidden = true;
+      this.tooltip.hidden = true;
+      this.layout();
+    });
   }
 
   /** The network's shape and input maps (a `network` message). @param {import("./store.js").Network} net */
@@ -307,9 +315,8 @@ export class NetworkView {
     if (this.pruned.length) {
       const legend = document.createElement("div");
       legend.className = "link-legend";
-      legend.textContent = `Links: each neuron's ${STRONGEST} strongest`;
-      legend.title = `A neuron with more than ${MAX_FULL_FAN_IN} inputs shows only its ` +
-        `${STRONGEST} incoming links of largest |w|, shaded on its layer's largest |w|`;
+      legend.textContent = t("views:network.strongest", { count: STRONGEST });
+      legend.title = t("views:network.strongest_tip", { count: STRONGEST, inputs: MAX_FULL_FAN_IN });
       legend.style.left = `${MARGIN}px`;
       legend.style.maxWidth = `${Math.max(90, centres[1] - MARGIN - 36)}px`;
       this.container.appendChild(legend);
@@ -385,12 +392,15 @@ export class NetworkView {
     // off the plane, nodes are painted on the tiles canvas: white, and the sample's value
     const value = !net.plane && !tile && !picture;
     if (isInput) {
-      el.title = picture ? `the input: the selected sample's ${this.shape.join("×")} image, ` +
-        `${net.sizes[0]} inputs` : net.sizes[0] > MAX_DRAWN_INPUTS && i === MAX_DRAWN_INPUTS - 1
-        ? `${net.sizes[0] - MAX_DRAWN_INPUTS + 1} more inputs` : (net.input_labels?.[i] ?? "");
+      el.title = picture ? t("views:network.input_picture", { count: net.sizes[0],
+        shape: this.shape.join("×"), inputs: format.count(net.sizes[0]) })
+        : net.sizes[0] > MAX_DRAWN_INPUTS && i === MAX_DRAWN_INPUTS - 1
+          ? t("views:network.more_inputs", { count: net.sizes[0] - MAX_DRAWN_INPUTS + 1,
+            n: format.count(net.sizes[0] - MAX_DRAWN_INPUTS + 1) })
+          : (net.input_labels?.[i] ?? "");
       el.classList.add("input");
     } else if (!net.plane && l === 1 && this.shape) {
-      el.title = `neuron ${i}: its ${this.shape.join("×")} incoming weights (blue +, orange −)`;
+      el.title = t("views:network.weights_tile", { neuron: i, shape: this.shape.join("×") });
     }
     if (picture) {
       el.classList.add("input-picture");
@@ -437,7 +447,10 @@ export class NetworkView {
       return;
     }
     const canvas = this.tileCanvas(l, i);
-    if (canvas) this.cb.onHoverTile(canvas, l === 0 ? net.input_labels[i] : `layer ${l}, neuron ${i}`);
+    if (canvas) {
+      this.cb.onHoverTile(canvas, l === 0 ? net.input_labels[i]
+        : t("views:network.layer_neuron", { layer: l, neuron: i }));
+    }
   }
 
   /**
@@ -452,8 +465,8 @@ export class NetworkView {
     canvas.height = rows;
     /** @type {CanvasRenderingContext2D} */ (canvas.getContext("2d"))
       .drawImage(this.atlas, node.index * cols, 0, cols, rows, 0, 0, cols, rows);
-    caption.textContent = `neuron ${node.index}: its ${this.shape.join("×")} incoming weights ` +
-      "(blue: the pixel raises it, orange: lowers it)";
+    caption.textContent = t("views:network.weights_zoom", { neuron: node.index,
+      shape: this.shape.join("×") });
     this.zoom.hidden = false;
     const r = node.el.getBoundingClientRect();
     const box = this.zoom.getBoundingClientRect();
@@ -473,12 +486,12 @@ export class NetworkView {
       box.className = "layer-controls";
       box.style.left = `${x}px`;
       box.style.top = "2px";
-      for (const [text, delta, label] of [["−", -1, "Remove a neuron"], ["+", 1, "Add a neuron"]]) {
+      for (const [text, delta, name] of [["−", -1, "remove"], ["+", 1, "add"]]) {
         const b = document.createElement("button");
         b.className = "round small";
         b.textContent = /** @type {string} */ (text);
-        b.title = `${label} (layer ${l})`;
-        b.setAttribute("aria-label", `${label} in hidden layer ${l}`);
+        b.title = t(`views:network.${name}_neuron_tip`, { layer: l });
+        b.setAttribute("aria-label", t(`views:network.${name}_neuron_label`, { layer: l }));
         b.dataset.layer = String(l);
         b.dataset.delta = String(delta);
         b.addEventListener("click", () => {
@@ -493,7 +506,7 @@ export class NetworkView {
       label.className = "layer-label";
       label.style.left = `${x}px`;
       label.style.top = `${H - 16}px`;
-      label.textContent = `${n} neuron${n === 1 ? "" : "s"}`;
+      label.textContent = t("views:network.neurons", { count: n, n: format.count(n) });
       this.container.appendChild(label);
     });
   }
@@ -615,22 +628,23 @@ export class NetworkView {
     if (!canvas || !shape) return;
     const [rows, cols] = shape;
     const h = frame.header;
-    const t = h.trace;
+    const trace = h.trace;
     const G = frame.arrays.gallery_index;
     const range = h.gallery_range ?? [0, 1];
-    if (t && Array.isArray(t.x) && t.x.length === rows * cols) {
-      const key = `${h.data_version}:${t.index}`;
+    if (trace && Array.isArray(trace.x) && trace.x.length === rows * cols) {
+      const key = `${h.data_version}:${trace.index}`;
       if (key === this.inputKey) return;
       this.inputKey = key;
-      paintValues(canvas, t.x, rows, cols, range[0], range[1]);
-      const label = t.y.length > 1 ? t.y.indexOf(Math.max(...t.y)) : t.y[0];
-      this.setCaption(`input: #${t.index}, label ${label}`);
+      paintValues(canvas, trace.x, rows, cols, range[0], range[1]);
+      const label = trace.y.length > 1 ? trace.y.indexOf(Math.max(...trace.y)) : trace.y[0];
+      this.setCaption(t("views:network.input_sample", { index: trace.index, label }));
     } else if (G && G.data.length) {
       const key = `${h.data_version}:g${G.data[0]}`;
       if (key === this.inputKey) return;
       this.inputKey = key;
       paintCodes(canvas, frame.arrays.gallery_pixels.data, 0, rows, cols);
-      this.setCaption(`input: test image #${G.data[0]}, label ${frame.arrays.gallery_label.data[0]}`);
+      this.setCaption(t("views:network.input_test_image", { index: G.data[0],
+        label: frame.arrays.gallery_label.data[0] }));
     }
     canvas.dataset.sample = this.inputKey.split(":")[1] ?? "";
   }
@@ -809,8 +823,11 @@ export class NetworkView {
     const w = weight(this.frame, link);
     let text = `W${link.l}[${link.i}→${link.j}] = ${format.number(w)}`;
     const g = this.frame.arrays[`trace_dW${link.l}`];
-    if (g) text += `\n∂L/∂w (selected point) = ${format.number(g.data[link.i * g.shape[1] + link.j])}`;
-    text += "\nclick to edit";
+    if (g) {
+      text += `\n${t("views:network.gradient_tip",
+        { value: format.number(g.data[link.i * g.shape[1] + link.j]) })}`;
+    }
+    text += `\n${t("views:network.click_to_edit")}`;
     this.tip(text, e);
   }
 
@@ -826,7 +843,7 @@ export class NetworkView {
   showBias(l, i, e) {
     const b = this.frame?.arrays[`b${l}`] || this.frame?.arrays[`beta${l}`];
     if (!b) return;
-    this.tip(`b${l}[${i}] = ${format.number(b.data[i])}\nclick to edit`, e);
+    this.tip(`b${l}[${i}] = ${format.number(b.data[i])}\n${t("views:network.click_to_edit")}`, e);
   }
 
   editBias(l, i, e) {
@@ -1056,7 +1073,10 @@ function columnWidth(p) {
  * @param {import("./store.js").Network} net @param {number} i @param {number} drawn
  */
 function inputName(net, i, drawn) {
-  if (net.sizes[0] > drawn && i === drawn - 1) return `+${net.sizes[0] - drawn + 1} more`;
+  if (net.sizes[0] > drawn && i === drawn - 1) {
+    const more = net.sizes[0] - drawn + 1;
+    return t("views:network.more_label", { count: more, n: format.count(more) });
+  }
   return net.input_labels?.[i] ?? `x${i + 1}`;
 }
 
@@ -1067,7 +1087,7 @@ function inputName(net, i, drawn) {
 function outputNames(net) {
   const n = net.sizes[net.sizes.length - 1];
   if (net.task !== "classification") return Array.from({ length: n }, (_, j) => (n > 1 ? `ŷ${j + 1}` : "ŷ"));
-  return n === 1 ? ["class 1"] : Array.from({ length: n }, (_, j) => String(j));
+  return n === 1 ? [t("views:classes.class", { n: 1 })] : Array.from({ length: n }, (_, j) => String(j));
 }
 
 /**

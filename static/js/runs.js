@@ -8,9 +8,12 @@
  * another browser's runs. Opening a run resumes its session by its token: the page reloads and
  * reconnects with it, and the server brings the run back from memory or from its last save.
  * A token whose run is gone (deleted, pruned) is forgotten.
+ *
+ * Its text is in the page's language (files:runs); the list is drawn again when it changes.
  */
 
 import * as format from "./format.js";
+import { dateTime, has, language, onLanguage, t } from "./i18n.js";
 import { TOKEN_KEY } from "./socket.js";
 
 const KEY = "nnplay.runs";
@@ -35,16 +38,31 @@ function keep(tokens) {
   }
 }
 
-/** "3 min ago", "yesterday" @param {number} unixSeconds */
+/** "3 min ago", "yesterday", in the page's language @param {number} unixSeconds */
 export function ago(unixSeconds) {
   const seconds = Math.round(unixSeconds - Date.now() / 1000);
-  const rtf = new Intl.RelativeTimeFormat("en", { numeric: "auto" });
+  const rtf = new Intl.RelativeTimeFormat(language(), { numeric: "auto" });
   const units = /** @type {[Intl.RelativeTimeFormatUnit, number][]} */ (
     [["day", 86400], ["hour", 3600], ["minute", 60]]);
   for (const [unit, size] of units) {
     if (Math.abs(seconds) >= size) return rtf.format(Math.round(seconds / size), unit);
   }
-  return "just now";
+  return t("files:runs.just_now");
+}
+
+/**
+ * A run's name in the list: the server's ("spiral · 2-8-8-1 tanh"); in another language its
+ * dataset and activation as the page names them. @param {any} run
+ */
+export function runTitle(run) {
+  const title = String(run.title ?? "");
+  const [, rest] = title.split(" · ");
+  if (language() === "en" || rest === undefined) return title;
+  const dataset = `server:choices.dataset.${run.dataset}`;
+  const [layers, activation] = rest.split(" ");
+  const act = `server:choices.activation.${activation}`;
+  return `${has(dataset) ? t(dataset) : title.split(" · ")[0]} · ${layers}` +
+    (activation ? ` ${has(act) ? t(act) : activation}` : "");
 }
 
 export class RecentRuns {
@@ -64,6 +82,9 @@ export class RecentRuns {
     this.saves = true;
     /** @type {import("./compare-view.js").Pins | null} the pinned runs, when the page compares */
     this.pins = null;
+    /** @type {(() => string) | null} the note when the runs could not be listed */
+    this.failed = null;
+    onLanguage(() => this.render());
   }
 
   /** Offer a Pin button on each run (compare-view.js). @param {import("./compare-view.js").Pins} pins */
@@ -88,12 +109,22 @@ export class RecentRuns {
     try {
       const response = await fetch("/api/runs", { method: "POST",
         headers: { "Content-Type": "application/json" }, body: JSON.stringify({ tokens }) });
-      if (!response.ok) throw new Error(`the server answered ${response.status}`);
-      reply = await response.json();
+      if (!response.ok) {
+        const status = response.status;
+        this.failed = () => t("files:runs.list_failed",
+          { error: t("files:runs.server_answered", { status }) });
+      } else {
+        reply = await response.json();
+      }
     } catch (e) {
-      this.els.note.textContent = `The saved runs could not be listed: ${e}`;
+      const error = e instanceof Error ? e.message : String(e);
+      this.failed = () => t("files:runs.list_failed", { error });
+    }
+    if (!reply) {
+      this.els.note.textContent = this.failed?.() ?? "";
       return;
     }
+    this.failed = null;
     this.saves = reply.saves;
     this.runs = reply.runs;
     const listed = new Set(this.runs.map((r) => r.token));
@@ -103,13 +134,16 @@ export class RecentRuns {
 
   render() {
     const { list, note } = this.els;
-    list.replaceChildren();
-    if (!this.saves) {
-      note.textContent = "This server does not save runs (it was started with --no-save).";
+    if (this.failed) {
+      note.textContent = this.failed();
       return;
     }
-    note.textContent = this.runs.length ? "Runs this browser made, saved on the server:"
-      : "No saved runs yet: a run is saved once it has trained or changed.";
+    list.replaceChildren();
+    if (!this.saves) {
+      note.textContent = t("files:runs.no_saving", { flag: "--no-save" });
+      return;
+    }
+    note.textContent = this.runs.length ? t("files:runs.intro") : t("files:runs.none");
     const first = this.runs.filter((r) => r.token === this.current);  // this run, then newest
     for (const run of [...first, ...this.runs.filter((r) => r.token !== this.current)]) {
       list.append(this.row(run));
@@ -124,23 +158,27 @@ export class RecentRuns {
     li.dataset.current = String(mine);
     const title = document.createElement("span");
     title.className = "run-title";
-    title.textContent = run.title;
+    title.textContent = runTitle(run);
     const meta = document.createElement("span");
     meta.className = "run-meta";
-    const where = mine ? "this run" : run.connected ? "open in another page" : run.state;
-    meta.textContent = `step ${format.count(run.step)} · ${where} · saved ${ago(run.updated)}`;
+    const state = `files:runs.states.${run.state}`;
+    const where = mine ? t("files:runs.this_run") : run.connected ? t("files:runs.elsewhere")
+      : has(state) ? t(state) : run.state;
+    meta.textContent = t("files:runs.meta", { step: format.count(run.step), where,
+      ago: ago(run.updated) });
+    meta.title = t("files:runs.saved_at", { when: dateTime(run.updated * 1000) });
     const open = document.createElement("button");
-    open.textContent = "Open";
+    open.textContent = t("files:runs.open");
     open.dataset.action = "open";
     open.disabled = mine;
-    open.title = run.connected ? "Open it here: the other page lets it go" : "Open this run here";
+    open.title = run.connected ? t("files:runs.open_tip_elsewhere") : t("files:runs.open_tip");
     open.addEventListener("click", () => this.open(run.token));
     const remove = document.createElement("button");
-    remove.textContent = "Delete";
+    remove.textContent = t("files:runs.delete");
     remove.dataset.action = "delete";
     remove.disabled = mine || run.connected;
-    remove.title = remove.disabled ? "A run open in a page cannot be deleted" : "Delete this saved run";
-    remove.addEventListener("click", () => this.remove(run.token, run.title));
+    remove.title = remove.disabled ? t("files:runs.delete_tip_open") : t("files:runs.delete_tip");
+    remove.addEventListener("click", () => this.remove(run.token, runTitle(run)));
     li.append(title, meta, ...(this.pins ? [this.pinButton(run)] : []), open, remove);
     return li;
   }
@@ -150,12 +188,12 @@ export class RecentRuns {
     const pins = /** @type {import("./compare-view.js").Pins} */ (this.pins);
     const pinned = pins.has(run.token);
     const pin = document.createElement("button");
-    pin.textContent = pinned ? "Unpin" : "Pin";
+    pin.textContent = pinned ? t("files:runs.unpin") : t("files:runs.pin");
     pin.dataset.action = "pin";
     pin.setAttribute("aria-pressed", String(pinned));
     pin.disabled = !pinned && pins.full;
-    pin.title = pinned ? "Take this run out of the comparison"
-      : pin.disabled ? "Six runs are pinned: unpin one first" : "Pin this run to compare it";
+    pin.title = pinned ? t("files:runs.unpin_tip")
+      : pin.disabled ? t("files:runs.full_tip") : t("files:runs.pin_tip");
     pin.addEventListener("click", () => {
       const row = [...this.els.list.children].indexOf(/** @type {Element} */ (pin.parentElement));
       if (pinned) pins.remove(run.token);
@@ -179,10 +217,14 @@ export class RecentRuns {
       headers: { "Content-Type": "application/json" }, body: JSON.stringify({ token }) });
     if (response.ok || response.status === 404) {
       keep(kept().filter((t) => t !== token));
-      this.toasts.show(`deleted ${title}`, "info", 2500);
+      this.toasts.show(t("files:runs.deleted", { title }), "info", 2500);
     } else {
       const body = await response.json().catch(() => ({}));
-      this.toasts.show(`${title} was not deleted: ${body.detail ?? response.status}`);
+      // the server's reason is English: in another language, what its status means
+      const reason = language() === "en" ? String(body.detail ?? response.status)
+        : response.status === 409 ? t("files:runs.delete_tip_open")
+          : t("files:runs.server_answered", { status: response.status });
+      this.toasts.show(t("files:runs.not_deleted", { title, reason }));
     }
     await this.refresh();
   }

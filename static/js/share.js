@@ -2,8 +2,11 @@
 /**
  * Sharing and lessons: copying the link of this configuration or a lesson link (chosen
  * controls hidden, presentation mode), loading a preset, and the card that explains the
- * preset's lesson.
+ * preset's lesson (its title and text are the server's: server:presets.<name>). A copied link
+ * names the page's language (link.js), so that it opens in it.
  */
+
+import { onLanguage, t } from "./i18n.js";
 
 export class Share {
   /**
@@ -16,15 +19,15 @@ export class Share {
    */
   constructor(els, commands, link, toasts) {
     this.els = els;
-    /** @type {Record<string, {title: string, text: string}> | null} */
-    this.presets = null;
+    /** @type {string | null} the preset whose lesson the card shows */
+    this.lesson = null;
     els.copyLink.addEventListener("click", async () => {
       link.write();
       try {
         await navigator.clipboard.writeText(location.href);
-        toasts.show("link copied: it reproduces this configuration", "info", 2500);
+        toasts.show(t("page:share.copied"), "info", 2500);
       } catch {
-        toasts.show(`copy this link: ${location.href}`, "info", 10000);
+        toasts.show(t("page:share.copy_this", { url: location.href }), "info", 10000);
       }
     });
     els.copyLesson.addEventListener("click", async () => {
@@ -33,9 +36,9 @@ export class Share {
       const url = link.url({ hide: hide.join(","), present: els.present.checked ? "1" : "" });
       try {
         await navigator.clipboard.writeText(url);
-        toasts.show("lesson link copied", "info", 2500);
+        toasts.show(t("page:share.lesson_copied"), "info", 2500);
       } catch {
-        toasts.show(`lesson link: ${url}`, "info", 12000);
+        toasts.show(t("page:share.lesson_link", { url }), "info", 12000);
       }
     });
     els.preset.addEventListener("change", async () => {
@@ -44,17 +47,15 @@ export class Share {
       if (name) await commands.loadPreset(name);
     });
     els.cardClose.addEventListener("click", () => { els.card.hidden = true; });
+    onLanguage(() => { if (this.lesson && !els.card.hidden) this.showLesson(this.lesson); });
   }
 
-  /** Show the lesson card of a preset (its title and text come from /api/presets). @param {string | null} name */
-  async showLesson(name) {
+  /** Show the lesson card of a preset. @param {string | null} name */
+  showLesson(name) {
     if (!name) return;
-    this.presets = this.presets || Object.fromEntries((await (await fetch("/api/presets")).json())
-      .presets.map((/** @type {any} */ p) => [p.name, p]));
-    const p = this.presets?.[name];
-    if (!p) return;
-    this.els.cardTitle.textContent = p.title;
-    this.els.cardText.textContent = p.text;
+    this.lesson = name;
+    this.els.cardTitle.textContent = t(`server:presets.${name}.title`);
+    this.els.cardText.textContent = t(`server:presets.${name}.text`);
     this.els.card.hidden = false;
   }
 }

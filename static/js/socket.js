@@ -9,8 +9,12 @@
  * teacher's connection with the teacher token (the class once a second, the room's commands);
  * sends commands and matches their replies, and decodes binary messages into plain objects
  * whose arrays are typed-array views on the message, without copies. The views never see the
- * socket: they get what `on*` hands them.
+ * socket: they get what `on*` hands them. What it tells the page (a status's detail, why a
+ * reply will not come) is in the page's language, and a status is told again when it changes.
  */
+
+import * as format from "./format.js";
+import { has, onLanguage, t } from "./i18n.js";
 
 /** @type {Record<string, any>} */
 const TYPED = {
@@ -107,12 +111,15 @@ const REPLACED = 4001;  // the server's close code for a session resumed by a ne
 const ROOM_CLOSED = 4002;  // the teacher closed the class: coming back cannot help
 const REMOVED = 4003;  // the teacher removed this student from the class
 
-/** What each kind of connection says when another connection took its place (4001). */
-const REPLACED_WHY = {
-  session: "this session is open in another tab or window: reload to take it back",
-  student: "this place in the class is open in another tab or window: reload to take it back",
-  teacher: "the class's view is open in too many tabs or windows: reload to take it back",
-};
+/**
+ * Why the server refused a connection (the close's reason, an error code), as a status says
+ * it: the code's words, or the code as is when it is none of those the page knows.
+ * @param {string} reason
+ */
+function refusedWhy(reason) {
+  const key = `messages:connection.refused.${reason}`;
+  return reason && has(key) ? t(key) : reason;
+}
 
 /**
  * @typedef {"session" | "student" | "teacher"} Role
@@ -143,6 +150,12 @@ export class Connection {
     /** @type {(string | ArrayBuffer)[]} messages received, not yet handled (the first one is
      *  being handled) */
     this.inbox = [];
+    /** @type {[string, (() => string) | undefined] | null} the status last told, its detail
+     *  written anew in each language */
+    this.told = null;
+    onLanguage(() => {
+      if (this.told) this.status(...this.told);
+    });
   }
 
   connect() {
@@ -159,9 +172,10 @@ export class Connection {
     ws.onclose = (event) => this.closed(event);
   }
 
-  /** @param {string} state @param {string} [detail] */
+  /** @param {string} state @param {() => string} [detail]  the detail, in the page's language */
   status(state, detail) {
-    this.handlers.onStatus?.(state, detail);
+    this.told = [state, detail];
+    this.handlers.onStatus?.(state, detail?.());
   }
 
   /**
@@ -206,11 +220,11 @@ export class Connection {
     if (message.type === "hello") {
       // A hello mid-connection: the session came back from its last save on another worker
       // (docs/scaling.md). Replies still awaited will not come.
-      this.endReplies("the session was restored from its last save; this command may not " +
-        "have been applied");
+      this.endReplies(t("messages:connection.restored"));
       this.attempt = 0;
       if (this.role === "session") sessionStorage.setItem(TOKEN_KEY, message.resume_token);
-      this.status("connected", message.resumed ? "resumed" : "new");
+      const detail = message.resumed ? "resumed" : "new";  // a word for the code, not shown
+      this.status("connected", () => detail);
       this.handlers.onHello?.(message);
       return;
     }
@@ -226,33 +240,35 @@ export class Connection {
 
   /** @param {CloseEvent} event */
   closed(event) {
-    this.endReplies("the connection dropped");
+    this.endReplies(t("messages:connection.dropped"));
     if (event.code === REPLACED) {
       // Another tab or window resumed this session: it is theirs now. Reconnecting would take
       // it back and start a tug of war; the page says so and waits for a reload.
-      this.status("replaced", REPLACED_WHY[this.role]);
+      this.status("replaced", () => t(`messages:connection.replaced.${this.role}`));
       return;
     }
     if (event.code === ROOM_CLOSED) {
-      this.status("closed", "the teacher closed the class");
+      this.status("closed", () => t("messages:connection.class_closed"));
       return;
     }
     if (event.code === REMOVED) {
-      this.status("closed", "the teacher removed this student from the class");
+      this.status("closed", () => t("messages:connection.removed"));
       return;
     }
     if (this.role === "teacher" && event.code === 1008) {
       // the token opens no class any more (a newer one replaced it): the error said so
-      this.status("refused", event.reason);
+      const reason = event.reason;
+      this.status("refused", () => refusedWhy(reason));
       return;
     }
     if (event.code === 1008 || event.code === 1013) {
       // refused (origin or session cap): the error message came before the close
-      this.status("refused", event.reason);
+      const reason = event.reason;
+      this.status("refused", () => refusedWhy(reason));
     }
     const delay = BACKOFF[Math.min(this.attempt, BACKOFF.length - 1)];
     this.attempt += 1;
-    this.status("reconnecting", `in ${delay} ms`);
+    this.status("reconnecting", () => t("messages:connection.retry_in", { ms: format.count(delay) }));
     setTimeout(() => this.connect(), delay);
   }
 
@@ -266,7 +282,7 @@ export class Connection {
     return new Promise((resolve) => {
       if (!this.ws || this.ws.readyState !== WebSocket.OPEN) {
         resolve({ type: "error", code: "disconnected", command: command.type,
-          message: "not connected; the command was not sent" });
+          message: t("messages:connection.not_sent") });
         return;
       }
       this.pending.set(id, { resolve });
@@ -282,7 +298,7 @@ export class Connection {
       ws.onclose = null;
       ws.close(1000, "stopped");
     }
-    this.endReplies("the connection was closed");
+    this.endReplies(t("messages:connection.closed"));
   }
 
   /** Replies still awaited will not come: each waiter gets `disconnected`. @param {string} why */

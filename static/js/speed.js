@@ -7,6 +7,7 @@
  */
 
 import { count } from "./format.js";
+import { onLanguage, t } from "./i18n.js";
 
 /** The slider's notches, steps per second. */
 export const PACES = [3, 5, 10, 20, 30, 50, 100, 200, 300, 500, 1000, 2000, 3000];
@@ -22,7 +23,7 @@ export function nearestNotch(speed) {
 
 /** A pace as the control shows it: "100 steps/s", "max". @param {number | "max"} speed */
 export function paceText(speed) {
-  return speed === "max" ? "max" : `${count(speed)} step${speed === 1 ? "" : "s"}/s`;
+  return speed === "max" ? t("page:speed.max") : t("page:speed.pace", { count: speed, value: count(speed) });
 }
 
 export class SpeedControl {
@@ -43,6 +44,8 @@ export class SpeedControl {
     });
     els.range.addEventListener("change", () => this.cb.onSpeed(PACES[Number(els.range.value)], els.range));
     els.max.addEventListener("click", () => this.toggleMax());
+    els.value.textContent = paceText(this.speed);
+    onLanguage(() => { els.value.textContent = paceText(this.speed); });
   }
 
   /** Max, or back to the pace before it. */

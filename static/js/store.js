@@ -10,6 +10,8 @@
  * (`stats`) change many times a second and have no listeners: the frame loop owns them.
  */
 
+import { useSchema } from "./toasts.js";
+
 /**
  * @typedef {{name: string, type: string, default: any, apply: string, min?: number,
  *            max?: number, choices?: string[], max_length?: number}} Field
@@ -30,6 +32,7 @@ export class Store {
   /** @param {Schema} schema  the schema the page embeds (app/schema.py, as_json) */
   constructor(schema) {
     this.schema = schema;
+    useSchema(schema);  // a refusal says what a setting allows from it (toasts.js errorText)
     /** @type {Record<string, any>} the session's config as the server last confirmed it */
     this.config = Object.fromEntries(schema.fields.map((f) => [f.name, f.default]));
     /** @type {string} paused, running or diverged */
@@ -63,6 +66,7 @@ export class Store {
     /** new data was asked for and has not come yet: the task it will be is not known */
     this.dataChanging = false;
     /** the server's note on the output and loss, when new data moved them ("" for none) */
+    /** @type {string | (() => string)} the note on the output and loss (tasks.js) */
     this.taskNote = "";
     /** @type {any} the newest `download` event (a dataset's download progress; downloads.js) */
     this.download = null;

@@ -7,17 +7,21 @@
  * on the controls the teacher locked). While the teacher shows a student's run to the class
  * (the spotlight), a follower's page shows that run and the banner says whose it is.
  *
- * A refusal to join is the server's sentence, shown beside the field it names. The student
- * token is kept in sessionStorage (socket.js reads it), so a reload or a dropped connection
- * comes back to the class, in the mode the student left it.
+ * A refusal to join is the server's sentence (in the page's language: toasts.js's
+ * `errorText`), shown beside the field it names. The student token is kept in sessionStorage
+ * (socket.js reads it), so a reload or a dropped connection comes back to the class, in the
+ * mode the student left it. The banner and the locks' reasons are written again when the
+ * language changes.
  */
 
+import { serverText } from "./classroom.js";
 import { setText } from "./dom.js";
 import * as format from "./format.js";
+import { language, onLanguage, t } from "./i18n.js";
 import { STUDENT_KEY } from "./socket.js";
 
-const FOLLOWING = "following the teacher — Try it yourself (y) to change things";
-const KEY_LOCKED = "the teacher locked this for the exercise; it opens again when they unlock it";
+/** What the spotlight is called when the student's name is not shown (app/spotlight.py). */
+const ANONYMOUS = "a student";
 const FORKED_KEY = "nnplay.forkedAt";  // the step of this student's own run's fork
 
 export class StudentPage {
@@ -43,8 +47,11 @@ export class StudentPage {
     els.follow.addEventListener("click", () => this.followTeacher());
     store.on("room", () => this.show());
     store.on("hello", (hello) => {
-      if (hello.room?.note) page.toasts.show(hello.room.note, "info", 8000);
+      // why one's own run did not come back (the server's words; said in other languages)
+      const note = hello.room?.note;
+      if (note) page.toasts.show(language() === "en" ? note : t("classroom:student.own_lost"), "info", 8000);
     });
+    onLanguage(() => this.show());
     // whether the teacher's page is here: the hello says it, then each `teacher` event
     // (messages.js)
   }
@@ -58,7 +65,6 @@ export class StudentPage {
 
   ask() {
     const els = this.els;
-    this.page.socket.status("not joined");
     if (!els.dialog.open) els.dialog.show();
     (els.code.value.trim() ? els.name : els.code).focus();
   }
@@ -82,8 +88,9 @@ export class StudentPage {
     if (!response?.ok || !body?.student_token) {
       const detail = body?.detail ?? {};
       const byName = detail.field === "name";
-      (byName ? els.nameError : els.codeError).textContent = detail.message ??
-        (response ? `the server answered ${response.status}` : "the server cannot be reached");
+      (byName ? els.nameError : els.codeError).textContent = body?.detail ? serverText(body)
+        : response ? t("classroom:server.answered", { status: response.status })
+          : t("classroom:server.unreachable");
       (byName ? els.name : els.code).focus();
       return;
     }
@@ -119,7 +126,7 @@ export class StudentPage {
     if (room?.why === "unknown_student") {  // a token no class knows (a server that forgot it)
       this.page.socket.stop();
       sessionStorage.removeItem(STUDENT_KEY);
-      els.codeError.textContent = room.closed;
+      els.codeError.textContent = t("classroom:student.unknown");
       store.set({ room: null });
       this.ask();
       return;
@@ -128,28 +135,32 @@ export class StudentPage {
     if (state === "closed") sessionStorage.removeItem(STUDENT_KEY);  // a reload offers to join
     const forkedAt = sessionStorage.getItem(FORKED_KEY);
     const spotlight = room?.spotlight;
+    const code = room?.code;
+    const removed = room?.why === "removed";
     const text = {
-      joining: "Join a class with its code",
-      closed: room?.why === "removed" ? capitalized(room.closed)
-        : `${capitalized(room?.closed ?? "")}: the class is over`,
-      follow: spotlight ? `Showing ${spotlight.name}'s run · ${room?.code}`
-        : `Following ${room?.code} · teacher ${room?.teacher_here ? "here" : "away"}`,
-      fork: `Your own run${forkedAt ? ` (forked at step ${format.count(Number(forkedAt))})` : ""}`,
-    }[state];
+      joining: () => t("classroom:student.joining"),
+      closed: () => (code ? t(removed ? "classroom:student.removed" : "classroom:student.closed", { code })
+        : t(removed ? "classroom:student.removed_somewhere" : "classroom:student.closed_somewhere")),
+      follow: () => (spotlight ? spotlight.name === ANONYMOUS
+        ? t("classroom:student.showing_anonymous", { code })
+        : t("classroom:student.showing", { name: spotlight.name, code })
+        : t(room?.teacher_here ? "classroom:student.teacher_here" : "classroom:student.teacher_away", { code })),
+      fork: () => (forkedAt ? t("classroom:student.own_at", { step: format.count(Number(forkedAt)) })
+        : t("classroom:student.own")),
+    }[state]();
     setText(els.text, text);
-    setText(els.who, room?.student ? `as ${room.student.name}` : "");
+    setText(els.who, room?.student ? t("classroom:student.as", { name: room.student.name }) : "");
     els.banner.dataset.state = state;
+    // the connection's status, before there is one (a word of its own: readouts.js shows it)
+    if (state === "joining" && !sessionStorage.getItem(STUDENT_KEY)) {
+      this.page.socket.status(t("classroom:student.not_joined"));
+    }
     els.banner.dataset.spotlight = String(Boolean(spotlight && state === "follow"));
     els.fork.hidden = state !== "follow";
     els.follow.hidden = state !== "fork";
-    this.page.limits.lock(state === "fork" ? null : state === "follow" ? FOLLOWING
-      : state === "closed" ? (room?.why === "removed" ? "removed from the class" : "the class is over")
-        : "join the class first");
-    this.page.limits.lockKeys(state === "fork" ? room.locked ?? [] : [], KEY_LOCKED);
+    this.page.limits.lock(state === "fork" ? null : t(state === "follow" ? "classroom:lock.following"
+      : state === "closed" ? (removed ? "classroom:lock.removed" : "classroom:lock.over")
+        : "classroom:lock.join_first"));
+    this.page.limits.lockKeys(state === "fork" ? room.locked ?? [] : [], t("classroom:lock.key"));
   }
-}
-
-/** @param {string} text */
-function capitalized(text) {
-  return text.charAt(0).toUpperCase() + text.slice(1);
 }

@@ -17,11 +17,18 @@
  *   saying what was varied over which values, the curves, the legend and the small multiples,
  *   each captioned under its plot).
  * - Refusals show the server's message, which names the field, the value and what is allowed.
+ *
+ * Its text is the page's language's (`experiments:sweep.*`; each run named as the compare view
+ * names it, with `server:fields` and `server:choices`), the exports' included, written again
+ * when the language changes.
  */
 
 import { CLASS_COLORS } from "./colors.js";
-import { clip, drawPlot, niceStep } from "./compare-view.js";
+import { clip, drawPlot, fieldName, lines as wrap, niceStep, phrase, valueText }
+  from "./compare-view.js";
 import * as format from "./format.js";
+import { has, language, onLanguage, t } from "./i18n.js";
+import { errorText } from "./toasts.js";
 
 const POLL_MS = 500;
 const KEY = "nnplay.sweep";  // this tab's sweep: its results outlive opening one of its runs
@@ -30,14 +37,11 @@ const PALETTE = CLASS_COLORS.slice(0, 8);  // Okabe–Ito
 /** How each field's values are written in the inputs: comma-separated; layers as 64-32. */
 const LIST_FIELDS = new Set(["hidden_layers"]);
 const NUMBER_FIELDS = new Set(["learning_rate", "batch_size", "l1", "l2", "dropout"]);
-/** Choices whose value names itself ("relu"); the others are said with their field's label
- * ("learning rate 0.3"), as app/pins.py phrase() words the compare view's legend. */
-const SELF_NAMED = new Set(["dataset", "activation", "loss", "init", "dtype", "optimizer"]);
 /** The settings a figure's subtitle names, when the sweep does not vary them. */
 const SUBTITLE_FIELDS = ["hidden_layers", "activation", "learning_rate", "optimizer", "batch_size"];
-/** @type {Record<string, string>} what each measure the curves can show is called */
-const MEASURES = { test_accuracy: "test accuracy", test_rmse: "test RMSE", test_loss: "test loss",
-  train_loss: "training loss" };
+/** The measures the curves can show (named by experiments:measure.<key>). */
+const MEASURES = new Set(["test_accuracy", "test_rmse", "test_loss", "train_accuracy", "train_rmse",
+  "train_loss"]);
 const FONT = "system-ui, sans-serif";
 
 /**
@@ -48,13 +52,19 @@ const FONT = "system-ui, sans-serif";
 export function parseValues(field, text) {
   const parts = text.split(",").map((s) => s.trim()).filter((s) => s !== "");
   if (LIST_FIELDS.has(field)) {
-    return parts.map((p) => (p === "none" ? [] : p.split(/[-x× ]+/).map(Number)));
+    const none = ["none", t("experiments:value.none")];
+    return parts.map((p) => (none.includes(p) ? [] : p.split(/[-x× ]+/).map(Number)));
   }
   if (NUMBER_FIELDS.has(field)) return parts.map(Number);
   return parts;
 }
 
-/** "64-32", "0.1", "relu" @param {any} v */
+/** What a measure is called ("test accuracy"). @param {string} key */
+function measureName(key) {
+  return MEASURES.has(key) ? t(`experiments:measure.${key}`) : key.replace(/_/g, " ");
+}
+
+/** "64-32", "0.1", "relu": a value as the form's inputs take it. @param {any} v */
 function show(v) {
   if (Array.isArray(v)) return v.length ? v.join("-") : "none";
   return String(v);
@@ -100,7 +110,16 @@ export class SweepView {
     els.metric.addEventListener("change", () => this.render());
     /** @type {Record<string, any> | null} the presets, as GET /api/presets lists them */
     this.presets = null;
+    /** @type {string | null} the preset whose sweeps are suggested */
+    this.suggested = null;
     store.on("lesson", (name) => this.suggest(name));
+    /** @type {[string, Record<string, any>] | null} the message's key and values (said again in another language) */
+    this.message = null;
+    onLanguage(() => {
+      if (this.message) this.say(...this.message);
+      this.offer();
+      this.render();
+    });
     const kept = sessionStorage.getItem(KEY);
     if (kept) this.resume(kept);
   }
@@ -136,20 +155,31 @@ export class SweepView {
       }
     }
     const sweeps = this.presets?.[name]?.sweeps;
+    this.suggested = sweeps ? name : null;
+    this.offer();
+    if (!sweeps) return;
+    this.fill(sweeps[0]);
+    this.deps.openTab("sweep");
+  }
+
+  /** The buttons of the loaded preset's suggested sweeps, titled in the page's language. */
+  offer() {
+    const suggested = this.els.suggested;
+    const name = this.suggested;
+    const sweeps = name ? this.presets?.[name]?.sweeps : null;
     suggested.replaceChildren();
     suggested.hidden = !sweeps;
     if (!sweeps) return;
-    suggested.append("Suggested: ");
-    for (const sweep of sweeps) {
+    suggested.append(t("experiments:sweep.suggested"));
+    sweeps.forEach((/** @type {any} */ sweep, /** @type {number} */ i) => {
       const button = document.createElement("button");
-      button.textContent = sweep.title;
+      const key = `server:presets.${name}.sweeps.${i}.title`;
+      button.textContent = has(key) ? t(key) : sweep.title;
       button.dataset.action = "suggest";
-      button.title = "Fill in this sweep of the preset's exercise";
+      button.title = t("experiments:sweep.suggest_tip");
       button.addEventListener("click", () => this.fill(sweep));
       suggested.append(button);
-    }
-    this.fill(sweeps[0]);
-    this.deps.openTab("sweep");
+    });
   }
 
   /** Put a sweep ({vary, epochs}) in the form. @param {any} sweep */
@@ -174,7 +204,7 @@ export class SweepView {
   }
 
   async start() {
-    this.say("");
+    this.say(null);
     const reply = await this.post("/api/sweeps", this.request());
     if (!reply) return;
     sessionStorage.setItem(KEY, reply.id);
@@ -197,7 +227,7 @@ export class SweepView {
         if (this.status === 0) this.poll();  // unreachable for now: ask again (a refusal ends it)
         return;
       }
-      this.say("");
+      this.say(null);
       this.show(reply);
       if (reply.state === "running") this.poll();
     }, POLL_MS);
@@ -214,24 +244,28 @@ export class SweepView {
         body: JSON.stringify(body) });
     } catch (e) {
       this.status = 0;
-      this.say(`The server could not be reached: ${e}`);
+      this.say("experiments:sweep.unreachable", { error: String(e) });
       return null;
     }
     this.status = response.status;
     const reply = await response.json().catch(() => ({}));
     if (!response.ok) {
       const d = reply.detail ?? {};
-      this.say(d.message ? `${d.message}${d.allowed ? ` (allowed: ${d.allowed})` : ""}`
-        : `The server answered ${response.status}`);
+      if (d.message) this.say("experiments:sweep.refused", { reason: errorText(d) });
+      else this.say("experiments:sweep.answered", { status: response.status });
       this.els.message.dataset.field = d.field ?? "";
       return null;
     }
     return reply;
   }
 
-  /** @param {string} text */
-  say(text) {
-    this.els.message.textContent = text;
+  /**
+   * The message beside the form: a key of the catalogue and its values, or nothing (null).
+   * @param {string | null} key @param {Record<string, any>} [values]
+   */
+  say(key, values = {}) {
+    this.message = key ? [key, values] : null;
+    this.els.message.textContent = key ? t(key, values) : "";
   }
 
   /** @param {any} sweep */
@@ -246,9 +280,11 @@ export class SweepView {
     if (!s) return;
     const running = s.state === "running";
     const epochs = s.runs.reduce((/** @type {number} */ n, /** @type {any} */ r) => n + r.epoch, 0);
-    progress.textContent = `${s.finished} of ${s.total} runs done · ${epochs} of `
-      + `${s.total * s.epochs} epochs · ${s.state}${s.saved ? "" : " (this server does not "
-      + "save runs: they cannot be opened)"}`;
+    progress.textContent = [
+      t("experiments:sweep.runs_done", { done: format.count(s.finished), count: s.total }),
+      t("experiments:sweep.epochs_done", { done: format.count(epochs), count: s.total * s.epochs }),
+      stateName(s.state) + (s.saved ? "" : t("experiments:sweep.not_saved")),
+    ].join(" · ");
     progress.dataset.state = s.state;
     /** @type {HTMLButtonElement} */ (start).disabled = running;
     /** @type {HTMLButtonElement} */ (cancel).disabled = !running;
@@ -323,7 +359,7 @@ export class SweepView {
       }
       canvas.dataset.kind = r.plot ? "plot" : "curves";
       const caption = document.createElement("figcaption");
-      caption.textContent = `${label(r.varied, this.labels)} · ${r.state}`;
+      caption.textContent = `${label(r.varied, this.labels)} · ${stateName(r.state)}`;
       fig.append(canvas, caption);
       grid.append(fig);
     }
@@ -336,8 +372,10 @@ export class SweepView {
     const table = /** @type {HTMLTableElement} */ (this.els.table);
     table.replaceChildren();
     const head = table.createTHead().insertRow();
-    for (const text of ["#", ...fields, "state", "epoch", score === "test_rmse" ? "test RMSE"
-      : "test accuracy", "test loss", "session"]) {
+    for (const text of [t("experiments:sweep.head.index"),
+      ...fields.map((f) => fieldName(f, this.labels[f])), t("experiments:sweep.head.state"),
+      t("experiments:sweep.head.epoch"), t(`experiments:sweep.head.${score}`),
+      t("experiments:sweep.head.test_loss"), t("experiments:sweep.head.session")]) {
       const th = document.createElement("th");
       th.textContent = text;
       head.append(th);
@@ -347,8 +385,8 @@ export class SweepView {
       const row = body.insertRow();
       row.dataset.index = String(r.index);
       row.dataset.state = r.state;
-      const cells = [String(r.index + 1), ...fields.map((f) => show(r.varied[f])), r.state,
-        `${r.epoch}/${s.epochs}`];
+      const cells = [String(r.index + 1), ...fields.map((f) => valueText(f, r.varied[f])),
+        stateName(r.state), `${r.epoch}/${s.epochs}`];
       for (const text of cells) row.insertCell().textContent = text;
       for (const [key, text] of [[score, score === "test_accuracy" ? format.percent
         : format.metric], ["test_loss", format.metric]]) {
@@ -359,17 +397,18 @@ export class SweepView {
         td.textContent = v == null ? "–" : /** @type {(v: number) => string} */ (text)(v);
       }
       const open = document.createElement("button");
-      open.textContent = "Open";
+      open.textContent = t("experiments:sweep.open");
       open.dataset.action = "open";
       open.disabled = !r.token;
-      open.title = r.token ? "Open this run here as a normal session"
-        : r.state === "done" ? "This server does not save runs" : "Not finished";
+      open.title = t(r.token ? "experiments:sweep.open_tip"
+        : r.state === "done" ? "experiments:sweep.no_save" : "experiments:sweep.unfinished");
       open.addEventListener("click", () => {
         this.deps.runs.remember(r.token);
         this.deps.runs.open(r.token);
       });
       row.insertCell().append(open);
-      if (r.error || r.diverged) row.title = r.error ?? r.diverged;
+      if (r.error) row.title = t("experiments:sweep.failed_tip", { error: r.error });
+      else if (r.diverged) row.title = t("experiments:sweep.diverged_tip");
     }
   }
 
@@ -378,10 +417,11 @@ export class SweepView {
     const response = await fetch("/api/sweeps/csv", { method: "POST",
       headers: { "Content-Type": "application/json" }, body: JSON.stringify({ id: this.sweep.id }) });
     if (!response.ok) {
-      this.say(`The CSV could not be made: the server answered ${response.status}`);
+      this.say("experiments:sweep.csv_failed", { status: response.status });
       return;
     }
-    this.deps.download(await response.blob(), "nnplay-sweep.csv");
+    this.deps.download(new Blob([csvHeader(await response.text(), this.labels)], { type: "text/csv" }),
+      "nnplay-sweep.csv");
   }
 
   /** The figure (title, curves, legend, small multiples) as a PNG. */
@@ -394,46 +434,45 @@ export class SweepView {
 }
 
 /**
- * How the page names a field: its schema label, lower-cased unless its capital is part of a
- * name ("learning rate", "L2", "β₁"), as app/pins.py phrase() does.
- * @param {string} field @param {Record<string, string>} labels
- */
-function fieldName(field, labels) {
-  const name = labels[field] ?? field.replace(/_/g, " ");
-  return /^.[a-z]/.test(name) ? name[0].toLowerCase() + name.slice(1) : name;
-}
-
-/**
- * What a run varied, worded as the compare view's legend: "learning rate 0.1, relu".
- * @param {Record<string, any>} varied @param {Record<string, string>} labels
+ * What a run varied, worded as the compare view's legend, in the page's language:
+ * "learning rate 0.1, relu". @param {Record<string, any>} varied
+ * @param {Record<string, string>} labels  each field's label in the schema (English: the fallback)
  */
 function label(varied, labels) {
-  return Object.entries(varied).map(([k, v]) => (SELF_NAMED.has(k) ? show(v)
-    : `${fieldName(k, labels)} ${show(v)}`)).join(", ");
+  return Object.entries(varied).map(([k, v]) => phrase(k, v, labels[k])).join(", ");
+}
+
+/** A run's or a sweep's state in the page's language ("done"). @param {string} state */
+function stateName(state) {
+  const key = `experiments:state.${state}`;
+  return has(key) ? t(key) : state;
 }
 
 /**
- * Text broken at spaces into lines of at most `width` px (in ctx's font), at most `max` of
- * them: what does not fit goes on the last, cut with an ellipsis.
- * @param {CanvasRenderingContext2D} ctx @param {string} text @param {number} width
- * @param {number} max
+ * The server's CSV in the page's language: its header (`experiments:csv.*`, the fields by their
+ * labels) and its state column (`experiments:state.*`); in English as the server wrote it (the
+ * columns' names, as scripts read them). The numbers stay as the server wrote them.
+ * @param {string} text @param {Record<string, string>} labels
  */
-function wrap(ctx, text, width, max) {
-  /** @type {string[]} */
-  const lines = [];
-  let line = "";
-  for (const word of text.split(" ")) {
-    const longer = line ? `${line} ${word}` : word;
-    if (!line || ctx.measureText(longer).width <= width) line = longer;
-    else {
-      lines.push(line);
-      line = word;
-    }
-  }
-  lines.push(line);
-  const kept = lines.slice(0, max);
-  if (lines.length > max) kept[max - 1] = lines.slice(max - 1).join(" ");
-  return kept.map((l) => clip(ctx, l, width));
+export function csvHeader(text, labels) {
+  if (language() === "en") return text;
+  const quoted = (/** @type {string} */ cell) =>
+    (/[",\n\r]/.test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell);
+  const [first, ...rows] = text.split("\n");
+  const names = first.split(",");
+  const head = names.map((name) => {
+    const final = /^final_(.+)$/.exec(name);
+    return quoted(final ? t("experiments:csv.final", { measure: measureName(final[1]) })
+      : has(`experiments:csv.${name}`) ? t(`experiments:csv.${name}`) : fieldName(name, labels[name]));
+  });
+  const at = names.indexOf("state");
+  const body = rows.map((row) => {  // its cells have no commas (names, numbers, "64-32")
+    const cells = row.split(",");
+    if (at < 0 || cells.length !== names.length || row.includes('"')) return row;
+    cells[at] = quoted(stateName(cells[at]));
+    return cells.join(",");
+  });
+  return [head.join(","), ...body].join("\n");
 }
 
 /**
@@ -518,11 +557,11 @@ function drawRuns(ctx, W, H, sweep, key, font, one) {
       ctx.stroke();
       ctx.fillText(String(e), x(e), H - pad.b + font * 0.4);
     }
-    ctx.fillText("epoch", pad.l + plotW / 2, H - pad.b + font * 1.6);
+    ctx.fillText(t("experiments:sweep.axis_epoch"), pad.l + plotW / 2, H - pad.b + font * 1.6);
     ctx.save();
     ctx.translate(font * 0.2, pad.t + plotH / 2);
     ctx.rotate(-Math.PI / 2);
-    ctx.fillText(MEASURES[key] ?? key.replace(/_/g, " "), 0, 0);
+    ctx.fillText(clip(ctx, measureName(key), plotH), 0, 0);
     ctx.restore();
   } else {
     ctx.strokeStyle = "#ccc";
@@ -563,22 +602,24 @@ function drawRuns(ctx, W, H, sweep, key, font, one) {
 export function composition(sweep, key, labels) {
   const W = 1600, pad = 40, inner = W - 2 * pad, font = 20;
   const fields = Object.keys(sweep.vary);
-  const measure = MEASURES[key] ?? key.replace(/_/g, " ");
+  const measure = measureName(key);
   const score = key.endsWith("accuracy");
   const scratch = /** @type {CanvasRenderingContext2D} */ (document.createElement("canvas")
     .getContext("2d"));
   // the title, and what the runs share
-  const varied = fields.map((f) => `${fieldName(f, labels)} (${sweep.vary[f].map(show).join(", ")})`);
+  const varied = fields.map((f) => t("experiments:png.varied", { field: fieldName(f, labels[f]),
+    values: sweep.vary[f].map((/** @type {any} */ v) => valueText(f, v)).join(", ") }));
   const dataset = sweep.base?.dataset;
-  const what = `Sweep of ${varied.join(" × ")}`;
-  const how = `${sweep.epochs} epochs${dataset ? ` · ${dataset} data` : ""}`;
+  const what = t("experiments:png.title", { fields: varied.join(" × ") });
+  const how = t("experiments:png.epochs", { count: sweep.epochs })
+    + (dataset ? ` · ${t("experiments:png.data", { dataset: valueText("dataset", dataset) })}` : "");
   scratch.font = `600 ${font + 8}px ${FONT}`;
   const titleLines = scratch.measureText(`${what} · ${how}`).width <= inner ? [`${what} · ${how}`]
     : [...wrap(scratch, what, inner, 2), how];  // the epochs and the data: a line of their own
   const shared = Object.fromEntries(SUBTITLE_FIELDS.filter((f) => !fields.includes(f)
     && sweep.base?.[f] != null).map((f) => [f, sweep.base[f]]));
-  const subtitle = `${sweep.total} runs, ${measure} by epoch`
-    + `${Object.keys(shared).length ? `; all else the same: ${label(shared, labels)}` : ""}`;
+  const subtitle = t("experiments:png.subtitle", { count: sweep.total, measure })
+    + (Object.keys(shared).length ? t("experiments:png.shared", { settings: label(shared, labels) }) : "");
   scratch.font = `${font - 2}px ${FONT}`;
   const subtitleLines = wrap(scratch, subtitle, inner, 2);
   const chartH = 440;
@@ -653,8 +694,8 @@ export function composition(sweep, key, labels) {
   ctx.textBaseline = "alphabetic";
   ctx.font = `600 ${font}px ${FONT}`;
   ctx.fillStyle = "#1a1a1a";
-  ctx.fillText(plots ? `Each run's output after ${sweep.epochs} epochs`
-    : `Each run's ${measure} (grey: training)`, pad, y + 20);
+  ctx.fillText(plots ? t("experiments:png.outputs", { count: sweep.epochs })
+    : t("experiments:png.curves", { measure }), pad, y + 20);
   y += 34;
   sweep.runs.forEach((/** @type {any} */ r, /** @type {number} */ i) => {
     const x = gridX + (i % cols) * (cell + gap);
@@ -675,11 +716,14 @@ export function composition(sweep, key, labels) {
     ctx.textBaseline = "middle";
     lines.forEach((text, k) => ctx.fillText(text, x + 34, top + cellH + 10 + captionLine * (k + 0.5)));
     const v = r.final?.[key];
-    const result = `${measure} ${v == null ? "–" : score ? format.percent(v) : format.metric(v)}`
-      + `${r.state === "done" ? "" : ` · ${r.state}`}`;
+    const value = v == null ? "–" : score ? format.percent(v) : format.metric(v);
+    const state = r.state === "done" ? "" : ` · ${stateName(r.state)}`;
     ctx.fillStyle = "#555";
     ctx.font = `${captionFont - 1}px ${FONT}`;
-    ctx.fillText(clip(ctx, result, cell - 34), x + 34, top + cellH + 10 + captionLine * (lines.length + 0.5));
+    // the measure named, where it fits (the heading above names it too); the value always
+    const named = t("experiments:png.result", { measure, value }) + state;
+    const result = ctx.measureText(named).width <= cell - 34 ? named : clip(ctx, value + state, cell - 34);
+    ctx.fillText(result, x + 34, top + cellH + 10 + captionLine * (lines.length + 0.5));
     ctx.textBaseline = "alphabetic";
   });
   return canvas;

@@ -11,7 +11,8 @@
 import { h } from "./dom.js";
 import { CLASS_COLORS } from "./colors.js";
 import { markerSvg, shapeOf } from "./markers.js";
-import { fixed, rounded } from "./format.js";
+import { count, fixed, rounded } from "./format.js";
+import { onLanguage, t } from "./i18n.js";
 
 export class Tables {
   /** @param {HTMLElement} confusion @param {HTMLElement} predictions */
@@ -25,6 +26,13 @@ export class Tables {
     /** @type {HTMLElement[]} the prediction cell of each row, made once per data */
     this.cells = [];
     this.classes = false;
+    /** @type {[any, boolean] | null} the frame last shown, to show again in another language */
+    this.last = null;
+    onLanguage(() => {
+      this.cells = [];
+      this.lastConfusion = "";
+      if (this.last) this.update(...this.last);
+    });
   }
 
   setData(data, inputNames) {
@@ -35,6 +43,7 @@ export class Tables {
 
   /** @param {{header: any, arrays: Record<string, any>}} frame @param {boolean} plane */
   update(frame, plane) {
+    this.last = [frame, plane];
     const C = frame.arrays.confusion;
     const shown = !plane && C && !frame.arrays.gallery_index;
     this.confusionEl.hidden = !shown;
@@ -94,8 +103,8 @@ export class Tables {
     const y = d.arrays.y.data;
     const names = this.inputNames.length ? this.inputNames
       : Array.from({ length: X ? X.shape[1] : 0 }, (_, i) => `x${i + 1}`);
-    const head = h("tr", {}, ...names.map((s) => h("th", {}, s)), h("th", {}, "target"),
-      h("th", {}, classes ? "predicted (probability)" : "prediction"));
+    const head = h("tr", {}, ...names.map((s) => h("th", {}, s)), h("th", {}, t("views:tables.target")),
+      h("th", {}, t(classes ? "views:tables.predicted" : "views:tables.prediction")));
     const rows = [head];
     this.cells = [];
     this.classes = classes;
@@ -104,7 +113,7 @@ export class Tables {
         (_, j) => h("td", {}, rounded(X.data[i * X.shape[1] + j], 3))) : [];
       const cell = h("td", { className: "prediction" });
       this.cells.push(cell);
-      const row = h("tr", { title: "Select this point: the network diagram shows it" }, ...xs,
+      const row = h("tr", { title: t("views:tables.select_row") }, ...xs,
         h("td", {}, rounded(y[i], 3)), cell);
       row.dataset.index = String(i);
       row.tabIndex = 0;
@@ -133,7 +142,7 @@ export function confusionTable(C) {
   const k = C.shape[0];
   let total = 0;
   let right = 0;
-  const head = h("tr", {}, h("th", { title: "rows: the true class; columns: the predicted class" }),
+  const head = h("tr", {}, h("th", { title: t("views:confusion.corner") }),
     ...Array.from({ length: k }, (_, j) => h("th", {}, String(j))));
   const table = h("table", { className: "confusion" }, head);
   for (let i = 0; i < k; i++) {
@@ -153,7 +162,7 @@ export function confusionTable(C) {
     table.appendChild(row);
   }
   const label = h("div", { className: "label" }, total
-    ? `Test set: true class (rows) × predicted (columns); ${right} of ${total} right`
-    : "No test points: the confusion matrix counts test points only");
+    ? t("views:confusion.summary", { count: total, right: count(right), total: count(total) })
+    : t("views:confusion.empty"));
   return [label, table];
 }

@@ -8,29 +8,26 @@
  * and `note`), the note is shown in one line next to the control.
  */
 
-/** What each loss is called in words; the formulas come from the schema. */
-const LOSS_WORDS = {
-  bce: "binary cross-entropy",
-  cross_entropy: "cross-entropy",
-  mse: "mean squared error",
-  sse: "sum of squared errors",
-  perceptron: "perceptron rule",
-};
+import { has, onLanguage, t } from "./i18n.js";
 
-const KIND_WORDS = {
-  binary: "two classes",
-  multiclass: "several classes",
-  regression: "a number to predict",
-};
-
-/** A loss in words: "binary cross-entropy". @param {string} loss */
+/**
+ * A loss in words (page:task.losses: "binary cross-entropy"); the formulas come from the
+ * schema. @param {string} loss
+ */
 export function lossWords(loss) {
-  return LOSS_WORDS[/** @type {keyof LOSS_WORDS} */ (loss)] ?? loss.replace(/_/g, " ");
+  const key = `page:task.losses.${loss}`;
+  return has(key) ? t(key) : loss.replace(/_/g, " ");
+}
+
+/** An output activation in words (the server's name of the choice). @param {string} output */
+function outputWords(output) {
+  const key = `server:choices.output_activation.${output}`;
+  return has(key) ? t(key) : output.replace(/_/g, " ");
 }
 
 /** An output activation and a loss in words: "sigmoid + binary cross-entropy". @param {string} output @param {string} loss */
 export function pairWords(output, loss) {
-  return `${output.replace(/_/g, " ")} + ${lossWords(loss)}`;
+  return t("page:task.pair", { output: outputWords(output), loss: lossWords(loss) });
 }
 
 /**
@@ -54,12 +51,19 @@ export class TaskControl {
     /** @type {Record<string, string[][]>} */
     this.tasks = store.schema.tasks;
     this.kind = "binary";
+    /** @type {string | (() => string)} the note shown (a function: said again in a new language) */
+    this.note = "";
     els.select.addEventListener("change", () => {
       const [output_activation, loss] = els.select.value.split("|");
       this.say("");
       callbacks.onSet({ output_activation, loss }, els.select);
     });
     this.render();
+    onLanguage(() => {
+      delete els.select.dataset.kind;  // the options again, in words of the new language
+      this.render();
+      if (this.note) this.say(this.note);
+    });
   }
 
   /** New data: offer its kind's pairs. @param {string} kind  binary, multiclass or regression */
@@ -84,7 +88,7 @@ export class TaskControl {
         const option = document.createElement("option");
         option.value = `${output}|${loss}`;
         option.textContent = pairWords(output, loss);
-        if (i === 0) option.title = "the usual pair for this task";
+        if (i === 0) option.title = t("page:task.usual");
         return option;
       }));
     }
@@ -101,8 +105,9 @@ export class TaskControl {
     }
     select.value = value;
     const facts = this.store.schema.losses?.[config.loss];
-    select.title = `For ${KIND_WORDS[/** @type {keyof KIND_WORDS} */ (this.kind)] ?? this.kind}: ` +
-      `${pairWords(config.output_activation, config.loss)}` + (facts ? `. ${facts.formula}` : "");
+    const kind = has(`page:task.kinds.${this.kind}`) ? t(`page:task.kinds.${this.kind}`) : this.kind;
+    select.title = t("page:task.for", { kind, pair: pairWords(config.output_activation, config.loss) }) +
+      (facts ? `. ${facts.formula}` : "");
   }
 
   /**
@@ -114,8 +119,13 @@ export class TaskControl {
     this.els.select.disabled = waiting;
   }
 
-  /** The note next to the control (empty: none). @param {string} text */
-  say(text) {
+  /**
+   * The note next to the control (empty: none); given as a function, it is written again
+   * when the language changes. @param {string | (() => string)} note
+   */
+  say(note) {
+    this.note = note;
+    const text = typeof note === "function" ? note() : note;
     this.els.note.textContent = text;
     this.els.note.title = text;
   }

@@ -5,10 +5,31 @@
  * show comes from the server (the engine), never from arithmetic done here.
  */
 
-import { h, swatch } from "./dom.js";
+import { escapeHtml, h, swatch } from "./dom.js";
 import { CLASS_COLORS } from "./colors.js";
-import { exponent, number as fmt, powerOfTen, wholePercent } from "./format.js";
+import { exponent, number as fmt, powerOfTen, rounded, wholePercent } from "./format.js";
+import { has, onLanguage, t } from "./i18n.js";
 import { subscripted } from "./store.js";
+import { choiceLabel } from "./names.js";
+
+/**
+ * An activation's name in the page's language (the schema's display text of the choice).
+ * @param {string} name
+ */
+function activationName(name) {
+  return choiceLabel("activation", name,
+    choiceLabel("output_activation", name, name.replace("_", " ")));
+}
+
+/**
+ * A fact of an activation as the server's catalogue words it (GET /api/activations sends it in
+ * English), or the server's own text.
+ * @param {string} name @param {string} fact @param {string} english
+ */
+function activationFact(name, fact, english) {
+  const key = `server:activations.${name}.${fact}`;
+  return has(key) ? t(key) : english;
+}
 
 /** One neuron: inputs, weights, bias and activation, and what it computes. */
 export class NeuronToy {
@@ -31,6 +52,7 @@ export class NeuronToy {
       this.draw();
     });
     this.draw();
+    onLanguage(() => this.compute());
   }
 
   draw() {
@@ -53,7 +75,7 @@ export class NeuronToy {
     const body = { x: this.inputs.map((p) => p[0]), w: this.inputs.map((p) => p[1]),
       b: Number(this.b.value), activation: this.act.value };
     if (![...body.x, ...body.w, body.b].every(Number.isFinite)) {
-      this.result.textContent = "every input, weight and the bias must be a number";
+      this.result.textContent = t("views:toy.not_a_number");
       return;
     }
     const response = await fetch("/api/neuron", { method: "POST", body: JSON.stringify(body),
@@ -63,32 +85,47 @@ export class NeuronToy {
       this.result.textContent = typeof r.detail === "string" ? r.detail : JSON.stringify(r.detail);
       return;
     }
-    const terms = this.inputs.map((p) => `${p[1]}·${p[0]}`).join(" + ");
-    this.result.innerHTML = `<div>z = Σ wᵢxᵢ + b = ${terms} + ${body.b} = ` +
+    const terms = this.inputs.map((p) => `${given(p[1])}·${given(p[0])}`).join(" + ");
+    this.result.innerHTML = `<div>z = Σ wᵢxᵢ + b = ${terms} + ${given(body.b)} = ` +
       `<b data-key="z" data-value="${r.z}">${fmt(r.z)}</b></div>` +
-      `<div>a = ${body.activation}(z) = <b data-key="a" data-value="${r.a}">${fmt(r.a)}</b>` +
-      ` &nbsp; (slope φ′(z) = ${fmt(r.derivative)})</div>`;
+      `<div>a = ${escapeHtml(activationName(body.activation))}(z) = ` +
+      `<b data-key="a" data-value="${r.a}">${fmt(r.a)}</b>` +
+      ` &nbsp; (${escapeHtml(t("views:toy.slope", { value: fmt(r.derivative) }))})</div>`;
   }
 }
 
+/** A number the person typed, as the page's language writes it. @param {number} v */
+function given(v) {
+  return rounded(v, 6);
+}
+
+/** @type {[HTMLElement, number[], number] | null} the shapes last shown, for another language */
+let shapesShown = null;
+let shapesListening = false;
+
 /** The shape of every array of the current network, for a batch of N points. */
 export function renderShapes(panel, sizes, batch) {
+  shapesShown = [panel, sizes, batch];
+  if (!shapesListening) {
+    shapesListening = true;
+    onLanguage(() => { if (shapesShown) renderShapes(...shapesShown); });
+  }
   const rows = [];
   for (let l = 1; l < sizes.length; l++) {
     const nIn = sizes[l - 1];
     const nOut = sizes[l];
-    rows.push(`<tr><th>${l === sizes.length - 1 ? "output" : `hidden ${l}`}</th>` +
+    rows.push(`<tr><th>${escapeHtml(l === sizes.length - 1 ? t("views:shapes_table.output")
+      : t("views:shapes_table.hidden", { layer: l }))}</th>` +
       `<td>W[${l}]: (${nIn}, ${nOut})</td><td>b[${l}]: (${nOut},)</td>` +
       `<td>Z[${l}], A[${l}]: (${batch}, ${nOut})</td><td>dW[${l}]: (${nIn}, ${nOut})</td>` +
-      `<td class="alt">W[${l}] as (${nOut}, ${nIn})</td></tr>`);
+      `<td class="alt">${escapeHtml(t("views:shapes_table.as", { name: `W[${l}]`, shape: `(${nOut}, ${nIn})` }))}</td></tr>`);
   }
-  panel.innerHTML = `<table class="shapes"><tr><th>layer</th><th>weights</th><th>biases</th>` +
-    `<th>pre-activations, activations (batch of ${batch})</th><th>gradient</th>` +
-    `<th class="alt">column convention</th></tr>${rows.join("")}</table>` +
-    `<p class="label">nnplay stores W[l] as (inputs, outputs), n[l−1] × n[l], and computes ` +
-    `Z[l] = A[l−1]·W[l] + b[l] with one row per point, as NumPy code usually does. Many ` +
-    `courses (Andrew Ng's among them) write W[l] as (n[l], n[l−1]) with one column per point: ` +
-    `Z[l] = W[l]·A[l−1] + b[l]. Same numbers, transposed.</p>`;
+  const th = (/** @type {string} */ key, values = {}, cls = "") =>
+    `<th${cls ? ` class="${cls}"` : ""}>${escapeHtml(t(`views:shapes_table.${key}`, values))}</th>`;
+  panel.innerHTML = `<table class="shapes"><tr>${th("layer")}${th("weights")}${th("biases")}` +
+    `${th("values", { count: batch, batch })}${th("gradient")}` +
+    `${th("convention", {}, "alt")}</tr>${rows.join("")}</table>` +
+    `<p class="label">${escapeHtml(t("views:shapes_table.note"))}</p>`;
 }
 
 /** Each activation and its derivative, as the engine computes them, with a note. */
@@ -97,23 +134,36 @@ export class ActivationPlots {
   constructor(box) {
     this.box = box;
     this.loaded = false;
+    /** @type {any} what GET /api/activations sent */
+    this.curves = null;
   }
 
   async show() {
     if (this.loaded) return;
     this.loaded = true;
     const r = await (await fetch("/api/activations")).json();
+    this.curves = r;
+    this.render();
+    onLanguage(() => this.render());
+  }
+
+  /** The figures, in the page's language. */
+  render() {
+    const r = this.curves;
+    this.box.textContent = "";
     for (const [name, curve] of Object.entries(r.activations)) {
       const fig = document.createElement("figure");
       const canvas = document.createElement("canvas");
       canvas.width = 220;
       canvas.height = 130;
-      fig.appendChild(h("figcaption", {}, h("b", {}, name.replace("_", " ")), ": ",
+      canvas.setAttribute("role", "img");
+      canvas.setAttribute("aria-label", t("views:activations.plot_aria", { name: activationName(name) }));
+      fig.appendChild(h("figcaption", {}, h("b", {}, activationName(name)), ": ",
         h("span", { style: { color: ACTIVATION_COLORS[0] } }, "φ(z)"), ", ",
-        h("span", { style: { color: ACTIVATION_COLORS[1] } }, "φ′(z) dashed")));
+        h("span", { style: { color: ACTIVATION_COLORS[1] } }, t("views:activations.dashed"))));
       fig.appendChild(canvas);
       const p = document.createElement("p");
-      p.textContent = curve.note;
+      p.textContent = activationFact(name, "note", curve.note);
       fig.appendChild(p);
       this.box.appendChild(fig);
       plot(canvas, r.z, [[curve.a, ACTIVATION_COLORS[0], []], [curve.d, ACTIVATION_COLORS[1], [5, 3]]]);
@@ -161,6 +211,10 @@ export class Diagnostics {
   constructor(els) {
     this.els = els;
     this.reset();
+    onLanguage(() => {
+      this.els.hist.textContent = "";  // its labels are made again
+      this.draw();
+    });
   }
 
   reset() {
@@ -197,8 +251,8 @@ export class Diagnostics {
     if (trained.length) lines(this.els.grad, trained.map((x) => x.grad.map((v) => Math.log10(Math.max(v, 1e-30)))),
       colors, powerOfTen);
     this.els.gradLegend.replaceChildren(
-      ...colors.map((c, l) => h("span", {}, swatch(c), ` layer ${l + 1} `)),
-      `\u00a0 latest: ${s[s.length - 1].grad.map((v) => exponent(v, 1)).join(", ")}`);
+      ...colors.map((c, l) => h("span", {}, swatch(c), ` ${t("views:diagnostics.layer", { layer: l + 1 })} `)),
+      `\u00a0 ${t("views:diagnostics.latest", { values: s[s.length - 1].grad.map((v) => exponent(v, 1)).join(t("views:diagnostics.separator")) })}`);
     lines(this.els.dead, s.map((x) => x.dead.map((v) => 100 * v)), colors, wholePercent, [0, 100]);
     this.strips(s, L);
   }
@@ -232,7 +286,7 @@ export class Diagnostics {
         });
       });
       ctx.putImageData(img, 0, 0);
-      c.title = `weights of layer ${l + 1}: range ±${fmt(s[s.length - 1].range[1])} now`;
+      c.title = t("views:diagnostics.weights_tip", { layer: l + 1, range: fmt(s[s.length - 1].range[1]) });
     });
   }
 }

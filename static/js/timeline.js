@@ -14,10 +14,14 @@
  *
  * Dragging sends at most one `view_step` at a time, and no closer than SEND_GAP_MS apart: the
  * newest position wins, the ones in between are never sent.
+ *
+ * Its text is the `experiments:timeline.*` catalogue's, written again when the language changes.
  */
 
 import { h, setText } from "./dom.js";
 import * as format from "./format.js";
+import { onLanguage, t } from "./i18n.js";
+import { choiceLabel, fieldLabel } from "./names.js";
 
 const SEND_GAP_MS = 60;
 const PAGE_STEP = 5;  // PageUp / PageDown: this many checkpoints
@@ -76,6 +80,7 @@ export class TimelineBar {
     });
     store.on("frame", (frame) => this.framed(frame.header));
     const track = /** @type {HTMLElement} */ (r.parentElement);
+    onLanguage(() => this.render());
     page.chart.onMargins = (left, right) => {  // the steps lined up with the chart's axis
       track.style.setProperty("--plot-left", `${left}px`);
       track.style.setProperty("--plot-right", `${right}px`);
@@ -181,22 +186,22 @@ export class TimelineBar {
     const say = (/** @type {string} */ text) => (origin instanceof HTMLElement
       ? this.page.toasts.near(origin, text) : this.page.toasts.show(text, "info", 5000));
     if (rebuild) {
-      say(`While you view step ${format.count(this.viewing)}, settings go to a branch from it, ` +
-        `and ${rebuild?.label ?? "this"} would build a new network: go back to live to change it`);
+      say(t("experiments:timeline.rebuild", { step: format.count(this.viewing),
+        field: fieldLabel(rebuild.name, rebuild.label) }));
       this.store.set({ config: this.store.config });  // the control shows the run's again
       return true;
     }
     this.changes = { ...this.changes, ...changes };
-    say(`${this.describeChanges()}: for the branch from step ${format.count(this.viewing)} ` +
-      "(Branch from here)");
+    say(t("experiments:timeline.for_branch", { changes: this.describeChanges(),
+      step: format.count(this.viewing), button: this.els.branch.textContent?.trim() ?? "" }));
     this.render();
     return true;
   }
 
   describeChanges() {
     const fields = this.store.schema.fields;
-    return Object.entries(this.changes).map(([k, v]) =>
-      `${fields.find((f) => f.name === k)?.label ?? k} ${Array.isArray(v) ? v.join("-") : v}`)
+    return Object.entries(this.changes).map(([k, v]) => t("experiments:timeline.change", {
+      field: fieldLabel(k, fields.find((f) => f.name === k)?.label ?? k), value: shown(k, v) }))
       .join(", ");
   }
 
@@ -220,21 +225,23 @@ export class TimelineBar {
     this.page.chart.truncate(reply.branched_from);
     this.store.set({ config: { ...this.store.config, ...reply.changed } });
     if (reply.original?.token) this.page.remember(reply.original.token);
-    const what = Object.keys(reply.changed).length ? " with your settings" : "";
-    this.page.toasts.show(`Branched from step ${format.count(reply.branched_from)}${what}. ` +
-      "The run as it was is kept: Share → Recent runs", "info", 6000);
+    const what = Object.keys(reply.changed).length ? "branched_with" : "branched";
+    this.page.toasts.show(t(`experiments:timeline.${what}`,
+      { step: format.count(reply.branched_from) }), "info", 6000);
   }
 
   /** "Step S (viewing) of N", or "Live". @param {number | null} step */
   showStatus(step) {
     const els = this.els;
+    // the status is as wide as its longest text (timeline.css): nothing moves when a step is viewed
+    els.status.dataset.reserve = t("experiments:timeline.viewing", { step: format.count(this.live) });
     if (step === null) {
-      setText(els.status, "Live");
-      els.status.title = `the live run, at step ${format.count(this.live)}`;
+      setText(els.status, t("experiments:timeline.live"));
+      els.status.title = t("experiments:timeline.live_tip", { step: format.count(this.live) });
     } else {
-      setText(els.status, `Step ${format.count(step)} (viewing)`);
-      els.status.title = `viewing step ${format.count(step)} of ${format.count(this.live)}: ` +
-        "the run goes on as it was";
+      setText(els.status, t("experiments:timeline.viewing", { step: format.count(step) }));
+      els.status.title = t("experiments:timeline.viewing_tip", { step: format.count(step),
+        live: format.count(this.live) });
     }
   }
 
@@ -250,16 +257,18 @@ export class TimelineBar {
       range.value = String(this.viewing ?? hi);
       this.showStatus(this.viewing);
     }
-    range.setAttribute("aria-valuetext", this.viewing === null ? `live, step ${hi}`
-      : `step ${this.viewing} of ${hi} (viewing)`);
+    range.setAttribute("aria-valuetext", this.viewing === null
+      ? t("experiments:timeline.value_live", { step: format.count(hi) })
+      : t("experiments:timeline.value_viewing", { step: format.count(this.viewing),
+        live: format.count(hi) }));
     bar.classList.toggle("viewing", this.viewing !== null);
     live.disabled = this.viewing === null || Boolean(locked);
     const saves = this.store.hello?.saves !== false;
     branch.disabled = this.viewing === null || Boolean(locked) || !saves;
-    branch.title = !saves ? "This server saves no runs (--no-save), so a branch cannot keep the original"
-      : Object.keys(this.changes).length ? `Go on from this step with: ${this.describeChanges()}`
-        : "Go on from this step as a new run (change settings first to branch with them); " +
-          "the run as it is is kept";
+    branch.title = !saves ? t("experiments:timeline.no_save")
+      : Object.keys(this.changes).length
+        ? t("experiments:timeline.branch_with", { changes: this.describeChanges() })
+        : t("experiments:timeline.branch_tip");
     branch.classList.toggle("has-changes", Object.keys(this.changes).length > 0);
     this.drawTicks(lo, hi);
   }
@@ -277,4 +286,12 @@ export class TimelineBar {
       return tick;
     }));
   }
+}
+
+/** A setting's value as the page writes it: a choice by its name, a number the language's way. @param {string} name @param {any} v */
+function shown(name, v) {
+  if (Array.isArray(v)) return v.join("-");
+  if (typeof v === "number") return format.rounded(v, 6);
+  if (typeof v === "boolean") return t(v ? "experiments:value.on" : "experiments:value.off");
+  return choiceLabel(name, v);
 }

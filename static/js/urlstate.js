@@ -4,8 +4,11 @@
  *   #dataset=spiral&hidden_layers=8,8,8&learning_rate=0.01&features=x1,x2,sinx1
  * Only fields that differ from the schema's defaults are written. Values are parsed by the
  * schema's field types; anything unknown or malformed is reported, never silently applied,
- * with the schema's own words for what is allowed.
+ * saying what is allowed, in the page's language. Keys that are not settings (the lesson
+ * options, `lang`: the page's language) are kept apart.
  */
+
+import { t } from "./i18n.js";
 
 /**
  * @typedef {{name: string, type: string, default: any, choices?: string[], min?: number,
@@ -28,8 +31,9 @@ function encodeValue(value, field) {
  */
 function decodeValue(text, field) {
   const fail = () => {
-    const allowed = field.allowed ? `; allowed: ${field.allowed}` : "";
-    throw new Error(`${field.name}=${JSON.stringify(text)} in the link is not valid${allowed}`);
+    const allowed = allowedText(field);
+    const values = { setting: field.name, text: JSON.stringify(text), allowed };
+    throw new Error(t(allowed ? "page:link.invalid_allowed" : "page:link.invalid", values));
   };
   const inRange = (v) => (field.min == null || v >= field.min) && (field.max == null || v <= field.max);
   const choice = (v) => !field.choices || field.choices.includes(v);
@@ -64,6 +68,27 @@ function decodeValue(text, field) {
   }
 }
 
+/**
+ * What a field allows, in the page's language ("" when the schema does not say).
+ * @param {Field} field
+ */
+function allowedText(field) {
+  const list = (/** @type {any[]} */ items) => items.map(String).join(", ");
+  if (field.type === "bool") return list([true, false]);
+  if (field.choices?.length) {
+    return t(field.type === "choice_list" ? "page:link.allowed.list_of" : "page:link.allowed.one_of",
+      { choices: list(field.choices) });
+  }
+  if (field.min != null && field.max != null) {
+    const range = { min: String(field.min), max: String(field.max) };
+    if (field.type === "int_list") {
+      return t("page:link.allowed.layers", { ...range, count: field.max_length ?? 0 });
+    }
+    return t(field.type === "int" ? "page:link.allowed.whole" : "page:link.allowed.range", range);
+  }
+  return "";
+}
+
 /** @param {any} a @param {any} b */
 function same(a, b) {
   return JSON.stringify(a) === JSON.stringify(b);
@@ -94,7 +119,7 @@ export function encodeHash(config, fields, extra = {}) {
  * @param {Field[]} fields
  * @param {string[]} [extraKeys]
  */
-export function decodeHash(hash, fields, extraKeys = ["hide", "preset", "present", "frames"]) {
+export function decodeHash(hash, fields, extraKeys = ["hide", "preset", "present", "frames", "lang"]) {
   const byName = new Map(fields.map((f) => [f.name, f]));
   const params = new URLSearchParams(hash.replace(/^#/, ""));
   /** @type {Record<string, any>} */
@@ -114,7 +139,7 @@ export function decodeHash(hash, fields, extraKeys = ["hide", "preset", "present
     } else if (extraKeys.includes(key)) {
       extra[key] = value;
     } else {
-      errors.push(`${key} in the link is not a setting of nnplay`);
+      errors.push(t("page:link.unknown", { key }));
     }
   }
   return { config, extra, errors };

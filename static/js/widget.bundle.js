@@ -111,13 +111,24 @@ h2 {
 .top-controls { display: flex; gap: 0.8em; align-items: flex-end; min-width: 0; }
 .top-controls .control { flex-direction: column; align-items: flex-start; gap: 0.1em; margin: 0; flex-wrap: nowrap; }
 .top-controls .label { white-space: nowrap; }
+/* a language's longer names ("Скорость обучения") take a second line over their control
+   rather than push the status and the menu off the bar */
+.top-controls .control:not(.speed) { max-width: 7em; }
+.top-controls .control:not(.speed) .label { white-space: normal; }
+/* and when the status says more (frames waiting), the controls narrow, the slider first */
+.top-controls .control { min-width: min-content; }
+.top-controls .speed { min-width: 0; }
+.top-controls .speed .label { white-space: normal; }  /* the pace under its name */
+.speed-row { max-width: 100%; }
+.speed-row input[type="range"] { min-width: 2.5em; flex: 0 1 auto; }
 .speed-row { display: inline-flex; align-items: center; gap: 0.3em; }
 .speed-row input[type="range"] { width: 5.5em; }
-#speed-value { min-width: 6.6em; text-align: right; font-size: 0.9em; white-space: nowrap; }
-#speed-max { padding: 0.05em 0.45em; }
+#speed-value { color: var(--ink); white-space: nowrap; }  /* beside its label: the row under it keeps still */
+#speed-max { padding: 0.05em 0.45em; white-space: nowrap; }
 .speed-row input.at-max { opacity: 0.4; }
 .status-area { margin-left: auto; text-align: right; line-height: 1.2; flex: none; }
 .status { display: inline-flex; align-items: center; gap: 0.35em; white-space: nowrap; }
+#status-text { white-space: nowrap; }
 .status .dot { width: 0.7em; height: 0.7em; border-radius: 50%; background: #999; }
 .status[data-state="connected"] .dot { background: #1a9850; }
 .status[data-state="reconnecting"] .dot, .status[data-state="connecting"] .dot { background: #f0a000; }
@@ -125,7 +136,12 @@ h2 {
 .status[data-state="replaced"] .dot { background: #b30000; }
 .rates, .frame-limited { font-size: 0.8em; color: var(--muted); white-space: nowrap; }
 .frame-limited { color: var(--warn); }
-.menu { display: flex; gap: 0.4em; flex: none; }
+body.present .frame-limited { white-space: normal; max-width: 9em; margin-left: auto; line-height: 1.1; }
+.menu { display: flex; gap: 0.4em; flex: none; align-items: center; }
+.menu button { white-space: nowrap; }
+/* the language picker: each language by its own name, small beside the menu's buttons */
+.menu select.language { font-size: 0.8em; padding: 0.15em 0.1em; }
+body.present .menu select.language { display: none; }  /* the audience's page: l still switches */
 
 /* -- the playground: four columns, the drawer under the first three ------------------------ */
 #playground {
@@ -247,9 +263,10 @@ input[type="number"] { width: 7em; }
 .output-head { flex: none; }
 .output-title { display: flex; align-items: baseline; justify-content: space-between; gap: 0.6em; }
 .output-title h2 { margin: 0; }
-.metrics { display: grid; grid-template-columns: repeat(3, minmax(0, 1fr)); gap: 0.2em; margin: 0.15em 0 0.2em; }
-.metrics > div { display: flex; flex-direction: column; min-width: 0; }
-.metrics .label { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+.metrics { display: grid; grid-template-columns: repeat(3, minmax(0, 1fr)); gap: 0.2em 0.8em; margin: 0.15em 0 0.2em; }
+.metrics > div { display: flex; flex-direction: column; justify-content: flex-end; min-width: 0; }
+/* a longer name ("Độ chính xác kiểm tra") takes two lines; the numbers stay in one row */
+.metrics .label { display: -webkit-box; -webkit-box-orient: vertical; -webkit-line-clamp: 2; overflow: hidden; line-height: 1.15; }
 .metric { font-size: 1.25em; font-weight: 600; }
 /* The plots take what the column leaves: each a square as large as the box allows, the
    legend a narrow column beside them. */
@@ -347,7 +364,7 @@ kbd { font: 0.9em var(--mono); border: 1px solid #999; border-bottom-width: 2px;
 
 /* -- the drawer: settings and teaching panels ------------------------------------------------- */
 .drawer-tabs { display: flex; gap: 0.25em; flex-wrap: wrap; flex: none; }
-.drawer-tabs button { border-radius: 6px 6px 0 0; border-bottom: none; background: #fff; font-size: 0.85em; white-space: nowrap; }
+.drawer-tabs button { border-radius: 6px 6px 0 0; border-bottom: none; background: #fff; font-size: 0.85em; white-space: nowrap; padding-inline: 0.4em; }
 .drawer-tabs button[aria-selected="true"] { background: var(--accent); color: #fff; border-color: var(--accent); }
 .drawer-panel { background: #fff; border: 1px solid var(--line); border-radius: 0 8px 8px 8px; padding: 0.45em 0.7em; height: var(--drawer); overflow: auto; flex: none; }
 /* panels whose content does not change take only what they need */
@@ -417,11 +434,21 @@ body.present .status[data-state="connected"] #status-text { display: none; }
 [data-hidden-by-lesson] { display: none !important; }
 
 /* the top bar holds the controls, the status and the menu in one row; the name gives way */
-@media (max-width: 1800px) {
+@media (max-width: 2000px) {
   .tagline { display: none; }
 }
 @media (max-width: 1700px) {
   .brand { display: none; }
+}
+
+/* A reader who asks for less motion (prefers-reduced-motion) gets none that is decoration:
+   no transitions, animations or smooth scrolling. Training itself still moves the pictures:
+   that is what the page shows, and it stops with Pause (Space). */
+@media (prefers-reduced-motion: reduce) {
+  *, *::before, *::after {
+    animation-duration: 0.01ms !important; animation-iteration-count: 1 !important;
+    transition-duration: 0.01ms !important; scroll-behavior: auto !important;
+  }
 }
 `;
 
@@ -434,8 +461,11 @@ function h(tag, props = {}, ...children) {
   el.append(...children);
   return el;
 }
-function setText(el, text) {
-  if (el.textContent !== text) el.textContent = text;
+function escapeHtml(text2) {
+  return text2.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
+}
+function setText(el, text2) {
+  if (el.textContent !== text2) el.textContent = text2;
 }
 
 // static/js/colors.js
@@ -490,102 +520,6 @@ function pointColor(y, task, nClasses) {
 }
 function rgbCss(c) {
   return `rgb(${c[0]},${c[1]},${c[2]})`;
-}
-
-// static/js/markers.js
-var HALO = "#ffffff";
-var OUTLINE = "#1a1a1a";
-var TRAIN_OUTLINE = 1.75;
-var TEST_OUTLINE = 3;
-var HALO_WIDTH = 2;
-var polygon = (n, turn, scale) => Array.from({ length: n }, (_, i) => {
-  const a = turn + 2 * Math.PI * i / n;
-  return [scale * Math.cos(a), scale * Math.sin(a)];
-});
-var star = Array.from({ length: 10 }, (_, i) => {
-  const a = -Math.PI / 2 + Math.PI * i / 5;
-  const r = i % 2 ? 0.55 : 1.3;
-  return [r * Math.cos(a), r * Math.sin(a)];
-});
-var cross = (w) => [
-  [-w, -1],
-  [w, -1],
-  [w, -w],
-  [1, -w],
-  [1, w],
-  [w, w],
-  [w, 1],
-  [-w, 1],
-  [-w, w],
-  [-1, w],
-  [-1, -w],
-  [-w, -w]
-];
-var rotate = (points, a) => points.map(([x, y]) => [
-  x * Math.cos(a) - y * Math.sin(a),
-  x * Math.sin(a) + y * Math.cos(a)
-]);
-var SHAPES = [
-  { name: "circle", points: null },
-  { name: "square", points: polygon(4, Math.PI / 4, 1.25) },
-  { name: "triangle", points: polygon(3, -Math.PI / 2, 1.45) },
-  { name: "diamond", points: polygon(4, 0, 1.3) },
-  { name: "triangle down", points: polygon(3, Math.PI / 2, 1.45) },
-  { name: "plus", points: cross(0.38).map(([x, y]) => [1.2 * x, 1.2 * y]) },
-  { name: "star", points: star },
-  { name: "hexagon", points: polygon(6, 0, 1.1) },
-  { name: "cross", points: rotate(cross(0.38), Math.PI / 4).map(([x, y]) => [1.2 * x, 1.2 * y]) },
-  { name: "pentagon", points: polygon(5, -Math.PI / 2, 1.15) }
-];
-function shapeOf(y, task) {
-  return task === "regression" ? SHAPES[0] : SHAPES[y % SHAPES.length];
-}
-function trace(ctx, shape, x, y, r) {
-  ctx.beginPath();
-  if (!shape.points) {
-    ctx.arc(x, y, r, 0, 2 * Math.PI);
-    return;
-  }
-  shape.points.forEach(([u, v], i) => (i ? ctx.lineTo : ctx.moveTo).call(ctx, x + r * u, y + r * v));
-  ctx.closePath();
-}
-function drawMarker(ctx, shape, x, y, r, fill, test = false, rings = 1) {
-  const outline = (test ? TEST_OUTLINE : TRAIN_OUTLINE) * rings;
-  trace(ctx, shape, x, y, r);
-  ctx.lineJoin = "round";
-  ctx.lineWidth = outline + 2 * HALO_WIDTH * rings;
-  ctx.strokeStyle = HALO;
-  ctx.stroke();
-  ctx.fillStyle = fill;
-  ctx.fill();
-  ctx.lineWidth = outline;
-  ctx.strokeStyle = OUTLINE;
-  ctx.stroke();
-}
-function markerSvg(shape, fill, size = 16) {
-  const ns = "http://www.w3.org/2000/svg";
-  const svg = document.createElementNS(ns, "svg");
-  const half = size / 2;
-  const r = half * 0.6;
-  svg.setAttribute("width", String(size));
-  svg.setAttribute("height", String(size));
-  svg.setAttribute("viewBox", `0 0 ${size} ${size}`);
-  svg.setAttribute("aria-hidden", "true");
-  svg.classList.add("marker");
-  const el = shape.points ? document.createElementNS(ns, "polygon") : document.createElementNS(ns, "circle");
-  if (shape.points) {
-    el.setAttribute("points", shape.points.map(([u, v]) => `${half + r * u},${half + r * v}`).join(" "));
-  } else {
-    el.setAttribute("cx", String(half));
-    el.setAttribute("cy", String(half));
-    el.setAttribute("r", String(r));
-  }
-  el.setAttribute("fill", fill);
-  el.setAttribute("stroke", OUTLINE);
-  el.setAttribute("stroke-width", String(TRAIN_OUTLINE));
-  el.setAttribute("stroke-linejoin", "round");
-  svg.appendChild(el);
-  return svg;
 }
 
 // static/js/vendor/i18next.js
@@ -3047,30 +2981,1563 @@ var page_default = {
     kib: "{{size}} KiB",
     bytes_one: "{{size}} byte",
     bytes_other: "{{size}} bytes"
+  },
+  title: "nnplay: a neural network, trained live in NumPy",
+  brand: {
+    tagline: "real NumPy, trained live"
+  },
+  language: {
+    label: "Language",
+    tip: "The page's language (l)"
+  },
+  run: {
+    reset: "Reset",
+    reset_tip: "Reset to step 0 (r)",
+    play: "Play",
+    play_tip: "Play (space)",
+    pause: "Pause",
+    pause_tip: "Pause (space)",
+    step: "Step",
+    step_tip: "One step (→)"
+  },
+  counters: {
+    epoch: "Epoch",
+    step: "Step"
+  },
+  speed: {
+    label: "Speed",
+    tip: "Training speed, in mini-batch steps a second",
+    slider: "Training speed",
+    max: "max",
+    max_tip: "As fast as the server can train (m); press again for the pace before",
+    pace_one: "{{value}} step/s",
+    pace_other: "{{value}} steps/s"
+  },
+  status: {
+    connecting: "connecting",
+    connected: "connected",
+    reconnecting: "reconnecting…",
+    refused: "refused: {{detail}}",
+    replaced: "opened elsewhere",
+    closed: "closed",
+    saved: "saved on the server at step {{step}}, {{time}}"
+  },
+  rates: {
+    sps: "steps/s",
+    fps: "fps",
+    limited: "frames wait for training",
+    slow: "frames come slower than {{fps}} a second: each takes {{ms}} ms to build, and training gets at least as much time",
+    back: "frames are back to {{fps}} a second",
+    link: "the connection carried {{kb}} KB/s: frames come at {{fps}} a second",
+    link_lean: "the connection carried {{kb}} KB/s: frames come at {{fps}} a second, lean (this page draws the maps)"
+  },
+  menu: {
+    compare: "Compare",
+    compare_tip: "Compare pinned runs side by side",
+    present: "Present",
+    present_tip: "Presentation mode: large type and drawings, advanced controls hidden (p)",
+    help: "Keyboard shortcuts",
+    help_tip: "Keyboard shortcuts (?)"
+  },
+  room: {
+    join: "Join a class",
+    fork: "Try it yourself",
+    fork_tip: "A run of your own, from the teacher's as it is now (y)",
+    follow: "Follow the teacher",
+    follow_tip: "Watch the teacher's run again; yours is kept (f)"
+  },
+  data: {
+    title: "Data",
+    which: "Which dataset?",
+    training_data: "Training data",
+    regenerate: "Regenerate",
+    regenerate_tip: "New points, same dataset",
+    draw: "Draw",
+    draw_tip: "Click the output plot to add points; shift-click removes one (d)",
+    csv: "CSV…",
+    csv_tip: "Train on a CSV file: one row per point, the label last",
+    draw_class: "Draw class",
+    clear: "Clear",
+    clear_tip: "Remove every point",
+    no_points: "No points: draw some (d), or load a CSV",
+    thumb_inputs_one: "{{count}} in",
+    thumb_inputs_other: "{{count}} in",
+    thumb_classes_one: "{{count}} cls",
+    thumb_classes_other: "{{count}} cls"
+  },
+  features: {
+    title: "Features",
+    inputs: "Inputs",
+    use: "Use {{label}} as an input"
+  },
+  network: {
+    remove_layer: "Remove a hidden layer",
+    add_layer: "Add a hidden layer",
+    hidden_layers_one: "hidden layer",
+    hidden_layers_other: "hidden layers",
+    rebuild: "Changing this restarts training from step 0",
+    rebuild_layers: "Changing the layers restarts training from step 0",
+    images: "{{side}}×{{side}} images: each first-layer neuron below is drawn as its incoming weights",
+    not_plane_one: "{{inputs}} input: this data is not 2-D, so neurons have no map over a plane",
+    not_plane_other: "{{inputs}} inputs: this data is not 2-D, so neurons have no map over a plane",
+    close: "Close"
+  },
+  task: {
+    label: "Output + loss",
+    aria: "Output activation and loss",
+    tip: "The output layer's activation and the loss it is trained with: the pairs that can learn this data",
+    pair: "{{output}} + {{loss}}",
+    usual: "the usual pair for this task",
+    for: "For {{kind}}: {{pair}}",
+    kinds: {
+      binary: "two classes",
+      multiclass: "several classes",
+      regression: "a number to predict"
+    },
+    losses: {
+      bce: "binary cross-entropy",
+      cross_entropy: "cross-entropy",
+      mse: "mean squared error",
+      sse: "sum of squared errors",
+      perceptron: "perceptron rule"
+    },
+    adjusted: "Output and loss moved to fit the data: {{now}} (was {{was}})"
+  },
+  output: {
+    title: "Output",
+    test_data: "Test data",
+    test_tip: "Show the test points too, ringed (t)",
+    discretize: "Discretize",
+    discretize_tip: "Snap the output to its two ends (or classes to full colour)",
+    png_tip: "Save the output plot as PNG",
+    test_loss: "Test loss",
+    train_loss: "Training loss",
+    test_accuracy: "Test accuracy",
+    train_accuracy: "Training accuracy",
+    test_r2: "Test R²",
+    train_r2: "Training R²"
+  },
+  chart: {
+    title: "Loss",
+    metric: "What the chart shows",
+    loss: "loss",
+    score: "accuracy / R²",
+    log: "log",
+    png_tip: "Save the chart as PNG",
+    legend: "What each line is, and its value"
+  },
+  timeline: {
+    label: "Timeline: the run's past, to view and to branch from",
+    range: "Step shown ([ and ] move checkpoint by checkpoint)",
+    range_tip: "Drag to see the run as it was at an earlier step; the ticks are the checkpoints kept ([ and ])",
+    live: "Live",
+    back: "Back to live",
+    back_tip: "Show the live run again",
+    branch: "Branch from here"
+  },
+  tabs: {
+    label: "More",
+    settings: "Settings",
+    settings_tip: "More settings of the network and its training",
+    explain: "Explain",
+    explain_tip: "Walk through one training step with the real numbers (e)",
+    neuron: "Neuron",
+    neuron_tip: "One neuron to try by hand",
+    shapes: "Shapes",
+    shapes_tip: "The shape of every array",
+    activations: "Activations",
+    activations_tip: "Each activation and its slope",
+    diagnostics: "Diagnostics",
+    diagnostics_tip: "Gradients, dead units and weights over time",
+    code: "Code",
+    code_tip: "The run as a plain NumPy script",
+    lesson: "Share",
+    lesson_tip: "Links, runs, presets and lessons",
+    sweep: "Sweep",
+    sweep_tip: "Vary a setting over values: many runs side by side",
+    class: "Class",
+    class_tip: "Teach a class: students join with a code and follow this run"
+  },
+  density: {
+    label: "Heatmap detail",
+    tip: "How finely the neuron tiles and the output plot are computed: finer is smoother and costs the server more",
+    coarse: "coarse",
+    coarse_tip: "neuron tiles 16×16, output plot 50×50",
+    normal: "normal",
+    normal_tip: "neuron tiles 32×32, output plot 100×100",
+    fine: "fine",
+    fine_tip: "neuron tiles 48×48, output plot 150×150",
+    finest: "finest",
+    finest_tip: "neuron tiles 64×64, output plot 200×200"
+  },
+  explain: {
+    start: "Explain the selected point",
+    start_tip: "Explain a step on the selected point (click one in the output plot)",
+    back: "◀ Back",
+    back_label: "Back (←)",
+    next: "Next ▶",
+    next_label: "Next (→)",
+    apply: "Apply this step",
+    apply_tip: "Apply exactly this step to the network",
+    intro: `Pick a point in the output plot, then press "Explain the selected point". Training pauses; the step is walked through on that point with the network's own numbers.`
+  },
+  toy: {
+    bias: "bias b",
+    activation: "activation",
+    add: "+ input",
+    add_tip: "Add an input",
+    remove: "− input",
+    remove_tip: "Remove an input"
+  },
+  diagnostics: {
+    gradients: "Gradient norm ‖∇‖ per layer (log scale)",
+    dead: "Dead units per hidden layer (φ′ ≈ 0 on every training point)",
+    weights: "Weights per layer over time (each column a moment, each row a range of values)"
+  },
+  code: {
+    show: "Show the code for this run",
+    copy: "Copy",
+    download: "Download .py",
+    intro: 'Press "Show the code for this run": a standalone Python script (NumPy only) that trains the same network on the same points and ends with the same weights.'
+  },
+  share: {
+    copy_link: "Copy link",
+    copy_link_tip: "Copy a link that reproduces this configuration",
+    download: "Download run",
+    download_tip: "Download the whole run (weights, data, optimizer) as JSON",
+    load: "Load run…",
+    load_tip: "Load a downloaded run",
+    preset: "Preset",
+    preset_tip: "Load a preset",
+    choose: "Choose…",
+    runs: "Recent runs",
+    compare_tip: "Compare the pinned runs side by side",
+    lesson_intro: "A lesson link opens this configuration with the chosen controls hidden, so students can focus on one thing:",
+    bottom_tabs: "the bottom tabs",
+    present: "open in presentation mode",
+    copy_lesson: "Copy lesson link",
+    copied: "link copied: it reproduces this configuration",
+    copy_this: "copy this link: {{url}}",
+    lesson_copied: "lesson link copied",
+    lesson_link: "lesson link: {{url}}"
+  },
+  metrics: {
+    score: "test accuracy",
+    test_loss: "test loss",
+    train_loss: "training loss"
+  },
+  sweep: {
+    vary: "Vary",
+    and: "and",
+    nothing: "(nothing)",
+    over: "over",
+    example: "e.g. relu, tanh or 64-32, 32",
+    epochs: "epochs",
+    start: "Start",
+    start_tip: "Train every combination from this run's settings (up to 24 runs)",
+    cancel: "Cancel",
+    metric: "What the curves show",
+    csv: "Export CSV",
+    png: "Export PNG",
+    curves: "Every run's curve, overlaid; the legend beside it names each run"
+  },
+  class: {
+    start: "Start a class",
+    intro: "Students join from their own computers with a code. They follow this run live, and can try it themselves from any step.",
+    reach: "nnplay listens on this machine only, so students' computers cannot reach it: start it with",
+    reach_end: ".",
+    qr_alt: "QR code of the class's join address",
+    qr_missing: "adds a QR code here",
+    go_to: "Go to",
+    enter_code: "and enter the code",
+    show: "Show the class",
+    show_tip: "Every student's run, over the whole window: for the projector (c)",
+    close: "Close the class",
+    close_tip: "End the class: students' pages stop following (their own runs are kept)",
+    spot_end: "End spotlight",
+    spot_end_tip: "The class sees {{name}}'s run: show them yours again"
+  },
+  class_view: {
+    title: "Class",
+    sort: "Sort",
+    sort_tip: "The order of the cards (remembered)",
+    by_joined: "by time joined",
+    by_score: "by accuracy",
+    push_tip: "Push to every student's own run, as if they had made the change",
+    push_what: "What to push",
+    all_settings: "all my settings",
+    push: "Push my settings",
+    preset: "A preset to push",
+    a_preset: "a preset…",
+    push_preset: "Push preset",
+    push_preset_tip: "Load this preset in every student's own run",
+    lock: "Lock…",
+    lock_tip: "Controls students cannot change in their own runs",
+    lock_apply: "Lock the ticked",
+    unlock: "Unlock all",
+    names: "names in the spotlight",
+    names_tip: "When you show a student's run: their name, if they allowed it when joining (else “a student”)",
+    back: "Back to my run",
+    back_tip: "Back to your own run (c or Esc)",
+    spot_end_tip: "Everyone sees your run again",
+    students: "The students",
+    empty: "No student has joined yet."
+  },
+  compare: {
+    title: "Compare runs",
+    none_pinned: "0 of 6 pinned",
+    pin_this: "Pin this run",
+    chart: "Chart",
+    target: "Target",
+    target_tip: "The test accuracy each run must reach; the table says at which step it first did",
+    refresh: "Refresh",
+    refresh_tip: "Read the pinned runs again (this run as it is now)",
+    png: "Export PNG",
+    png_tip: "The chart, the plots and the table as one PNG",
+    csv: "Export CSV",
+    csv_tip: "The table as CSV, full precision",
+    back: "Back to the run",
+    back_tip: "Back to the run (Esc)",
+    test_accuracy: "Test accuracy",
+    test_loss: "Test loss",
+    train_loss: "Training loss",
+    chart_aria: "The pinned runs' curves, overlaid",
+    legend_aria: "What differs between the runs",
+    plots_aria: "Each run's output plot",
+    run: "Run",
+    steps: "Steps",
+    reached: "Reached 90% at step",
+    unpin: "Unpin"
+  },
+  confirm: {
+    remove: "Remove",
+    cancel: "Cancel"
+  },
+  join: {
+    title: "Join a class",
+    code: "Class code",
+    code_example: "e.g. K7M-P2Q",
+    name: "Your name, as the class will see it",
+    show_name: "Show my name on the projector if the teacher shows my run",
+    submit: "Join"
+  },
+  keys: {
+    title: "Keyboard shortcuts",
+    space: "space",
+    play: "play / pause",
+    step: "one step (in the step-through: next stage)",
+    back: "in the step-through: previous stage",
+    explain: "explain a step on the selected point",
+    reset: "reset to step 0",
+    max: "train at max speed, or back to the pace before",
+    draw: "draw points on the output plot",
+    test: "show test data",
+    present: "presentation mode",
+    language: "the page in its next language",
+    fork: "in a class: try it yourself (a run of your own from the teacher's)",
+    follow: "in a class: follow the teacher again",
+    class: "teaching a class: show the class (every student's run), or back to yours",
+    timeline: "timeline: the run one checkpoint earlier / later (past the newest: live)",
+    help: "this list",
+    close: "close",
+    close_button: "Close"
+  },
+  link: {
+    invalid: "{{setting}}={{text}} in the link is not valid",
+    invalid_allowed: "{{setting}}={{text}} in the link is not valid; allowed: {{allowed}}",
+    unknown: "{{key}} in the link is not a setting of nnplay",
+    allowed: {
+      one_of: "one of: {{choices}}",
+      list_of: "a comma-separated list of: {{choices}}",
+      whole: "a whole number from {{min}} to {{max}}",
+      range: "a number from {{min}} to {{max}}",
+      layers_one: "up to {{count}} layer of {{min}} to {{max}} neurons, comma-separated",
+      layers_other: "up to {{count}} layers of {{min}} to {{max}} neurons each, comma-separated"
+    }
+  },
+  inspector: {
+    title: "Neuron",
+    close: "Close the inspector"
+  },
+  pictures: {
+    plot: "Output plot at step {{step}}: {{scoreName}} {{score}}, loss {{loss}}",
+    chart: "Loss chart up to step {{step}}: loss {{loss}}, {{scoreName}} {{score}}",
+    plot_empty: "Output plot",
+    network_empty: "The network",
+    chart_empty: "Loss chart",
+    network: "The network {{shape}}: {{layers}}, {{neurons}}",
+    layers_one: "{{n}} hidden layer",
+    layers_other: "{{n}} hidden layers",
+    neurons_one: "{{n}} neuron",
+    neurons_other: "{{n}} neurons"
   }
 };
 
 // static/i18n/en/messages.json
-var messages_default = {};
+var messages_default = {
+  connection: {
+    replaced: {
+      session: "this session is open in another tab or window: reload to take it back",
+      student: "this place in the class is open in another tab or window: reload to take it back",
+      teacher: "the class's view is open in too many tabs or windows: reload to take it back"
+    },
+    class_closed: "the teacher closed the class",
+    removed: "the teacher removed this student from the class",
+    retry_in: "in {{ms}} ms",
+    restored: "the session was restored from its last save; this command may not have been applied",
+    dropped: "the connection dropped",
+    closed: "the connection was closed",
+    not_sent: "not connected; the command was not sent",
+    refused: {
+      too_many_sessions: "the server is full",
+      forbidden_origin: "this page's address is not allowed",
+      forbidden_host: "this server's name is not allowed",
+      local_only: "only this computer may open a session",
+      not_teacher: "not the class's teacher",
+      room_closed: "the class is closed",
+      removed: "removed from the class",
+      unknown_student: "unknown student link",
+      invalid_value: "a wrong link",
+      no_workers: "no worker is free"
+    }
+  },
+  session: {
+    restored: "restored at step {{step}} from its last save",
+    resumed: "reconnected: the session carried on where it was",
+    gone: "The session is gone ({{why}}): a new one starts from this link's settings",
+    expired: "no session with that token (it expired or the server restarted)",
+    not_restored: "its last save could not be restored",
+    diverged_loss: "step {{step}} gave a loss of {{loss}}; training stopped and the weights are those of step {{last}}, the last finite state. The learning rate ({{rate}}) is probably too high: lower it (or reset) and carry on.",
+    diverged_gradient: "step {{step}} gave a gradient too large to go on with; training stopped and the weights are those of step {{last}}, the last finite state. The learning rate ({{rate}}) is probably too high: lower it (or reset) and carry on."
+  },
+  teacher: {
+    set: "The teacher set {{what}}",
+    setting: "{{field}} {{value}}",
+    speed: "speed {{speed}}",
+    max_speed: "max",
+    preset: "the preset {{preset}}",
+    showing_yours: "The teacher is showing your run to the class",
+    locked: "the teacher locked {{controls}} for this exercise",
+    unlocked: "the teacher unlocked every control",
+    spotlight_on: "{{name}}'s run is on the projector: you see it instead of the teacher's",
+    spotlight_off: "you see the teacher's run again",
+    here: "the teacher is here",
+    left: "the teacher's page left: the teacher's run stands still until it comes back",
+    reset_yours: "the teacher reset your run to theirs at step {{step}}"
+  },
+  limits: {
+    disabled: "{{title}}: {{why}}",
+    no_layer: "no hidden layer to remove",
+    max_layers_one: "at most {{max}} hidden layer",
+    max_layers_other: "at most {{max}} hidden layers",
+    needs_input: "The network needs at least one input",
+    use_feature: "Use {{feature}} as an input",
+    nesterov: "Nesterov momentum needs momentum above 0"
+  },
+  states: {
+    paused: "paused",
+    running: "running",
+    diverged: "diverged",
+    detached: "detached",
+    closed: "closed"
+  },
+  quoted: "“{{text}}”",
+  fields: {
+    message: "the message",
+    type: "the command",
+    name: "the name",
+    code: "the class code",
+    student: "the student",
+    stage: "the stage",
+    steps_per_second: "the speed",
+    n: "the number of steps",
+    index: "the point",
+    x: "the point",
+    label: "the class",
+    preset: "the preset",
+    state: "the saved run",
+    "state.format": "the saved run's format",
+    body: "the request",
+    tokens: "the runs",
+    target: "the target accuracy",
+    controls: "the controls",
+    show_name: "show the name",
+    neuron: "the neurons' picture size",
+    output: "the output plot's size",
+    step: "the step",
+    epochs: "the epochs",
+    vary: "the values to sweep",
+    text: "the CSV"
+  },
+  allowed: {
+    integer: "a whole number{{range}}",
+    number: "a number{{range}}",
+    between: " from {{lo}} to {{hi}}",
+    between_exclusive: " from {{lo}} (exclusive) to {{hi}}",
+    at_least: " ≥ {{lo}}",
+    above: " > {{lo}}",
+    at_most_value: " ≤ {{hi}}",
+    boolean: "true or false",
+    true: "true",
+    false: "false",
+    choice: "one of: {{choices}}",
+    names: "one or more of: {{choices}}, each once",
+    integers_one: "a list of at most {{most}} whole number, each{{range}}",
+    integers_other: "a list of at most {{most}} whole numbers, each{{range}}",
+    numbers_one: "a list of {{most}} number",
+    numbers_other: "a list of {{most}} numbers",
+    at_most_size: "at most {{size}}",
+    at_most: {
+      points_one: "at most {{most}} point",
+      points_other: "at most {{most}} points",
+      runs_one: "at most {{most}} run",
+      runs_other: "at most {{most}} runs",
+      sessions_one: "at most {{most}} session",
+      sessions_other: "at most {{most}} sessions",
+      students_one: "at most {{most}} student",
+      students_other: "at most {{most}} students",
+      rooms_one: "at most {{most}} class",
+      rooms_other: "at most {{most}} classes",
+      sweeps_one: "at most {{most}} sweep",
+      sweeps_other: "at most {{most}} sweeps",
+      wrong_codes_a_minute_one: "at most {{most}} wrong code a minute",
+      wrong_codes_a_minute_other: "at most {{most}} wrong codes a minute"
+    }
+  },
+  errors: {
+    rejected: "rejected",
+    unknown: "The server refused: {{message}}",
+    disconnected: "not connected; the command was not sent",
+    invalid_value: "{{field}} cannot be {{value}}: allowed is {{allowed}}",
+    invalid_value_no_value: "{{field}} is not valid: allowed is {{allowed}}",
+    invalid_field: "{{field}} cannot be {{value}}",
+    invalid_field_no_value: "{{field}} is not valid",
+    missing_field: "{{field}} is missing",
+    extra_field: "{{field}} is not part of this command",
+    no_preset: "{{value}} is not a preset",
+    bad_message: "The message is not a JSON object with a type",
+    unknown_type: "{{value}} is not a command the server knows",
+    too_large: {
+      message: "The message is too large ({{size}}): at most {{limit}}",
+      state: "The run is too large to save ({{size}}): at most {{limit}}",
+      body: "The request is too large ({{size}}): at most {{limit}}"
+    },
+    rate_limited: "Too many messages: at most {{rate}} a second. This one was dropped; the session is unchanged",
+    binary_not_allowed: "Commands are JSON text: a binary message was ignored",
+    illegal_state: "This cannot be done now",
+    illegal_state_in: "This cannot be done while the session is {{state}}",
+    already_own: "You are on a run of your own already: follow the teacher to watch the teacher again",
+    already_following: "You are following the teacher already",
+    student_follows: "This student follows the teacher: they have no run of their own",
+    not_downloading: "This dataset is not being downloaded",
+    locked: "{{field}} is locked: the teacher locked it for this exercise; it opens again when the teacher unlocks it",
+    limit_one: "The data already has {{limit}} point, the most allowed",
+    limit_other: "The data already has {{limit}} points, the most allowed",
+    missing_data: "The files of this dataset are not on the server yet",
+    not_yours: "While you follow the teacher you cannot change the teacher's run: make a run of your own to change it freely",
+    teacher_away: "The teacher's run is not open now: try again once the teacher's page is back",
+    student_away: "This student is not connected now",
+    no_student: "There is no such student in the class",
+    no_own_session: "You have no run of your own (any more): make a new one from the teacher's run",
+    too_many_sessions_one: "The server holds {{limit}} session, its limit: try again later",
+    too_many_sessions_other: "The server holds {{limit}} sessions, its limit: try again later",
+    server_full: "The server holds as many sessions as it can: try again later",
+    no_workers: "No worker is free to run a session: try again in a few seconds",
+    not_in_room: "This is only for a student in a class",
+    not_teacher: "This needs the class's teacher (the teacher's link may have been replaced)",
+    forbidden_host: "This server does not answer to this address",
+    forbidden_origin: "Connections from this page's address are not allowed",
+    local_only: "This server is teaching a class: from another computer, join the class with its code",
+    room_closed: "The teacher closed the class",
+    removed: "The teacher removed you from the class",
+    unknown_student: "This student link opens no class on this server",
+    no_room: "There is no class with the code {{value}}: check the code on the projector",
+    room_full_one: "The class is full: it holds {{limit}} student",
+    room_full_other: "The class is full: it holds {{limit}} students",
+    name_taken: "Someone in the class is already called {{value}}: add an initial or a number",
+    too_many_rooms_one: "The server holds {{limit}} class, its limit: close one first",
+    too_many_rooms_other: "The server holds {{limit}} classes, its limit: close one first",
+    too_many_attempts: "Too many wrong codes: wait a minute and try again",
+    no_session: "No session with that token is open on this server",
+    qr_unavailable: "This server cannot make QR codes",
+    sweep_running: "This page runs a sweep already: cancel it or let it finish first",
+    too_many_sweeps_one: "The server runs {{limit}} sweep at once, its limit: try again when it has finished",
+    too_many_sweeps_other: "The server runs {{limit}} sweeps at once, its limit: try again when one has finished",
+    no_sweep: "There is no such sweep (it was forgotten, or the server restarted); its finished runs are in the saved runs",
+    no_pins: "Pin at least one run to compare",
+    too_many_pins_one: "At most {{limit}} run can be compared: unpin one first",
+    too_many_pins_other: "At most {{limit}} runs can be compared: unpin one first",
+    unknown_run: "One of the runs is not here any more (deleted or pruned)"
+  }
+};
 
 // static/i18n/en/views.json
-var views_default = {};
+var views_default = {
+  classes: {
+    class: "class {{n}}",
+    class_shape: "class {{n}} ({{shape}})"
+  },
+  shapes: {
+    circle: "circle",
+    square: "square",
+    triangle: "triangle",
+    diamond: "diamond",
+    triangle_down: "triangle down",
+    plus: "plus",
+    star: "star",
+    hexagon: "hexagon",
+    cross: "cross",
+    pentagon: "pentagon"
+  },
+  network: {
+    strongest_one: "Links: each neuron's {{count}} strongest",
+    strongest_other: "Links: each neuron's {{count}} strongest",
+    strongest_tip_one: "A neuron with more than {{inputs}} inputs shows only its {{count}} incoming link of largest |w|, shaded on its layer's largest |w|",
+    strongest_tip_other: "A neuron with more than {{inputs}} inputs shows only its {{count}} incoming links of largest |w|, shaded on its layer's largest |w|",
+    input_picture_one: "the input: the selected sample's {{shape}} image, {{inputs}} input",
+    input_picture_other: "the input: the selected sample's {{shape}} image, {{inputs}} inputs",
+    more_inputs_one: "{{n}} more input",
+    more_inputs_other: "{{n}} more inputs",
+    more_label_one: "+{{n}} more",
+    more_label_other: "+{{n}} more",
+    weights_tile: "neuron {{neuron}}: its {{shape}} incoming weights (blue +, orange −)",
+    weights_zoom: "neuron {{neuron}}: its {{shape}} incoming weights (blue: the pixel raises it, orange: lowers it)",
+    layer_neuron: "layer {{layer}}, neuron {{neuron}}",
+    remove_neuron_tip: "Remove a neuron (layer {{layer}})",
+    remove_neuron_label: "Remove a neuron in hidden layer {{layer}}",
+    add_neuron_tip: "Add a neuron (layer {{layer}})",
+    add_neuron_label: "Add a neuron in hidden layer {{layer}}",
+    neurons_one: "{{n}} neuron",
+    neurons_other: "{{n}} neurons",
+    input_sample: "input: #{{index}}, label {{label}}",
+    input_test_image: "input: test image #{{index}}, label {{label}}",
+    gradient_tip: "∂L/∂w (selected point) = {{value}}",
+    click_to_edit: "click to edit"
+  },
+  plot: {
+    boundary_at: "output; the boundary is at {{value}}",
+    predicted_value: "predicted value"
+  },
+  chart: {
+    empty: "press play to train",
+    step: "step {{step}}",
+    loss: "Loss",
+    accuracy: "Accuracy",
+    training: "training",
+    test: "test",
+    mini_batch: "mini-batch"
+  },
+  tables: {
+    target: "target",
+    predicted: "predicted (probability)",
+    prediction: "prediction",
+    select_row: "Select this point: the network diagram shows it"
+  },
+  confusion: {
+    corner: "rows: the true class; columns: the predicted class",
+    summary_one: "Test set: true class (rows) × predicted (columns); {{right}} of {{total}} right",
+    summary_other: "Test set: true class (rows) × predicted (columns); {{right}} of {{total}} right",
+    empty: "No test points: the confusion matrix counts test points only"
+  },
+  inspector: {
+    layer_neuron: "Layer {{layer}}, neuron {{neuron}}",
+    output_neuron: "Output, neuron {{neuron}}",
+    bias: "bias",
+    shift: "shift β",
+    for_point: "For point {{index}}:",
+    normalized_sum: "Σ wᵢaᵢ, batch-normalized, scaled by γ, plus β",
+    click_point: "Click a point in the output plot to see this neuron's z, a and δ for it."
+  },
+  draw: {
+    value: "value {{value}}"
+  },
+  images: {
+    selected: "Selected",
+    no_image: "no image selected",
+    bars_aria: "class probabilities",
+    click_image: "Click a test image below",
+    draw_digit: "Draw a digit",
+    draw_image: "Draw an image",
+    clear: "Clear",
+    clear_tip: "Clear the drawing",
+    pad_aria: "Drawing pad: draw a digit with the mouse, a pen or a finger",
+    draw_bars_aria: "class probabilities of the drawing",
+    seen_tip: "What the network sees: your drawing, cropped, centred and shrunk to the data's size",
+    draw_hint: "It guesses live as it trains",
+    gallery: "Test images, mistakes first",
+    gallery_aria: "Test images, mistakes first: arrow keys move, Enter selects",
+    confusion: "Confusion",
+    confusion_tip: "The test confusion matrix: which digits it mixes up",
+    label: "label {{label}}",
+    label_says: "label {{label}}, says {{predicted}} {{mark}}",
+    sample_aria: "test image #{{index}}, {{text}}",
+    says: "says {{predicted}} ({{share}})",
+    output: "output {{value}}",
+    card: "test image #{{index}}: label {{label}}, predicted {{predicted}} ({{share}}); Enter selects it",
+    card_mistake: "test image #{{index}}: label {{label}}, predicted {{predicted}} ({{share}}), a mistake; Enter selects it",
+    shown_wrong_one: "{{wrong}} of {{total}} shown are wrong",
+    shown_wrong_other: "{{wrong}} of {{total}} shown are wrong",
+    wrong_one: "{{wrong}} of {{total}} wrong",
+    wrong_other: "{{wrong}} of {{total}} wrong",
+    bars_probability: "The network's probability for each class",
+    bars_output: "The network's output for each class",
+    out: "out",
+    highest: "highest: {{top}} ({{value}})"
+  },
+  toy: {
+    not_a_number: "every input, weight and the bias must be a number",
+    slope: "slope φ′(z) = {{value}}"
+  },
+  shapes_table: {
+    layer: "layer",
+    weights: "weights",
+    biases: "biases",
+    values_one: "pre-activations, activations (batch of {{batch}})",
+    values_other: "pre-activations, activations (batch of {{batch}})",
+    gradient: "gradient",
+    convention: "column convention",
+    output: "output",
+    hidden: "hidden {{layer}}",
+    as: "{{name}} as {{shape}}",
+    note: "nnplay stores W[l] as (inputs, outputs), n[l−1] × n[l], and computes Z[l] = A[l−1]·W[l] + b[l] with one row per point, as NumPy code usually does. Many courses (Andrew Ng's among them) write W[l] as (n[l], n[l−1]) with one column per point: Z[l] = W[l]·A[l−1] + b[l]. Same numbers, transposed."
+  },
+  activations: {
+    dashed: "φ′(z) dashed",
+    plot_aria: "{{name}}: the function φ(z) and its derivative φ′(z), for z from −5 to 5"
+  },
+  diagnostics: {
+    layer: "layer {{layer}}",
+    latest: "latest: {{values}}",
+    separator: ", ",
+    weights_tip: "weights of layer {{layer}}: range ±{{range}} now"
+  },
+  widget: {
+    play: "▶ Play",
+    pause: "❚❚ Pause",
+    play_tip: "Train in the kernel, or pause",
+    step: "Step",
+    step_tip: "One training step",
+    rate: "Learning rate",
+    rate_tip: "Step size η of each update",
+    no_step: "step –",
+    network: "The network",
+    network_aria: "The network: {{sizes}} neurons, step {{step}}",
+    metric: "What the chart shows",
+    metric_loss: "loss",
+    metric_score: "accuracy / R²",
+    log: "log",
+    legend: "What each line is, and its value",
+    step_epoch: "step {{step}} · epoch {{epoch}}",
+    test_accuracy: "test accuracy {{value}}",
+    test_r2: "test R² {{value}}",
+    loss: "loss {{train}} (test {{test}})"
+  }
+};
 
 // static/i18n/en/explain.json
-var explain_default = {};
+var explain_default = {
+  message: {
+    pick_first: "Click a point in the output plot first: the step is explained on it.",
+    changed: 'The network changed since this step was explained: press "{{button}}" to explain a step of the network as it is now.'
+  },
+  stage: {
+    forward: "Forward: layer {{layer}}",
+    forward_output: "Forward: layer {{layer}} (output)",
+    loss: "The loss: {{loss}}",
+    output: "Backward: the output error δ",
+    backward: "Backward: δ of layer {{layer}}",
+    gradient: "Gradients of layer {{layer}}",
+    update: "The update: W ← W − η·∂L/∂W",
+    applied: 'Applied as step {{step}}: the network now has the weights shown as "after"'
+  },
+  note: {
+    forward_features: "Neuron {{neuron}} of layer {{layer}} (click another neuron in the diagram to follow it): its inputs are the point's features, each times its weight, plus the bias, make z; the activation {{activation}} turns z into a.",
+    forward_hidden: "Neuron {{neuron}} of layer {{layer}} (click another neuron in the diagram to follow it): its inputs are layer {{previous}}'s activations, each times its weight, plus the bias, make z; the activation {{activation}} turns z into a.",
+    forward_features_nobias: "Neuron {{neuron}} of layer {{layer}} (click another neuron in the diagram to follow it): its inputs are the point's features, each times its weight, summed, make z (this network has no biases); the activation {{activation}} turns z into a.",
+    forward_hidden_nobias: "Neuron {{neuron}} of layer {{layer}} (click another neuron in the diagram to follow it): its inputs are layer {{previous}}'s activations, each times its weight, summed, make z (this network has no biases); the activation {{activation}} turns z into a.",
+    loss: "The loss measures how wrong the output is for this point; training lowers it.",
+    penalty: "The loss includes the regularization penalty {{formula}} (l2 = {{l2}}, l1 = {{l1}}).",
+    output: "δ = ∂L/∂z: how the loss changes as the output neuron's z changes. The backward pass carries it from right to left.",
+    backward: "Each neuron of layer {{upper}} sends its δ back along its weight; the sum is scaled by the slope of {{activation}} at z ({{derivative}}). A slope near 0 stops the gradient: that is how gradients vanish.",
+    gradient: "A weight's gradient is the activation at its start times the δ at its end. The diagram shows them: colour the sign, thickness the size.",
+    update: {
+      moves: "Every weight and bias moves against its gradient, scaled by the learning rate.",
+      moves_nobias: "Every weight moves against its gradient, scaled by the learning rate.",
+      plain: "This is plain gradient descent on this one point.",
+      plain_dropout: "This is plain gradient descent on this one point, without dropout.",
+      plain_optimizer: "This is plain gradient descent on this one point (the run itself uses {{optimizer}}).",
+      plain_optimizer_dropout: "This is plain gradient descent on this one point (the run itself uses {{optimizer}}), without dropout.",
+      apply: "Apply it, and the next frame shows exactly these weights."
+    }
+  },
+  table: {
+    layer: "layer {{layer}}",
+    into: "layer {{layer}}, into neuron {{neuron}}",
+    before: "before",
+    after: "after"
+  },
+  expr: {
+    cannot_read: "expression {{text}}: cannot read {{at}}",
+    expected: "expression {{text}}: expected {{expected}}, got {{got}}",
+    not_function: "expression {{text}}: {{name}} is not a function; allowed: {{allowed}}",
+    unexpected: "expression {{text}}: unexpected {{token}}",
+    unknown_variable: "expression {{text}}: unknown variable {{name}}; allowed: {{allowed}}"
+  }
+};
 
 // static/i18n/en/classroom.json
-var classroom_default = {};
+var classroom_default = {
+  server: {
+    answered: "the server answered {{status}}",
+    unreachable: "the server cannot be reached"
+  },
+  panel: {
+    none: "No student has joined yet",
+    joined_one: "{{count}} student joined",
+    joined_other: "{{count}} students joined",
+    following_one: "{{count}} following",
+    following_other: "{{count}} following"
+  },
+  link: {
+    no_class: "no class is being taught",
+    connecting: "connecting",
+    reconnecting: "reconnecting",
+    closed: "the class is closed",
+    refused: "the server refused this page's connection to the class",
+    replaced: "another tab teaches this class now"
+  },
+  view: {
+    title: "Class {{code}}",
+    title_none: "Class",
+    none: "No student yet",
+    students_one: "{{count}} student",
+    students_other: "{{count}} students",
+    own_one: "{{count}} own run",
+    own_other: "{{count}} own runs",
+    following_one: "{{count}} following",
+    following_other: "{{count}} following",
+    away_one: "{{count}} away",
+    away_other: "{{count}} away",
+    legend: "Each card: the student's output over the plane",
+    low: "class 0 / low",
+    high: "class 1 / high",
+    locked: "Locked: {{controls}}"
+  },
+  card: {
+    reset: "Reset",
+    reset_tip: "A new run for this student, from yours as it is now",
+    remove: "Remove",
+    remove_tip: "Take this student out of the class (they can join again with the code)",
+    step: "step",
+    at_step: "step {{step}}",
+    own: "own run",
+    following: "following",
+    away: "away",
+    away_own: "away · own run",
+    differs: "differs from yours: {{diff}}",
+    following_you: "following you",
+    no_map: "no map",
+    reset_to: "reset to step {{step}}",
+    confirm: "Remove {{name}} from the class? Their page stops following; their own run stays theirs, and they can join again with the code."
+  },
+  short: {
+    learning_rate: "lr",
+    activation: "act",
+    hidden_layers: "layers",
+    batch_size: "batch",
+    optimizer: "opt",
+    output_activation: "out",
+    n_samples: "points",
+    train_ratio: "train",
+    n_classes: "classes",
+    batch_norm: "BN",
+    dataset: "data",
+    data_seed: "data seed",
+    momentum: "mom",
+    dropout: "drop",
+    features: "inputs"
+  },
+  value: {
+    none: "none",
+    on: "on",
+    off: "off"
+  },
+  push: {
+    all: "all my settings",
+    only: "only {{control}}",
+    your_settings: "your settings",
+    setting: "{{control}} {{value}}",
+    preset: "the preset {{preset}}",
+    took: "took it",
+    refused: "refused: {{why}}",
+    following: "following you: not pushed",
+    away: "away: not pushed",
+    result: "Pushed {{what}}: {{results}}",
+    took_one: "{{count}} took it",
+    took_other: "{{count}} took it",
+    refused_one: "{{count}} refused",
+    refused_other: "{{count}} refused",
+    followers_one: "{{count}} following (not pushed)",
+    followers_other: "{{count}} following (not pushed)",
+    away_one: "{{count}} away",
+    away_other: "{{count}} away"
+  },
+  spotlight: {
+    named: "On the projector: {{name}}'s run",
+    anonymous: "On the projector: a student's run",
+    accuracy: "test accuracy {{value}}",
+    r2: "test R² {{value}}"
+  },
+  student: {
+    joining: "Join a class with its code",
+    closed: "The teacher closed room {{code}}: the class is over",
+    closed_somewhere: "The teacher closed the class: the class is over",
+    removed: "The teacher removed you from room {{code}}",
+    removed_somewhere: "The teacher removed you from the class",
+    showing: "Showing {{name}}'s run · {{code}}",
+    showing_anonymous: "Showing a student's run · {{code}}",
+    teacher_here: "Following {{code}} · teacher here",
+    teacher_away: "Following {{code}} · teacher away",
+    own: "Your own run",
+    own_at: "Your own run (forked at step {{step}})",
+    as: "as {{name}}",
+    not_joined: "not joined",
+    unknown: "that student token is not one of a room on this server (join again with the room's code)",
+    own_lost: "Your own run could not be opened again: you follow the teacher"
+  },
+  lock: {
+    following: "following the teacher — Try it yourself (y) to change things",
+    key: "the teacher locked this for the exercise; it opens again when they unlock it",
+    removed: "removed from the class",
+    over: "the class is over",
+    join_first: "join the class first"
+  }
+};
 
 // static/i18n/en/experiments.json
-var experiments_default = {};
+var experiments_default = {
+  phrase: "{{field}} {{value}}",
+  value: {
+    on: "on",
+    off: "off",
+    none: "none"
+  },
+  timeline: {
+    live: "Live",
+    live_tip: "the live run, at step {{step}}",
+    viewing: "Step {{step}} (viewing)",
+    viewing_tip: "viewing step {{step}} of {{live}}: the run goes on as it was",
+    value_live: "live, step {{step}}",
+    value_viewing: "step {{step}} of {{live}} (viewing)",
+    rebuild: "While you view step {{step}}, settings go to a branch from it, and {{field}} would build a new network: go back to live to change it",
+    change: "{{field}} {{value}}",
+    for_branch: "{{changes}}: for the branch from step {{step}} ({{button}})",
+    branched: "Branched from step {{step}}. The run as it was is kept: Share → Recent runs",
+    branched_with: "Branched from step {{step}} with your settings. The run as it was is kept: Share → Recent runs",
+    no_save: "This server saves no runs (--no-save), so a branch cannot keep the original",
+    branch_with: "Go on from this step with: {{changes}}",
+    branch_tip: "Go on from this step as a new run (change settings first to branch with them); the run as it is is kept"
+  },
+  metric: {
+    score: "Test accuracy",
+    r2: "Test R²",
+    test_loss: "Test loss",
+    train_loss: "Training loss"
+  },
+  compare: {
+    count: "{{pinned}} of {{count}} pinned",
+    open: "Compare",
+    open_count: "Compare ({{count}})",
+    pin_this: "Pin this run",
+    unpin_this: "Unpin this run",
+    pin_tip: "Compare this run as it is now",
+    pin_full_one: "{{count}} run is pinned: unpin one first",
+    pin_full_other: "{{count}} runs are pinned: unpin one first",
+    full_one: "{{count}} run is pinned, the most compared at once: unpin one first",
+    full_other: "{{count}} runs are pinned, the most compared at once: unpin one first",
+    bad_target: "target {{text}} is not allowed: give a percentage above 0 and at most 100",
+    empty_one: 'Pin up to {{count}} run: "Pin this run" above, or Pin beside a run in Share → Recent runs.',
+    empty_other: 'Pin up to {{count}} runs: "Pin this run" above, or Pin beside a run in Share → Recent runs.',
+    reading: "Reading the pinned runs…",
+    unreadable: "The pinned runs could not be read: {{error}}",
+    gone: "a pinned run is gone (deleted or pruned): it was unpinned",
+    refused: "The runs could not be compared: {{reason}}",
+    one: "Pin another run to compare it with this one.",
+    differ: "These runs differ in {{fields}}.",
+    same: "These runs have the same settings; they differ in how long they trained.",
+    at_step: "{{label}} (step {{step}})",
+    title_branch: "before a branch at step {{step}}",
+    no_points: "no measured points yet: train the pinned runs",
+    no_runs: "no runs pinned",
+    axis_start: "step {{step}}",
+    target_line: "target {{percent}}",
+    caption_tip: "{{label}} ({{title}})",
+    no_plot: "no output plot: the data is not on the plane",
+    plot_label: "output plot of {{label}}",
+    reached_head: "Reached {{percent}} at step",
+    r2: "R² {{value}}",
+    not_reached: "not reached",
+    unpin: "Unpin",
+    unpin_tip: "Unpin {{label}}",
+    png_title_one: "nnplay: {{count}} run compared, {{metric}}",
+    png_title_other: "nnplay: {{count}} runs compared, {{metric}}"
+  },
+  png: {
+    run: "run",
+    steps: "steps",
+    accuracy: "test accuracy",
+    r2: "test R²",
+    test_loss: "test loss",
+    train_loss: "training loss",
+    reached: "reached {{percent}}",
+    title: "Sweep of {{fields}}",
+    varied: "{{field}} ({{values}})",
+    epochs_one: "{{count}} epoch",
+    epochs_other: "{{count}} epochs",
+    data: "{{dataset}} data",
+    subtitle_one: "{{count}} run, {{measure}} by epoch",
+    subtitle_other: "{{count}} runs, {{measure}} by epoch",
+    shared: "; all else the same: {{settings}}",
+    outputs_one: "Each run's output after {{count}} epoch",
+    outputs_other: "Each run's output after {{count}} epochs",
+    curves: "Each run's {{measure}} (grey: training)",
+    result: "{{measure}} {{value}}"
+  },
+  csv: {
+    run: "run",
+    label: "label",
+    title: "title",
+    steps: "steps",
+    final_step: "final_step",
+    test_accuracy: "test_accuracy",
+    test_r2: "test_r2",
+    test_loss: "test_loss",
+    train_loss: "train_loss",
+    target: "target",
+    reached_step: "reached_step",
+    state: "state",
+    epochs: "epochs",
+    final: "final_{{measure}}"
+  },
+  measure: {
+    test_accuracy: "test accuracy",
+    test_rmse: "test RMSE",
+    test_loss: "test loss",
+    train_accuracy: "training accuracy",
+    train_rmse: "training RMSE",
+    train_loss: "training loss"
+  },
+  state: {
+    queued: "queued",
+    running: "running",
+    done: "done",
+    diverged: "diverged",
+    cancelled: "cancelled",
+    failed: "failed"
+  },
+  sweep: {
+    suggested: "Suggested: ",
+    suggest_tip: "Fill in this sweep of the preset's exercise",
+    unreachable: "The server could not be reached: {{error}}",
+    refused: "{{reason}}",
+    answered: "The server answered {{status}}",
+    runs_done_one: "{{done}} of {{count}} run done",
+    runs_done_other: "{{done}} of {{count}} runs done",
+    epochs_done_one: "{{done}} of {{count}} epoch",
+    epochs_done_other: "{{done}} of {{count}} epochs",
+    not_saved: " (this server does not save runs: they cannot be opened)",
+    head: {
+      index: "#",
+      state: "state",
+      epoch: "epoch",
+      test_accuracy: "test accuracy",
+      test_rmse: "test RMSE",
+      test_loss: "test loss",
+      session: "session"
+    },
+    open: "Open",
+    open_tip: "Open this run here as a normal session",
+    no_save: "This server does not save runs",
+    unfinished: "Not finished",
+    failed_tip: "This run failed: {{error}}",
+    diverged_tip: "This run diverged: its loss grew without bound (try a smaller learning rate)",
+    csv_failed: "The CSV could not be made: the server answered {{status}}",
+    axis_epoch: "epoch"
+  }
+};
 
 // static/i18n/en/server.json
-var server_default = {};
+var server_default = {
+  fields: {
+    dataset: {
+      label: "Dataset",
+      help: "Which points to learn"
+    },
+    n_samples: {
+      label: "Points",
+      help: "How many points to generate"
+    },
+    noise: {
+      label: "Noise",
+      help: "How far points stray across the class boundary"
+    },
+    n_classes: {
+      label: "Classes",
+      help: "Number of classes (spiral and blobs)"
+    },
+    train_ratio: {
+      label: "Training data",
+      help: "Fraction of the points used for training; the rest measure the test loss"
+    },
+    data_seed: {
+      label: "Data seed",
+      help: "Seeds the points and the train/test split"
+    },
+    features: {
+      label: "Features",
+      help: "Input features computed from (x₁, x₂)"
+    },
+    hidden_layers: {
+      label: "Hidden layers",
+      help: "Neurons in each hidden layer"
+    },
+    activation: {
+      label: "Activation",
+      help: "The hidden layers' activation φ"
+    },
+    output_activation: {
+      label: "Output",
+      help: "The output layer's activation; it must pair with the loss"
+    },
+    loss: {
+      label: "Loss",
+      help: "What training minimises"
+    },
+    init: {
+      label: "Initializer",
+      help: "How weights start"
+    },
+    bias: {
+      label: "Biases",
+      help: "Give every neuron a bias b"
+    },
+    batch_norm: {
+      label: "Batch norm",
+      help: "Normalise hidden pre-activations over each batch"
+    },
+    seed: {
+      label: "Seed",
+      help: "Seeds the initial weights, shuffling and dropout"
+    },
+    dtype: {
+      label: "Precision",
+      help: "Floating-point type of the network"
+    },
+    learning_rate: {
+      label: "Learning rate",
+      help: "Step size η of each update"
+    },
+    batch_size: {
+      label: "Batch size",
+      help: "Points per mini-batch update"
+    },
+    optimizer: {
+      label: "Optimizer",
+      help: "The update rule"
+    },
+    momentum: {
+      label: "Momentum",
+      help: "SGD and RMSProp momentum μ"
+    },
+    nesterov: {
+      label: "Nesterov",
+      help: "Nesterov momentum (SGD, needs momentum)"
+    },
+    beta1: {
+      label: "β₁",
+      help: "Adam's first-moment decay"
+    },
+    beta2: {
+      label: "β₂",
+      help: "Adam's second-moment decay"
+    },
+    alpha: {
+      label: "α",
+      help: "RMSProp's square-average decay"
+    },
+    eps: {
+      label: "ε",
+      help: "Adam and RMSProp's denominator guard"
+    },
+    l1: {
+      label: "L1",
+      help: "Adds l1·Σ|W| to the loss"
+    },
+    l2: {
+      label: "L2",
+      help: "Adds (l2/2)·ΣW² to the loss"
+    },
+    dropout: {
+      label: "Dropout",
+      help: "Probability of dropping a hidden unit in training"
+    }
+  },
+  choices: {
+    dataset: {
+      circle: "circle",
+      xor: "xor",
+      gaussian: "gaussian",
+      spiral: "spiral",
+      moons: "moons",
+      blobs: "blobs",
+      plane: "plane",
+      gaussians: "gaussians",
+      tutorial: "tutorial",
+      xor_table: "xor table",
+      digits: "digits",
+      mnist: "mnist",
+      fashion_mnist: "fashion mnist",
+      custom: "custom"
+    },
+    features: {
+      x1: "x1",
+      x2: "x2",
+      x1sq: "x1sq",
+      x2sq: "x2sq",
+      x1x2: "x1x2",
+      sinx1: "sinx1",
+      sinx2: "sinx2"
+    },
+    activation: {
+      linear: "linear",
+      sigmoid: "sigmoid",
+      tanh: "tanh",
+      relu: "relu",
+      leaky_relu: "leaky relu"
+    },
+    output_activation: {
+      linear: "linear",
+      sigmoid: "sigmoid",
+      tanh: "tanh",
+      softmax: "softmax",
+      step: "step"
+    },
+    loss: {
+      sse: "sse",
+      mse: "mse",
+      bce: "bce",
+      cross_entropy: "cross entropy",
+      perceptron: "perceptron"
+    },
+    init: {
+      uniform: "uniform",
+      normal: "normal",
+      xavier: "xavier",
+      he: "he",
+      playground: "playground",
+      zeros: "zeros"
+    },
+    dtype: {
+      float64: "float64",
+      float32: "float32"
+    },
+    optimizer: {
+      sgd: "sgd",
+      adam: "adam",
+      rmsprop: "rmsprop"
+    }
+  },
+  presets: {
+    playground: {
+      title: "TensorFlow Playground's default",
+      text: "The circle, a 2-4-2-1 tanh network, learning rate 0.03, batch 10, half the points for training: where the Playground starts."
+    },
+    classic_tutorial: {
+      title: "The classic from-scratch tutorial",
+      text: "The 4-row table with 3 inputs, a 3-4-1 sigmoid network without biases, weights from U[0, 1), sum of squared errors, learning rate 1, full batch. After 1500 iterations the predictions read close to 0, 1, 1, 0."
+    },
+    xor_two_hidden: {
+      title: "XOR with two hidden neurons",
+      text: "2-2-1 sigmoid with biases, normal initialisation, mean squared error, learning rate 0.1. Seed 0 solves XOR; seed 2 gets stuck with two inputs at 0.5: a local minimum."
+    },
+    perceptron_separable: {
+      title: "A perceptron on separable data",
+      text: "One threshold unit and Rosenblatt's rule (w ← w + η(y − ŷ)x, one point at a time). Two Gaussian clusters are linearly separable: it finds a line and stops making mistakes."
+    },
+    perceptron_xor: {
+      title: "The same perceptron on XOR",
+      text: "No line separates XOR's classes, so the perceptron never settles: its line keeps jumping and the accuracy stays near chance. This is why we need hidden layers."
+    },
+    vanishing_gradients: {
+      title: "Deep sigmoid network: vanishing gradients",
+      text: "Six sigmoid layers. Each layer multiplies the gradient by σ' ≤ 0.25, so the first layer's gradient is a tiny fraction of the last one's: watch the gradient-norm chart. Switch the activation to relu to see the difference."
+    },
+    dead_relus: {
+      title: "Dead ReLUs from a learning rate too high",
+      text: "A relu network with learning rate 1: large updates push many units to z < 0 for every input, where relu passes no gradient, and they never recover. The dead-unit chart counts them."
+    },
+    mse_vs_cross_entropy: {
+      title: "Squared error vs cross-entropy",
+      text: "The same classifier trained with cross-entropy and with squared error: cross-entropy's gradient (ŷ − y) does not vanish when a sigmoid output is confidently wrong, so it learns faster."
+    },
+    spiral_depth: {
+      title: "Spiral: depth or features",
+      text: "A 2-4-2-1 network cannot separate the spiral. Give it more layers and neurons, or add sin(x₁) and sin(x₂) as inputs."
+    },
+    digits: {
+      title: "Handwritten digits",
+      text: "8×8 images of digits, 64 inputs, relu and softmax over 10 classes. The first layer's weights are drawn as 8×8 images; the confusion matrix shows which digits it mixes up."
+    },
+    mnist: {
+      title: "MNIST: 784-128-64-10",
+      text: "The from-scratch tutorials' exercise: 28×28 digits, 60,000 to train on and 10,000 to test, through 784-128-64-10 with relu and a softmax output, Adam with learning rate 0.001, batches of 128. Test accuracy passes 95% within the first epoch (about 470 steps). Now vary it and compare the curves: one hidden layer or three, 32 neurons or 128, learning rate 0.01 or 0.0001, sigmoid instead of relu."
+    },
+    sweep_exercise: {
+      title: "The A–Z exercise: vary the network, compare the curves",
+      text: "The tutorial's exercise on the 8×8 digits: train 64-32-10 (relu, softmax with cross-entropy), then vary the layers and their neurons, the learning rate and the activation, and compare the learning curves. The Sweep tab has both sweeps ready: press Start. Deeper is not always better in 20 epochs, and a sigmoid network needs a larger learning rate to learn as fast.",
+      sweeps: {
+        "0": {
+          title: "layers and neurons × learning rate"
+        },
+        "1": {
+          title: "activation × learning rate"
+        }
+      }
+    },
+    sweep_exercise_mnist: {
+      title: "The A–Z exercise on MNIST",
+      text: "The same exercise on MNIST's 28×28 digits with the tutorial's 784-128-64-10 (Adam, batches of 128): vary the layers and neurons, the learning rate and the activation, two epochs a run. Each epoch is 470 steps over 60,000 images: a sweep takes minutes, in turn here or in parallel on workers.",
+      sweeps: {
+        "0": {
+          title: "layers and neurons × learning rate"
+        },
+        "1": {
+          title: "activation × learning rate"
+        }
+      }
+    },
+    fashion_mnist: {
+      title: "Fashion-MNIST: the same network on clothes",
+      text: "The same 784-128-64-10 network on 28×28 photos of clothes in 10 kinds. They are harder to tell apart than digits: test accuracy reaches about 85% in the first epoch and about 88% after ten, where MNIST passes 97%. The confusion matrix shows which kinds it mixes up (shirts, T-shirts, pullovers, coats). Try the changes you tried on MNIST: do they help here too?"
+    }
+  },
+  datasets: {
+    circle: {
+      description: "A disc inside a ring"
+    },
+    xor: {
+      description: "Opposite quadrants share a class"
+    },
+    gaussian: {
+      description: "Two Gaussian clusters"
+    },
+    spiral: {
+      description: "Interleaved spiral arms, one per class"
+    },
+    moons: {
+      description: "Two interleaving half moons"
+    },
+    blobs: {
+      description: "k Gaussian blobs, one per class"
+    },
+    plane: {
+      description: "A tilted plane: y = (x₁ + x₂)/10"
+    },
+    gaussians: {
+      description: "Six signed Gaussian bumps"
+    },
+    tutorial: {
+      description: "The classic tutorial's 4-row table with 3 inputs"
+    },
+    xor_table: {
+      description: "The XOR truth table"
+    },
+    digits: {
+      description: "scikit-learn's 8×8 handwritten digits (needs nnplay[datasets])"
+    },
+    mnist: {
+      description: "MNIST: 70,000 handwritten digits, 28×28, its own split (60,000 training)"
+    },
+    fashion_mnist: {
+      description: "Fashion-MNIST: 70,000 photos of clothes, 28×28, 10 kinds, its own split"
+    }
+  },
+  features: {
+    x1: "x₁",
+    x2: "x₂",
+    x1sq: "x₁²",
+    x2sq: "x₂²",
+    x1x2: "x₁x₂",
+    sinx1: "sin x₁",
+    sinx2: "sin x₂"
+  },
+  activations: {
+    linear: {
+      note: "No bend: stacked linear layers are still one linear map, so depth adds nothing."
+    },
+    sigmoid: {
+      note: "Smooth, from 0 to 1. Its slope is at most 0.25 and near 0 once |z| > 4: gradients shrink layer after layer (vanishing gradients)."
+    },
+    tanh: {
+      note: "Like sigmoid but centred on 0, slope up to 1; still saturates for large |z|."
+    },
+    relu: {
+      derivative_formula: "φ′(z) = 1 if z > 0, else 0",
+      note: "Slope 1 for z > 0, so gradients pass unchanged; 0 for z < 0, and a unit stuck there for every input is dead and never learns again."
+    },
+    leaky_relu: {
+      formula: "φ(z) = z if z > 0, else 0.01·z",
+      derivative_formula: "φ′(z) = 1 if z > 0, else 0.01",
+      note: "ReLU with a small slope (0.01) for z < 0, so no unit can die."
+    },
+    softmax: {
+      derivative_formula: "∂φᵢ/∂zᵢ = φᵢ·(1 − φᵢ); with cross-entropy, ∂L/∂z = ŷ − y",
+      note: "Turns a layer's z into probabilities that sum to 1 (for the output only)."
+    },
+    step: {
+      symbol: "step",
+      formula: "φ(z) = 1 if z ≥ 0, else 0",
+      derivative_formula: "φ′(z) = 0 (almost everywhere)",
+      note: "The perceptron's threshold: 1 if z ≥ 0 else 0. Its slope is 0, so it cannot be trained by backpropagation, only by the perceptron rule."
+    }
+  },
+  losses: {
+    sse: {
+      note: "The classic tutorial's loss: δ passes through the output's slope φ′(z), so a saturated output learns slowly."
+    },
+    mse: {
+      note: "The mean of the squared errors: δ passes through the output's slope φ′(z), so a confidently wrong sigmoid output learns slowly."
+    },
+    bce: {
+      note: "With a sigmoid output the slope cancels: δ is the error ŷ − y itself, largest when the output is confidently wrong."
+    },
+    cross_entropy: {
+      note: "With a softmax output the Jacobian cancels: δ is the error ŷ − y, one entry per class."
+    },
+    perceptron: {
+      note: "The perceptron criterion's gradient is ŷ − y: zero when the point is right, ±1 when it is wrong."
+    }
+  }
+};
+
+// static/i18n/en/files.json
+var files_default = {
+  code: {
+    copied: "code copied",
+    copy_by_hand: "select the code and copy it by hand",
+    exact_one: "{{steps}} step: run it and its weights equal the session's",
+    exact_other: "{{steps}} steps: run it and its weights equal the session's",
+    note: "Note: {{note}}",
+    notes: {
+      branched: "this run branched at step {{step}}, where it had also changed: the script may not replay it exactly",
+      too_often: "the run changed too often to be replayed: the script trains without the latest changes",
+      loaded: "this run was loaded from a file at step {{step}}; the script starts from step 0 and cannot know what happened before",
+      points: "points were added, removed or loaded during the run: the script trains on today's points from step 0, so its weights will differ from the session's"
+    }
+  },
+  download: {
+    start: "Download",
+    retry: "Try again",
+    cancel: "Cancel",
+    close: "Close",
+    title: {
+      offer: "{{title}} is not on this server yet",
+      missing: "{{title}}'s files are not on this server",
+      downloading: "Downloading {{title}}",
+      here: "{{title}} is here",
+      failed: "{{title}} is not here",
+      failed_unknown: "The dataset is not here"
+    },
+    offer_one: "Download its {{count}} file from {{host}}? It is kept in {{folder}} and used from then on. Or put it there yourself.",
+    offer_other: "Download its {{count}} files from {{host}}? They are kept in {{folder}} and used from then on. Or put them there yourself.",
+    offer_sized_one: "Download its {{count}} file ({{size}}) from {{host}}? It is kept in {{folder}} and used from then on. Or put it there yourself.",
+    offer_sized_other: "Download its {{count}} files ({{size}}) from {{host}}? They are kept in {{folder}} and used from then on. Or put them there yourself.",
+    missing: "{{title}}'s files are not on this server ({{why}}): {{put}}",
+    put_one: "put its {{count}} file {{files}} in {{folder}} (gzipped or not), then choose {{title}} again",
+    put_other: "put its {{count}} files {{files}} in {{folder}} (gzipped or not), then choose {{title}} again",
+    put_from_one: "put its {{count}} file {{files}} (from {{source}}) in {{folder}} (gzipped or not), then choose {{title}} again",
+    put_from_other: "put its {{count}} files {{files}} (from {{source}}) in {{folder}} (gzipped or not), then choose {{title}} again",
+    why: {
+      named: "its folder was named with {{flag}} ({{folder}}); nnplay leaves it to you",
+      off: "downloads are turned off on this server ({{flag}})",
+      not_listed: "it is not in this server's download table"
+    },
+    refused: "the download was refused",
+    from_into: "From {{host}} into {{folder}}.",
+    into: "Into {{folder}}.",
+    loading: "Loading {{title}}…",
+    not_loaded: "it could not be loaded",
+    ready: "{{title}} is ready: load your run again",
+    amount: "{{done}} of {{total}}",
+    could_not: "{{title}} could not be downloaded",
+    failed: {
+      save: "{{title}} could not be saved in {{folder}}. Choose a folder nnplay can write to with {{flag}}, or {{put}}",
+      offline: "{{title}} could not be downloaded. This machine seems to be offline: {{put}}",
+      other: "{{title}} could not be downloaded. Instead, {{put}}"
+    },
+    its_source: "its source"
+  },
+  csv: {
+    too_large_one: "{{name}} is {{size}} byte; the limit is {{limit}}",
+    too_large_other: "{{name}} is {{size}} bytes; the limit is {{limit}}",
+    refused: "{{name}}: {{error}}",
+    loaded: "{{name}}: {{points}}, {{inputs}}",
+    points_one: "{{n}} point",
+    points_other: "{{n}} points",
+    inputs_one: "{{n}} input",
+    inputs_other: "{{n}} inputs"
+  },
+  run: {
+    not_json: "{{name}} is not JSON: download a run from nnplay and load that",
+    loaded: "loaded {{name}}: step {{step}}"
+  },
+  runs: {
+    just_now: "just now",
+    list_failed: "The saved runs could not be listed: {{error}}",
+    server_answered: "the server answered {{status}}",
+    no_saving: "This server does not save runs (it was started with {{flag}}).",
+    intro: "Runs this browser made, saved on the server:",
+    none: "No saved runs yet: a run is saved once it has trained or changed.",
+    this_run: "this run",
+    elsewhere: "open in another page",
+    states: {
+      paused: "paused",
+      running: "running",
+      diverged: "diverged",
+      detached: "detached",
+      closed: "closed"
+    },
+    meta: "step {{step}} · {{where}} · saved {{ago}}",
+    saved_at: "Saved {{when}}",
+    open: "Open",
+    open_tip_elsewhere: "Open it here: the other page lets it go",
+    open_tip: "Open this run here",
+    delete: "Delete",
+    delete_tip_open: "A run open in a page cannot be deleted",
+    delete_tip: "Delete this saved run",
+    pin: "Pin",
+    unpin: "Unpin",
+    unpin_tip: "Take this run out of the comparison",
+    full_tip: "Six runs are pinned: unpin one first",
+    pin_tip: "Pin this run to compare it",
+    deleted: "deleted {{title}}",
+    not_deleted: "{{title}} was not deleted: {{reason}}"
+  }
+};
 
 // static/js/i18n.js
-var NAMESPACES = ["page", "messages", "views", "explain", "classroom", "experiments", "server"];
+var NAMESPACES = [
+  "page",
+  "messages",
+  "views",
+  "explain",
+  "classroom",
+  "experiments",
+  "server",
+  "files"
+];
 var missingKeys = /* @__PURE__ */ new Set();
+var listeners = /* @__PURE__ */ new Set();
 instance.init({
   lng: "en",
   fallbackLng: "en",
@@ -3084,7 +4551,8 @@ instance.init({
     explain: explain_default,
     classroom: classroom_default,
     experiments: experiments_default,
-    server: server_default
+    server: server_default,
+    files: files_default
   } },
   interpolation: { escapeValue: false },
   // text goes in as textContent, never as HTML
@@ -3094,8 +4562,21 @@ instance.init({
     missingKeys.add(`${ns}:${key}`);
   }
 });
+function t2(key, values) {
+  return (
+    /** @type {string} */
+    instance.t(key, values)
+  );
+}
+function has(key) {
+  return instance.exists(key);
+}
 function language() {
   return instance.language;
+}
+function onLanguage(listener) {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
 }
 var numberFormats = /* @__PURE__ */ new Map();
 function numberFormat(options) {
@@ -3108,11 +4589,110 @@ function numberFormat(options) {
   return format;
 }
 
+// static/js/markers.js
+var HALO = "#ffffff";
+var OUTLINE = "#1a1a1a";
+var TRAIN_OUTLINE = 1.75;
+var TEST_OUTLINE = 3;
+var HALO_WIDTH = 2;
+var polygon = (n, turn, scale) => Array.from({ length: n }, (_, i) => {
+  const a = turn + 2 * Math.PI * i / n;
+  return [scale * Math.cos(a), scale * Math.sin(a)];
+});
+var star = Array.from({ length: 10 }, (_, i) => {
+  const a = -Math.PI / 2 + Math.PI * i / 5;
+  const r = i % 2 ? 0.55 : 1.3;
+  return [r * Math.cos(a), r * Math.sin(a)];
+});
+var cross = (w) => [
+  [-w, -1],
+  [w, -1],
+  [w, -w],
+  [1, -w],
+  [1, w],
+  [w, w],
+  [w, 1],
+  [-w, 1],
+  [-w, w],
+  [-1, w],
+  [-1, -w],
+  [-w, -w]
+];
+var rotate = (points, a) => points.map(([x, y]) => [
+  x * Math.cos(a) - y * Math.sin(a),
+  x * Math.sin(a) + y * Math.cos(a)
+]);
+var SHAPES = [
+  { name: "circle", points: null },
+  { name: "square", points: polygon(4, Math.PI / 4, 1.25) },
+  { name: "triangle", points: polygon(3, -Math.PI / 2, 1.45) },
+  { name: "diamond", points: polygon(4, 0, 1.3) },
+  { name: "triangle down", points: polygon(3, Math.PI / 2, 1.45) },
+  { name: "plus", points: cross(0.38).map(([x, y]) => [1.2 * x, 1.2 * y]) },
+  { name: "star", points: star },
+  { name: "hexagon", points: polygon(6, 0, 1.1) },
+  { name: "cross", points: rotate(cross(0.38), Math.PI / 4).map(([x, y]) => [1.2 * x, 1.2 * y]) },
+  { name: "pentagon", points: polygon(5, -Math.PI / 2, 1.15) }
+];
+function shapeName(shape) {
+  return t2(`views:shapes.${shape.name.replace(" ", "_")}`);
+}
+function shapeOf(y, task) {
+  return task === "regression" ? SHAPES[0] : SHAPES[y % SHAPES.length];
+}
+function trace(ctx, shape, x, y, r) {
+  ctx.beginPath();
+  if (!shape.points) {
+    ctx.arc(x, y, r, 0, 2 * Math.PI);
+    return;
+  }
+  shape.points.forEach(([u, v], i) => (i ? ctx.lineTo : ctx.moveTo).call(ctx, x + r * u, y + r * v));
+  ctx.closePath();
+}
+function drawMarker(ctx, shape, x, y, r, fill, test = false, rings = 1) {
+  const outline = (test ? TEST_OUTLINE : TRAIN_OUTLINE) * rings;
+  trace(ctx, shape, x, y, r);
+  ctx.lineJoin = "round";
+  ctx.lineWidth = outline + 2 * HALO_WIDTH * rings;
+  ctx.strokeStyle = HALO;
+  ctx.stroke();
+  ctx.fillStyle = fill;
+  ctx.fill();
+  ctx.lineWidth = outline;
+  ctx.strokeStyle = OUTLINE;
+  ctx.stroke();
+}
+function markerSvg(shape, fill, size = 16) {
+  const ns = "http://www.w3.org/2000/svg";
+  const svg = document.createElementNS(ns, "svg");
+  const half = size / 2;
+  const r = half * 0.6;
+  svg.setAttribute("width", String(size));
+  svg.setAttribute("height", String(size));
+  svg.setAttribute("viewBox", `0 0 ${size} ${size}`);
+  svg.setAttribute("aria-hidden", "true");
+  svg.classList.add("marker");
+  const el = shape.points ? document.createElementNS(ns, "polygon") : document.createElementNS(ns, "circle");
+  if (shape.points) {
+    el.setAttribute("points", shape.points.map(([u, v]) => `${half + r * u},${half + r * v}`).join(" "));
+  } else {
+    el.setAttribute("cx", String(half));
+    el.setAttribute("cy", String(half));
+    el.setAttribute("r", String(r));
+  }
+  el.setAttribute("fill", fill);
+  el.setAttribute("stroke", OUTLINE);
+  el.setAttribute("stroke-width", String(TRAIN_OUTLINE));
+  el.setAttribute("stroke-linejoin", "round");
+  svg.appendChild(el);
+  return svg;
+}
+
 // static/js/format.js
 var DASH = "–";
-function localized(text) {
+function localized(text2) {
   const { decimal, minus } = signs();
-  return text.replace(".", decimal).replace(/^-/, minus);
+  return text2.replace(".", decimal).replace(/^-/, minus);
 }
 var known = { format: null, decimal: ".", minus: "-", group: "," };
 function signs() {
@@ -3157,6 +4737,9 @@ function tick(v) {
   if (a === 0) return "0";
   if (a < 0.01 || a >= 1e3) return localized(v.toExponential(0));
   return localized(String(+v.toPrecision(2)));
+}
+function wholePercent(v) {
+  return numberFormat({ style: "percent", maximumFractionDigits: 0 }).format(Math.round(v) / 100);
 }
 function editable(v) {
   return String(+v.toPrecision(6));
@@ -3217,18 +4800,9 @@ function discreteTable() {
 }
 
 // static/js/tasks.js
-var LOSS_WORDS = {
-  bce: "binary cross-entropy",
-  cross_entropy: "cross-entropy",
-  mse: "mean squared error",
-  sse: "sum of squared errors",
-  perceptron: "perceptron rule"
-};
 function lossWords(loss) {
-  return LOSS_WORDS[
-    /** @type {keyof LOSS_WORDS} */
-    loss
-  ] ?? loss.replace(/_/g, " ");
+  const key = `page:task.losses.${loss}`;
+  return has(key) ? t2(key) : loss.replace(/_/g, " ");
 }
 function runWords(label) {
   const m = /^loss (\w+)$/.exec(label);
@@ -3263,6 +4837,14 @@ var Boundary = class {
     this.compare = null;
     els.points.addEventListener("click", (e) => this.click(e));
     new ResizeObserver(() => this.drawPoints()).observe(els.plot);
+    this.stopLanguage = onLanguage(() => {
+      els.legend.dataset.key = "";
+      this.drawLegend();
+      if (this.compare) {
+        els.caption.textContent = runWords(this.compare.base);
+        els.compareCaption.textContent = runWords(this.compare.label);
+      }
+    });
   }
   /** The points (a `data` message). @param {import("./socket.js").Decoded} data */
   setData(data) {
@@ -3481,7 +5063,10 @@ var Boundary = class {
       for (let c = 0; c < k; c++) {
         legend.appendChild(h(
           "span",
-          { title: `class ${c} (${SHAPES[c % SHAPES.length].name})` },
+          { title: t2(
+            "views:classes.class_shape",
+            { n: c, shape: shapeName(SHAPES[c % SHAPES.length]) }
+          ) },
           markerSvg(shapeOf(c, task), CLASS_COLORS[c % CLASS_COLORS.length]),
           ` ${c}`
         ));
@@ -3507,8 +5092,12 @@ var Boundary = class {
     const table = this.discrete ? DISCRETE : SMOOTH;
     for (let q = 0; q < 256; q++) img.data.set(table.slice(q * 4, q * 4 + 4), (255 - q) * 4);
     ctx.putImageData(img, 0, 0);
-    bar.title = classes ? `output; the boundary is at ${scaleEnd((lo + hi) / 2)}` : "predicted value";
-    legend.append(end("class 1", hi, 1), bar, end("class 0", lo, 0));
+    bar.title = classes ? t2("views:plot.boundary_at", { value: scaleEnd((lo + hi) / 2) }) : t2("views:plot.predicted_value");
+    legend.append(
+      end(t2("views:classes.class", { n: 1 }), hi, 1),
+      bar,
+      end(t2("views:classes.class", { n: 0 }), lo, 0)
+    );
   }
   /** A PNG of the output plot with its points, for slides. @returns {Promise<Blob|null>} */
   async png() {
@@ -3582,6 +5171,10 @@ var Chart = class {
     els.metric.addEventListener("change", () => this.setMetric(els.metric.value));
     els.log.addEventListener("change", () => this.setLog(els.log.checked));
     new ResizeObserver(() => this.draw()).observe(canvas);
+    this.stopLanguage = onLanguage(() => {
+      this.legendKey = "";
+      this.draw();
+    });
   }
   /** What the chart shows: "loss" or "score" (accuracy or R²). @param {string} metric */
   setMetric(metric2) {
@@ -3719,7 +5312,7 @@ var Chart = class {
     const padT = Math.round(font * 0.7);
     ctx.fillStyle = "#555";
     if (pts.length < 1 || ys.length === 0) {
-      ctx.fillText("press play to train", padL, H / 2);
+      ctx.fillText(t2("views:chart.empty"), padL, H / 2);
       this.readouts(null, series);
       return;
     }
@@ -3752,18 +5345,18 @@ var Chart = class {
     ctx.fillStyle = "#555";
     ctx.textAlign = "right";
     const percents = this.metric === "score" && !regression;
-    for (const t3 of [lo, (lo + hi) / 2, hi]) {
-      const v = log ? 10 ** t3 : t3;
+    for (const u of [lo, (lo + hi) / 2, hi]) {
+      const v = log ? 10 ** u : u;
       ctx.fillText(
-        percents ? `${Math.round(100 * v)}%` : tick(v),
+        percents ? wholePercent(100 * v) : tick(v),
         padL - 4,
-        padT + (1 - (t3 - lo) / (hi - lo)) * (H - padB - padT - 4) + font / 3
+        padT + (1 - (u - lo) / (hi - lo)) * (H - padB - padT - 4) + font / 3
       );
     }
     ctx.textAlign = "left";
-    ctx.fillText(`step ${x0}`, padL, H - 3);
+    ctx.fillText(t2("views:chart.step", { step: count(x0) }), padL, H - 3);
     ctx.textAlign = "right";
-    ctx.fillText(`${x1}`, W - 4, H - 3);
+    ctx.fillText(count(x1), W - 4, H - 3);
     if (batch) {
       ctx.strokeStyle = BATCH_COLOR;
       ctx.lineWidth = 1;
@@ -3817,8 +5410,8 @@ var Chart = class {
   }
   /** The chart's heading: what its lines measure. @param {boolean} regression */
   title(regression) {
-    const text = this.metric === "loss" ? "Loss" : regression ? "R²" : "Accuracy";
-    if (this.els.title.textContent !== text) this.els.title.textContent = text;
+    const text2 = this.metric === "loss" ? t2("views:chart.loss") : regression ? "R²" : t2("views:chart.accuracy");
+    if (this.els.title.textContent !== text2) this.els.title.textContent = text2;
   }
   /**
    * The legend: one item per line (its stroke, its name, its value), rebuilt only when the
@@ -3838,11 +5431,12 @@ var Chart = class {
         height: "0",
         borderTop: `${width}px ${dashed ? "dashed" : "solid"} ${color}`
       } });
+      const name = t2(`views:chart.${label}`);
       const item = h(
         "span",
-        { className: "item", title: run2 ? `${label}, ${run2}` : label },
+        { className: "item", title: run2 ? `${name}, ${run2}` : name },
         stroke,
-        h("span", { className: "name" }, label),
+        h("span", { className: "name" }, name),
         h("span", { className: "value" }, "–")
       );
       item.dataset.series = id;
@@ -3863,14 +5457,14 @@ var Chart = class {
       }
       add(box, s.key, s.label, s.color, s.dash.length > 0, 2.5, s.run);
     }
-    if (batch) add(this.els.legend, "batch", "mini-batch", BATCH_COLOR, false, 2);
+    if (batch) add(this.els.legend, "batch", "mini_batch", BATCH_COLOR, false, 2);
   }
   /**
    * The legend's values at a chart point (null: none yet), and the step they are at.
    * @param {Record<string, number> | null} p @param {Series[]} series @param {boolean} [regression]
    */
   readouts(p, series, regression = false) {
-    setText(this.readout, p ? `step ${p.step}` : " ");
+    setText(this.readout, p ? t2("views:chart.step", { step: count(p.step) }) : " ");
     for (const s of series) {
       const el = this.items.get(s.key)?.querySelector(".value");
       if (!el) continue;
@@ -4025,6 +5619,11 @@ var NetworkView = class {
     });
     this.canvas.addEventListener("click", (e) => this.clickLink(e));
     new ResizeObserver(() => this.layout()).observe(container);
+    this.stopLanguage = onLanguage(() => {
+      this.zoom.hidden = true;
+      this.tooltip.hidden = true;
+      this.layout();
+    });
   }
   /** The network's shape and input maps (a `network` message). @param {import("./store.js").Network} net */
   setNetwork(net) {
@@ -4194,8 +5793,8 @@ var NetworkView = class {
     if (this.pruned.length) {
       const legend = document.createElement("div");
       legend.className = "link-legend";
-      legend.textContent = `Links: each neuron's ${STRONGEST} strongest`;
-      legend.title = `A neuron with more than ${MAX_FULL_FAN_IN} inputs shows only its ${STRONGEST} incoming links of largest |w|, shaded on its layer's largest |w|`;
+      legend.textContent = t2("views:network.strongest", { count: STRONGEST });
+      legend.title = t2("views:network.strongest_tip", { count: STRONGEST, inputs: MAX_FULL_FAN_IN });
       legend.style.left = `${MARGIN}px`;
       legend.style.maxWidth = `${Math.max(90, centres[1] - MARGIN - 36)}px`;
       this.container.appendChild(legend);
@@ -4227,11 +5826,11 @@ var NetworkView = class {
     return best;
   }
   /** A label beside a node: inputs' on the left, outputs' on the right. */
-  addLabel(className, text, node, width) {
+  addLabel(className, text2, node, width) {
     const label = document.createElement("div");
     label.className = className;
-    label.textContent = text;
-    label.title = text;
+    label.textContent = text2;
+    label.title = text2;
     label.style.top = `${node.y + node.size / 2}px`;
     label.style.maxWidth = `${width - 6}px`;
     if (className === "input-label") label.style.right = `calc(100% - ${node.x - 6}px)`;
@@ -4265,10 +5864,17 @@ var NetworkView = class {
     const tile = Boolean(net.plane || l === 1 && this.shape);
     const value = !net.plane && !tile && !picture;
     if (isInput) {
-      el.title = picture ? `the input: the selected sample's ${this.shape.join("×")} image, ${net.sizes[0]} inputs` : net.sizes[0] > MAX_DRAWN_INPUTS && i === MAX_DRAWN_INPUTS - 1 ? `${net.sizes[0] - MAX_DRAWN_INPUTS + 1} more inputs` : net.input_labels?.[i] ?? "";
+      el.title = picture ? t2("views:network.input_picture", {
+        count: net.sizes[0],
+        shape: this.shape.join("×"),
+        inputs: count(net.sizes[0])
+      }) : net.sizes[0] > MAX_DRAWN_INPUTS && i === MAX_DRAWN_INPUTS - 1 ? t2("views:network.more_inputs", {
+        count: net.sizes[0] - MAX_DRAWN_INPUTS + 1,
+        n: count(net.sizes[0] - MAX_DRAWN_INPUTS + 1)
+      }) : net.input_labels?.[i] ?? "";
       el.classList.add("input");
     } else if (!net.plane && l === 1 && this.shape) {
-      el.title = `neuron ${i}: its ${this.shape.join("×")} incoming weights (blue +, orange −)`;
+      el.title = t2("views:network.weights_tile", { neuron: i, shape: this.shape.join("×") });
     }
     if (picture) {
       el.classList.add("input-picture");
@@ -4331,7 +5937,9 @@ var NetworkView = class {
       return;
     }
     const canvas = this.tileCanvas(l, i);
-    if (canvas) this.cb.onHoverTile(canvas, l === 0 ? net.input_labels[i] : `layer ${l}, neuron ${i}`);
+    if (canvas) {
+      this.cb.onHoverTile(canvas, l === 0 ? net.input_labels[i] : t2("views:network.layer_neuron", { layer: l, neuron: i }));
+    }
   }
   /**
    * A first-layer neuron of image data, large: its incoming weights as an image.
@@ -4347,7 +5955,10 @@ var NetworkView = class {
     canvas.width = cols;
     canvas.height = rows;
     canvas.getContext("2d").drawImage(this.atlas, node.index * cols, 0, cols, rows, 0, 0, cols, rows);
-    caption.textContent = `neuron ${node.index}: its ${this.shape.join("×")} incoming weights (blue: the pixel raises it, orange: lowers it)`;
+    caption.textContent = t2("views:network.weights_zoom", {
+      neuron: node.index,
+      shape: this.shape.join("×")
+    });
     this.zoom.hidden = false;
     const r = node.el.getBoundingClientRect();
     const box = this.zoom.getBoundingClientRect();
@@ -4366,13 +5977,13 @@ var NetworkView = class {
       box.className = "layer-controls";
       box.style.left = `${x}px`;
       box.style.top = "2px";
-      for (const [text, delta, label2] of [["−", -1, "Remove a neuron"], ["+", 1, "Add a neuron"]]) {
+      for (const [text2, delta, name] of [["−", -1, "remove"], ["+", 1, "add"]]) {
         const b = document.createElement("button");
         b.className = "round small";
         b.textContent = /** @type {string} */
-        text;
-        b.title = `${label2} (layer ${l})`;
-        b.setAttribute("aria-label", `${label2} in hidden layer ${l}`);
+        text2;
+        b.title = t2(`views:network.${name}_neuron_tip`, { layer: l });
+        b.setAttribute("aria-label", t2(`views:network.${name}_neuron_label`, { layer: l }));
         b.dataset.layer = String(l);
         b.dataset.delta = String(delta);
         b.addEventListener("click", () => {
@@ -4388,7 +5999,7 @@ var NetworkView = class {
       label.className = "layer-label";
       label.style.left = `${x}px`;
       label.style.top = `${H - 16}px`;
-      label.textContent = `${n} neuron${n === 1 ? "" : "s"}`;
+      label.textContent = t2("views:network.neurons", { count: n, n: count(n) });
       this.container.appendChild(label);
     });
   }
@@ -4503,28 +6114,31 @@ var NetworkView = class {
     if (!canvas || !shape) return;
     const [rows, cols] = shape;
     const h2 = frame.header;
-    const t3 = h2.trace;
+    const trace2 = h2.trace;
     const G = frame.arrays.gallery_index;
     const range = h2.gallery_range ?? [0, 1];
-    if (t3 && Array.isArray(t3.x) && t3.x.length === rows * cols) {
-      const key = `${h2.data_version}:${t3.index}`;
+    if (trace2 && Array.isArray(trace2.x) && trace2.x.length === rows * cols) {
+      const key = `${h2.data_version}:${trace2.index}`;
       if (key === this.inputKey) return;
       this.inputKey = key;
-      paintValues(canvas, t3.x, rows, cols, range[0], range[1]);
-      const label = t3.y.length > 1 ? t3.y.indexOf(Math.max(...t3.y)) : t3.y[0];
-      this.setCaption(`input: #${t3.index}, label ${label}`);
+      paintValues(canvas, trace2.x, rows, cols, range[0], range[1]);
+      const label = trace2.y.length > 1 ? trace2.y.indexOf(Math.max(...trace2.y)) : trace2.y[0];
+      this.setCaption(t2("views:network.input_sample", { index: trace2.index, label }));
     } else if (G && G.data.length) {
       const key = `${h2.data_version}:g${G.data[0]}`;
       if (key === this.inputKey) return;
       this.inputKey = key;
       paintCodes(canvas, frame.arrays.gallery_pixels.data, 0, rows, cols);
-      this.setCaption(`input: test image #${G.data[0]}, label ${frame.arrays.gallery_label.data[0]}`);
+      this.setCaption(t2("views:network.input_test_image", {
+        index: G.data[0],
+        label: frame.arrays.gallery_label.data[0]
+      }));
     }
     canvas.dataset.sample = this.inputKey.split(":")[1] ?? "";
   }
   /** @param {string} text */
-  setCaption(text) {
-    if (this.inputCaption && this.inputCaption.textContent !== text) this.inputCaption.textContent = text;
+  setCaption(text2) {
+    if (this.inputCaption && this.inputCaption.textContent !== text2) this.inputCaption.textContent = text2;
   }
   drawLinks(frame) {
     this.drawTiles();
@@ -4686,12 +6300,18 @@ var NetworkView = class {
       return;
     }
     const w = weight(this.frame, link);
-    let text = `W${link.l}[${link.i}→${link.j}] = ${number(w)}`;
+    let text2 = `W${link.l}[${link.i}→${link.j}] = ${number(w)}`;
     const g = this.frame.arrays[`trace_dW${link.l}`];
-    if (g) text += `
-∂L/∂w (selected point) = ${number(g.data[link.i * g.shape[1] + link.j])}`;
-    text += "\nclick to edit";
-    this.tip(text, e);
+    if (g) {
+      text2 += `
+${t2(
+        "views:network.gradient_tip",
+        { value: number(g.data[link.i * g.shape[1] + link.j]) }
+      )}`;
+    }
+    text2 += `
+${t2("views:network.click_to_edit")}`;
+    this.tip(text2, e);
   }
   /** @param {MouseEvent} e */
   clickLink(e) {
@@ -4704,15 +6324,15 @@ var NetworkView = class {
     const b = this.frame?.arrays[`b${l}`] || this.frame?.arrays[`beta${l}`];
     if (!b) return;
     this.tip(`b${l}[${i}] = ${number(b.data[i])}
-click to edit`, e);
+${t2("views:network.click_to_edit")}`, e);
   }
   editBias(l, i, e) {
     const b = this.frame?.arrays[`b${l}`] || this.frame?.arrays[`beta${l}`];
     if (!b) return;
     this.edit(`b${l}[${i}]`, b.data[i], e, (value) => this.cb.onEditBias(l, i, value));
   }
-  tip(text, e) {
-    this.tooltip.textContent = text;
+  tip(text2, e) {
+    this.tooltip.textContent = text2;
     this.tooltip.style.left = `${e.clientX + 14}px`;
     this.tooltip.style.top = `${e.clientY + 14}px`;
     this.tooltip.hidden = false;
@@ -4919,13 +6539,16 @@ function columnWidth(p) {
   return p.c * p.size + (p.c - 1) * p.gx;
 }
 function inputName(net, i, drawn) {
-  if (net.sizes[0] > drawn && i === drawn - 1) return `+${net.sizes[0] - drawn + 1} more`;
+  if (net.sizes[0] > drawn && i === drawn - 1) {
+    const more = net.sizes[0] - drawn + 1;
+    return t2("views:network.more_label", { count: more, n: count(more) });
+  }
   return net.input_labels?.[i] ?? `x${i + 1}`;
 }
 function outputNames(net) {
   const n = net.sizes[net.sizes.length - 1];
   if (net.task !== "classification") return Array.from({ length: n }, (_, j) => n > 1 ? `ŷ${j + 1}` : "ŷ");
-  return n === 1 ? ["class 1"] : Array.from({ length: n }, (_, j) => String(j));
+  return n === 1 ? [t2("views:classes.class", { n: 1 })] : Array.from({ length: n }, (_, j) => String(j));
 }
 function column(n, avail, cap) {
   return { n, c: 1, rows: n, size: Math.max(6, Math.min(cap, Math.floor(avail / (n * 1.3 - 0.3)))), gx: 0 };
@@ -4972,8 +6595,8 @@ function decodeMessage(buffer) {
     unpacked: packed.length ? Promise.all(packed).then(() => void 0) : null
   };
 }
-async function unpackPlanes(bytes, shape) {
-  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate-raw"));
+async function unpackPlanes(bytes2, shape) {
+  const stream = new Blob([bytes2]).stream().pipeThrough(new DecompressionStream("deflate-raw"));
   const data = new Uint8Array(await new Response(stream).arrayBuffer());
   const w = shape[shape.length - 1], h2 = shape[shape.length - 2];
   if (data.length !== shape.reduce((a, b) => a * b, 1)) {
@@ -4987,6 +6610,10 @@ async function unpackPlanes(bytes, shape) {
   }
   return data;
 }
+
+// static/js/toasts.js
+var NUMBER = String.raw`(-?[\d.]+(?:e[-+]?\d+)?)`;
+var RANGE = new RegExp(String.raw`^(?: from ${NUMBER}( \(exclusive\))? to ${NUMBER}| (>=|>) ${NUMBER})?$`);
 
 // static/js/store.js
 function describeNetwork(message, store) {
@@ -5025,19 +6652,20 @@ var WIDGET_CSS = `
 .output-column .plots { flex: 0 0 62%; }
 .chart-panel { margin-top: 0.3em; flex: 1 1 0; display: flex; flex-direction: column; min-height: 0; }
 `;
-var MARKUP = `
+var text = (key) => escapeHtml(t2(key));
+var markup = () => `
 <div class="nnplay">
   <div class="bar">
-    <button class="play" aria-pressed="false" title="Train in the kernel, or pause">▶ Play</button>
-    <button class="step" title="One training step">Step</button>
-    <label title="Step size η of each update">Learning rate <select class="lr"
-      aria-label="Learning rate"></select></label>
-    <span class="readout step-readout">step –</span>
+    <button class="play" aria-pressed="false" title="${text("views:widget.play_tip")}">${text("views:widget.play")}</button>
+    <button class="step" title="${text("views:widget.step_tip")}">${text("views:widget.step")}</button>
+    <label title="${text("views:widget.rate_tip")}">${text("views:widget.rate")} <select class="lr"
+      aria-label="${text("views:widget.rate")}"></select></label>
+    <span class="readout step-readout">${text("views:widget.no_step")}</span>
     <span class="readout loss-readout"></span>
     <span class="message" role="status"></span>
   </div>
   <div class="views">
-    <div class="network" role="img" aria-label="The network"></div>
+    <div class="network" role="img" aria-label="${text("views:widget.network")}"></div>
     <div class="output-column">
       <div class="plots">
         <figure class="plot-figure">
@@ -5059,15 +6687,15 @@ var MARKUP = `
       </div>
       <div class="chart-panel">
         <div class="chart-head">
-          <h2 class="chart-title">Loss</h2>
-          <select class="chart-metric" aria-label="What the chart shows">
-            <option value="loss">loss</option>
-            <option value="score">accuracy / R²</option>
+          <h2 class="chart-title">${text("views:chart.loss")}</h2>
+          <select class="chart-metric" aria-label="${text("views:widget.metric")}">
+            <option value="loss">${text("views:widget.metric_loss")}</option>
+            <option value="score">${text("views:widget.metric_score")}</option>
           </select>
-          <label><input type="checkbox" class="log-scale"> log</label>
+          <label><input type="checkbox" class="log-scale"> ${text("views:widget.log")}</label>
         </div>
         <canvas class="chart"></canvas>
-        <div class="chart-legend" role="group" aria-label="What each line is, and its value"><span
+        <div class="chart-legend" role="group" aria-label="${text("views:widget.legend")}"><span
           class="readout chart-readout">&nbsp;</span></div>
       </div>
     </div>
@@ -5093,7 +6721,7 @@ function render({ model, el }) {
   host.className = "nnplay-widget";
   el.appendChild(host);
   const root = host.attachShadow({ mode: "open" });
-  root.innerHTML = `<style>${String(app_default).replace(/:root\b/g, ":host")}${WIDGET_CSS}</style>${MARKUP}`;
+  root.innerHTML = `<style>${String(app_default).replace(/:root\b/g, ":host")}${WIDGET_CSS}</style>${markup()}`;
   const $ = (selector) => root.querySelector(selector);
   const store = {
     inputLabel: (name) => (model.get("feature_labels") ?? {})[name] ?? subscripted(name)
@@ -5189,15 +6817,24 @@ function render({ model, el }) {
   };
   const play = $(".play"), rate = $(".lr"), message = $(".message");
   const showFrame = (h2) => {
-    $(".step-readout").textContent = `step ${count(h2.step)} · epoch ${count(h2.epoch)}`;
+    $(".step-readout").textContent = t2(
+      "views:widget.step_epoch",
+      { step: count(h2.step), epoch: count(h2.epoch) }
+    );
     const m = h2.metrics ?? {};
-    const score = m.test_accuracy !== void 0 ? ` · test accuracy ${percent(m.test_accuracy)}` : m.test_r2 !== void 0 ? ` · test R² ${fixed(m.test_r2, 3)}` : "";
-    $(".loss-readout").textContent = `loss ${metric(m.train_loss)} (test ${metric(m.test_loss)})${score}`;
-    $(".network").setAttribute("aria-label", `The network: ${net ? net.sizes.join("-") : ""} neurons, step ${h2.step}${score}`);
+    const score = m.test_accuracy !== void 0 ? ` · ${t2("views:widget.test_accuracy", { value: percent(m.test_accuracy) })}` : m.test_r2 !== void 0 ? ` · ${t2("views:widget.test_r2", { value: fixed(m.test_r2, 3) })}` : "";
+    $(".loss-readout").textContent = t2("views:widget.loss", {
+      train: metric(m.train_loss),
+      test: metric(m.test_loss)
+    }) + score;
+    $(".network").setAttribute("aria-label", t2(
+      "views:widget.network_aria",
+      { sizes: net ? net.sizes.join("-") : "", step: count(h2.step) }
+    ) + score);
   };
   const showPlaying = () => {
     const playing = Boolean(model.get("playing"));
-    play.textContent = playing ? "❚❚ Pause" : "▶ Play";
+    play.textContent = t2(playing ? "views:widget.pause" : "views:widget.play");
     play.setAttribute("aria-pressed", String(playing));
   };
   const showRates = () => {
@@ -5213,7 +6850,7 @@ function render({ model, el }) {
   play.addEventListener("click", () => send({ type: model.get("playing") ? "pause" : "play" }));
   $(".step").addEventListener("click", () => send({ type: "step" }));
   rate.addEventListener("change", () => send({ type: "learning_rate", value: Number(rate.value) }));
-  const listeners = [
+  const listeners2 = [
     ...ORDER.map((name) => (
       /** @type {[string, Function]} */
       [`change:${name}`, () => arrived(name)]
@@ -5229,14 +6866,15 @@ function render({ model, el }) {
       }
     }]
   ];
-  for (const [event, callback] of listeners) model.on(event, callback);
+  for (const [event, callback] of listeners2) model.on(event, callback);
   showPlaying();
   showRates();
   showError();
   for (const name of ORDER) arrived(name);
   send({ type: "history" });
   return () => {
-    for (const [event, callback] of listeners) model.off(event, callback);
+    for (const [event, callback] of listeners2) model.off(event, callback);
+    for (const view of [boundary, network, chart]) view.stopLanguage();
     host.remove();
   };
 }

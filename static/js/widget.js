@@ -20,7 +20,9 @@
 import PAGE_CSS from "../css/app.css";
 import { Boundary } from "./boundary.js";
 import { Chart } from "./charts.js";
+import { escapeHtml } from "./dom.js";
 import * as format from "./format.js";
+import { t } from "./i18n.js";
 import { NetworkView } from "./network-view.js";
 import { decodeMessage } from "./socket.js";
 import { describeNetwork, subscripted } from "./store.js";
@@ -42,19 +44,23 @@ const WIDGET_CSS = `
 .chart-panel { margin-top: 0.3em; flex: 1 1 0; display: flex; flex-direction: column; min-height: 0; }
 `;
 
-const MARKUP = `
+/** A catalogue's text, safe in markup. @param {string} key */
+const text = (key) => escapeHtml(t(key));
+
+/** The widget's markup, its text in the page's language (English in a notebook). */
+const markup = () => `
 <div class="nnplay">
   <div class="bar">
-    <button class="play" aria-pressed="false" title="Train in the kernel, or pause">▶ Play</button>
-    <button class="step" title="One training step">Step</button>
-    <label title="Step size η of each update">Learning rate <select class="lr"
-      aria-label="Learning rate"></select></label>
-    <span class="readout step-readout">step –</span>
+    <button class="play" aria-pressed="false" title="${text("views:widget.play_tip")}">${text("views:widget.play")}</button>
+    <button class="step" title="${text("views:widget.step_tip")}">${text("views:widget.step")}</button>
+    <label title="${text("views:widget.rate_tip")}">${text("views:widget.rate")} <select class="lr"
+      aria-label="${text("views:widget.rate")}"></select></label>
+    <span class="readout step-readout">${text("views:widget.no_step")}</span>
     <span class="readout loss-readout"></span>
     <span class="message" role="status"></span>
   </div>
   <div class="views">
-    <div class="network" role="img" aria-label="The network"></div>
+    <div class="network" role="img" aria-label="${text("views:widget.network")}"></div>
     <div class="output-column">
       <div class="plots">
         <figure class="plot-figure">
@@ -76,15 +82,15 @@ const MARKUP = `
       </div>
       <div class="chart-panel">
         <div class="chart-head">
-          <h2 class="chart-title">Loss</h2>
-          <select class="chart-metric" aria-label="What the chart shows">
-            <option value="loss">loss</option>
-            <option value="score">accuracy / R²</option>
+          <h2 class="chart-title">${text("views:chart.loss")}</h2>
+          <select class="chart-metric" aria-label="${text("views:widget.metric")}">
+            <option value="loss">${text("views:widget.metric_loss")}</option>
+            <option value="score">${text("views:widget.metric_score")}</option>
           </select>
-          <label><input type="checkbox" class="log-scale"> log</label>
+          <label><input type="checkbox" class="log-scale"> ${text("views:widget.log")}</label>
         </div>
         <canvas class="chart"></canvas>
-        <div class="chart-legend" role="group" aria-label="What each line is, and its value"><span
+        <div class="chart-legend" role="group" aria-label="${text("views:widget.legend")}"><span
           class="readout chart-readout">&nbsp;</span></div>
       </div>
     </div>
@@ -127,7 +133,7 @@ function render({ model, el }) {
   host.className = "nnplay-widget";
   el.appendChild(host);
   const root = host.attachShadow({ mode: "open" });
-  root.innerHTML = `<style>${String(PAGE_CSS).replace(/:root\b/g, ":host")}${WIDGET_CSS}</style>${MARKUP}`;
+  root.innerHTML = `<style>${String(PAGE_CSS).replace(/:root\b/g, ":host")}${WIDGET_CSS}</style>${markup()}`;
   /** @param {string} selector @returns {any} */
   const $ = (selector) => root.querySelector(selector);
   const store = {
@@ -215,18 +221,20 @@ function render({ model, el }) {
   const play = $(".play"), rate = $(".lr"), message = $(".message");
   /** @param {Record<string, any>} h  a frame's header */
   const showFrame = (h) => {
-    $(".step-readout").textContent = `step ${format.count(h.step)} · epoch ${format.count(h.epoch)}`;
+    $(".step-readout").textContent = t("views:widget.step_epoch",
+      { step: format.count(h.step), epoch: format.count(h.epoch) });
     const m = h.metrics ?? {};
-    const score = m.test_accuracy !== undefined ? ` · test accuracy ${format.percent(m.test_accuracy)}`
-      : m.test_r2 !== undefined ? ` · test R² ${format.fixed(m.test_r2, 3)}` : "";
-    $(".loss-readout").textContent =
-      `loss ${format.metric(m.train_loss)} (test ${format.metric(m.test_loss)})${score}`;
-    $(".network").setAttribute("aria-label", `The network: ${net ? net.sizes.join("-") : ""} ` +
-      `neurons, step ${h.step}${score}`);
+    const score = m.test_accuracy !== undefined
+      ? ` · ${t("views:widget.test_accuracy", { value: format.percent(m.test_accuracy) })}`
+      : m.test_r2 !== undefined ? ` · ${t("views:widget.test_r2", { value: format.fixed(m.test_r2, 3) })}` : "";
+    $(".loss-readout").textContent = t("views:widget.loss", { train: format.metric(m.train_loss),
+      test: format.metric(m.test_loss) }) + score;
+    $(".network").setAttribute("aria-label", t("views:widget.network_aria",
+      { sizes: net ? net.sizes.join("-") : "", step: format.count(h.step) }) + score);
   };
   const showPlaying = () => {
     const playing = Boolean(model.get("playing"));
-    play.textContent = playing ? "❚❚ Pause" : "▶ Play";
+    play.textContent = t(playing ? "views:widget.pause" : "views:widget.play");
     play.setAttribute("aria-pressed", String(playing));
   };
   const showRates = () => {
@@ -262,6 +270,7 @@ function render({ model, el }) {
   send({ type: "history" });
   return () => {
     for (const [event, callback] of listeners) model.off(event, callback);
+    for (const view of [boundary, network, chart]) view.stopLanguage();
     host.remove();
   };
 }

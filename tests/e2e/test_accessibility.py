@@ -104,3 +104,45 @@ def test_a_teachers_class_view_and_a_students_pages(small, browser, nnplay):
         audit(small, "the class view")
     finally:
         student.page.context.close()
+
+
+def test_the_pictures_say_what_they_show(small):
+    """The network, the output plot and the chart carry text alternatives: the network's
+    size, and the step, the loss and the accuracy the read-outs show."""
+    small.open()
+    assert small.js("document.getElementById('network').getAttribute('aria-label')") == (
+        "The network 2-4-2-1: 2 hidden layers, 7 neurons")
+    small.page.keyboard.press(" ")
+    settle(small)
+    step, score = small.text("#step-count"), small.text("#test-score")
+    plot = small.js("document.getElementById('output-canvas').getAttribute('aria-label')")
+    chart = small.js("document.getElementById('chart').getAttribute('aria-label')")
+    assert plot.startswith(f"Output plot at step {step}: Test accuracy {score}, loss "), plot
+    assert chart.startswith(f"Loss chart up to step {step}: loss "), chart
+    assert small.js("document.getElementById('chart').getAttribute('role')") == "img"
+
+
+def test_less_motion_when_the_reader_asks_for_it(browser, nnplay):
+    """prefers-reduced-motion: training's pictures change at most 4 times a second (each
+    drawn in an animation frame at least 250 ms after the one before, however fast frames
+    come). The times are the animation frames' own (document.timeline), as the page counts."""
+    from tests.e2e.conftest import Page
+
+    context = browser.new_context(viewport={"width": 1280, "height": 720},
+                                  reduced_motion="reduce")
+    try:
+        p = Page(context.new_page(), nnplay)
+        p.open()
+        p.js("""() => {
+            window.__draws = [];
+            const el = document.getElementById('step-count');
+            new MutationObserver(() => window.__draws.push(document.timeline.currentTime))
+                .observe(el, {childList: true, characterData: true, subtree: true});
+        }""")
+        p.page.keyboard.press(" ")
+        draws = p.wait("window.__draws.length >= 8 && window.__draws")
+        gaps = [b - a for a, b in zip(draws, draws[1:])]
+        assert min(gaps) >= 249.9, gaps
+        assert not p.console_errors, p.console_errors
+    finally:
+        context.close()
