@@ -132,6 +132,7 @@ class SessionHost:
         self.tasks = []
         self.thumbnailer = Thumbnailer()  # the class message's thumbnails, made here
         self.thumbs = {}  # token -> (session_key, when made, (codes, meta) or None)
+        self.sweep_turn = asyncio.Lock()  # sweep runs train here one at a time (cluster/sweeps)
 
     async def _started(self):
         if self.scheduler is None:

@@ -1,9 +1,11 @@
-"""Sweeps on Ray (--workers, --ray-address): the runs train in parallel, PER_HOST at a time
-on each session host, each as fair work in that host's Scheduler next to its sessions
+"""Sweeps on Ray (--workers, --ray-address): the runs train in parallel, one at a time on
+each session host, each as fair work in that host's Scheduler next to its sessions
 (app/sweeps.py does the rest, as on the embedded default).
 
-The web process hands a host the next run when one of its runs is done, so the hosts
-share the sweep by how fast they go. A run is the same nncore.sweep.Run as on the embedded
+A host holds PER_HOST runs: one trains, the next is built and waits its turn (the host's
+`sweep_turn`), so the host goes from one to the next without waiting for the web process.
+The web process hands a host another run when one of its runs is done, so the hosts share
+the sweep by how fast they go. A run is the same nncore.sweep.Run as on the embedded
 default, trained to its end, and its outcome (the checkpoint that saves it) is built on the
 host, so its weights and its saved run are those of the embedded default, bit for bit. The
 web process asks the hosts for the epochs of the runs they train every POLL_SECONDS, for the
@@ -26,21 +28,23 @@ from ..runstore import encode
 from ..sweeps import Sweeps, outcome, train
 
 POLL_SECONDS = 0.5
-PER_HOST = 2  # runs a host trains at once (each fair work in its Scheduler)
+PER_HOST = 2  # runs a host holds at once: one training, the next waiting its turn
 LISTED = ("title", "dataset", "step", "state")  # what the stores list of a run (row_of)
 _TRAINING = {}  # on a host: key -> the RunWork of a sweep run training there
 
 
 # -- on a host -----------------------------------------------------------------------------------
 async def train_here(host, key, config, epochs, varied):
-    """Train one run on `host` (a SessionHost) in its Scheduler; its outcome."""
+    """Train one run on `host` (a SessionHost) in its Scheduler, once the run before it there
+    is done; its outcome. Its measures are taken on the event loop when they cost less than a
+    slice (RunWork's `inline`): the other cores are the other hosts'."""
     folders = library(host.settings).folders
 
     def make_run():
         return Run(Config(**config), epochs, folders=folders, varied=varied)
 
     try:
-        run = await train(host.scheduler, make_run,
+        run = await train(host.scheduler, make_run, turn=host.sweep_turn, inline=True,
                           progress=lambda work: _TRAINING.__setitem__(key, work))
     finally:
         _TRAINING.pop(key, None)
@@ -85,7 +89,7 @@ class RemoteRun:
 
 
 class ClusterTrainer:
-    """The sweep's runs on the session hosts, one at a time on each."""
+    """The sweep's runs on the session hosts, one training at a time on each."""
 
     def __init__(self, relay):
         self.relay = relay
@@ -93,8 +97,8 @@ class ClusterTrainer:
     @property
     def concurrency(self):
         """Two runs a host: while one's outcome travels and the next one's call comes, the
-        other trains, so a host is never idle between runs (a digits run trains for ~75 ms;
-        the hand-over between runs is a good part of that)."""
+        other trains, so a host is never idle between runs (a digits run of 20 epochs trains
+        for ~65 ms; the hand-over between runs would be a good part of that)."""
         return PER_HOST * max(1, len(self.relay.hosts))
 
     async def train(self, slot, cell):

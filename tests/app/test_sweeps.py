@@ -1,6 +1,7 @@
 """Sweeps on the server: runs trained in turn as fair work, saved as ordinary runs that open as
 sessions, equal to the same configs trained alone; refusals, cancel, and a page that leaves."""
 
+import asyncio
 import statistics
 import time
 
@@ -12,6 +13,7 @@ from app import sweeps
 from app.main import create_app
 from app.settings import Settings
 from nncore import Config, Trainer, probes
+from nncore.sweep import run_one
 from tests.app.wire import Wire
 
 SPIRAL = {"dataset": "spiral", "hidden_layers": [6], "n_samples": 120, "batch_size": 16}
@@ -293,3 +295,47 @@ def test_a_running_runs_curve_grows_as_it_trains(client):
     measured = [v for v in run["history"]["test_loss"] if v is not None]
     assert len(measured) >= 2 and run["history"]["test_loss"][-1] is None
     client.post("/api/sweeps/cancel", json={"id": begun["id"]})
+
+
+DIGITS = Config(dataset="digits", hidden_layers=(16,), activation="relu",
+                output_activation="softmax", loss="cross_entropy", batch_size=32)
+
+
+def trained_in_a_scheduler(config, epochs, inline):
+    """A Run trained by sweeps.train in a Scheduler of its own, and the epochs whose measures
+    went to a worker thread."""
+    from app.scheduler import Scheduler
+    from nncore.sweep import Run
+
+    threaded = []
+    measure = sweeps.RunWork._measure
+
+    async def counted(self):
+        threaded.append(self.run.epoch)
+        await measure(self)
+
+    async def scenario():
+        sweeps.RunWork._measure = counted
+        try:
+            return await sweeps.train(Scheduler(), lambda: Run(config, epochs), inline=inline)
+        finally:
+            sweeps.RunWork._measure = measure
+
+    return asyncio.run(scenario()), threaded
+
+
+@pytest.mark.parametrize("measure_seconds, inline, expected", [
+    (0.001, False, [1, 2, 3, 4]),  # the embedded default: every epoch in the thread
+    (0.001, True, [1]),  # a host: the first (its cost unknown), then on the loop
+    (1.0, True, [1, 2, 3, 4]),  # a measure that costs more than a slice stays off the loop
+])
+def test_a_runs_measures_go_to_a_thread_or_the_loop_and_give_the_run_trained_alone(
+        monkeypatch, measure_seconds, inline, expected):
+    ticks = iter(range(10**6))  # what a measure costs, as its clock says it: not this machine
+    monkeypatch.setattr(sweeps, "cpu_clock", lambda: next(ticks) * measure_seconds)
+    run, threaded = trained_in_a_scheduler(DIGITS, 4, inline)
+    assert threaded == expected
+    reference = run_one(DIGITS, 4)
+    assert np.array_equal(run.trainer.net.theta, reference.trainer.net.theta)
+    for name, values in reference.history.items():
+        assert np.array_equal(run.history[name], values, equal_nan=True), name

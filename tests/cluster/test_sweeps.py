@@ -55,3 +55,50 @@ def test_a_sweep_on_the_workers_is_the_embedded_sweep_to_the_bit(cluster):
         assert a["history"] == b["history"] and a["final"] == b["final"]
     theta_there = theta_of(cluster.ws_url, there["runs"][3]["token"])
     assert np.array_equal(theta_there, theta_here)
+
+
+def test_a_host_trains_its_sweep_runs_one_at_a_time_each_as_trained_alone(tmp_path,
+                                                                            monkeypatch):
+    """Two runs a host holds (cluster/sweeps.PER_HOST): the next is built while one trains,
+    and waits for it (the host's `sweep_turn`), so they never share the host's core. Here the
+    SessionHost is the class itself, in this process: what Ray would call, without Ray."""
+    import sys
+
+    from app import sweeps
+    from app.cluster import sweeps as cluster_sweeps
+    from app.cluster.host import SessionHost
+    from app.settings import Settings
+    from nncore import Config
+    from nncore.sweep import run_one
+
+    training = []  # how many sweep runs the host's scheduler held at each unit
+    unit = sweeps.RunWork.unit
+
+    def counted(self, now):
+        training.append(sum(isinstance(c, sweeps.RunWork)
+                            for c in self.scheduler.connections))
+        unit(self, now)
+
+    monkeypatch.setattr(sweeps.RunWork, "unit", counted)
+    monkeypatch.setattr(sys, "setswitchinterval", lambda seconds: None)  # the host's own
+
+    async def scenario():
+        host = SessionHost("here", Settings(open_browser=False, data_dir=str(tmp_path),
+                                            downloads=False))
+        await host._started()
+        try:
+            return await asyncio.gather(*(
+                cluster_sweeps.train_here(host, f"run-{i}", config, 2, {"learning_rate": lr})
+                for i, (config, lr) in enumerate(cells)))
+        finally:
+            host.scheduler.stop()
+            for task in host.tasks:
+                task.cancel()
+
+    cells = [({**CONFIG, "learning_rate": lr}, lr) for lr in (0.03, 0.1, 0.3)]
+    outcomes = asyncio.run(scenario())
+    assert training and max(training) == 1
+    for (config, _), outcome in zip(cells, outcomes):
+        alone = run_one(Config(**config), 2)
+        assert outcome["history"] == sweeps.plain(alone.history)
+        assert outcome["step"] == alone.trainer.step_count
