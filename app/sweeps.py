@@ -291,9 +291,12 @@ class Cell:
         return self.epoch
 
     def live_history(self):
-        """The history so far of a run training here (on Ray the hosts say only its epoch)."""
+        """The history so far of a running run: its Run's here, what its host last said on
+        Ray (cluster/sweeps.RemoteRun)."""
+        if self.state != "running" or self.work is None:
+            return None
         run = getattr(self.work, "run", None)
-        return plain(run.history) if self.state == "running" and run is not None else None
+        return plain(run.history) if run is not None else self.work.history
 
     def status(self, base):
         r = self.result or {}

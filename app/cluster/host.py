@@ -375,11 +375,11 @@ class SessionHost:
         await self._started()
         return await train_here(self, key, config, epochs, varied)
 
-    async def sweep_progress(self, keys):
-        """{key: epochs trained} of the sweep runs training here."""
+    async def sweep_progress(self, keys, known):
+        """{key: (epochs trained, history or None)} of the sweep runs training here."""
         from .sweeps import progress_here
 
-        return progress_here(keys)
+        return progress_here(keys, known)
 
     # -- rooms: what the web process asks of a room's sessions here -------------------------
     async def run_of(self, token, what, command=None):

@@ -8,9 +8,10 @@ The web process hands a host another run when one of its runs is done, so the ho
 the sweep by how fast they go. A run is the same nncore.sweep.Run as on the embedded
 default, trained to its end, and its outcome (the checkpoint that saves it) is built on the
 host, so its weights and its saved run are those of the embedded default, bit for bit. The
-web process asks the hosts for the epochs of the runs they train every POLL_SECONDS, for the
-progress; it saves each finished run through the relay (the run store and the cluster's
-checkpoint store), so any of them opens as a session on any host.
+web process asks the hosts for the epochs of the runs they train every POLL_SECONDS, and for
+their measures so far when a run trained an epoch since: the progress and the growing curves.
+It saves each finished run through the relay (the run store and the cluster's checkpoint
+store), so any of them opens as a session on any host.
 
 A host that dies during a run fails that run (the sweep reports it, and goes on with the other
 hosts); a cancelled sweep cancels its runs on the hosts (Ray cancels the call's coroutine, and
@@ -25,7 +26,7 @@ from nncore.sweep import Run
 
 from ..downloads import library
 from ..runstore import encode
-from ..sweeps import Sweeps, outcome, train
+from ..sweeps import Sweeps, outcome, plain, train
 
 POLL_SECONDS = 0.5
 PER_HOST = 2  # runs a host holds at once: one training, the next waiting its turn
@@ -65,27 +66,41 @@ def encoded_outcome(run, settings):
     return result
 
 
-def progress_here(keys):
-    return {key: _TRAINING[key].epoch for key in keys if key in _TRAINING}
+def progress_here(keys, known):
+    """{key: (epoch, history)} of the runs training here; the history (JSON lists) only for
+    a run that trained an epoch since `known[key]`, the epoch its caller has."""
+    out = {}
+    for key in keys:
+        work = _TRAINING.get(key)
+        if work is not None:
+            epoch = work.epoch
+            fresh = epoch != known.get(key) and work.run.measured
+            out[key] = (epoch, plain(work.run.history) if fresh else None)
+    return out
 
 
 # -- in the web process --------------------------------------------------------------------------
 class RemoteRun:
-    """A run training on a host, as its cell follows it: `epoch`, polled."""
+    """A run training on a host, as its cell follows it: `epoch` and `history` (its measures
+    so far, as JSON lists; None before the first poll), polled."""
 
     def __init__(self, handle, key):
-        self.handle, self.key, self.epoch = handle, key, 0
+        self.handle, self.key, self.epoch, self.history = handle, key, 0, None
 
     async def poll(self):
-        """Follow the run's epoch until cancelled; a host that fails to say stops it (the
-        run's own call says what happened to the host)."""
+        """Follow the run until cancelled; a host that fails to say stops it (the run's own
+        call says what happened to the host)."""
         while True:
             await asyncio.sleep(POLL_SECONDS)
             try:
-                epochs = await self.handle.sweep_progress.remote([self.key])
+                said = await self.handle.sweep_progress.remote([self.key],
+                                                               {self.key: self.epoch})
             except Exception:  # noqa: BLE001
                 return
-            self.epoch = epochs.get(self.key, self.epoch)
+            if self.key in said:
+                epoch, history = said[self.key]
+                if history is not None:
+                    self.epoch, self.history = epoch, history
 
 
 class ClusterTrainer:

@@ -102,3 +102,30 @@ def test_a_host_trains_its_sweep_runs_one_at_a_time_each_as_trained_alone(tmp_pa
         alone = run_one(Config(**config), 2)
         assert outcome["history"] == sweeps.plain(alone.history)
         assert outcome["step"] == alone.trainer.step_count
+
+
+def test_a_run_training_on_a_host_shows_its_curve_as_it_grows(cluster):
+    """Its host says the run's measures so far with its epoch (every POLL_SECONDS): the page
+    draws the curve while the run trains, as on the embedded default."""
+    heavy = {**CONFIG, "hidden_layers": [128, 128], "batch_size": 10}  # seconds a run
+    started = httpx.post(cluster.url + "api/sweeps", json={
+        "token": "cluster-page-02", "config": heavy, "vary": {"learning_rate": [0.01, 0.03]},
+        "epochs": 100}, timeout=30).json()
+    deadline = time.monotonic() + 300
+    try:
+        while True:
+            status = httpx.post(cluster.url + "api/sweeps/status", json={"id": started["id"]},
+                                timeout=30).json()
+            growing = [r for r in status["runs"] if r["state"] == "running" and r["history"]
+                       and sum(v is not None for v in r["history"]["test_loss"]) >= 3]
+            if growing:
+                break
+            assert status["state"] == "running", status
+            assert time.monotonic() < deadline, status
+            time.sleep(0.1)
+    finally:
+        httpx.post(cluster.url + "api/sweeps/cancel", json={"id": started["id"]}, timeout=30)
+    run = growing[0]
+    measured = sum(v is not None for v in run["history"]["test_loss"])
+    assert run["epoch"] == measured - 1 and run["history"]["test_loss"][-1] is None
+    assert run["final"]["test_loss"] == run["history"]["test_loss"][measured - 1]
