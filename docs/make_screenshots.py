@@ -168,16 +168,42 @@ def languages(browser, url):
     page.close()
 
 
+def sweep_view(browser, url):
+    """The A–Z exercise's sweep on the digits (learning rate × activation, 4 × 3, 15 epochs),
+    in the sweep's full view, as a projector at 1600×900 shows it."""
+    page = open_page(browser, url + "#preset=digits")
+    page.wait_for_function("window.nnplayTest.config().dataset === 'digits'")
+    page.locator('[role=tab][data-tab="sweep"]').click()
+    page.select_option("#sweep-field1", "learning_rate")
+    page.fill("#sweep-values1", "0.01, 0.03, 0.1, 0.3")
+    page.select_option("#sweep-field2", "activation")
+    page.fill("#sweep-values2", "relu, tanh, sigmoid")
+    page.fill("#sweep-epochs", "15")
+    page.click("#sweep-start")
+    page.wait_for_function("document.getElementById('sweep-progress').dataset.state === "
+                           "'done'", timeout=300_000)
+    page.click("#sweep-expand")
+    page.locator("#sweep-view").wait_for(state="visible")
+    page.wait_for_timeout(300)  # the view's first layout, then its drawing at that size
+    shot(page, "sweep-view")
+    page.close()
+
+
 def main():
     parser = argparse.ArgumentParser(description="Take the README's screenshots.")
     parser.add_argument("--mnist-dir", help="a folder with MNIST's four files")
     parser.add_argument("--only-languages", action="store_true",
                         help="take only the pages in Vietnamese and Russian")
+    parser.add_argument("--only-sweep", action="store_true",
+                        help="take only the sweep's full view")
     args = parser.parse_args()
     mnist = mnist_folder(args.mnist_dir)
     extra = ("--dataset-dir", f"mnist={mnist}") if mnist else ()
     with running("--max-sessions", "20", *extra) as server, sync_playwright() as p:
         browser = launch(p)
+        sweep_view(browser, server.url)
+        if args.only_sweep:
+            return
         languages(browser, server.url)
         if args.only_languages:
             return

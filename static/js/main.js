@@ -191,13 +191,21 @@ if (compareView) runs.usePins(compareView.pins);
 const drawer = new Drawer(document, store, { explainer, activationPlots, diagnostics,
   shapes: $("shapes-panel"), inspector, code });
 // sweeps: many runs of this one's settings, varied (the Sweep tab; not a student's page)
-if (!student) new SweepView({ field1: $("sweep-field1"), values1: $("sweep-values1"), field2: $("sweep-field2"),
-  values2: $("sweep-values2"), epochs: $("sweep-epochs"), start: $("sweep-start"),
-  cancel: $("sweep-cancel"), progress: $("sweep-progress"), message: $("sweep-message"),
-  results: $("sweep-results"), metric: $("sweep-metric"), csv: $("sweep-csv"), png: $("sweep-png"),
-  curves: $("sweep-curves"), legend: $("sweep-legend"), multiples: $("sweep-multiples"),
-  table: $("sweep-table"), suggested: $("sweep-suggested") }, store, { runs,
-  download: (blob, name) => files.download(blob, name), openTab: (name) => drawer.show(name) });
+// Its full view and the compare view take the same place: either one opening closes the other.
+const sweepView = student ? null : new SweepView({ field1: $("sweep-field1"), values1: $("sweep-values1"),
+  field2: $("sweep-field2"), values2: $("sweep-values2"), epochs: $("sweep-epochs"),
+  start: $("sweep-start"), cancel: $("sweep-cancel"), progress: $("sweep-progress"),
+  message: $("sweep-message"), results: $("sweep-results"), metric: $("sweep-metric"),
+  csv: $("sweep-csv"), png: $("sweep-png"), curves: $("sweep-curves"), legend: $("sweep-legend"),
+  multiples: $("sweep-multiples"), table: $("sweep-table"), suggested: $("sweep-suggested"),
+  expand: $("sweep-expand"), view: $("sweep-view"), viewBody: $("sweep-view-body"),
+  viewProgress: $("sweep-view-progress"), viewCancel: $("sweep-view-cancel"),
+  viewClose: $("sweep-view-close"), behind: $("playground") }, store, { runs,
+  download: (blob, name) => files.download(blob, name), openTab: (name) => drawer.show(name),
+  closeCompare: () => { if (compareView?.isOpen) compareView.toggle(false); } });
+for (const button of [$("compare-button"), $("runs-compare")]) {  // before the compare view's own
+  button?.addEventListener("click", () => sweepView?.toggle(false), { capture: true });
+}
 // the run's timeline under the chart: view an earlier step, branch from it (timeline.js)
 const timeline = new TimelineBar({ bar: $("timeline"), range: $("timeline-range"),
   ticks: $("timeline-ticks"), status: $("timeline-status"), live: $("timeline-live"),

@@ -91,7 +91,8 @@ export class SweepView {
    * @param {import("./store.js").Store} store
    * @param {{runs: import("./runs.js").RecentRuns,
    *          download: (blob: Blob, name: string) => void,
-   *          openTab: (name: string) => void}} deps
+   *          openTab: (name: string) => void,
+   *          closeCompare?: () => void}} deps
    */
   constructor(els, store, deps) {
     this.els = els;
@@ -108,6 +109,24 @@ export class SweepView {
     els.csv.addEventListener("click", () => this.exportCsv());
     els.png.addEventListener("click", () => this.exportPng());
     els.metric.addEventListener("change", () => this.render());
+    // the full view: the same results, moved over the playground while it is open
+    this.isOpen = false;
+    this.home = /** @type {HTMLElement} */ (els.results.parentElement);
+    this.anchor = els.results.nextSibling;  // where the results go back to
+    els.expand.addEventListener("click", () => this.toggle(true));
+    els.viewClose.addEventListener("click", () => this.toggle(false));
+    els.viewCancel.addEventListener("click", () => this.cancel());
+    els.view.addEventListener("keydown", (e) => {
+      if (e.key === "Escape") {
+        e.stopPropagation();  // the page's own Escape closes a drawer tab: not this time
+        this.toggle(false);
+      }
+    });
+    let queued = 0;  // one render a frame, however many resizes
+    new ResizeObserver(() => {
+      if (!this.isOpen || queued) return;
+      queued = requestAnimationFrame(() => { queued = 0; if (this.sweep) this.render(); });
+    }).observe(els.viewBody);
     /** @type {Record<string, any> | null} the presets, as GET /api/presets lists them */
     this.presets = null;
     /** @type {string | null} the preset whose sweeps are suggested */
@@ -268,6 +287,24 @@ export class SweepView {
     this.els.message.textContent = key ? t(key, values) : "";
   }
 
+  /**
+   * Open the full view (or close it): the results move over the playground, drawn at its
+   * size, and back. @param {boolean} open
+   */
+  toggle(open) {
+    if (open === this.isOpen) return;
+    const { view, viewBody, viewClose, results, expand, behind } = this.els;
+    if (open) this.deps.closeCompare?.();
+    this.isOpen = open;
+    if (open) viewBody.append(results);
+    else this.home.insertBefore(results, this.anchor);
+    view.hidden = !open;
+    behind.inert = open;
+    expand.setAttribute("aria-pressed", String(open));
+    if (this.sweep) this.render();
+    (open ? viewClose : expand).focus();
+  }
+
   /** @param {any} sweep */
   show(sweep) {
     this.sweep = sweep;
@@ -276,7 +313,7 @@ export class SweepView {
 
   render() {
     const s = this.sweep;
-    const { progress, start, cancel, csv, png, results } = this.els;
+    const { progress, start, cancel, csv, png, results, viewProgress, viewCancel } = this.els;
     if (!s) return;
     const running = s.state === "running";
     const epochs = s.runs.reduce((/** @type {number} */ n, /** @type {any} */ r) => n + r.epoch, 0);
@@ -286,8 +323,10 @@ export class SweepView {
       stateName(s.state) + (s.saved ? "" : t("experiments:sweep.not_saved")),
     ].join(" · ");
     progress.dataset.state = s.state;
+    viewProgress.textContent = progress.textContent;
     /** @type {HTMLButtonElement} */ (start).disabled = running;
     /** @type {HTMLButtonElement} */ (cancel).disabled = !running;
+    /** @type {HTMLButtonElement} */ (viewCancel).disabled = !running;
     /** @type {HTMLButtonElement} */ (csv).disabled = running;
     /** @type {HTMLButtonElement} */ (png).disabled = running;
     results.hidden = false;
@@ -305,12 +344,28 @@ export class SweepView {
     return run && "test_rmse" in run.history ? "test_rmse" : "test_accuracy";
   }
 
+  /**
+   * The overlaid curves: 520 × 240 in the tab; in the full view as wide as their box and at
+   * most about half the view's height, in the page's type size, at the screen's resolution.
+   */
   drawCurves() {
     const canvas = /** @type {HTMLCanvasElement} */ (this.els.curves);
-    canvas.width = 520;
-    canvas.height = 240;
-    drawRuns(/** @type {CanvasRenderingContext2D} */ (canvas.getContext("2d")), 520, 240,
-      this.sweep, this.key, 11);
+    let W = 520, H = 240, font = 11, scale = 1;
+    if (this.isOpen) {
+      const box = /** @type {HTMLElement} */ (canvas.parentElement);
+      const inner = box.clientWidth - 2 * parseFloat(getComputedStyle(box).paddingLeft);
+      font = Math.round(parseFloat(getComputedStyle(this.els.view).fontSize));
+      W = Math.max(200, Math.floor(inner));
+      H = Math.round(Math.max(12 * font, Math.min(W * 0.56, this.els.viewBody.clientHeight * 0.55)));
+      scale = window.devicePixelRatio || 1;
+    }
+    canvas.width = Math.round(W * scale);
+    canvas.height = Math.round(H * scale);
+    canvas.style.width = this.isOpen ? `${W}px` : "";
+    canvas.style.height = this.isOpen ? `${H}px` : "";
+    const ctx = /** @type {CanvasRenderingContext2D} */ (canvas.getContext("2d"));
+    ctx.setTransform(scale, 0, 0, scale, 0, 0);
+    drawRuns(ctx, W, H, this.sweep, this.key, font);
   }
 
   drawLegend() {
@@ -342,27 +397,58 @@ export class SweepView {
     const cols = Object.keys(this.sweep.vary).length === 2
       ? this.sweep.vary[Object.keys(this.sweep.vary)[1]].length : Math.min(6, this.sweep.total);
     grid.style.setProperty("--sweep-cols", String(cols));
+    const scale = window.devicePixelRatio || 1;
+    const cell = this.isOpen ? this.cellSize(cols) : 0;
+    if (cell) grid.style.setProperty("--sweep-cell", `${cell}px`);
+    else grid.style.removeProperty("--sweep-cell");
     for (const r of this.sweep.runs) {
       const fig = document.createElement("figure");
       fig.className = "sweep-multiple";
       fig.dataset.state = r.state;
       const canvas = document.createElement("canvas");
+      const ctx = /** @type {CanvasRenderingContext2D} */ (canvas.getContext("2d"));
       if (r.plot) {  // its output over the plane; data off the plane: its curves
-        canvas.width = canvas.height = 120;
-        drawPlot(/** @type {CanvasRenderingContext2D} */ (canvas.getContext("2d")), r.plot, 0, 0,
-          120);
+        const size = cell || 120;
+        canvas.width = canvas.height = Math.round(size * (cell ? scale : 1));
+        if (cell) ctx.setTransform(scale, 0, 0, scale, 0, 0);
+        drawPlot(ctx, r.plot, 0, 0, size);
       } else {
-        canvas.width = 150;
-        canvas.height = 90;
-        drawRuns(/** @type {CanvasRenderingContext2D} */ (canvas.getContext("2d")), 150, 90,
-          { ...this.sweep, runs: [r] }, this.key, 11, styleOf(this.sweep, r.index));
+        const [w, h] = cell ? [cell, Math.round(cell * 0.6)] : [150, 90];
+        canvas.width = Math.round(w * (cell ? scale : 1));
+        canvas.height = Math.round(h * (cell ? scale : 1));
+        if (cell) ctx.setTransform(scale, 0, 0, scale, 0, 0);
+        drawRuns(ctx, w, h, { ...this.sweep, runs: [r] }, this.key, 11,
+          styleOf(this.sweep, r.index));
       }
       canvas.dataset.kind = r.plot ? "plot" : "curves";
       const caption = document.createElement("figcaption");
       caption.textContent = `${label(r.varied, this.labels)} · ${stateName(r.state)}`;
+      caption.title = caption.textContent;  // (two lines at most in the full view)
       fig.append(canvas, caption);
       grid.append(fig);
     }
+  }
+
+  /**
+   * In the full view, how wide each small multiple is: as wide as its column allows, and no
+   * taller, with its caption, than lets them all be seen without scrolling (or, on a screen
+   * too short for that, beside the curves).
+   * @param {number} cols
+   */
+  cellSize(cols) {
+    const grid = this.els.multiples;
+    const body = this.els.viewBody;
+    const style = getComputedStyle(grid);
+    const gap = parseFloat(style.columnGap) || 0;
+    const rows = Math.ceil(this.sweep.runs.length / cols);
+    const caption = 2 * 1.3 * parseFloat(style.fontSize) * 0.8 + 4;  // two lines of 0.8em
+    const aspect = this.sweep.runs.some((/** @type {any} */ r) => r.plot) ? 1 : 0.6;
+    const top = grid.getBoundingClientRect().top - body.getBoundingClientRect().top + body.scrollTop;
+    const tall = Math.max(body.clientHeight - top - parseFloat(getComputedStyle(body).paddingBottom),
+      /** @type {HTMLElement} */ (this.els.curves.parentElement).offsetHeight);
+    const byWidth = (grid.clientWidth - (cols - 1) * gap) / cols;
+    const byHeight = ((tall - (rows - 1) * gap) / rows - caption) / aspect;
+    return Math.max(60, Math.floor(Math.min(byWidth, byHeight)));
   }
 
   drawTable() {

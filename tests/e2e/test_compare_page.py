@@ -13,6 +13,7 @@ from pathlib import Path
 from tests.e2e.browser import ARTIFACTS
 from tests.e2e.conftest import Page
 from tests.e2e.server import running
+from tests.e2e.test_accessibility import audit
 
 RATES = (0.3, 0.03)
 CHUNKS, STEPS = 8, 25  # each run: 8 × 25 steps, a chart point after each
@@ -122,6 +123,7 @@ def test_two_runs_compared_side_by_side(browser, tmp_path):
             assert page.text("#cmp-reached-head") == "Reached 75% at step"
             check_table(0.75)
             page.shot("compare-1280x720")
+            audit(page, "the compare view with two runs")
 
             # Export CSV: the table, to the last digit
             with page.page.expect_download() as download:

@@ -113,3 +113,58 @@ def test_the_exercise_preset_opens_the_sweep_tab_with_its_sweeps_ready(page):
     page.page.click("#sweep-suggested button:nth-of-type(2)")
     assert page.js(form) == ["activation", "relu, tanh, sigmoid", "learning_rate",
                              "0.01, 0.1, 0.3", "20"]
+
+
+def test_the_full_view_shows_the_results_large_over_the_playground_and_gives_them_back(page):
+    """"Full view": the tab's results move over the playground, the curves drawn at the
+    view's width, every small multiple on screen at once; the keyboard goes in and comes back
+    with Escape; the compare view, which takes the same place, closes it."""
+    page.page.set_viewport_size({"width": 1280, "height": 720})
+    page.open("#dataset=spiral")
+    page.open_tab("sweep")
+    fill(page, "learning_rate", "0.03, 0.3", "activation", "relu, tanh, sigmoid", epochs=3)
+    page.page.click("#sweep-start")
+    page.wait("document.getElementById('sweep-progress').dataset.state === 'done'")
+    tab_width = page.box("#sweep-curves")["width"]
+    page.page.click("#sweep-expand")
+    page.page.locator("#sweep-view").wait_for(state="visible")
+    assert page.js("document.getElementById('sweep-results').parentElement.id") == \
+        "sweep-view-body"
+    assert page.js("document.activeElement.id") == "sweep-view-close"
+    assert page.js("document.getElementById('playground').inert") is True
+    assert page.js("document.getElementById('sweep-expand').getAttribute('aria-pressed')") == \
+        "true"
+    assert page.text("#sweep-view-progress") == page.text("#sweep-progress")
+    # drawn at the size they are shown, larger than in the tab, and every one on screen
+    curves = page.js("""(() => { const c = document.getElementById('sweep-curves');
+        const r = c.getBoundingClientRect();
+        return {w: r.width, pixels: c.width / devicePixelRatio}; })()""")
+    assert curves["w"] > 1.1 * tab_width and abs(curves["pixels"] - curves["w"]) < 1, curves
+    boxes = page.page.locator("#sweep-multiples canvas").evaluate_all(
+        "cs => cs.map((c) => { const r = c.getBoundingClientRect(); "
+        "return [r.left, r.top, r.right, r.bottom, c.width / devicePixelRatio]; })")
+    assert len(boxes) == 6
+    for left, top, right, bottom, pixels in boxes:
+        assert 0 <= left and right <= 1280 and top >= 0 and bottom <= 720, boxes
+        assert right - left >= 100 and abs(pixels - (right - left)) < 1.5, boxes
+    assert page.count("#sweep-view-body #sweep-table tbody tr") == 6
+    page.shot("sweep-full-view-1280x720")
+    audit(page, "the sweep's full view")
+    # Escape: back to the run, the results back in the tab, the keyboard on the button
+    page.page.keyboard.press("Escape")
+    page.page.locator("#sweep-view").wait_for(state="hidden")
+    assert page.js("document.getElementById('sweep-results').parentElement.id") == "sweep-panel"
+    assert page.js("document.activeElement.id") == "sweep-expand"
+    assert page.js("document.getElementById('playground').inert") is False
+    assert page.box("#sweep-curves")["width"] == tab_width
+    # the compare view takes the same place: opening it closes this one
+    page.page.click("#sweep-expand")
+    page.page.locator("#sweep-view").wait_for(state="visible")
+    page.page.click("#compare-button")
+    page.page.locator("#compare-view").wait_for(state="visible")
+    assert page.js("document.getElementById('sweep-view').hidden") is True
+    assert page.js("document.getElementById('playground').inert") is True  # the compare view's
+    page.page.click("#cmp-close")
+    page.page.locator("#compare-view").wait_for(state="hidden")
+    assert page.js("document.getElementById('playground').inert") is False
+    assert not page.console_errors, page.console_errors

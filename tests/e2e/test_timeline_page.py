@@ -11,6 +11,7 @@ from nncore import Config, Trainer
 from nncore.state import trainer_from_dict
 from tests.app.test_timeline import output_map
 from tests.e2e.conftest import Page
+from tests.e2e.test_accessibility import audit
 
 VIEWED = "(h.view ? h.view.step : null)"
 
@@ -81,6 +82,7 @@ def test_scrub_back_to_see_an_earlier_output_plot_then_branch_from_it(page):
     assert page.text("#timeline-status") == f"Step {s0:,} (viewing)"
     assert page.text("#step-count") == f"{s0:,}"
     page.shot("timeline-viewing-1280x720")
+    audit(page, "an earlier step viewed on the timeline")
 
     # settings changed while viewing are the branch's; the live run keeps its own
     p.select_option("select[data-field=learning_rate]", "0.1")
