@@ -3239,7 +3239,10 @@ var page_default = {
     metric: "What the curves show",
     csv: "Export CSV",
     png: "Export PNG",
-    curves: "Every run's curve, overlaid; the legend beside it names each run"
+    curves: "Every run's curve, overlaid; the legend beside it names each run",
+    expand: "Full view",
+    expand_tip: "Show the sweep's results over the playground, large enough for a room (Esc: back)",
+    view_title: "Sweep results"
   },
   class: {
     start: "Start a class",
