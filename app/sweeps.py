@@ -285,6 +285,14 @@ class Cell:
         self.work = work
 
     @property
+    def shown_state(self):
+        """Its state as reported: a run handed to a host that has not begun it (the host
+        trains another first) is still queued."""
+        if self.state == "running" and not getattr(self.work, "started", True):
+            return "queued"
+        return self.state
+
+    @property
     def epochs_done(self):
         if self.work is not None and self.state == "running":
             self.epoch = self.work.epoch
@@ -303,7 +311,7 @@ class Cell:
         history = r.get("history") or self.live_history() or {}
         final = {name: next((v for v in reversed(values) if v is not None), None)
                  for name, values in history.items() if name not in ("epoch", "step")}
-        return {"index": self.index, "varied": self.varied, "state": self.state,
+        return {"index": self.index, "varied": self.varied, "state": self.shown_state,
                 "epoch": self.epochs_done, "diff": diff(base, self.config),
                 "token": self.token, "title": r.get("title"), "step": r.get("step"),
                 "plot": r.get("plot"),
@@ -334,7 +342,7 @@ class Sweep:
     ended: float | None = None  # when its last run was saved, or it was stopped
 
     def status(self):
-        counts = {s: sum(c.state == s for c in self.cells) for s in RUN_STATES}
+        counts = {s: sum(c.shown_state == s for c in self.cells) for s in RUN_STATES}
         return {"id": self.id, "state": self.state, "epochs": self.epochs,
                 "vary": self.vary, "base": self.base.to_dict(), "saved": self.saved,
                 "total": len(self.cells),
@@ -355,7 +363,8 @@ class Sweep:
                          *(f"final_{m}" for m in measures)])
         for c in self.cells:
             status = c.status(self.base)
-            writer.writerow([c.index + 1, *(_show(c.varied[k]) for k in self.vary), c.state,
+            writer.writerow([c.index + 1, *(_show(c.varied[k]) for k in self.vary),
+                             status["state"],
                              status["epoch"], status["step"] if status["step"] is not None
                              else "", *("" if status["final"].get(m) is None
                                         else repr(status["final"][m]) for m in measures)])

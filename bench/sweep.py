@@ -101,8 +101,9 @@ def floor(vary, epochs, workers):
     cells = [c.to_dict() for c, _ in grid(Config(**CONFIG), vary)]
     bare(cells[:2], 1)  # NumPy and the data, warm
     one = bare(cells, epochs)
-    with multiprocessing.get_context("spawn").Pool(workers) as pool:
-        pool.starmap(bare, [(cells[:1], 1)] * workers)
+    # each process warm too, as it starts (an initializer runs once in every one)
+    with multiprocessing.get_context("spawn").Pool(workers, bare, (cells[:1], 1)) as pool:
+        pool.map(time.sleep, [0.5] * workers, chunksize=1)  # every process has started
         started = time.perf_counter()  # a run to each process as it is free, as nnplay does
         list(pool.imap_unordered(functools.partial(bare, epochs=epochs),
                                  [[c] for c in cells]))

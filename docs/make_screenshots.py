@@ -183,8 +183,7 @@ def sweep_view(browser, url):
     page.wait_for_function("document.getElementById('sweep-progress').dataset.state === "
                            "'done'", timeout=300_000)
     page.click("#sweep-expand")
-    page.locator("#sweep-view").wait_for(state="visible")
-    page.wait_for_timeout(300)  # the view's first layout, then its drawing at that size
+    page.locator("#sweep-view").wait_for(state="visible")  # drawn at its size as it opens
     shot(page, "sweep-view")
     page.close()
 
@@ -201,7 +200,8 @@ def main():
     extra = ("--dataset-dir", f"mnist={mnist}") if mnist else ()
     with running("--max-sessions", "20", *extra) as server, sync_playwright() as p:
         browser = launch(p)
-        sweep_view(browser, server.url)
+        if not args.only_languages:
+            sweep_view(browser, server.url)
         if args.only_sweep:
             return
         languages(browser, server.url)

@@ -3,7 +3,9 @@ each session host, each as fair work in that host's Scheduler next to its sessio
 (app/sweeps.py does the rest, as on the embedded default).
 
 A host holds PER_HOST runs: one trains, the next is built and waits its turn (the host's
-`sweep_turn`), so the host goes from one to the next without waiting for the web process.
+`sweep_turn`; its cell says "queued" until then), so the host goes from one to the next
+without waiting for the web process. Two sweeps at once (max_sweeps) take turns on a host run
+by run.
 The web process hands a host another run when one of its runs is done, so the hosts share
 the sweep by how fast they go. A run is the same nncore.sweep.Run as on the embedded
 default, trained to its end, and its outcome (the checkpoint that saves it) is built on the
@@ -74,18 +76,22 @@ def progress_here(keys, known):
         work = _TRAINING.get(key)
         if work is not None:
             epoch = work.epoch
-            fresh = epoch != known.get(key) and work.run.measured
+            # (an epoch measured in a worker thread is whole once its task is done)
+            fresh = (epoch != known.get(key) and work.run.measured
+                     and work.measuring is None)
             out[key] = (epoch, plain(work.run.history) if fresh else None)
     return out
 
 
 # -- in the web process --------------------------------------------------------------------------
 class RemoteRun:
-    """A run training on a host, as its cell follows it: `epoch` and `history` (its measures
-    so far, as JSON lists; None before the first poll), polled."""
+    """A run handed to a host, as its cell follows it: `started` (its turn on the host came:
+    until then its cell says it is queued), `epoch` and `history` (its measures so far, as
+    JSON lists; None before the first poll), polled."""
 
     def __init__(self, handle, key):
         self.handle, self.key, self.epoch, self.history = handle, key, 0, None
+        self.started = False
 
     async def poll(self):
         """Follow the run until cancelled; a host that fails to say stops it (the run's own
@@ -98,6 +104,7 @@ class RemoteRun:
             except Exception:  # noqa: BLE001
                 return
             if self.key in said:
+                self.started = True
                 epoch, history = said[self.key]
                 if history is not None:
                     self.epoch, self.history = epoch, history

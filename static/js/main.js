@@ -200,11 +200,12 @@ const sweepView = student ? null : new SweepView({ field1: $("sweep-field1"), va
   multiples: $("sweep-multiples"), table: $("sweep-table"), suggested: $("sweep-suggested"),
   expand: $("sweep-expand"), view: $("sweep-view"), viewBody: $("sweep-view-body"),
   viewProgress: $("sweep-view-progress"), viewCancel: $("sweep-view-cancel"),
-  viewClose: $("sweep-view-close"), behind: $("playground") }, store, { runs,
+  viewClose: $("sweep-view-close"), viewMessage: $("sweep-view-message"),
+  behind: $("playground") }, store, { runs,
   download: (blob, name) => files.download(blob, name), openTab: (name) => drawer.show(name),
   closeCompare: () => { if (compareView?.isOpen) compareView.toggle(false); } });
 for (const button of [$("compare-button"), $("runs-compare")]) {  // before the compare view's own
-  button?.addEventListener("click", () => sweepView?.toggle(false), { capture: true });
+  button?.addEventListener("click", () => sweepView?.toggle(false, false), { capture: true });
 }
 // the run's timeline under the chart: view an earlier step, branch from it (timeline.js)
 const timeline = new TimelineBar({ bar: $("timeline"), range: $("timeline-range"),

@@ -116,12 +116,16 @@ export class SweepView {
     els.expand.addEventListener("click", () => this.toggle(true));
     els.viewClose.addEventListener("click", () => this.toggle(false));
     els.viewCancel.addEventListener("click", () => this.cancel());
-    els.view.addEventListener("keydown", (e) => {
-      if (e.key === "Escape") {
-        e.stopPropagation();  // the page's own Escape closes a drawer tab: not this time
+    // Esc goes back to the run wherever the keyboard is (a button that was rebuilt or
+    // disabled under it leaves it on the page's body), before the page's own Esc, which
+    // would close the drawer's tab under the view
+    document.addEventListener("keydown", (e) => {
+      if (e.key === "Escape" && this.isOpen) {
+        e.stopPropagation();
+        e.preventDefault();
         this.toggle(false);
       }
-    });
+    }, { capture: true });
     let queued = 0;  // one render a frame, however many resizes
     new ResizeObserver(() => {
       if (!this.isOpen || queued) return;
@@ -285,13 +289,15 @@ export class SweepView {
   say(key, values = {}) {
     this.message = key ? [key, values] : null;
     this.els.message.textContent = key ? t(key, values) : "";
+    this.els.viewMessage.textContent = this.els.message.textContent;  // (the full view's bar)
   }
 
   /**
    * Open the full view (or close it): the results move over the playground, drawn at its
-   * size, and back. @param {boolean} open
+   * size, and back. The keyboard goes in, and back to Full view (`focus` false: where it
+   * is, when another view is opening). @param {boolean} open @param {boolean} [focus]
    */
-  toggle(open) {
+  toggle(open, focus = true) {
     if (open === this.isOpen) return;
     const { view, viewBody, viewClose, results, expand, behind } = this.els;
     if (open) this.deps.closeCompare?.();
@@ -302,7 +308,7 @@ export class SweepView {
     behind.inert = open;
     expand.setAttribute("aria-pressed", String(open));
     if (this.sweep) this.render();
-    (open ? viewClose : expand).focus();
+    if (focus) (open ? viewClose : expand).focus();
   }
 
   /** @param {any} sweep */
@@ -326,6 +332,9 @@ export class SweepView {
     viewProgress.textContent = progress.textContent;
     /** @type {HTMLButtonElement} */ (start).disabled = running;
     /** @type {HTMLButtonElement} */ (cancel).disabled = !running;
+    if (!running && this.isOpen && document.activeElement === viewCancel) {
+      this.els.viewClose.focus();  // before it is disabled under the keyboard
+    }
     /** @type {HTMLButtonElement} */ (viewCancel).disabled = !running;
     /** @type {HTMLButtonElement} */ (csv).disabled = running;
     /** @type {HTMLButtonElement} */ (png).disabled = running;
@@ -359,13 +368,9 @@ export class SweepView {
       H = Math.round(Math.max(12 * font, Math.min(W * 0.56, this.els.viewBody.clientHeight * 0.55)));
       scale = window.devicePixelRatio || 1;
     }
-    canvas.width = Math.round(W * scale);
-    canvas.height = Math.round(H * scale);
     canvas.style.width = this.isOpen ? `${W}px` : "";
     canvas.style.height = this.isOpen ? `${H}px` : "";
-    const ctx = /** @type {CanvasRenderingContext2D} */ (canvas.getContext("2d"));
-    ctx.setTransform(scale, 0, 0, scale, 0, 0);
-    drawRuns(ctx, W, H, this.sweep, this.key, font);
+    drawRuns(sized(canvas, W, H, scale), W, H, this.sweep, this.key, font);
   }
 
   drawLegend() {
@@ -406,18 +411,13 @@ export class SweepView {
       fig.className = "sweep-multiple";
       fig.dataset.state = r.state;
       const canvas = document.createElement("canvas");
-      const ctx = /** @type {CanvasRenderingContext2D} */ (canvas.getContext("2d"));
+      const at = cell ? scale : 1;
       if (r.plot) {  // its output over the plane; data off the plane: its curves
         const size = cell || 120;
-        canvas.width = canvas.height = Math.round(size * (cell ? scale : 1));
-        if (cell) ctx.setTransform(scale, 0, 0, scale, 0, 0);
-        drawPlot(ctx, r.plot, 0, 0, size);
+        drawPlot(sized(canvas, size, size, at), r.plot, 0, 0, size);
       } else {
         const [w, h] = cell ? [cell, Math.round(cell * 0.6)] : [150, 90];
-        canvas.width = Math.round(w * (cell ? scale : 1));
-        canvas.height = Math.round(h * (cell ? scale : 1));
-        if (cell) ctx.setTransform(scale, 0, 0, scale, 0, 0);
-        drawRuns(ctx, w, h, { ...this.sweep, runs: [r] }, this.key, 11,
+        drawRuns(sized(canvas, w, h, at), w, h, { ...this.sweep, runs: [r] }, this.key, 11,
           styleOf(this.sweep, r.index));
       }
       canvas.dataset.kind = r.plot ? "plot" : "curves";
@@ -456,6 +456,9 @@ export class SweepView {
     const fields = Object.keys(s.vary);
     const score = this.key === "test_rmse" ? "test_rmse" : "test_accuracy";
     const table = /** @type {HTMLTableElement} */ (this.els.table);
+    // the keyboard on a row's Open stays on it when the rows are made again (each poll)
+    const focused = /** @type {HTMLElement | null} */ (table.contains(document.activeElement)
+      ? document.activeElement?.closest("tr[data-index]") ?? null : null)?.dataset.index;
     table.replaceChildren();
     const head = table.createTHead().insertRow();
     for (const text of [t("experiments:sweep.head.index"),
@@ -489,10 +492,12 @@ export class SweepView {
       open.title = t(r.token ? "experiments:sweep.open_tip"
         : r.state === "done" ? "experiments:sweep.no_save" : "experiments:sweep.unfinished");
       open.addEventListener("click", () => {
+        this.toggle(false, false);  // the run opens in the playground, under the view
         this.deps.runs.remember(r.token);
         this.deps.runs.open(r.token);
       });
       row.insertCell().append(open);
+      if (focused === String(r.index)) open.focus();
       if (r.error) row.title = t("experiments:sweep.failed_tip", { error: r.error });
       else if (r.diverged) row.title = t("experiments:sweep.diverged_tip");
     }
@@ -517,6 +522,19 @@ export class SweepView {
       if (blob) this.deps.download(blob, "nnplay-sweep.png");
     }, "image/png");
   }
+}
+
+/**
+ * The canvas sized to w × h CSS pixels at `scale` device pixels each; its context, drawing in
+ * CSS pixels. @param {HTMLCanvasElement} canvas @param {number} w @param {number} h
+ * @param {number} scale
+ */
+function sized(canvas, w, h, scale) {
+  canvas.width = Math.round(w * scale);
+  canvas.height = Math.round(h * scale);
+  const ctx = /** @type {CanvasRenderingContext2D} */ (canvas.getContext("2d"));
+  ctx.setTransform(scale, 0, 0, scale, 0, 0);
+  return ctx;
 }
 
 /**

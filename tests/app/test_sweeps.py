@@ -13,7 +13,7 @@ from app import sweeps
 from app.main import create_app
 from app.settings import Settings
 from nncore import Config, Trainer, probes
-from nncore.sweep import run_one
+from nncore.sweep import Run, run_one
 from tests.app.wire import Wire
 
 SPIRAL = {"dataset": "spiral", "hidden_layers": [6], "n_samples": 120, "batch_size": 16}
@@ -301,11 +301,10 @@ DIGITS = Config(dataset="digits", hidden_layers=(16,), activation="relu",
                 output_activation="softmax", loss="cross_entropy", batch_size=32)
 
 
-def trained_in_a_scheduler(config, epochs, inline):
+def trained_in_a_scheduler(monkeypatch, config, epochs, inline):
     """A Run trained by sweeps.train in a Scheduler of its own, and the epochs whose measures
     went to a worker thread."""
     from app.scheduler import Scheduler
-    from nncore.sweep import Run
 
     threaded = []
     measure = sweeps.RunWork._measure
@@ -314,14 +313,9 @@ def trained_in_a_scheduler(config, epochs, inline):
         threaded.append(self.run.epoch)
         await measure(self)
 
-    async def scenario():
-        sweeps.RunWork._measure = counted
-        try:
-            return await sweeps.train(Scheduler(), lambda: Run(config, epochs), inline=inline)
-        finally:
-            sweeps.RunWork._measure = measure
-
-    return asyncio.run(scenario()), threaded
+    monkeypatch.setattr(sweeps.RunWork, "_measure", counted)
+    run = asyncio.run(sweeps.train(Scheduler(), lambda: Run(config, epochs), inline=inline))
+    return run, threaded
 
 
 @pytest.mark.parametrize("measure_seconds, inline, expected", [
@@ -333,9 +327,30 @@ def test_a_runs_measures_go_to_a_thread_or_the_loop_and_give_the_run_trained_alo
         monkeypatch, measure_seconds, inline, expected):
     ticks = iter(range(10**6))  # what a measure costs, as its clock says it: not this machine
     monkeypatch.setattr(sweeps, "cpu_clock", lambda: next(ticks) * measure_seconds)
-    run, threaded = trained_in_a_scheduler(DIGITS, 4, inline)
+    run, threaded = trained_in_a_scheduler(monkeypatch, DIGITS, 4, inline)
     assert threaded == expected
     reference = run_one(DIGITS, 4)
     assert np.array_equal(run.trainer.net.theta, reference.trainer.net.theta)
     for name, values in reference.history.items():
         assert np.array_equal(run.history[name], values, equal_nan=True), name
+
+
+def test_a_run_handed_to_a_host_that_has_not_begun_it_is_reported_queued():
+    """On Ray a host holds a second run while it trains one (cluster/sweeps.PER_HOST): until
+    the host says it began, its cell says queued, and the sweep counts it so."""
+    from types import SimpleNamespace
+
+    base = Config(dataset="spiral", hidden_layers=(6,))
+    cells = [sweeps.Cell(i, base.replace(learning_rate=lr), {"learning_rate": lr}, 2)
+             for i, lr in enumerate((0.01, 0.1))]
+    sweep = sweeps.Sweep("sweep-id-0001", TOKEN, base, {"learning_rate": [0.01, 0.1]}, cells,
+                         2, looked=0.0)
+    for cell in cells:
+        cell.state = "running"
+        cell.follow(SimpleNamespace(started=False, epoch=0, history=None))
+    cells[0].work.started = True
+    status = sweep.status()
+    assert [r["state"] for r in status["runs"]] == ["running", "queued"]
+    assert status["running"] == 1 and status["queued"] == 1
+    cells[1].follow(sweeps.RunWork(None, Run(cells[1].config, 2)))  # the embedded default's
+    assert sweep.status()["runs"][1]["state"] == "running"

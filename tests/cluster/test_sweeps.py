@@ -129,3 +129,32 @@ def test_a_run_training_on_a_host_shows_its_curve_as_it_grows(cluster):
     measured = sum(v is not None for v in run["history"]["test_loss"])
     assert run["epoch"] == measured - 1 and run["history"]["test_loss"][-1] is None
     assert run["final"]["test_loss"] == run["history"]["test_loss"][measured - 1]
+
+
+def test_a_host_says_a_runs_measures_only_once_an_epoch_is_measured_whole(monkeypatch):
+    """What sweep_progress hands the web process: the epoch, and the measures so far only
+    when they are whole (an epoch measured in a worker thread is written measure by measure)
+    and the caller does not have them yet."""
+    from types import SimpleNamespace
+
+    from app.cluster import sweeps as cluster_sweeps
+    from app.sweeps import plain
+    from nncore import Config
+    from nncore.sweep import Run
+
+    run = Run(Config(**CONFIG), 2)
+    work = SimpleNamespace(run=run, epoch=0, measuring=None)
+    monkeypatch.setattr(cluster_sweeps, "_TRAINING", {"k": work})
+    progress = cluster_sweeps.progress_here
+    assert progress(["k", "gone"], {}) == {"k": (0, plain(run.history))}
+    assert progress(["k"], {"k": 0}) == {"k": (0, None)}  # nothing new
+    run.advance(measure=False)
+    work.epoch = 1
+    assert progress(["k"], {"k": 0}) == {"k": (1, None)}  # trained, not measured yet
+    work.measuring = object()  # measuring in a thread: the epoch's row may be half written
+    run.history["epoch"][1] = 1
+    assert progress(["k"], {"k": 0}) == {"k": (1, None)}
+    run.measure()
+    work.measuring = None
+    said = progress(["k"], {"k": 0})["k"]
+    assert said == (1, plain(run.history)) and said[1]["test_loss"][1] is not None

@@ -150,13 +150,16 @@ def test_the_full_view_shows_the_results_large_over_the_playground_and_gives_the
     assert page.count("#sweep-view-body #sweep-table tbody tr") == 6
     page.shot("sweep-full-view-1280x720")
     audit(page, "the sweep's full view")
-    # Escape: back to the run, the results back in the tab, the keyboard on the button
+    # Escape, even with the keyboard nowhere (on the page's body): back to the run, the
+    # results back in the tab, which stays open, and the keyboard on the button
+    page.js("document.activeElement.blur()")
     page.page.keyboard.press("Escape")
     page.page.locator("#sweep-view").wait_for(state="hidden")
     assert page.js("document.getElementById('sweep-results').parentElement.id") == "sweep-panel"
     assert page.js("document.activeElement.id") == "sweep-expand"
     assert page.js("document.getElementById('playground').inert") is False
     assert page.box("#sweep-curves")["width"] == tab_width
+    assert page.page.locator('[data-panel="sweep"]').is_visible()
     # the compare view takes the same place: opening it closes this one
     page.page.click("#sweep-expand")
     page.page.locator("#sweep-view").wait_for(state="visible")
